@@ -1,0 +1,32 @@
+/**
+ * The first seam of DESIGN.md: something that moves bytes to and from one register.
+ * Serial, USB bulk, HID and the in-memory pair of the tests implement it. A transport
+ * knows nothing of frames: it delivers bytes in whatever chunks the line gives them.
+ */
+export type TransportKind = 'serial' | 'usb' | 'hid' | 'memory';
+
+export interface TransportDescription {
+  readonly kind: TransportKind;
+  /** Device path (`/dev/ttyUSB0`, `/dev/fiscal/reg-1`, `usb:1-2`, `hid:/dev/hidraw3`) or a test label. */
+  readonly path: string;
+  readonly vendorId?: number;
+  readonly productId?: number;
+  readonly serialNumber?: string;
+  readonly manufacturer?: string;
+  readonly product?: string;
+}
+
+export type Unsubscribe = () => void;
+
+export interface ByteTransport {
+  readonly description: TransportDescription;
+  readonly isOpen: boolean;
+  open(): Promise<void>;
+  /** Resolves when the bytes have been handed to the OS (serial: drained). */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Every chunk read from the device, in order. */
+  onData(listener: (chunk: Uint8Array) => void): Unsubscribe;
+  /** The device went away or the transport was closed; `error` is set when it was not asked to close. */
+  onClose(listener: (error?: Error) => void): Unsubscribe;
+  close(): Promise<void>;
+}

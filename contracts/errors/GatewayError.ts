@@ -1,0 +1,49 @@
+import { errorSpec, type ErrorCode } from './catalog.js';
+
+export type ErrorParams = Record<string, string | number>;
+export type Language = 'zh-CN' | 'en';
+
+export interface GatewayErrorOptions {
+  /** Values for the `{name}` placeholders of the messages. */
+  params?: ErrorParams;
+  /** Machine-readable facts for the API's problem body (never a PIN, key or token). */
+  data?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+function fill(template: string, params: ErrorParams): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** The one error type the gateway throws on purpose: a stable code, a zh-CN and an en message. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly params: ErrorParams;
+  readonly data: Record<string, unknown>;
+
+  constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
+    const params = options.params ?? {};
+    super(fill(errorSpec(code).en, params), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.params = params;
+    this.data = options.data ?? {};
+  }
+
+  get spec() {
+    return errorSpec(this.code);
+  }
+
+  localized(language: Language): string {
+    return fill(language === 'zh-CN' ? this.spec.zh : this.spec.en, this.params);
+  }
+
+  remedy(language: Language): string | undefined {
+    const text = language === 'zh-CN' ? this.spec.remedyZh : this.spec.remedyEn;
+    return text === undefined ? undefined : fill(text, this.params);
+  }
+}
+
+export function isGatewayError(value: unknown, code?: ErrorCode): value is GatewayError {
+  return value instanceof GatewayError && (code === undefined || value.code === code);
+}

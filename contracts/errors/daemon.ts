@@ -1,0 +1,3 @@
+import type { ErrorTable } from './ErrorSpec.js';
+
+export const daemonErrors = {} as const satisfies ErrorTable;

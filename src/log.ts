@@ -1,0 +1,25 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+/**
+ * Paths pino blanks out wherever they appear in a log line. A PIN, MAC, key or token is
+ * never written to a log; add the field name here when a new secret appears.
+ */
+export const redactedPaths = [
+  'pin', '*.pin', '*.*.pin', 'newPin', '*.newPin', 'currentPin', '*.currentPin',
+  'mac', '*.mac', '*.*.mac', 'mac1', '*.mac1', 'mac2', '*.mac2',
+  'key', '*.key', 'privateKey', '*.privateKey', 'issuerKey', '*.issuerKey',
+  'token', '*.token', 'confirmationToken', '*.confirmationToken',
+  'authorization', '*.authorization', 'req.headers.authorization', 'headers.authorization',
+  'apdu', '*.apdu',
+];
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino({
+    level: process.env.FISCALD_LOG_LEVEL ?? 'info',
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    ...options,
+  });
+}
+
+/** A logger that writes nothing, for tests and library use. */
+export const silentLogger: Logger = pino({ level: 'silent' });
