@@ -2,9 +2,10 @@ import type { ErrorSpec } from './ErrorSpec.js';
 import { generalErrors } from './general.js';
 import { cardErrors } from './card.js';
 import { linkErrors } from './link.js';
-import { driverErrors } from './driver.js';
+import { readerErrors } from './reader.js';
+import { transportErrors } from './transport.js';
 import { daemonErrors } from './daemon.js';
-import { serviceErrors } from './service.js';
+import { initializeErrors } from './initialize.js';
 import { backupErrors } from './backup.js';
 import { upgradeErrors } from './upgrade.js';
 
@@ -13,9 +14,10 @@ export const errorCatalog = {
   ...generalErrors,
   ...cardErrors,
   ...linkErrors,
-  ...driverErrors,
+  ...readerErrors,
+  ...transportErrors,
   ...daemonErrors,
-  ...serviceErrors,
+  ...initializeErrors,
   ...backupErrors,
   ...upgradeErrors,
 } as const;
@@ -28,5 +30,5 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
 
 /** The area tables side by side, so a test can prove no code is defined twice. */
 export const errorTables = {
-  generalErrors, cardErrors, linkErrors, driverErrors, daemonErrors, serviceErrors, backupErrors, upgradeErrors,
+  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors,
 } as const;

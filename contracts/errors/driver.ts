@@ -1,3 +1,0 @@
-import type { ErrorTable } from './ErrorSpec.js';
-
-export const driverErrors = {} as const satisfies ErrorTable;

@@ -1,0 +1,3 @@
+import type { ErrorTable } from './ErrorSpec.js';
+
+export const readerErrors = {} as const satisfies ErrorTable;
