@@ -1,0 +1,76 @@
+/** The rows the store keeps, as the rest of the daemon sees them (JSON-safe, times as ISO-8601 UTC strings). */
+
+export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface StageSpec {
+  readonly id: string;
+  /** Relative share of the job's total work; weights need not add up to anything. */
+  readonly weight: number;
+  /** A step that must not be cut in the middle (firmware or card write): cancel and shutdown wait for its end. */
+  readonly critical?: boolean;
+}
+
+/** A GatewayError frozen for storage and for the API: code, messages in both languages, params and facts. */
+export interface StoredError {
+  readonly code: string;
+  readonly params: Record<string, string | number>;
+  readonly data: Record<string, unknown>;
+  readonly message: string;
+  readonly messageZh: string;
+}
+
+/** What a job knows for its service record while it runs; written with the job so a restart can finish the record. */
+export interface RecordDraft {
+  readonly action?: string;
+  readonly machineNumber?: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+export interface JobRow {
+  readonly id: string;
+  readonly kind: string;
+  readonly deviceId: string;
+  readonly operator: string;
+  /** Parameters as given, secrets already redacted. */
+  readonly params: Record<string, unknown>;
+  readonly stages: readonly StageSpec[];
+  readonly state: JobState;
+  readonly stage: string | null;
+  readonly fraction: number;
+  readonly createdAt: string;
+  readonly finishedAt: string | null;
+  readonly result: unknown;
+  readonly error: StoredError | null;
+  readonly record: RecordDraft;
+}
+
+export type JobEventType = 'started' | 'stage' | 'progress' | 'log' | 'cancel-requested' | 'end';
+
+export interface JobEvent {
+  readonly jobId: string;
+  /** 1, 2, 3… per job: the SSE event id, so a client resumes with Last-Event-ID. */
+  readonly seq: number;
+  readonly type: JobEventType;
+  readonly data: Record<string, unknown>;
+  readonly at: string;
+}
+
+export type RecordResult = 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface ServiceRecord {
+  readonly id: number;
+  readonly at: string;
+  readonly operator: string;
+  readonly deviceId: string;
+  readonly machineNumber: string | null;
+  readonly action: string;
+  readonly params: Record<string, unknown>;
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly result: RecordResult;
+  readonly errorCode: string | null;
+  readonly jobId: string | null;
+}
+
+export type NewServiceRecord = Omit<ServiceRecord, 'id'>;

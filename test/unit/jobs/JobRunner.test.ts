@@ -1,0 +1,200 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
+import { JobRunner } from '../../../src/jobs/JobRunner.js';
+import type { JobContext } from '../../../src/jobs/types.js';
+import { openStore, type Store } from '../../../src/store/Store.js';
+import type { JobEvent } from '../../../src/store/types.js';
+
+const stores: Store[] = [];
+afterEach(() => { for (const s of stores.splice(0)) s.close(); });
+function setup(): { store: Store; runner: JobRunner } {
+  const store = openStore(':memory:');
+  stores.push(store);
+  return { store, runner: new JobRunner({ store }) };
+}
+
+/** A gate the test opens when it wants the job to go on. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((resolve) => { open = resolve; });
+  return { wait, open };
+}
+
+const twoStages = [{ id: 'read', weight: 1 }, { id: 'write', weight: 3 }];
+
+describe('JobRunner', () => {
+  it('writes the job row before run() starts, then succeeds with weighted progress, events and a service record', async () => {
+    const { store, runner } = setup();
+    let seenAtStart: string | undefined;
+    const { job } = runner.start({
+      kind: 'probe', deviceId: 'D1', operator: 'li', params: { pin: '123456', mode: 'quick' }, stages: twoStages,
+      run: async (ctx: JobContext) => {
+        seenAtStart = store.jobs.get(ctx.jobId)?.state;
+        ctx.record({ machineNumber: '1234567890123456', before: { fw: '1.0.0' } });
+        ctx.stage('read');
+        ctx.progress(1);
+        ctx.stage('write');
+        ctx.progress(0.5, 'half written');
+        ctx.record({ after: { fw: '1.0.1' } });
+        return { ok: true };
+      },
+    });
+    expect(store.jobs.get(job.id)?.state).toBe('running');
+    expect(store.jobs.get(job.id)?.params).toEqual({ pin: '[redacted]', mode: 'quick' });
+    const final = await runner.settled(job.id);
+    expect(seenAtStart).toBe('running');
+    expect(final?.state).toBe('succeeded');
+    expect(final?.result).toEqual({ ok: true });
+    const events = store.jobs.eventsAfter(job.id, 0);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events[0]!.type).toBe('started');
+    expect(events.at(-1)!.type).toBe('end');
+    const progress = events.filter((e) => e.type === 'progress').map((e) => e.data.fraction as number);
+    expect(progress).toContain(0.25);
+    expect(progress).toContain(0.625);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    const record = store.records.byJob(job.id)!;
+    expect(record).toMatchObject({ operator: 'li', machineNumber: '1234567890123456', action: 'probe', result: 'succeeded', errorCode: null });
+    expect(record.before).toEqual({ fw: '1.0.0' });
+    expect(record.after).toEqual({ fw: '1.0.1' });
+    expect(record.params).toEqual({ pin: '[redacted]', mode: 'quick' });
+  });
+
+  it('refuses a second job on a busy device with DEVICE_BUSY naming the running job', async () => {
+    const { runner } = setup();
+    const g = gate();
+    const first = runner.start({ kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 's', weight: 1 }], run: () => g.wait });
+    let thrown: unknown;
+    try {
+      runner.start({ kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 's', weight: 1 }], run: async () => 1 });
+    } catch (error) { thrown = error; }
+    expect(isGatewayError(thrown, 'DEVICE_BUSY')).toBe(true);
+    expect((thrown as GatewayError).data.jobId).toBe(first.job.id);
+    // another device is free
+    const other = runner.start({ kind: 'k', deviceId: 'D2', operator: 'o', stages: [{ id: 's', weight: 1 }], run: async () => 2 });
+    expect((await runner.settled(other.job.id))?.state).toBe('succeeded');
+    g.open();
+    await runner.settled(first.job.id);
+    expect(runner.runningOn('D1')).toBeUndefined();
+  });
+
+  it('turns a thrown GatewayError into a failed job with its code, and a plain Error into INTERNAL', async () => {
+    const { store, runner } = setup();
+    const a = runner.start({ kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 's', weight: 1 }], run: async () => { throw new GatewayError('DEVICE_OFFLINE', { params: { deviceId: 'D1' } }); } });
+    const b = runner.start({ kind: 'k', deviceId: 'D2', operator: 'o', stages: [{ id: 's', weight: 1 }], run: async () => { throw new Error('boom'); } });
+    expect((await runner.settled(a.job.id))?.error).toMatchObject({ code: 'DEVICE_OFFLINE', message: 'Device D1 is offline' });
+    expect((await runner.settled(b.job.id))?.error?.code).toBe('INTERNAL');
+    expect(store.records.byJob(a.job.id)?.errorCode).toBe('DEVICE_OFFLINE');
+    expect(store.records.byJob(a.job.id)?.result).toBe('failed');
+  });
+
+  it('cancels through the AbortSignal', async () => {
+    const { runner } = setup();
+    const { job } = runner.start({
+      kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 's', weight: 1 }],
+      run: (ctx) => new Promise((_, reject) => {
+        ctx.stage('s');
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
+      }),
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(runner.cancel(job.id, 'wang').deferred).toBe(false);
+    const final = await runner.settled(job.id);
+    expect(final?.state).toBe('cancelled');
+    expect(final?.error?.code).toBe('CANCELLED');
+    expect(() => runner.cancel(job.id, 'wang')).toThrow(/already ended/);
+    expect(() => runner.cancel('nope', 'wang')).toThrow(/not found/);
+  });
+
+  it('defers a cancel during a critical stage until that stage ends', async () => {
+    const { runner } = setup();
+    const inWrite = gate();
+    const finishWrite = gate();
+    let wroteFully = false;
+    const { job } = runner.start({
+      kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 'write', weight: 1, critical: true }, { id: 'verify', weight: 1 }],
+      run: async (ctx) => {
+        ctx.stage('write');
+        inWrite.open();
+        await finishWrite.wait;
+        expect(ctx.signal.aborted).toBe(false);
+        wroteFully = true;
+        ctx.stage('verify');
+        return 'unreachable';
+      },
+    });
+    await inWrite.wait;
+    expect(runner.inCriticalStage(job.id)).toBe(true);
+    expect(runner.cancel(job.id, 'o').deferred).toBe(true);
+    finishWrite.open();
+    const final = await runner.settled(job.id);
+    expect(wroteFully).toBe(true);
+    expect(final?.state).toBe('cancelled');
+  });
+
+  it('returns the same job for the same Idempotency-Key and refuses the key with another body', async () => {
+    const { runner } = setup();
+    const claim = { scope: 'POST /x', key: 'k-1', bodyHash: 'aaa' };
+    const spec = { kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 's', weight: 1 }], idempotency: claim, run: async () => 1 };
+    const first = runner.start(spec);
+    const again = runner.start(spec);
+    expect(again.reused).toBe(true);
+    expect(again.job.id).toBe(first.job.id);
+    expect(() => runner.start({ ...spec, idempotency: { ...claim, bodyHash: 'bbb' } })).toThrow(GatewayError);
+    await runner.settled(first.job.id);
+    expect(runner.start(spec).job.id).toBe(first.job.id);
+  });
+
+  it('replays events to a late subscriber and then streams the live ones, in order, ending with the result', async () => {
+    const { runner } = setup();
+    const g = gate();
+    const { job } = runner.start({
+      kind: 'k', deviceId: 'D1', operator: 'o', stages: twoStages,
+      run: async (ctx) => { ctx.stage('read'); await g.wait; ctx.stage('write'); return 'done'; },
+    });
+    await new Promise((r) => setImmediate(r));
+    const seen: JobEvent[] = [];
+    runner.events.subscribe(job.id, 1, (event) => seen.push(event));
+    g.open();
+    await runner.settled(job.id);
+    expect(seen[0]!.seq).toBe(2);
+    expect(seen.map((e) => e.seq)).toEqual(seen.map((_, i) => i + 2));
+    expect(seen.at(-1)).toMatchObject({ type: 'end', data: { state: 'succeeded', result: 'done' } });
+    const late: JobEvent[] = [];
+    runner.events.subscribe(job.id, 0, (event) => late.push(event));
+    expect(late.at(-1)!.type).toBe('end');
+  });
+
+  it('reconciles jobs left running: by the definition, or failed with INTERRUPTED_BY_RESTART and a record saying so', async () => {
+    const { store } = setup();
+    for (const [id, kind] of [['j1', 'plain'], ['j2', 'smart']]) {
+      store.jobs.create({ id, kind, deviceId: 'D1', operator: 'o', params: {}, stages: [{ id: 's', weight: 1 }], createdAt: new Date().toISOString() });
+    }
+    store.jobs.setRecordDraft('j1', { machineNumber: '0000000000000001', before: { state: 'x' } });
+    const runner = new JobRunner({ store, definitions: [{ kind: 'smart', reconcile: async () => ({ state: 'succeeded', result: 'was done', after: { v: 2 } }) }] });
+    const settled = await runner.reconcile();
+    expect(settled.map((j) => [j.id, j.state])).toEqual([['j1', 'failed'], ['j2', 'succeeded']]);
+    expect(store.jobs.get('j1')?.error?.code).toBe('INTERRUPTED_BY_RESTART');
+    expect(store.records.byJob('j1')).toMatchObject({ result: 'interrupted', errorCode: 'INTERRUPTED_BY_RESTART', machineNumber: '0000000000000001' });
+    expect(store.records.byJob('j2')).toMatchObject({ result: 'succeeded', after: { v: 2 } });
+    expect(store.jobs.eventsAfter('j1', 0).at(-1)).toMatchObject({ type: 'end', data: { reconciled: true } });
+    expect(await runner.reconcile()).toEqual([]);
+  });
+
+  it('drains on shutdown: refuses new jobs, waits for a critical stage, reports what still runs after the grace', async () => {
+    const { runner } = setup();
+    const inWrite = gate();
+    const never = gate();
+    const { job } = runner.start({
+      kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 'write', weight: 1, critical: true }],
+      run: async (ctx) => { ctx.stage('write'); inWrite.open(); await never.wait; return 1; },
+    });
+    await inWrite.wait;
+    const outcome = await runner.drain(20);
+    expect(outcome.stillRunning.map((j) => j.id)).toEqual([job.id]);
+    expect(() => runner.start({ kind: 'k', deviceId: 'D2', operator: 'o', stages: [{ id: 's', weight: 1 }], run: async () => 1 })).toThrow(/shutting down/);
+    never.open();
+    expect((await runner.settled(job.id))?.state).toBe('succeeded');
+    expect((await runner.drain(1000)).stillRunning).toEqual([]);
+  });
+});

@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { WeightedProgress } from '../../../src/jobs/WeightedProgress.js';
+import { redactSecrets } from '../../../src/jobs/redact.js';
+
+describe('WeightedProgress', () => {
+  it('weights stages and estimates the time left from the pace so far', () => {
+    const p = new WeightedProgress([{ id: 'a', weight: 1 }, { id: 'b', weight: 3 }], 0);
+    expect(p.snapshot(0)).toMatchObject({ stage: null, fraction: 0, etaSeconds: null });
+    p.enter(1);
+    p.advance(0.5);
+    const snap = p.snapshot(10_000);
+    expect(snap.fraction).toBe(0.625);
+    expect(snap.etaSeconds).toBe(6);
+  });
+
+  it('stays within 0…1 and never goes back within a stage, whatever it is fed', () => {
+    fc.assert(fc.property(
+      fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 5 }),
+      fc.array(fc.oneof(fc.double(), fc.constant(Number.NaN)), { maxLength: 20 }),
+      (weights, fractions) => {
+        const p = new WeightedProgress(weights.map((weight, i) => ({ id: `s${i}`, weight })), 0);
+        p.enter(weights.length - 1);
+        let last = 0;
+        for (const f of fractions) {
+          p.advance(f);
+          const { fraction } = p.snapshot(1000);
+          expect(fraction).toBeGreaterThanOrEqual(last);
+          expect(fraction).toBeLessThanOrEqual(1);
+          last = fraction;
+        }
+      },
+    ));
+  });
+});
+
+describe('redactSecrets', () => {
+  it('blanks secret-named fields at any depth and keeps the rest', () => {
+    expect(redactSecrets({ pin: '1', nested: [{ MAC2: 'x', name: 'n' }], token: 't', keep: 3 }))
+      .toEqual({ pin: '[redacted]', nested: [{ MAC2: '[redacted]', name: 'n' }], token: '[redacted]', keep: 3 });
+  });
+});
