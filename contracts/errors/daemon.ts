@@ -1,6 +1,9 @@
 import { ExitCode, type ErrorTable } from './ErrorSpec.js';
 
-/** Errors of the daemon itself: its HTTP endpoint, jobs, store, configuration and the fiscalctl client. */
+/**
+ * Errors of the daemon itself: its HTTP endpoint, jobs, store, configuration and the fiscalctl client.
+ * DEVICE_NOT_FOUND and DEVICE_OFFLINE live in transport.ts (the device registry's table).
+ */
 export const daemonErrors = {
   UNAUTHORIZED: {
     http: 401, exit: ExitCode.failed,
@@ -43,16 +46,6 @@ export const daemonErrors = {
   ROUTE_NOT_FOUND: {
     http: 404, exit: ExitCode.usage,
     zh: '没有这个接口：{method} {url}', en: 'No such endpoint: {method} {url}',
-  },
-  DEVICE_NOT_FOUND: {
-    http: 404, exit: ExitCode.unreachable,
-    zh: '未找到设备 {deviceId}', en: 'Device {deviceId} not found',
-    remedyZh: '检查连接线和 fiscalctl devices 的列表。', remedyEn: 'Check the cable and the list from fiscalctl devices.',
-  },
-  DEVICE_OFFLINE: {
-    http: 503, exit: ExitCode.unreachable,
-    zh: '设备 {deviceId} 当前离线', en: 'Device {deviceId} is offline',
-    remedyZh: '检查收款机电源和连接线，等待其重新上线。', remedyEn: 'Check the register power and cable and wait for it to come back online.',
   },
   DEVICE_BUSY: {
     http: 409, exit: ExitCode.busy,
