@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { GatewayError } from '../../../contracts/errors/index.js';
+import { BackupKindSchema, type BackupKind } from './BackupKind.js';
+import {
+  BACKUP_FORMAT, BACKUP_FORMAT_VERSION, BackupDeviceSchema, BackupManifestSchema, CHECKSUMS_FILE, MANIFEST_FILE, MANIFEST_HASH_FILE,
+  type BackupDevice, type BackupFileEntry, type BackupManifest, type BackupProblem, type KindSummary,
+} from './BackupManifest.js';
+import { backupFolderName, machineFolder, newBackupId, TEMP_PREFIX } from './backupLayout.js';
+import { FileSink } from './FileSink.js';
+import { fsyncPath } from './fsyncPath.js';
+import { gatewayVersion } from './gatewayVersion.js';
+import { toJsonLine } from './jsonValue.js';
+import { encodeRawChunk, RAW_MAGIC } from './rawFraming.js';
+import { renderSha256Sums } from './sha256sums.js';
+
+/** What a record contributes to the manifest's first/last bounds of its kind. */
+export interface RecordMeta {
+  /** Index of the raw chunk (see rawFraming) this record was decoded from. */
+  readonly raw?: number;
+  /** `YYYY-MM-DD` or an ISO time: compared as strings. */
+  readonly date?: string;
+  readonly number?: number | string;
+}
+
+export interface BeginBackupOptions {
+  readonly device: BackupDevice;
+  readonly now?: () => Date;
+  readonly id?: string;
+}
+
+export interface CommittedBackup {
+  readonly dir: string;
+  readonly manifest: BackupManifest;
+}
+
+interface KindFiles {
+  readonly lines: FileSink;
+  raw?: FileSink;
+  readonly summary: { -readonly [K in keyof KindSummary]: KindSummary[K] };
+}
+
+const encoder = new TextEncoder();
+
+function lessThan(a: string | number, b: string | number): boolean {
+  return typeof a === 'number' && typeof b === 'number' ? a < b : String(a) < String(b);
+}
+
+/**
+ * Writes one backup: records go into `.tmp-<id>/` as they are read; `commit()` fsyncs every file,
+ * writes the manifest and its checksums, fsyncs the folder and renames it into place. Until then
+ * nothing lists it; `abort()` (or a crash, cleaned at start-up) leaves no backup behind.
+ * Calls are sequential: await each append before the next.
+ */
+export class BackupWriter {
+  private readonly kinds = new Map<BackupKind, KindFiles>();
+  private readonly problems: BackupProblem[] = [];
+  private finished = false;
+
+  private constructor(
+    readonly id: string,
+    readonly device: BackupDevice,
+    readonly createdAt: Date,
+    private readonly machineDir: string,
+    readonly tempDir: string,
+    private readonly now: () => Date,
+  ) {}
+
+  static async begin(backupsRoot: string, options: BeginBackupOptions): Promise<BackupWriter> {
+    const device = BackupDeviceSchema.parse(options.device);
+    const now = options.now ?? (() => new Date());
+    const id = options.id ?? newBackupId();
+    const machineDir = machineFolder(backupsRoot, device.machineNumber);
+    const tempDir = join(machineDir, `${TEMP_PREFIX}${id}`);
+    try {
+      await mkdir(machineDir, { recursive: true });
+      await mkdir(tempDir);
+      await mkdir(join(tempDir, 'cards'));
+      await fsyncPath(machineDir);
+      await fsyncPath(dirname(machineDir));
+    } catch (cause) {
+      throw new GatewayError('BACKUP_WRITE_FAILED', { params: { detail: (cause as Error).message }, cause });
+    }
+    return new BackupWriter(id, device, now(), machineDir, tempDir, now);
+  }
+
+  /** Stores the bytes of one reply as read; resolves with its chunk index for the records decoded from it. */
+  async appendRaw(kind: BackupKind, bytes: Uint8Array): Promise<number> {
+    const files = await this.files(kind);
+    if (files.raw === undefined) {
+      files.raw = await this.sink(`${kind}.raw`);
+      await files.raw.write(RAW_MAGIC);
+    }
+    await files.raw.write(encodeRawChunk(bytes));
+    files.summary.rawBytes += bytes.length;
+    return files.summary.rawChunks++;
+  }
+
+  /** Stores one decoded record as a JSON line `{"seq":n,"raw":chunk,"record":{…}}`; resolves with its seq. */
+  async appendRecord(kind: BackupKind, record: unknown, meta: RecordMeta = {}): Promise<number> {
+    const files = await this.files(kind);
+    const seq = files.summary.records;
+    const line = toJsonLine(meta.raw === undefined ? { seq, record } : { seq, raw: meta.raw, record });
+    await files.lines.write(encoder.encode(`${line}\n`));
+    files.summary.records++;
+    const s = files.summary;
+    if (meta.date !== undefined) {
+      if (s.firstDate === undefined || meta.date < s.firstDate) s.firstDate = meta.date;
+      if (s.lastDate === undefined || meta.date > s.lastDate) s.lastDate = meta.date;
+    }
+    if (meta.number !== undefined) {
+      if (s.firstNumber === undefined || lessThan(meta.number, s.firstNumber)) s.firstNumber = meta.number;
+      if (s.lastNumber === undefined || lessThan(s.lastNumber, meta.number)) s.lastNumber = meta.number;
+    }
+    return seq;
+  }
+
+  /** What the device says the count of a kind is; a kind with an expectation but no records still gets its (empty) files. */
+  async setExpected(kind: BackupKind, count: number): Promise<void> {
+    (await this.files(kind)).summary.expected = count;
+  }
+
+  recordsOf(kind: BackupKind): number {
+    return this.kinds.get(kind)?.summary.records ?? 0;
+  }
+
+  expectedOf(kind: BackupKind): number | undefined {
+    return this.kinds.get(kind)?.summary.expected;
+  }
+
+  addProblems(problems: readonly BackupProblem[]): void {
+    this.problems.push(...problems);
+  }
+
+  get problemsSoFar(): readonly BackupProblem[] {
+    return this.problems;
+  }
+
+  async commit(): Promise<CommittedBackup> {
+    this.assertOpen();
+    this.finished = true;
+    try {
+      const files: BackupFileEntry[] = [];
+      const kinds: Record<string, KindSummary> = {};
+      for (const [kind, entry] of [...this.kinds].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        files.push({ path: `${kind}.jsonl`, ...(await entry.lines.close()) });
+        if (entry.raw !== undefined) files.push({ path: `${kind}.raw`, ...(await entry.raw.close()) });
+        kinds[kind] = { ...entry.summary };
+      }
+      const manifest = BackupManifestSchema.parse({
+        format: BACKUP_FORMAT,
+        formatVersion: BACKUP_FORMAT_VERSION,
+        id: this.id,
+        device: this.device,
+        gateway: gatewayVersion,
+        createdAt: this.createdAt.toISOString(),
+        completedAt: this.now().toISOString(),
+        kinds,
+        files,
+        problems: this.problems,
+      });
+      const manifestBytes = encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`);
+      const manifestSha = createHash('sha256').update(manifestBytes).digest('hex');
+      await this.writeDurably(MANIFEST_FILE, manifestBytes);
+      await this.writeDurably(MANIFEST_HASH_FILE, encoder.encode(renderSha256Sums([{ path: MANIFEST_FILE, sha256: manifestSha }])));
+      await this.writeDurably(CHECKSUMS_FILE, encoder.encode(renderSha256Sums([...files, { path: MANIFEST_FILE, sha256: manifestSha }])));
+      await fsyncPath(join(this.tempDir, 'cards'));
+      await fsyncPath(this.tempDir);
+      const dir = join(this.machineDir, backupFolderName(this.createdAt, this.id));
+      await rename(this.tempDir, dir);
+      await fsyncPath(this.machineDir);
+      return { dir, manifest };
+    } catch (cause) {
+      await this.removeTemp();
+      if (cause instanceof GatewayError) throw cause;
+      throw new GatewayError('BACKUP_WRITE_FAILED', { params: { detail: (cause as Error).message }, cause });
+    }
+  }
+
+  /** Abandons the backup: closes every file and removes the temporary folder. */
+  async abort(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    for (const entry of this.kinds.values()) {
+      await entry.lines.discard();
+      await entry.raw?.discard();
+    }
+    await this.removeTemp();
+  }
+
+  private async removeTemp(): Promise<void> {
+    await rm(this.tempDir, { recursive: true, force: true });
+  }
+
+  private assertOpen(): void {
+    if (this.finished) throw new GatewayError('INTERNAL', { params: { detail: `backup ${this.id} is already committed or aborted` } });
+  }
+
+  private async files(kind: BackupKind): Promise<KindFiles> {
+    this.assertOpen();
+    let entry = this.kinds.get(kind);
+    if (entry === undefined) {
+      if (!BackupKindSchema.safeParse(kind).success) throw new GatewayError('INTERNAL', { params: { detail: `not a backup kind: ${kind}` } });
+      entry = { lines: await this.sink(`${kind}.jsonl`), summary: { records: 0, rawChunks: 0, rawBytes: 0 } };
+      this.kinds.set(kind, entry);
+    }
+    return entry;
+  }
+
+  private async sink(relative: string): Promise<FileSink> {
+    try {
+      return await FileSink.create(join(this.tempDir, relative));
+    } catch (cause) {
+      throw new GatewayError('BACKUP_WRITE_FAILED', { params: { detail: (cause as Error).message }, cause });
+    }
+  }
+
+  private async writeDurably(relative: string, bytes: Uint8Array): Promise<void> {
+    const handle = await open(join(this.tempDir, relative), 'wx', 0o644);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
