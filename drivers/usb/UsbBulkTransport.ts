@@ -1,0 +1,197 @@
+import type { ByteTransport, TransportDescription, Unsubscribe } from '../../contracts/ByteTransport.js';
+import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
+import { usbPathOf, type UsbApi, type UsbDeviceHandle, type UsbEndpointInfo } from './UsbApi.js';
+
+type DataListener = (chunk: Uint8Array) => void;
+type CloseListener = (error?: Error) => void;
+
+export interface UsbBulkTransportOptions {
+  readonly device: UsbDeviceHandle;
+  /** Used after a failed transfer to tell an unplugged device from a faulty one. */
+  readonly api: UsbApi;
+  /** The interface holding the bulk pair; the first interface that has one when omitted. */
+  readonly interfaceNumber?: number;
+  /** Bytes asked for per IN transfer; a whole number of packets. Default 4096. */
+  readonly readSize?: number;
+}
+
+const timeoutPattern = /time[sd]?\s*-?out/i;
+
+function detailOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface BulkPair {
+  readonly interfaceNumber: number;
+  readonly inEndpoint: UsbEndpointInfo;
+  readonly outEndpoint: UsbEndpointInfo;
+}
+
+function findBulkPair(device: UsbDeviceHandle, wanted?: number): BulkPair | undefined {
+  for (const candidate of device.configuration?.interfaces ?? []) {
+    if (wanted !== undefined && candidate.interfaceNumber !== wanted) continue;
+    const endpoints = candidate.alternate.endpoints;
+    const inEndpoint = endpoints.find((endpoint) => endpoint.type === 'bulk' && endpoint.direction === 'in');
+    const outEndpoint = endpoints.find((endpoint) => endpoint.type === 'bulk' && endpoint.direction === 'out');
+    if (inEndpoint && outEndpoint) return { interfaceNumber: candidate.interfaceNumber, inEndpoint, outEndpoint };
+  }
+  return undefined;
+}
+
+/** A register that carries GB link over a vendor-class USB interface with one bulk IN and one bulk OUT endpoint. */
+export class UsbBulkTransport implements ByteTransport {
+  readonly description: TransportDescription;
+  private pair: BulkPair | undefined;
+  private state: 'closed' | 'open' | 'closing' = 'closed';
+  private unplugged = false;
+  private writes: Promise<void> = Promise.resolve();
+  private readLoop: Promise<void> = Promise.resolve();
+  private readonly dataListeners = new Set<DataListener>();
+  private readonly closeListeners = new Set<CloseListener>();
+
+  constructor(private readonly options: UsbBulkTransportOptions) {
+    const { device } = options;
+    this.description = {
+      kind: 'usb',
+      path: usbPathOf(device),
+      vendorId: device.vendorId,
+      productId: device.productId,
+      ...(device.serialNumber ? { serialNumber: device.serialNumber } : {}),
+      ...(device.manufacturerName ? { manufacturer: device.manufacturerName } : {}),
+      ...(device.productName ? { product: device.productName } : {}),
+    };
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  async open(): Promise<void> {
+    if (this.state !== 'closed') return;
+    const { device } = this.options;
+    const path = this.description.path;
+    try {
+      await device.open();
+    } catch (cause) {
+      throw new GatewayError('TRANSPORT_OPEN_FAILED', { params: { path, detail: detailOf(cause) }, cause });
+    }
+    const pair = findBulkPair(device, this.options.interfaceNumber);
+    if (!pair) {
+      await device.close().catch(() => undefined);
+      throw new GatewayError('USB_ENDPOINTS_NOT_FOUND', { params: { path } });
+    }
+    try {
+      await device.claimInterface(pair.interfaceNumber);
+    } catch (cause) {
+      await device.close().catch(() => undefined);
+      throw new GatewayError('TRANSPORT_OPEN_FAILED', { params: { path, detail: detailOf(cause) }, cause });
+    }
+    this.pair = pair;
+    this.state = 'open';
+    this.unplugged = false;
+    this.readLoop = this.readUntilClosed(pair);
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    const pair = this.requireOpen();
+    const copy = Uint8Array.from(bytes);
+    const result = this.writes.then(() => this.writeAll(pair, copy));
+    this.writes = result.catch(() => undefined);
+    await result;
+  }
+
+  onData(listener: DataListener): Unsubscribe {
+    this.dataListeners.add(listener);
+    return () => this.dataListeners.delete(listener);
+  }
+
+  onClose(listener: CloseListener): Unsubscribe {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.shut(undefined);
+  }
+
+  private async writeAll(pair: BulkPair, bytes: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.length) {
+      if (this.state !== 'open') throw this.closedError();
+      let result;
+      try {
+        result = await this.options.device.transferOut(pair.outEndpoint.endpointNumber, bytes.subarray(offset));
+      } catch (cause) {
+        throw await this.fail(cause);
+      }
+      if (result.status !== 'ok' || result.bytesWritten <= 0) {
+        await this.options.device.clearHalt('out', pair.outEndpoint.endpointNumber).catch(() => undefined);
+        throw new GatewayError('TRANSPORT_IO_FAILED', { params: { path: this.description.path, detail: `bulk OUT ${result.status}` } });
+      }
+      offset += result.bytesWritten;
+    }
+  }
+
+  private async readUntilClosed(pair: BulkPair): Promise<void> {
+    const length = this.options.readSize ?? 4096;
+    while (this.state === 'open') {
+      let result;
+      try {
+        result = await this.options.device.transferIn(pair.inEndpoint.endpointNumber, length);
+      } catch (cause) {
+        if (this.state !== 'open') return;
+        if (timeoutPattern.test(detailOf(cause))) continue;
+        await this.fail(cause);
+        return;
+      }
+      if (this.state !== 'open') return;
+      if (result.status !== 'ok') {
+        await this.options.device.clearHalt('in', pair.inEndpoint.endpointNumber).catch(() => undefined);
+        continue;
+      }
+      const view = result.data;
+      if (view && view.byteLength > 0) {
+        const chunk = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+        for (const listener of [...this.dataListeners]) listener(chunk);
+      }
+    }
+  }
+
+  /** A transfer failed: close the transport, as unplugged when the device is no longer on the bus. */
+  private async fail(cause: unknown): Promise<GatewayError> {
+    if (isGatewayError(cause)) return cause;
+    if (this.state !== 'open') return this.closedError();
+    const path = this.description.path;
+    const present = await this.options.api.getDevices().then(
+      (devices) => devices.some((device) => usbPathOf(device) === path),
+      () => false,
+    );
+    const error = present
+      ? new GatewayError('TRANSPORT_IO_FAILED', { params: { path, detail: detailOf(cause) }, cause })
+      : new GatewayError('TRANSPORT_UNPLUGGED', { params: { path }, cause });
+    this.unplugged = !present;
+    await this.shut(error);
+    return error;
+  }
+
+  private async shut(reason: GatewayError | undefined): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    const { device } = this.options;
+    if (!this.unplugged && this.pair) await device.releaseInterface(this.pair.interfaceNumber).catch(() => undefined);
+    await device.close().catch(() => undefined);
+    if (reason === undefined) await this.readLoop;
+    this.state = 'closed';
+    this.pair = undefined;
+    for (const listener of [...this.closeListeners]) listener(reason);
+  }
+
+  private requireOpen(): BulkPair {
+    if (this.state !== 'open' || !this.pair) throw this.closedError();
+    return this.pair;
+  }
+
+  private closedError(): GatewayError {
+    return new GatewayError(this.unplugged ? 'TRANSPORT_UNPLUGGED' : 'TRANSPORT_CLOSED', { params: { path: this.description.path } });
+  }
+}

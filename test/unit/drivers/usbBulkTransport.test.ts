@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { UsbBulkTransport } from '../../../drivers/usb/UsbBulkTransport.js';
+import type { UsbApi, UsbDeviceHandle, UsbInResult, UsbInterfaceInfo, UsbOutResult } from '../../../drivers/usb/UsbApi.js';
+import { isGatewayError } from '../../../contracts/errors/index.js';
+
+const bulkInterface: UsbInterfaceInfo = {
+  interfaceNumber: 1,
+  alternate: {
+    endpoints: [
+      { endpointNumber: 3, direction: 'in', type: 'interrupt', packetSize: 8 },
+      { endpointNumber: 1, direction: 'in', type: 'bulk', packetSize: 64 },
+      { endpointNumber: 2, direction: 'out', type: 'bulk', packetSize: 64 },
+    ],
+  },
+};
+
+/** A USB device in memory: the test queues IN data and sees OUT transfers; OUT accepts at most `outLimit` bytes per transfer. */
+class FakeUsbDevice implements UsbDeviceHandle {
+  readonly vendorId = 0x1fc9;
+  readonly productId = 0x8240;
+  readonly serialNumber = 'SN1';
+  readonly manufacturerName = 'Acme';
+  readonly productName = null;
+  readonly bus = '1-2';
+  readonly address = 7;
+  configuration: { interfaces: UsbInterfaceInfo[] } = { interfaces: [{ interfaceNumber: 0, alternate: { endpoints: [] } }, bulkInterface] };
+  readonly out: { endpoint: number; bytes: number[] }[] = [];
+  readonly inbox: Uint8Array[] = [];
+  readonly log: string[] = [];
+  outLimit = 64;
+  present = true;
+  inError: Error | undefined;
+  private waiting: (() => void) | undefined;
+
+  async open(): Promise<void> {
+    if (!this.present) throw new Error('LIBUSB_ERROR_NO_DEVICE');
+    this.log.push('open');
+  }
+  async close(): Promise<void> {
+    this.log.push('close');
+    this.waiting?.();
+  }
+  async claimInterface(n: number): Promise<void> {
+    this.log.push(`claim ${n}`);
+  }
+  async releaseInterface(n: number): Promise<void> {
+    this.log.push(`release ${n}`);
+  }
+  async clearHalt(direction: 'in' | 'out', endpoint: number): Promise<void> {
+    this.log.push(`clearHalt ${direction} ${endpoint}`);
+  }
+  async transferIn(endpoint: number, length: number): Promise<UsbInResult> {
+    expect(endpoint).toBe(1);
+    if (this.inbox.length === 0) {
+      await new Promise<void>((resolve) => {
+        this.waiting = resolve;
+        setTimeout(resolve, 10);
+      });
+    }
+    if (this.inError) throw this.inError;
+    const next = this.inbox.shift();
+    if (next === undefined) throw new Error('transfer timed out');
+    const data = next.subarray(0, length);
+    return { data: new DataView(data.buffer, data.byteOffset, data.byteLength), status: 'ok' };
+  }
+  async transferOut(endpoint: number, data: Uint8Array): Promise<UsbOutResult> {
+    if (!this.present) throw new Error('LIBUSB_ERROR_NO_DEVICE');
+    const taken = data.subarray(0, this.outLimit);
+    this.out.push({ endpoint, bytes: [...taken] });
+    return { bytesWritten: taken.length, status: 'ok' };
+  }
+  push(bytes: number[]): void {
+    this.inbox.push(Uint8Array.from(bytes));
+    this.waiting?.();
+  }
+  failIn(error: Error): void {
+    this.inError = error;
+    this.waiting?.();
+  }
+}
+
+function apiOf(device: FakeUsbDevice): UsbApi {
+  return { getDevices: async () => (device.present ? [device] : []) };
+}
+
+describe('UsbBulkTransport over a fake usb device', () => {
+  it('claims the interface with the bulk pair, describes the device, and releases it on close', async () => {
+    const device = new FakeUsbDevice();
+    const transport = new UsbBulkTransport({ device, api: apiOf(device) });
+    expect(transport.description).toEqual({ kind: 'usb', path: 'usb:1-2/7', vendorId: 0x1fc9, productId: 0x8240, serialNumber: 'SN1', manufacturer: 'Acme' });
+    await transport.open();
+    expect(transport.isOpen).toBe(true);
+    await transport.close();
+    expect(device.log).toEqual(['open', 'claim 1', 'release 1', 'close']);
+  });
+
+  it('continues a write the device took only partly until every byte is out, in order', async () => {
+    const device = new FakeUsbDevice();
+    device.outLimit = 64;
+    const transport = new UsbBulkTransport({ device, api: apiOf(device) });
+    await transport.open();
+    const frame = Uint8Array.from({ length: 200 }, (_, i) => i);
+    await Promise.all([transport.write(frame), transport.write(Uint8Array.of(0xaa))]);
+    expect(device.out.map((each) => each.bytes.length)).toEqual([64, 64, 64, 8, 1]);
+    expect(device.out.every((each) => each.endpoint === 2)).toBe(true);
+    expect(device.out.flatMap((each) => each.bytes)).toEqual([...frame, 0xaa]);
+    await transport.close();
+  });
+
+  it('delivers IN transfers as they come, riding over read timeouts', async () => {
+    const device = new FakeUsbDevice();
+    const transport = new UsbBulkTransport({ device, api: apiOf(device) });
+    await transport.open();
+    const seen: number[] = [];
+    const done = new Promise<void>((resolve) => transport.onData((chunk) => {
+      seen.push(...chunk);
+      if (seen.length === 5) resolve();
+    }));
+    device.push([0x4f, 0x4b]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    device.push([1, 2, 3]);
+    await done;
+    expect(seen).toEqual([0x4f, 0x4b, 1, 2, 3]);
+    await transport.close();
+  });
+
+  it('refuses a device without a bulk pair with USB_ENDPOINTS_NOT_FOUND and leaves it closed', async () => {
+    const device = new FakeUsbDevice();
+    device.configuration = { interfaces: [{ interfaceNumber: 0, alternate: { endpoints: [] } }] };
+    const transport = new UsbBulkTransport({ device, api: apiOf(device) });
+    await expect(transport.open()).rejects.toMatchObject({ code: 'USB_ENDPOINTS_NOT_FOUND' });
+    expect(device.log).toEqual(['open', 'close']);
+    expect(transport.isOpen).toBe(false);
+  });
+
+  it('maps a failed open to TRANSPORT_OPEN_FAILED', async () => {
+    const device = new FakeUsbDevice();
+    device.present = false;
+    const transport = new UsbBulkTransport({ device, api: apiOf(device) });
+    await expect(transport.open()).rejects.toMatchObject({ code: 'TRANSPORT_OPEN_FAILED', params: { path: 'usb:1-2/7' } });
+  });
+
+  it('closes with TRANSPORT_UNPLUGGED when a transfer fails and the device is gone from the bus', async () => {
+    const device = new FakeUsbDevice();
+    const transport = new UsbBulkTransport({ device, api: apiOf(device) });
+    await transport.open();
+    const closed = new Promise<Error | undefined>((resolve) => transport.onClose(resolve));
+    device.present = false;
+    device.failIn(new Error('LIBUSB_ERROR_NO_DEVICE'));
+    expect(isGatewayError(await closed, 'TRANSPORT_UNPLUGGED')).toBe(true);
+    await expect(transport.write(Uint8Array.of(1))).rejects.toMatchObject({ code: 'TRANSPORT_UNPLUGGED' });
+  });
+
+  it('closes with TRANSPORT_IO_FAILED when a transfer fails but the device is still there', async () => {
+    const device = new FakeUsbDevice();
+    const transport = new UsbBulkTransport({ device, api: apiOf(device) });
+    await transport.open();
+    const closed = new Promise<Error | undefined>((resolve) => transport.onClose(resolve));
+    device.failIn(new Error('LIBUSB_ERROR_IO'));
+    expect(isGatewayError(await closed, 'TRANSPORT_IO_FAILED')).toBe(true);
+  });
+});
