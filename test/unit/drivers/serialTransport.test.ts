@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
+import { MockBinding, type MockPortBinding } from '../../../drivers/serial/mockSerialBinding.js';
 import { SerialTransport } from '../../../drivers/serial/SerialTransport.js';
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 
