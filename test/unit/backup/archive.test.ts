@@ -1,0 +1,154 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isGatewayError } from '../../../contracts/errors/index.js';
+import { verifyBackupArchive, writeBackupArchive } from '../../../src/services/backup/BackupArchive.js';
+import { readTar } from '../../../src/services/backup/tar/readTar.js';
+import { tarStream } from '../../../src/services/backup/tar/tarStream.js';
+import { BLOCK } from '../../../src/services/backup/tar/ustarHeader.js';
+import { tempStore, writeSampleBackup } from './sampleBackup.js';
+
+function hasTool(name: string): boolean {
+  const found = spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+  if (!found && process.env.CI) throw new Error(`${name} is required in CI`);
+  return found;
+}
+const haveTar = hasTool('tar') && hasTool('sha256sum');
+
+async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
+async function collect(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const part of stream) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+async function sampleArchive() {
+  const store = await tempStore();
+  const backup = await writeSampleBackup(store);
+  const out = join(dirname(store.root), 'backup.tar');
+  const written = await writeBackupArchive(backup.dir, out);
+  return { store, backup, out, written };
+}
+
+/** Offsets of each entry's content in a tar file, by entry name. */
+async function contentOffsets(bytes: Uint8Array): Promise<Map<string, { at: number; size: number }>> {
+  const offsets = new Map<string, { at: number; size: number }>();
+  let at = 0;
+  while (at + BLOCK <= bytes.length && bytes.subarray(at, at + BLOCK).some((b) => b !== 0)) {
+    const name = Buffer.from(bytes.subarray(at, at + 100)).toString().replace(/\0.*$/s, '');
+    const prefix = Buffer.from(bytes.subarray(at + 345, at + 500)).toString().replace(/\0.*$/s, '');
+    const size = parseInt(Buffer.from(bytes.subarray(at + 124, at + 136)).toString().replace(/\0.*$/s, ''), 8);
+    offsets.set(prefix === '' ? name : `${prefix}/${name}`, { at: at + BLOCK, size });
+    at += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+  }
+  return offsets;
+}
+
+describe('backup archive', () => {
+  it('writes a deterministic archive that its verifier accepts', async () => {
+    const { backup, out, written } = await sampleArchive();
+    const report = await verifyBackupArchive(out);
+    expect(report.failures).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.folder).toBe(basename(backup.dir));
+    expect(report.manifest?.id).toBe(backup.manifest.id);
+    const again = await writeBackupArchive(backup.dir, `${out}.2`);
+    expect(again.sha256).toBe(written.sha256);
+    expect((await readFile(out)).length).toBe(written.bytes);
+  });
+
+  it.skipIf(!haveTar)('extracts with plain tar and checks with sha256sum -c SHA256SUMS (and manifest.sha256)', async () => {
+    const { backup, out } = await sampleArchive();
+    const into = await mkdtemp(join(tmpdir(), 'fg-untar-'));
+    execFileSync('tar', ['-xf', out, '-C', into]);
+    const folder = join(into, basename(backup.dir));
+    const checked = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: folder, encoding: 'utf8' });
+    expect(checked).toContain('manifest.json: OK');
+    expect(checked).toContain('cards/fiscal-EF02.jsonl: OK');
+    expect(execFileSync('sha256sum', ['-c', 'manifest.sha256'], { cwd: folder, encoding: 'utf8' })).toContain('manifest.json: OK');
+    await writeFile(join(folder, 'invoices.raw'), 'tampered');
+    expect(spawnSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: folder }).status).not.toBe(0);
+  });
+
+  it.skipIf(!haveTar)('verifies an archive made from a backup folder by system tar', async () => {
+    const { backup } = await sampleArchive();
+    const out = join(await mkdtemp(join(tmpdir(), 'fg-systar-')), 'b.tar');
+    execFileSync('tar', ['--format=ustar', '-cf', out, '-C', dirname(backup.dir), basename(backup.dir)]);
+    expect((await verifyBackupArchive(out)).ok).toBe(true);
+  });
+
+  it('names the file whose content was changed inside the archive', async () => {
+    const { out } = await sampleArchive();
+    const original = await readFile(out);
+    const offsets = await contentOffsets(original);
+    expect(offsets.size).toBeGreaterThan(6);
+    for (const [name, { at, size }] of offsets) {
+      if (size === 0) continue;
+      const bytes = Buffer.from(original);
+      bytes[at + (size >> 1)] ^= 0x20;
+      const report = await verifyBackupArchive(chunks(bytes, 777));
+      expect(report.ok, name).toBe(false);
+      expect(report.failures.map((f) => f.file), name).toEqual([name.split('/').slice(1).join('/')]);
+    }
+  });
+
+  it('refuses a damaged header, a truncated archive and a stranger folder with BACKUP_ARCHIVE_INVALID', async () => {
+    const { out } = await sampleArchive();
+    const original = await readFile(out);
+    const damaged = Buffer.from(original);
+    damaged[BLOCK + 10] ^= 0x01;
+    await expect(verifyBackupArchive(chunks(damaged, 4096))).rejects.toSatisfy((e) => isGatewayError(e, 'BACKUP_ARCHIVE_INVALID'));
+    await expect(verifyBackupArchive(chunks(original.subarray(0, original.length - 3 * BLOCK), 4096))).rejects.toSatisfy((e) => isGatewayError(e, 'BACKUP_ARCHIVE_INVALID'));
+    const stranger = await collect(tarStream([{ header: { name: 'etc/passwd', type: 'file', size: 1, mode: 0o644, mtime: 0 }, content: () => chunks(Uint8Array.of(1), 1) }]));
+    await expect(verifyBackupArchive(chunks(stranger, 512))).rejects.toSatisfy((e) => isGatewayError(e, 'BACKUP_ARCHIVE_INVALID'));
+    const escape = await collect(tarStream([{ header: { name: '20261122T080000Z-aaaaaaaaaaaa/../x', type: 'file', size: 0, mode: 0o644, mtime: 0 } }]));
+    await expect(verifyBackupArchive(chunks(escape, 512))).rejects.toSatisfy((e) => isGatewayError(e, 'BACKUP_ARCHIVE_INVALID'));
+  });
+
+  it('round-trips any set of files through tarStream and readTar, whatever the chunking', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.uniqueArray(fc.record({ name: fc.stringMatching(/^[a-z]{1,8}(\/[a-z0-9.]{1,40}){0,4}$/), body: fc.uint8Array({ maxLength: 1500 }) }), { selector: (f) => f.name, maxLength: 6 }),
+      fc.integer({ min: 1, max: 2000 }),
+      async (files, chunkSize) => {
+        const tar = await collect(tarStream(files.map((f) => ({ header: { name: f.name, type: 'file' as const, size: f.body.length, mode: 0o644, mtime: 1 }, content: () => chunks(f.body, 100) }))));
+        expect(tar.length % BLOCK).toBe(0);
+        const seen: { name: string; body: Uint8Array }[] = [];
+        await readTar(chunks(tar, chunkSize), (header) => {
+          const parts: Uint8Array[] = [];
+          seen.push({ name: header.name, body: new Uint8Array(0) });
+          const entry = seen.at(-1)!;
+          return (chunk) => {
+            parts.push(Uint8Array.from(chunk));
+            entry.body = Buffer.concat(parts);
+          };
+        });
+        expect(seen.map((s) => s.name)).toEqual(files.map((f) => f.name));
+        seen.forEach((s, i) => expect(Buffer.from(s.body).equals(Buffer.from(files[i].body))).toBe(true));
+      },
+    ), { numRuns: 60 });
+  });
+
+  it('never throws anything but GatewayError on random or truncated archive bytes', async () => {
+    const { out } = await sampleArchive();
+    const good = await readFile(out);
+    await fc.assert(fc.asyncProperty(fc.oneof(
+      fc.uint8Array({ maxLength: 3000 }),
+      fc.integer({ min: 0, max: good.length }).map((n) => good.subarray(0, n)),
+      fc.tuple(fc.integer({ min: 0, max: good.length - 1 }), fc.integer({ min: 1, max: 255 })).map(([at, x]) => {
+        const copy = Buffer.from(good);
+        copy[at] ^= x;
+        return copy;
+      }),
+    ), async (bytes) => {
+      // A flip in tar padding changes no file, so an ok report is fine; what must never happen is a foreign exception.
+      const outcome = await verifyBackupArchive(chunks(bytes, 1024)).then(() => 'report', (error: unknown) => error);
+      if (outcome !== 'report') expect(isGatewayError(outcome), String(outcome)).toBe(true);
+    }), { numRuns: 150 });
+  });
+});
