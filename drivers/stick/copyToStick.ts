@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
+import { basename, dirname, join, normalize, sep } from 'node:path';
+import { GatewayError } from '../../contracts/errors/index.js';
+import { findRemovableVolumes, systemStickRoots, type RemovableVolume, type StickRoots } from './RemovableVolumes.js';
+
+export interface CopyToStickOptions {
+  /** Mount point of the stick to use; default: the first removable volume found. */
+  readonly mountPoint?: string;
+  readonly roots?: StickRoots;
+  /** Free bytes on the volume; default statfs. */
+  readonly freeSpace?: (mountPoint: string) => Promise<number>;
+  /** Called once the copy is durable, before it is read back (progress, or fault injection in tests). */
+  readonly onWritten?: (path: string) => Promise<void> | void;
+}
+
+export interface StickCopy {
+  readonly volume: RemovableVolume;
+  /** Absolute path of the copy on the stick, and of its `sha256sum` sidecar. */
+  readonly path: string;
+  readonly checksumPath: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+const SIDECAR_ALLOWANCE = 4096;
+
+async function hashOf(path: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+async function statfsFree(mountPoint: string): Promise<number> {
+  const fsStat = await statfs(mountPoint);
+  return Number(fsStat.bavail) * Number(fsStat.bsize);
+}
+
+async function fsyncDir(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function writeError(error: unknown, volume: RemovableVolume, needed: number, file: string): GatewayError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') {
+    return new GatewayError('STICK_FULL', { params: { mountPoint: volume.mountPoint, needed, free: 0 }, cause: error });
+  }
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    return new GatewayError('STICK_READ_ONLY', { params: { mountPoint: volume.mountPoint }, cause: error });
+  }
+  // Any other I/O error on a stick (EIO above all) means its bytes cannot be trusted.
+  return new GatewayError('STICK_VERIFY_FAILED', { params: { file }, cause: error });
+}
+
+async function chooseVolume(options: CopyToStickOptions): Promise<RemovableVolume> {
+  const volumes = await findRemovableVolumes(options.roots ?? systemStickRoots);
+  const volume = options.mountPoint === undefined ? volumes[0] : volumes.find((v) => v.mountPoint === options.mountPoint);
+  if (volume === undefined) throw new GatewayError('STICK_NOT_FOUND');
+  if (volume.readOnly) throw new GatewayError('STICK_READ_ONLY', { params: { mountPoint: volume.mountPoint } });
+  return volume;
+}
+
+async function writeDurably(target: string, fill: (handle: Awaited<ReturnType<typeof open>>) => Promise<void>): Promise<void> {
+  const partial = join(dirname(target), `.${basename(target)}.partial`);
+  const handle = await open(partial, 'w', 0o644);
+  try {
+    await fill(handle);
+    await handle.sync();
+    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(partial, { force: true });
+    throw error;
+  }
+  await rename(partial, target);
+}
+
+/**
+ * Copies a file onto a removable volume at `relativeTarget` (e.g. `FISCAL/BACKUP/<machine>/<id>.tar`)
+ * with a `.sha256` sidecar in `sha256sum` format: written under a temporary name, fsynced, renamed,
+ * the folder fsynced, then read back and compared. What was read back may come from the page
+ * cache, so the read-back proves the file system holds the right bytes, not the flash cells.
+ */
+export async function copyToStick(sourcePath: string, relativeTarget: string, options: CopyToStickOptions = {}): Promise<StickCopy> {
+  const clean = normalize(relativeTarget);
+  if (clean.startsWith('..') || clean.startsWith(sep) || clean.split(sep).includes('..')) {
+    throw new GatewayError('BAD_REQUEST', { params: { detail: `target ${relativeTarget} is not inside the stick` } });
+  }
+  const volume = await chooseVolume(options);
+  const size = (await stat(sourcePath)).size;
+  const needed = size + SIDECAR_ALLOWANCE;
+  const free = await (options.freeSpace ?? statfsFree)(volume.mountPoint);
+  if (free < needed) throw new GatewayError('STICK_FULL', { params: { mountPoint: volume.mountPoint, needed, free } });
+
+  const target = join(volume.mountPoint, clean);
+  const checksumPath = `${target}.sha256`;
+  const written = createHash('sha256');
+  let bytes = 0;
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await writeDurably(target, async (handle) => {
+      for await (const chunk of createReadStream(sourcePath, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+        written.update(chunk);
+        bytes += chunk.length;
+        await handle.write(chunk);
+      }
+    });
+    const sha256 = written.digest('hex');
+    await writeDurably(checksumPath, async (handle) => {
+      await handle.writeFile(`${sha256}  ${basename(target)}\n`);
+    });
+    await fsyncDir(dirname(target));
+    await options.onWritten?.(target);
+    const readBack = await hashOf(target);
+    if (readBack.sha256 !== sha256 || readBack.bytes !== bytes) {
+      await rm(target, { force: true });
+      await rm(checksumPath, { force: true });
+      throw new GatewayError('STICK_VERIFY_FAILED', { params: { file: clean } });
+    }
+    return { volume, path: target, checksumPath, bytes, sha256 };
+  } catch (error) {
+    if (error instanceof GatewayError) throw error;
+    throw writeError(error, volume, needed, clean);
+  }
+}
