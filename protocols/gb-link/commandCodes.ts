@@ -1,0 +1,39 @@
+/**
+ * GB-link command codes. 00–64 are the public fiscal-processor firmware's (DESIGN.md);
+ * 70 and up are this project's extensions (SPEC.md §5.9).
+ */
+export const CMD = {
+  CONNECT: 0x00,
+  INITIALIZE: 0x30,
+  DISTRIBUTE_INVOICE_NUMBERS: 0x31,
+  DISTRIBUTED_ROLLS: 0x32,
+  FACTORY_DATA: 0x37,
+  USER_INFO: 0x38,
+  TAX_ITEMS: 0x39,
+  DATE_TIME: 0x3a,
+  SET_TIME: 0x3b,
+  DECLARATIONS: 0x3e,
+  INVOICES_BY_INDEX: 0x3f,
+  STATUS: 0x41,
+  INVOICES_BY_NUMBER: 0x42,
+  INVOICES_BY_TIME: 0x43,
+  DAILY_RECORDS: 0x44,
+  INPUT_INVOICE_NUMBERS: 0x50,
+  CARD_POWER_ON: 0x59,
+  CARD_POWER_OFF: 0x5a,
+  CARD_APDU: 0x5b,
+  SELF_CHECK_CPU: 0x5c,
+  SELF_CHECK_ROM: 0x5d,
+  SELF_CHECK_RAM: 0x5e,
+  SELF_CHECK_MEMORY: 0x5f,
+  SELF_CHECK_SERIAL: 0x60,
+  SELF_CHECK_CYCLE: 0x61,
+  UPDATE_TAXPAYER: 0x62,
+  CHANGE_TIME: 0x63,
+  FIRMWARE: 0x64,
+  CAPABILITIES: 0x70,
+  SWITCH_BAUD: 0x71,
+  RECORD_COUNTS: 0x72,
+} as const;
+
+export type CommandCode = (typeof CMD)[keyof typeof CMD];

@@ -1,0 +1,8 @@
+export { crc16Umts } from './crc16.js';
+export * from './frame.js';
+export { FrameDecoder, type FrameDirection, type DecoderStats } from './FrameDecoder.js';
+export * from './packets.js';
+export { ER, errorCodeForEr, isTransmissionError, knownErrorCodes, registerError, hexByte } from './errorCodes.js';
+export { CMD, type CommandCode } from './commandCodes.js';
+export { ByteReader, ByteWriter, payloadError, isLinkDate, isLinkDateTime, type LinkDate, type LinkDateTime } from './fields.js';
+export * from './commands.js';
