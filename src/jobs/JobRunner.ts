@@ -9,7 +9,7 @@ import { JobEventHub } from './JobEventHub.js';
 import { redactSecrets } from './redact.js';
 import { asGatewayError, toStoredError } from './storedError.js';
 import type { JobContext, JobDefinition, JobSpec, StartedJob } from './types.js';
-import { WeightedProgress } from './WeightedProgress.js';
+import { WeightedProgress, type ProgressSnapshot } from './WeightedProgress.js';
 
 /** Progress is persisted and announced at most this often, unless the stage changes. */
 const PROGRESS_INTERVAL_MS = 200;
@@ -74,6 +74,11 @@ export class JobRunner {
 
   get(id: string): JobRow | undefined {
     return this.store.jobs.get(id);
+  }
+
+  /** Stage, fraction and ETA of a job running here, computed now. */
+  liveProgress(id: string): ProgressSnapshot | undefined {
+    return this.active.get(id)?.progress.snapshot(this.now().getTime());
   }
 
   /** Whether a job is in a critical stage right now. */

@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { JobRunner } from '../jobs/JobRunner.js';
+import type { Store } from '../store/Store.js';
+import type { DeviceDirectory } from './DeviceDirectory.js';
+import type { RouteCatalog } from './RouteCatalog.js';
+
+/** What every API plugin is given: the shared services of the daemon. */
+export interface ApiContext {
+  readonly jobs: JobRunner;
+  readonly store: Store;
+  readonly devices: DeviceDirectory;
+  readonly catalog: RouteCatalog;
+  readonly logger: Logger;
+  readonly version: string;
+}
+
+/**
+ * One area of the API (devices, jobs, diagnostics, later initialize, backups, upgrade…), registered as
+ * its own encapsulated fastify plugin under /v1.
+ */
+export interface ApiPlugin {
+  readonly name: string;
+  register(app: import('fastify').FastifyInstance, context: ApiContext): Promise<void> | void;
+}

@@ -1,0 +1,62 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ApiContext, ApiPlugin } from './ApiContext.js';
+import { installErrorHandling } from './errorHandling.js';
+import { RouteCatalog } from './RouteCatalog.js';
+import { installSecurity } from './security/installSecurity.js';
+import { healthRoutes } from './routes/healthRoutes.js';
+import { deviceRoutes } from './routes/deviceRoutes.js';
+import { jobRoutes } from './routes/jobRoutes.js';
+import { recordRoutes } from './routes/recordRoutes.js';
+import { openApiRoutes } from './routes/openApiRoutes.js';
+
+/** Default request-body limit; a route that takes uploads (packages) raises its own. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+export interface ServerOptions {
+  readonly token: string;
+  /** The port clients must name in Host; called per request (known only after listen for port 0). */
+  readonly port: () => number;
+  readonly corsOrigins?: readonly string[];
+  readonly extraHosts?: readonly string[];
+  readonly bodyLimit?: number;
+  /** Areas beyond the core (diagnostics, and later initialize, changes, backups, upgrade…). */
+  readonly plugins?: readonly ApiPlugin[];
+}
+
+export type ServerDeps = Omit<ApiContext, 'catalog' | 'logger'> & { readonly logger: Logger };
+
+/** The core areas every daemon serves; services add theirs through `ServerOptions.plugins`. */
+export const corePlugins: readonly ApiPlugin[] = [healthRoutes, deviceRoutes, jobRoutes, recordRoutes, openApiRoutes];
+
+/** Builds the fastify app: security hooks on the root, then each area as an encapsulated plugin under /v1. */
+export async function buildServer(deps: ServerDeps, options: ServerOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    // fastify types its own pino major; the logger is a pino instance all the same.
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit,
+    // Deep or huge JSON is refused before it reaches a schema.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+  const context: ApiContext = { ...deps, catalog: new RouteCatalog() };
+  installErrorHandling(app, bodyLimit);
+  installSecurity(app, {
+    token: options.token, port: options.port, corsOrigins: options.corsOrigins ?? [], extraHosts: options.extraHosts,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'OPTIONS') {
+      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, operator: request.headers['x-operator'] }, 'state-changing request');
+    }
+  });
+  for (const plugin of [...corePlugins, ...(options.plugins ?? [])]) {
+    await app.register(async (scope) => plugin.register(scope, context), { prefix: '/v1' });
+  }
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { GatewayError } from '../../../contracts/errors/index.js';
+import type { ApiPlugin } from '../ApiContext.js';
+import { defineRoute } from '../defineRoute.js';
+import { idempotencyClaim } from '../idempotency.js';
+import { jobView, jobViewSchema } from '../jobView.js';
+import { deviceIdParams } from '../routes/deviceRoutes.js';
+import type { RegisterAccess } from './DiagnosticsPort.js';
+import { diagnosticsStages, runDiagnostics } from './runDiagnostics.js';
+
+export const DIAGNOSTICS_KIND = 'diagnostics';
+
+/** Checks the device is known and online before a job is created for it. */
+export function requireOnline(context: Parameters<ApiPlugin['register']>[1], id: string): void {
+  const device = context.devices.get(id);
+  if (!device) throw new GatewayError('DEVICE_NOT_FOUND', { params: { id } });
+  if (device.state !== 'online') throw new GatewayError('DEVICE_OFFLINE', { params: { id } });
+}
+
+/** `POST /v1/devices/{id}/diagnostics` starts the job; `GET /v1/diagnostics/{id}` gives its report. */
+export function diagnosticsRoutes(access: RegisterAccess): ApiPlugin {
+  return {
+    name: 'diagnostics',
+    register(app, context) {
+      const { catalog, jobs } = context;
+      defineRoute(app, catalog, {
+        method: 'POST', url: '/devices/:id/diagnostics', tags: ['diagnostics'], params: deviceIdParams,
+        summary: 'Runs the register self-checks (GB link 5C–61), status (41) and clock check (3A) as a job',
+        body: z.strictObject({}).optional(),
+        headers: [{ name: 'Idempotency-Key', description: 'Repeat-safe: the same key returns the same job' }],
+        responses: {
+          202: { description: 'Job started', schema: z.object({ job: jobViewSchema, report: z.string() }) },
+          200: { description: 'Same Idempotency-Key: the earlier job', schema: z.object({ job: jobViewSchema, report: z.string() }) },
+        },
+        handler: async ({ params, body, operator, request, reply }) => {
+          const claim = idempotencyClaim(request, body ?? {});
+          const existing = claim && context.store.idempotency.find(claim.scope, claim.key);
+          if (!existing) requireOnline(context, params.id);
+          const { job, reused } = jobs.start({
+            kind: DIAGNOSTICS_KIND, deviceId: params.id, operator, stages: diagnosticsStages, idempotency: claim,
+            record: { action: DIAGNOSTICS_KIND, machineNumber: context.devices.get(params.id)?.identity?.machineNumber },
+            run: (ctx) => access.withDiagnostics(params.id, ctx.signal, (port) => runDiagnostics(ctx, port)),
+          });
+          const report = `/v1/diagnostics/${job.id}`;
+          reply.code(reused ? 200 : 202).header('location', report);
+          return { job: jobView(job, jobs), report };
+        },
+      });
+
+      defineRoute(app, catalog, {
+        method: 'GET', url: '/diagnostics/:id', tags: ['diagnostics'], params: z.strictObject({ id: z.string().min(1).max(64) }),
+        summary: 'A diagnostics report (its id is the job id): state while running, findings in plain words when done',
+        responses: { 200: { description: 'Report', schema: z.object({ id: z.string(), state: z.string(), report: z.unknown(), error: z.unknown() }) } },
+        handler: async ({ params }) => {
+          const row = jobs.get(params.id);
+          if (!row || row.kind !== DIAGNOSTICS_KIND) throw new GatewayError('DIAGNOSTICS_NOT_FOUND', { params: { reportId: params.id } });
+          return { id: row.id, deviceId: row.deviceId, state: row.state, job: jobView(row, jobs), report: row.result ?? null, error: row.error };
+        },
+      });
+    },
+  };
+}

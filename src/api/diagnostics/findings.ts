@@ -1,0 +1,82 @@
+import type { RegisterStatusFacts, SelfCheckName, SelfCheckOutcome } from './DiagnosticsPort.js';
+
+export type Severity = 'ok' | 'info' | 'warning' | 'fault';
+
+/** One line of a diagnostics report, in plain words for the technician, in both languages. */
+export interface Finding {
+  readonly check: string;
+  readonly severity: Severity;
+  readonly zh: string;
+  readonly en: string;
+  readonly remedyZh?: string;
+  readonly remedyEn?: string;
+  readonly code?: string;
+}
+
+const checkNames: Record<SelfCheckName, { zh: string; en: string }> = {
+  cpu: { zh: '处理器', en: 'processor' },
+  rom: { zh: '程序存储器 (ROM)', en: 'program memory (ROM)' },
+  ram: { zh: '内存 (RAM)', en: 'working memory (RAM)' },
+  memory: { zh: '税控存储器', en: 'fiscal memory' },
+  serial: { zh: '串口', en: 'serial port' },
+  cycle: { zh: '时钟周期', en: 'clock cycle' },
+};
+
+export function selfCheckFinding(name: SelfCheckName, outcome: SelfCheckOutcome): Finding {
+  const what = checkNames[name];
+  if (outcome.passed) return { check: `self-check:${name}`, severity: 'ok', zh: `${what.zh}自检正常`, en: `The ${what.en} self-check passed` };
+  const fiscalMemory = name === 'memory';
+  return {
+    check: `self-check:${name}`, severity: 'fault', code: outcome.code,
+    zh: `${what.zh}自检失败${outcome.detail ? `：${outcome.detail}` : ''}`,
+    en: `The ${what.en} self-check failed${outcome.detail ? `: ${outcome.detail}` : ''}`,
+    remedyZh: fiscalMemory ? '税控存储器故障：不得自行更换，请先备份数据并联系税务机关指定的维修点。' : '关机重启后再次诊断；仍失败则送修主板。',
+    remedyEn: fiscalMemory
+      ? 'Fiscal memory fault: do not replace it yourself; back up the data and contact the service point named by the tax office.'
+      : 'Power-cycle the register and diagnose again; if it still fails, send the main board for repair.',
+  };
+}
+
+export function statusFindings(status: RegisterStatusFacts): Finding[] {
+  const findings: Finding[] = [];
+  findings.push(status.initialized
+    ? { check: 'status:initialized', severity: 'ok', zh: '收款机已完成税控初始化', en: 'The register is fiscalized (initialized)' }
+    : {
+      check: 'status:initialized', severity: 'info', zh: '收款机尚未税控初始化', en: 'The register is not initialized yet',
+      remedyZh: '插入匹配的税控卡和用户卡后执行初始化（fiscalctl init）。', remedyEn: 'Insert the matching fiscal and user cards and run initialization (fiscalctl init).',
+    });
+  if (status.fiscalCardPresent === false) {
+    findings.push({
+      check: 'status:fiscal-card', severity: 'fault', zh: '未检测到税控卡', en: 'No fiscal card detected',
+      remedyZh: '检查税控卡是否插好、触点是否清洁。', remedyEn: 'Check that the fiscal card is seated and its contacts are clean.',
+    });
+  }
+  if (status.userCardPresent === false && !status.initialized) {
+    findings.push({
+      check: 'status:user-card', severity: 'info', zh: '未插入用户卡', en: 'No user card inserted',
+      remedyZh: '初始化前插入纳税人的用户卡。', remedyEn: "Insert the taxpayer's user card before initialization.",
+    });
+  }
+  return findings;
+}
+
+/** Beyond a minute the register's invoices carry a wrong time; beyond five minutes it is a fault. */
+export function clockFinding(device: Date, host: Date): Finding {
+  const skew = Math.round((device.getTime() - host.getTime()) / 1000);
+  const abs = Math.abs(skew);
+  const facts = { zh: `收款机时钟与本机相差 ${skew} 秒`, en: `The register clock is ${skew} s off this PC` };
+  if (abs <= 60) return { check: 'clock', severity: 'ok', zh: `收款机时钟正常（相差 ${skew} 秒）`, en: `The register clock is right (${skew} s off)` };
+  return {
+    check: 'clock', severity: abs <= 300 ? 'warning' : 'fault', ...facts,
+    remedyZh: '先确认本机时间正确，再按规定流程（管理卡授权）校准收款机时钟。',
+    remedyEn: "Make sure this PC's time is right, then set the register clock by the approved procedure (management-card authorization).",
+  };
+}
+
+export function verdictOf(findings: readonly Finding[]): { verdict: 'ok' | 'attention' | 'fault'; zh: string; en: string } {
+  const faults = findings.filter((f) => f.severity === 'fault').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  if (faults > 0) return { verdict: 'fault', zh: `发现 ${faults} 项故障，请按提示处理`, en: `${faults} fault(s) found; follow the remedies` };
+  if (warnings > 0) return { verdict: 'attention', zh: `有 ${warnings} 项需要注意`, en: `${warnings} item(s) need attention` };
+  return { verdict: 'ok', zh: '收款机状态正常', en: 'The register is in good order' };
+}

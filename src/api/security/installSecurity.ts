@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../../../contracts/errors/index.js';
+import { sendProblem } from '../errorHandling.js';
+import { isAllowedHost, ownOrigins } from './loopbackHosts.js';
+import { tokenMatches } from './tokenMatches.js';
+
+export interface SecurityOptions {
+  readonly token: string;
+  /** The port clients must name in Host; a function because it is known only once listening (port 0). */
+  readonly port: () => number;
+  readonly corsOrigins: readonly string[];
+  /** Extra Host names accepted (only meaningful with an explicit remote listen address). */
+  readonly extraHosts?: readonly string[];
+  /** Paths reachable without a token. */
+  readonly openPaths?: readonly string[];
+}
+
+const allowHeaders = 'Authorization, Content-Type, Accept-Language, Idempotency-Key, X-Operator, Last-Event-ID';
+const allowMethods = 'GET, POST, PUT, DELETE, OPTIONS';
+
+/**
+ * The hooks every request passes, in order: Host check (DNS rebinding), CORS (only configured origins,
+ * preflight answered here), then the bearer token. Installed on the root so that they also guard 404s.
+ */
+export function installSecurity(app: FastifyInstance, options: SecurityOptions): void {
+  const openPaths = new Set(options.openPaths ?? ['/v1/health']);
+  app.addHook('onRequest', async (request, reply) => {
+    const port = options.port();
+    const host = request.headers.host;
+    if (!isAllowedHost(host, port, options.extraHosts)) {
+      return sendProblem(request, reply, new GatewayError('FORBIDDEN_HOST', { params: { host: String(host ?? '(none)').slice(0, 100) } }));
+    }
+
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      const allowed = options.corsOrigins.includes(origin) || ownOrigins(port).includes(origin);
+      if (!allowed) return sendProblem(request, reply, new GatewayError('FORBIDDEN_ORIGIN', { params: { origin: origin.slice(0, 200) } }));
+      reply.header('access-control-allow-origin', origin).header('vary', 'Origin')
+        .header('access-control-expose-headers', 'Location, Content-Language');
+      if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
+        return reply.code(204).header('access-control-allow-methods', allowMethods)
+          .header('access-control-allow-headers', allowHeaders).header('access-control-max-age', '600').send();
+      }
+    }
+
+    const path = request.url.split('?')[0]!;
+    if (openPaths.has(path)) return;
+    const authorization = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match || !tokenMatches(match[1]!, options.token)) return sendProblem(request, reply, new GatewayError('UNAUTHORIZED'));
+  });
+}

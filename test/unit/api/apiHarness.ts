@@ -1,0 +1,80 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { GatewayError } from '../../../contracts/errors/index.js';
+import type { DeviceDirectory } from '../../../src/api/DeviceDirectory.js';
+import { buildServer } from '../../../src/api/buildServer.js';
+import type { DiagnosticsPort, RegisterAccess } from '../../../src/api/diagnostics/DiagnosticsPort.js';
+import { diagnosticsRoutes } from '../../../src/api/diagnostics/diagnosticsRoutes.js';
+import type { DeviceSnapshot } from '../../../src/devices/Device.js';
+import { JobRunner } from '../../../src/jobs/JobRunner.js';
+import { silentLogger } from '../../../src/log.js';
+import { openStore, type Store } from '../../../src/store/Store.js';
+
+export const TOKEN = 'test-token-0123456789';
+export const PORT = 18240;
+
+export function snapshot(id: string, state: DeviceSnapshot['state'] = 'online'): DeviceSnapshot {
+  return {
+    id, state, simulated: true, transport: { kind: 'memory', path: `memory:${id}` },
+    identity: { machineNumber: id, model: 'SIM-1', hardwareRevision: 'A', firmwareVersion: '1.2.3', bootloaderVersion: '1.0.0' },
+  };
+}
+
+/** An in-test device list standing in for the registry. */
+export class FakeDirectory implements DeviceDirectory {
+  constructor(readonly devices: DeviceSnapshot[]) {}
+  list() { return this.devices; }
+  get(id: string) { return this.devices.find((d) => d.id === id); }
+}
+
+/** Register access whose diagnostics wait on `hold` (if set) so tests can keep a device busy. */
+export class FakeAccess implements RegisterAccess {
+  hold: Promise<void> | undefined;
+  clockOffsetMs = 0;
+  failingCheck: string | undefined;
+  async withDiagnostics<T>(deviceId: string, signal: AbortSignal, fn: (port: DiagnosticsPort) => Promise<T>): Promise<T> {
+    const port: DiagnosticsPort = {
+      machineNumber: deviceId,
+      selfCheck: async (name) => {
+        if (this.hold) await Promise.race([this.hold, new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)))]);
+        if (name === this.failingCheck) throw new GatewayError('BAD_REQUEST', { params: { detail: 'ER 25 fiscal memory fault' } });
+        return { passed: true };
+      },
+      status: async () => ({ initialized: deviceId !== 'NEW', fiscalCardPresent: true, userCardPresent: deviceId === 'NEW', raw: { mode: 'fiscal' } }),
+      clock: async () => new Date(Date.now() + this.clockOffsetMs),
+    };
+    return fn(port);
+  }
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  store: Store;
+  jobs: JobRunner;
+  directory: FakeDirectory;
+  access: FakeAccess;
+  request(options: InjectOptions & { auth?: boolean }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function harness(options: { corsOrigins?: string[]; port?: () => number } = {}): Promise<Harness> {
+  const store = openStore(':memory:');
+  const jobs = new JobRunner({ store });
+  const directory = new FakeDirectory([snapshot('1100000000000001'), snapshot('1100000000000002'), snapshot('OFF', 'offline')]);
+  const access = new FakeAccess();
+  const app = await buildServer(
+    { jobs, store, devices: directory, logger: silentLogger, version: '0.1.0-test' },
+    { token: TOKEN, port: options.port ?? (() => PORT), corsOrigins: options.corsOrigins ?? ['https://console.example'], plugins: [diagnosticsRoutes(access)] },
+  );
+  return {
+    app, store, jobs, directory, access,
+    request: ({ auth = true, headers, ...rest }) => app.inject({
+      ...rest,
+      headers: { host: `127.0.0.1:${PORT}`, ...(auth ? { authorization: `Bearer ${TOKEN}` } : {}), ...headers },
+    }),
+    close: async () => {
+      await jobs.drain(1000);
+      await app.close();
+      store.close();
+    },
+  };
+}
