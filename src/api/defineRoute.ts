@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { GatewayError } from '../../contracts/errors/index.js';
 import { requireOperator } from './operator.js';
 import type { CatalogEntry, RouteCatalog } from './RouteCatalog.js';

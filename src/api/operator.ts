@@ -15,7 +15,7 @@ export function operatorOf(request: FastifyRequest): string | undefined {
     name = raw.trim();
   }
   if (name === '') return undefined;
-  // eslint-disable-next-line no-control-regex
+   
   if (name.length > 64 || /[\u0000-\u001f\u007f]/.test(name)) {
     throw new GatewayError('VALIDATION_FAILED', { params: { detail: 'X-Operator must be a name of at most 64 characters' } });
   }

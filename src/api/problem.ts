@@ -1,4 +1,5 @@
-import { GatewayError, type Language } from '../../contracts/errors/index.js';
+import type { GatewayError} from '../../contracts/errors/index.js';
+import { type Language } from '../../contracts/errors/index.js';
 
 /** The language a client asked for: zh-CN when its first preference is any Chinese, else en. */
 export function languageFrom(acceptLanguage: string | undefined): Language {
