@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { JobRunner } from '../jobs/JobRunner.js';
 import type { Store } from '../store/Store.js';
@@ -20,5 +21,5 @@ export interface ApiContext {
  */
 export interface ApiPlugin {
   readonly name: string;
-  register(app: import('fastify').FastifyInstance, context: ApiContext): Promise<void> | void;
+  register(app: FastifyInstance, context: ApiContext): Promise<void> | void;
 }
