@@ -1,0 +1,339 @@
+import type { Logger } from 'pino';
+import type { ByteTransport, TransportDescription, Unsubscribe } from '../../contracts/ByteTransport.js';
+import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
+import { silentLogger } from '../log.js';
+import type { DeviceEvent, DeviceSnapshot, DeviceState, RegisterIdentity } from './Device.js';
+import type { DeviceDiscovery, DiscoveredPort, DiscoveryEvent } from './discovery/DeviceDiscovery.js';
+import { DeviceLock } from './registry/DeviceLock.js';
+import type { ClosableSession, RegisterLink } from './registry/RegisterLink.js';
+import { defaultRetryBackoff, retryDelay, type RetryBackoff } from './registry/RetryBackoff.js';
+
+export interface DeviceRegistryOptions<S extends ClosableSession> {
+  readonly link: RegisterLink<S>;
+  /** Where transports come from besides `add()`; the registry starts and stops its polling. */
+  readonly discovery?: Pick<DeviceDiscovery, 'onEvent' | 'current' | 'start' | 'stop'>;
+  readonly backoff?: RetryBackoff;
+  readonly logger?: Logger;
+  readonly now?: () => Date;
+}
+
+/** A device lent to one job: its session is the job's alone until `release()`. */
+export interface DeviceLease<S> {
+  readonly id: string;
+  readonly session: S;
+  release(): void;
+}
+
+/** One way to reach a register: a discovered port or a transport handed in, and what currently runs over it. */
+interface Attachment<S> {
+  readonly key: string;
+  readonly simulated: boolean;
+  /** A fresh transport for each attempt (discovered ports), or the same one reopened (added by hand). */
+  readonly nextTransport: () => ByteTransport;
+  description: TransportDescription;
+  transport?: ByteTransport;
+  session?: S;
+  present: boolean;
+  attempt: number;
+  retry?: NodeJS.Timeout;
+  /** The device record this attachment currently feeds. */
+  deviceId: string;
+  stopListening?: Unsubscribe;
+}
+
+interface DeviceRecord<S> {
+  id: string;
+  state: DeviceState;
+  transport: TransportDescription;
+  identity?: RegisterIdentity;
+  simulated: boolean;
+  lastSeenAt?: string;
+  lastError?: { code: string; message: string };
+  attachment?: Attachment<S>;
+  readonly lock: DeviceLock;
+  snapshot: DeviceSnapshot;
+}
+
+function errorSummary(error: unknown): { code: string; message: string } {
+  if (isGatewayError(error)) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Owns the registers: opens every transport discovery allows (or that is added by hand, like a
+ * simulator's), identifies the register behind it, and keeps one snapshot per register, keyed by its
+ * machine number. A register that goes away is kept, offline, and picked up again when it returns,
+ * on the same or another port. `list()` and `get()` never touch hardware.
+ */
+export class DeviceRegistry<S extends ClosableSession> {
+  private readonly records = new Map<string, DeviceRecord<S>>();
+  private readonly attachments = new Map<string, Attachment<S>>();
+  private readonly listeners = new Set<(event: DeviceEvent) => void>();
+  private readonly link: RegisterLink<S>;
+  private readonly backoff: RetryBackoff;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private stopDiscovery?: Unsubscribe;
+  private closed = false;
+  private explicitCount = 0;
+
+  constructor(private readonly options: DeviceRegistryOptions<S>) {
+    this.link = options.link;
+    this.backoff = options.backoff ?? defaultRetryBackoff;
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Attaches what discovery already knows and follows its events from now on. */
+  start(): void {
+    const discovery = this.options.discovery;
+    if (!discovery || this.stopDiscovery || this.closed) return;
+    this.stopDiscovery = discovery.onEvent((event) => this.onDiscovery(event));
+    for (const port of discovery.current()) this.attachPort(port);
+    discovery.start();
+  }
+
+  /**
+   * Adds a transport by hand (a simulator's memory transport, a port named in the API after the
+   * allow-list check). Resolves with the provisional id; the register's id follows once identified.
+   */
+  add(transport: ByteTransport, options: { simulated?: boolean } = {}): string {
+    this.assertOpen();
+    this.explicitCount += 1;
+    const key = `added:${this.explicitCount}:${transport.description.path}`;
+    return this.attach(key, transport.description, () => transport, options.simulated ?? transport.description.kind === 'memory');
+  }
+
+  list(): DeviceSnapshot[] {
+    return [...this.records.values()].map((record) => record.snapshot);
+  }
+
+  get(id: string): DeviceSnapshot | undefined {
+    return this.records.get(id)?.snapshot;
+  }
+
+  onEvent(listener: (event: DeviceEvent) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Waits for the device's previous borrower, then lends its session. DEVICE_NOT_FOUND for an unknown
+   * id, DEVICE_OFFLINE when it is not (or no longer, after the wait) online.
+   */
+  async borrow(id: string): Promise<DeviceLease<S>> {
+    this.assertOpen();
+    const record = this.records.get(id);
+    if (!record) throw new GatewayError('DEVICE_NOT_FOUND', { params: { id } });
+    const release = await record.lock.acquire();
+    const session = record.attachment?.session;
+    if (record.state !== 'online' || session === undefined || this.closed) {
+      release();
+      throw new GatewayError(this.closed ? 'REGISTRY_CLOSED' : 'DEVICE_OFFLINE', { params: { id } });
+    }
+    return { id, session, release };
+  }
+
+  async withSession<T>(id: string, work: (session: S) => Promise<T>): Promise<T> {
+    const lease = await this.borrow(id);
+    try {
+      return await work(lease.session);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** Stops discovery and retries, closes every session and transport. The snapshots stay readable. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopDiscovery?.();
+    await this.options.discovery?.stop();
+    await Promise.all([...this.attachments.values()].map((attachment) => this.detach(attachment, false)));
+  }
+
+  private onDiscovery(event: DiscoveryEvent): void {
+    if (this.closed) return;
+    if (event.type === 'attached') {
+      this.attachPort(event.port);
+      return;
+    }
+    const attachment = this.attachments.get(`port:${event.port.key}`);
+    if (attachment) void this.detach(attachment, true);
+  }
+
+  private attachPort(port: DiscoveredPort): void {
+    const key = `port:${port.key}`;
+    if (this.attachments.has(key)) return;
+    this.attach(key, port.description, () => port.createTransport(), false);
+  }
+
+  private attach(key: string, description: TransportDescription, nextTransport: () => ByteTransport, simulated: boolean): string {
+    const provisionalId = `${description.kind}:${description.path}`;
+    const attachment: Attachment<S> = { key, simulated, nextTransport, description, present: true, attempt: 0, deviceId: provisionalId };
+    this.attachments.set(key, attachment);
+    if (!this.records.has(provisionalId)) {
+      this.upsert(provisionalId, { state: 'identifying', transport: description, simulated, attachment }, 'added');
+    }
+    void this.connect(attachment);
+    return provisionalId;
+  }
+
+  /** Opens, builds a session, identifies; on failure marks the device offline and tries again later. */
+  private async connect(attachment: Attachment<S>): Promise<void> {
+    if (!attachment.present || this.closed) return;
+    const transport = attachment.nextTransport();
+    attachment.transport = transport;
+    let session: S | undefined;
+    try {
+      await transport.open();
+      attachment.stopListening = transport.onClose((error) => this.onTransportClosed(attachment, transport, error));
+      session = this.link.createSession(transport);
+      attachment.session = session;
+      const identity = await this.link.identify(session);
+      if (!attachment.present || this.closed || attachment.transport !== transport) {
+        await this.release(attachment, transport);
+        return;
+      }
+      attachment.attempt = 0;
+      this.identified(attachment, identity);
+    } catch (error) {
+      this.logger.warn({ path: attachment.description.path, err: error }, 'register not reachable');
+      const current = this.records.get(attachment.deviceId);
+      if (attachment.transport === transport) await this.release(attachment, transport);
+      if (current && current.attachment === attachment) {
+        const failure = isGatewayError(error) && !error.code.startsWith('TRANSPORT_') && current.identity === undefined
+          ? new GatewayError('DEVICE_IDENTIFY_FAILED', { params: { path: attachment.description.path, detail: error.message }, cause: error })
+          : error;
+        this.upsert(current.id, { state: 'offline', lastError: errorSummary(failure) }, 'changed');
+      }
+      this.scheduleRetry(attachment);
+    }
+  }
+
+  private identified(attachment: Attachment<S>, identity: RegisterIdentity): void {
+    const id = identity.machineNumber;
+    const provisional = attachment.deviceId;
+    const existing = this.records.get(id);
+    const elsewhere = existing?.attachment;
+    if (existing && existing.state === 'online' && elsewhere && elsewhere !== attachment && elsewhere.session) {
+      // The same register on a second port: keep the first link, do not open it twice.
+      this.logger.warn({ id, path: attachment.description.path, kept: elsewhere.description.path }, 'register already connected on another port');
+      attachment.present = false;
+      void this.release(attachment, attachment.transport);
+      this.attachments.delete(attachment.key);
+      if (provisional !== id) this.remove(provisional);
+      return;
+    }
+    if (provisional !== id) this.remove(provisional);
+    attachment.deviceId = id;
+    this.upsert(id, {
+      state: 'online',
+      transport: attachment.description,
+      identity,
+      simulated: attachment.simulated,
+      attachment,
+      lastSeenAt: this.now().toISOString(),
+      lastError: undefined,
+    }, existing ? 'changed' : 'added');
+  }
+
+  private onTransportClosed(attachment: Attachment<S>, transport: ByteTransport, error?: Error): void {
+    if (attachment.transport !== transport || this.closed) return;
+    void this.release(attachment, transport).then(() => {
+      const record = this.records.get(attachment.deviceId);
+      if (record && record.attachment === attachment) {
+        const reason = error ?? new GatewayError('TRANSPORT_CLOSED', { params: { path: attachment.description.path } });
+        this.upsert(record.id, { state: 'offline', lastError: errorSummary(reason) }, 'changed');
+      }
+      this.scheduleRetry(attachment);
+    });
+  }
+
+  private scheduleRetry(attachment: Attachment<S>): void {
+    if (!attachment.present || this.closed || attachment.retry) return;
+    const delay = retryDelay(this.backoff, attachment.attempt);
+    attachment.attempt += 1;
+    attachment.retry = setTimeout(() => {
+      attachment.retry = undefined;
+      void this.connect(attachment);
+    }, delay);
+  }
+
+  /** The port went away (or the registry closes): stop retrying, close, and mark or drop the device. */
+  private async detach(attachment: Attachment<S>, announce: boolean): Promise<void> {
+    attachment.present = false;
+    clearTimeout(attachment.retry);
+    attachment.retry = undefined;
+    this.attachments.delete(attachment.key);
+    await this.release(attachment, attachment.transport);
+    if (!announce) return;
+    const record = this.records.get(attachment.deviceId);
+    if (!record || record.attachment !== attachment) return;
+    if (record.identity === undefined) {
+      this.remove(record.id);
+    } else {
+      this.upsert(record.id, {
+        state: 'offline',
+        lastError: errorSummary(new GatewayError('TRANSPORT_UNPLUGGED', { params: { path: attachment.description.path } })),
+      }, 'changed');
+    }
+  }
+
+  /** Ends the session and the transport of an attachment, once. */
+  private async release(attachment: Attachment<S>, transport: ByteTransport | undefined): Promise<void> {
+    if (attachment.transport !== transport || transport === undefined) return;
+    const session = attachment.session;
+    attachment.transport = undefined;
+    attachment.session = undefined;
+    attachment.stopListening?.();
+    attachment.stopListening = undefined;
+    await session?.close().catch((error: unknown) => this.logger.debug({ err: error }, 'session close failed'));
+    await transport.close().catch((error: unknown) => this.logger.debug({ err: error }, 'transport close failed'));
+  }
+
+  private upsert(id: string, changes: Partial<Omit<DeviceRecord<S>, 'id' | 'lock' | 'snapshot'>>, type: 'added' | 'changed'): void {
+    let record = this.records.get(id);
+    if (!record) {
+      record = {
+        id,
+        state: 'identifying',
+        transport: changes.transport!,
+        simulated: false,
+        lock: new DeviceLock(),
+        snapshot: undefined as unknown as DeviceSnapshot,
+      };
+      this.records.set(id, record);
+    }
+    Object.assign(record, changes);
+    if ('lastError' in changes && changes.lastError === undefined) delete record.lastError;
+    record.snapshot = Object.freeze({
+      id: record.id,
+      state: record.state,
+      transport: record.transport,
+      simulated: record.simulated,
+      ...(record.identity ? { identity: record.identity } : {}),
+      ...(record.lastSeenAt ? { lastSeenAt: record.lastSeenAt } : {}),
+      ...(record.lastError ? { lastError: record.lastError } : {}),
+    });
+    this.emit({ type, device: record.snapshot });
+  }
+
+  private remove(id: string): void {
+    if (this.records.delete(id)) this.emit({ type: 'removed', id });
+  }
+
+  private emit(event: DeviceEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error({ err: error }, 'device event listener failed');
+      }
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new GatewayError('REGISTRY_CLOSED');
+  }
+}
