@@ -1,0 +1,126 @@
+import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
+import type { BackupProblem } from './BackupManifest.js';
+import type { BackupPort, BackupSection, RecordFacts, RegisterHoldings } from './BackupPort.js';
+import type { BackupStore } from './BackupStore.js';
+import type { BackupWriter, CommittedBackup } from './BackupWriter.js';
+import { checkCount } from './checks/checkCount.js';
+import { checkDailyCoverage, type DailyDate } from './checks/checkDailyCoverage.js';
+import { checkInvoiceSequence, type InvoiceNumber, type RollRange, type VoidedNumber } from './checks/checkInvoiceSequence.js';
+import { checkRecordIntegrity, type RecordIntegrity } from './checks/checkRecordIntegrity.js';
+
+export interface CollectProgress {
+  readonly kind: string;
+  readonly records: number;
+  /** Sum of what the device announced, when it announced counts for every section read so far. */
+  readonly expectedTotal?: number;
+}
+
+export interface CollectOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: CollectProgress) => void;
+  readonly now?: () => Date;
+}
+
+/** What the checks gather while the records stream past. */
+class CheckInputs {
+  readonly invoices: InvoiceNumber[] = [];
+  readonly rolls: RollRange[] = [];
+  readonly voided: VoidedNumber[] = [];
+  readonly daily: DailyDate[] = [];
+  readonly integrity = new Map<string, RecordIntegrity[]>();
+}
+
+function cancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new GatewayError('CANCELLED');
+}
+
+/**
+ * Reads everything the port offers into a new backup, runs the completeness checks over what was
+ * read, and commits the backup with every problem named in its manifest. A section that cannot be
+ * read ends the backup (nothing is committed) unless it is optional; cancellation likewise leaves
+ * nothing behind.
+ */
+export async function collectBackup(port: BackupPort, store: BackupStore, options: CollectOptions = {}): Promise<CommittedBackup> {
+  const signal = options.signal ?? new AbortController().signal;
+  cancelled(signal);
+  const holdings = await port.holdings(signal).catch((cause: unknown) => {
+    throw readFailed('status', cause);
+  });
+  const writer = await store.begin({ device: port.device, now: options.now });
+  const inputs = new CheckInputs();
+  let records = 0;
+  try {
+    const sections = port.sections();
+    const expectedTotal = sections.every((s) => s.expected !== undefined) ? sections.reduce((sum, s) => sum + (s.expected ?? 0), 0) : undefined;
+    for (const section of sections) {
+      cancelled(signal);
+      if (section.expected !== undefined) await writer.setExpected(section.kind, section.expected);
+      try {
+        records = await readSection(section, writer, inputs, signal, records, (count) => options.onProgress?.({ kind: section.kind, records: count, expectedTotal }));
+      } catch (cause) {
+        if (signal.aborted || isGatewayError(cause, 'CANCELLED')) throw new GatewayError('CANCELLED', { cause });
+        if (!section.optional) throw readFailed(section.kind, cause);
+        writer.addProblems([{ check: 'read', kind: section.kind, message: `could not read ${section.kind}: ${(cause as Error).message}`, data: isGatewayError(cause) ? { code: cause.code } : {} }]);
+      }
+      writer.addProblems(checkCount(section.kind, section.expected, writer.recordsOf(section.kind)));
+    }
+    writer.addProblems(runChecks(inputs, holdings));
+    cancelled(signal);
+    return await writer.commit();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+}
+
+function readFailed(what: string, cause: unknown): GatewayError {
+  if (isGatewayError(cause, 'CANCELLED')) return cause;
+  const detail = isGatewayError(cause) ? `${cause.code}: ${cause.message}` : (cause as Error).message;
+  return new GatewayError('BACKUP_READ_FAILED', { params: { what, detail }, cause });
+}
+
+async function readSection(
+  section: BackupSection, writer: BackupWriter, inputs: CheckInputs, signal: AbortSignal,
+  recordsSoFar: number, progress: (records: number) => void,
+): Promise<number> {
+  let records = recordsSoFar;
+  for await (const chunk of section.read(signal)) {
+    cancelled(signal);
+    const raw = await writer.appendRaw(section.kind, chunk.raw);
+    if (chunk.decodeError !== undefined) {
+      writer.addProblems([{ check: 'decode', kind: section.kind, message: `raw chunk ${raw} could not be decoded: ${chunk.decodeError}`, data: { rawChunk: raw } }]);
+    }
+    for (const { record, facts } of chunk.records) {
+      const seq = await writer.appendRecord(section.kind, record, { raw, date: facts?.date, number: facts?.number });
+      if (facts !== undefined) gatherFacts(section.kind, seq, facts, inputs);
+      records++;
+    }
+    progress(records);
+  }
+  return records;
+}
+
+function gatherFacts(kind: string, seq: number, facts: RecordFacts, inputs: CheckInputs): void {
+  if (facts.invoice !== undefined) {
+    inputs.invoices.push({ seq, code: facts.invoice.code, number: facts.invoice.number });
+    if (facts.invoice.voided) inputs.voided.push({ code: facts.invoice.code, number: facts.invoice.number });
+  }
+  if (facts.roll !== undefined) inputs.rolls.push(facts.roll);
+  if (facts.voidedBlank !== undefined) inputs.voided.push(facts.voidedBlank);
+  if (kind === 'daily' && facts.date !== undefined) inputs.daily.push({ seq, date: facts.date });
+  if (facts.integrity !== undefined) {
+    let list = inputs.integrity.get(kind);
+    if (list === undefined) inputs.integrity.set(kind, (list = []));
+    list.push({ seq, ...facts.integrity });
+  }
+}
+
+function runChecks(inputs: CheckInputs, holdings: RegisterHoldings): BackupProblem[] {
+  const problems: BackupProblem[] = [];
+  if (inputs.rolls.length > 0 || inputs.invoices.length > 0) problems.push(...checkInvoiceSequence(inputs.rolls, inputs.invoices, inputs.voided));
+  if (holdings.initializedOn !== undefined && holdings.lastDailyDate !== undefined) {
+    problems.push(...checkDailyCoverage(inputs.daily, holdings.initializedOn, holdings.lastDailyDate));
+  }
+  for (const [kind, list] of inputs.integrity) problems.push(...checkRecordIntegrity(kind, list));
+  return problems;
+}
