@@ -1,6 +1,6 @@
 import type { CardChannel, CardChannelDescription } from '../../contracts/CardChannel.js';
 import { GatewayError } from '../../contracts/errors/index.js';
-import type { PcscDisposition, PcscProtocol, PcscReaderHandle, PcscShareMode } from './PcscLibrary.js';
+import { PcscLibraryError, ScardCode, type PcscDisposition, type PcscProtocol, type PcscReaderHandle, type PcscShareMode } from './PcscLibrary.js';
 
 /** Largest response of an extended-length APDU: 65536 data bytes and SW1 SW2. */
 const MAX_RESPONSE = 65538;
@@ -74,16 +74,16 @@ export class PcscCard implements CardChannel {
     const command = Uint8Array.from(apdu);
     return this.serially(async () => {
       this.ensureUsable();
-      let response: Uint8Array;
       try {
-        response = await this.withTimeout(this.handle.transmit(command, this.protocol_, MAX_RESPONSE));
+        const response = await this.withTimeout(this.handle.transmit(command, this.protocol_, MAX_RESPONSE));
+        // vpcd reports success with no bytes when the card's socket closes mid-APDU: as ambiguous as NOT_TRANSACTED.
+        if (response.length < 2) {
+          throw new PcscLibraryError('SCardTransmit', ScardCode.NOT_TRANSACTED, `a response of ${response.length} bytes has no status word`);
+        }
+        return response;
       } catch (failure) {
         throw await this.fail(failure);
       }
-      if (response.length < 2) {
-        throw new GatewayError('CARD_TRANSACTION_FAILED', { params: { reader: this.reader }, data: { reader: this.reader, responseLength: response.length } });
-      }
-      return response;
     });
   }
 
