@@ -1,0 +1,43 @@
+import { DEFAULT_LISTEN } from './paths.js';
+
+/** `fiscald --help`: every option with its config-file key and environment variable. */
+export const daemonHelp = `fiscald — local gateway daemon for GB18240 fiscal cash registers and their IC cards
+
+Usage: fiscald [options]
+
+Options (config-file key / environment variable):
+  --config FILE                 JSON config file                               FISCALD_CONFIG
+  --listen HOST:PORT            address of the HTTP API (default ${DEFAULT_LISTEN})
+                                                        listen / FISCALD_LISTEN
+  --allow-remote                permit a non-loopback --listen address; without it fiscald
+                                refuses to start on one  allowRemote / FISCALD_ALLOW_REMOTE
+  --allow-host NAME             extra Host name accepted with --allow-remote (repeatable)
+                                                        allowedHosts / FISCALD_ALLOWED_HOSTS (comma list)
+  --data-dir DIR                database, token, backups (default /var/lib/fiscal-gateway as root,
+                                else ~/.local/share/fiscal-gateway)   dataDir / FISCALD_DATA_DIR
+  --trusted-keys DIR            public keys trusted for firmware packages (default <data-dir>/trusted-keys)
+                                                        trustedKeys / FISCALD_TRUSTED_KEYS
+  --cors-origin ORIGIN          browser origin allowed to call the API (repeatable)
+                                                        corsOrigins / FISCALD_CORS_ORIGINS (comma list)
+  --allow RULE                  device allow-list entry: VVVV:PPPP, serial:|usb:|hid:VVVV:PPPP, or a
+                                path or glob (repeatable; default /dev/fiscal/* and the supported ids)
+                                                        devices.allow / FISCALD_DEVICES_ALLOW (comma list)
+  --simulate[=N]                run N simulated registers with virtual cards instead of hardware
+                                (default N = 2; the first is new, the others carry a year of history)
+                                                        simulate / FISCALD_SIMULATE
+  --retention-years N           keep service records N years (at least 5, the legal minimum)
+                                                        retention.recordYears / FISCALD_RETENTION_YEARS
+  --backup-max-age-hours H      newest backup an upgrade may rely on (default 24)
+                                                        backupMaxAgeHours / FISCALD_BACKUP_MAX_AGE_HOURS
+  --shutdown-grace-seconds S    on SIGTERM/SIGINT, wait this long for a firmware or card write to end
+                                (default 120); if it has not, fiscald refuses to stop and keeps running
+                                                        shutdownGraceSeconds / FISCALD_SHUTDOWN_GRACE_SECONDS
+  --log-level LEVEL             fatal|error|warn|info|debug|trace|silent  logLevel / FISCALD_LOG_LEVEL
+  --version                     print the version
+  -h, --help                    this text
+
+Precedence: flags > environment > config file > defaults.
+At first start fiscald creates the data dir (mode 0700) and the API token <data-dir>/token (mode 0600);
+every request but GET /v1/health must carry it as "Authorization: Bearer <token>".
+Logs are JSON lines (pino) on stdout; PINs, MACs, keys and tokens are redacted.
+`;
