@@ -1,0 +1,85 @@
+import type { CardChannel } from '../../contracts/CardChannel.js';
+import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
+import { decodeCommandApdu, encodeCommandApdu, SHORT_MAX_LE, type CommandApdu } from './CommandApdu.js';
+import { decodeResponseApdu, statusWordHex, type ResponseApdu } from './ResponseApdu.js';
+
+export interface TransceiveOptions {
+  /** Most GET RESPONSE commands issued for one command; a card that keeps answering 61xx is faulty. */
+  readonly maxGetResponses?: number;
+  /** Largest response data accepted in total, in bytes. */
+  readonly maxResponseBytes?: number;
+}
+
+const DEFAULT_MAX_GET_RESPONSES = 64;
+const DEFAULT_MAX_RESPONSE_BYTES = 65536;
+
+export function getResponseCommand(le: number): CommandApdu {
+  return { cla: 0x00, ins: 0xc0, p1: 0x00, p2: 0x00, data: new Uint8Array(0), le };
+}
+
+async function send(channel: CardChannel, command: CommandApdu): Promise<ResponseApdu> {
+  let raw: Uint8Array;
+  try {
+    raw = await channel.transmit(encodeCommandApdu(command));
+  } catch (error) {
+    if (isGatewayError(error)) throw error;
+    throw new GatewayError('CARD_TRANSMIT_FAILED', {
+      params: { detail: error instanceof Error ? error.message : String(error) },
+      cause: error,
+    });
+  }
+  return decodeResponseApdu(raw);
+}
+
+function malformed(detail: string): GatewayError {
+  return new GatewayError('CARD_RESPONSE_MALFORMED', { params: { detail } });
+}
+
+/**
+ * Sends one command and does what a T=0 card asks: 6Cxx re-sends the command once with Le = xx;
+ * 61xx (and 9Fxx) fetches the rest with GET RESPONSE, concatenating the data, until another
+ * status word arrives. The result carries the whole data and the final status word; it is not
+ * checked for success, that is the caller's business.
+ */
+export async function transceive(
+  channel: CardChannel,
+  apdu: CommandApdu | Uint8Array,
+  options: TransceiveOptions = {},
+): Promise<ResponseApdu> {
+  const maxGetResponses = options.maxGetResponses ?? DEFAULT_MAX_GET_RESPONSES;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  let command: CommandApdu = apdu instanceof Uint8Array ? decodeCommandApdu(apdu) : apdu;
+
+  let response = await send(channel, command);
+  if (response.sw1 === 0x6c) {
+    command = { ...command, le: response.sw2 === 0 ? SHORT_MAX_LE : response.sw2 };
+    response = await send(channel, command);
+    if (response.sw1 === 0x6c) throw malformed(`the card asked twice for another Le (${statusWordHex(response.sw)})`);
+  }
+
+  const chunks: Uint8Array[] = [response.data];
+  let total = response.data.length;
+  let getResponses = 0;
+  let wrongLeRetried = false;
+  while (response.sw1 === 0x61 || response.sw1 === 0x9f) {
+    if (getResponses >= maxGetResponses) throw malformed(`more than ${maxGetResponses} GET RESPONSE in a row`);
+    getResponses += 1;
+    let next = await send(channel, getResponseCommand(response.sw2 === 0 ? SHORT_MAX_LE : response.sw2));
+    if (next.sw1 === 0x6c && !wrongLeRetried) {
+      wrongLeRetried = true;
+      next = await send(channel, getResponseCommand(next.sw2 === 0 ? SHORT_MAX_LE : next.sw2));
+    }
+    total += next.data.length;
+    if (total > maxBytes) throw malformed(`response longer than ${maxBytes} bytes`);
+    chunks.push(next.data);
+    response = next;
+  }
+  if (chunks.length === 1) return response;
+  const data = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return { data, sw1: response.sw1, sw2: response.sw2, sw: response.sw };
+}

@@ -1,0 +1,214 @@
+import { GatewayError } from '../../contracts/errors/index.js';
+import type { IsoDate } from './bcd.js';
+import type { ByteReader } from './ByteReader.js';
+import type { ByteWriter } from './ByteWriter.js';
+import { readArray, type Layout } from './Layout.js';
+
+/** Data blocks that several commands and files share. Offsets are in SPEC.md. */
+
+export const TAX_SLOTS = 6;
+export const MAC_SIZE = 4;
+export const SIGNATURE_SIZE = 128;
+export const PIN_SIZE = 8;
+export const RANDOM_SIZE = 4;
+
+/** Card, taxpayer and machine numbers: 16 digits in 8-byte BCD. */
+export const NUMBER_BYTES = 8;
+/** Invoice code: 20 digits in 10-byte BCD. */
+export const INVOICE_CODE_BYTES = 10;
+
+function six(values: readonly number[], field: string): readonly number[] {
+  if (values.length > TAX_SLOTS) {
+    throw new GatewayError('CARD_VALUE_INVALID', { params: { field, detail: `at most ${TAX_SLOTS} entries, got ${values.length}` } });
+  }
+  return [...values, ...Array<number>(TAX_SLOTS - values.length).fill(0)];
+}
+
+/** Six tax indexes (0 = slot unused), one byte each; shorter lists are padded with 0. */
+export function writeTaxIndex(w: ByteWriter, values: readonly number[], field = 'taxIndex'): void {
+  for (const [i, v] of six(values, field).entries()) w.u8(v, `${field}[${i}]`);
+}
+
+export function readTaxIndex(r: ByteReader, field = 'taxIndex'): number[] {
+  return readArray(r, TAX_SLOTS, (i) => r.u8(`${field}[${i}]`));
+}
+
+/** Six amounts in fen, 4 bytes each, in the order of a tax index. */
+export function writeAmounts(w: ByteWriter, values: readonly number[], field: string): void {
+  for (const [i, v] of six(values, field).entries()) w.u32(v, `${field}[${i}]`);
+}
+
+export function readAmounts(r: ByteReader, field: string): number[] {
+  return readArray(r, TAX_SLOTS, (i) => r.u32(`${field}[${i}]`));
+}
+
+/** GET_REGISTER_NB answer and REGISTER_SIGN request: 16 bytes. */
+export interface RegisterChallenge {
+  readonly random: Uint8Array;
+  readonly fiscalCardNumber: string;
+  readonly mac1: Uint8Array;
+}
+
+export const registerChallengeLayout: Layout<RegisterChallenge> = {
+  name: 'RegisterChallenge',
+  size: RANDOM_SIZE + NUMBER_BYTES + MAC_SIZE,
+  write(w, v) {
+    w.fixed(v.random, RANDOM_SIZE, 'random').bcd(v.fiscalCardNumber, NUMBER_BYTES, 'fiscalCardNumber').fixed(v.mac1, MAC_SIZE, 'mac1');
+  },
+  read(r) {
+    return { random: r.bytesOf(RANDOM_SIZE, 'random'), fiscalCardNumber: r.bcd(NUMBER_BYTES, 'fiscalCardNumber'), mac1: r.bytesOf(MAC_SIZE, 'mac1') };
+  },
+};
+
+/** One invoice roll as distributed by the user card and input into the fiscal card: 22 bytes. */
+export interface InvoiceRoll {
+  readonly invoiceCode: string;
+  readonly start: number;
+  readonly end: number;
+  readonly mac: Uint8Array;
+}
+
+export const invoiceRollLayout: Layout<InvoiceRoll> = {
+  name: 'InvoiceRoll',
+  size: INVOICE_CODE_BYTES + 4 + 4 + MAC_SIZE,
+  write(w, v) {
+    w.bcd(v.invoiceCode, INVOICE_CODE_BYTES, 'invoiceCode').u32(v.start, 'start').u32(v.end, 'end').fixed(v.mac, MAC_SIZE, 'mac');
+  },
+  read(r) {
+    return { invoiceCode: r.bcd(INVOICE_CODE_BYTES, 'invoiceCode'), start: r.u32('start'), end: r.u32('end'), mac: r.bytesOf(MAC_SIZE, 'mac') };
+  },
+};
+
+/**
+ * Monitoring (control) data: 24 bytes, bytes 9–32 of a user card EF01 record and the middle of
+ * UPDATE_CONTROLS. Public code calls it "ciphertext"; this project keeps it in clear and protects
+ * it with MAC2 (SPEC.md).
+ */
+export interface ControlData {
+  readonly issueDeadline: IsoDate;
+  readonly singleInvoiceLimit: number;
+  readonly cumulativeLimit: number;
+  readonly returnLimit: number;
+  readonly taxIndex: readonly number[];
+  /** Detail mode on the fiscal card (EF01 last byte). */
+  readonly flags: number;
+  readonly reserved: number;
+}
+
+export const controlDataLayout: Layout<ControlData> = {
+  name: 'ControlData',
+  size: 24,
+  write(w, v) {
+    w.date(v.issueDeadline, 'issueDeadline').u32(v.singleInvoiceLimit, 'singleInvoiceLimit')
+      .u32(v.cumulativeLimit, 'cumulativeLimit').u32(v.returnLimit, 'returnLimit');
+    writeTaxIndex(w, v.taxIndex);
+    w.u8(v.flags, 'flags').u8(v.reserved, 'reserved');
+  },
+  read(r) {
+    return {
+      issueDeadline: r.date('issueDeadline'),
+      singleInvoiceLimit: r.u32('singleInvoiceLimit'),
+      cumulativeLimit: r.u32('cumulativeLimit'),
+      returnLimit: r.u32('returnLimit'),
+      taxIndex: readTaxIndex(r),
+      flags: r.u8('flags'),
+      reserved: r.u8('reserved'),
+    };
+  },
+};
+
+/** The 70-byte declaration block: DECLARE_DUTY request without XOR. */
+export interface DeclarationBlock {
+  readonly periodStart: IsoDate;
+  readonly periodEnd: IsoDate;
+  readonly validCount: number;
+  readonly returnCount: number;
+  readonly voidCount: number;
+  readonly taxIndex: readonly number[];
+  readonly validAmounts: readonly number[];
+  readonly returnAmounts: readonly number[];
+}
+
+export const declarationBlockLayout: Layout<DeclarationBlock> = {
+  name: 'DeclarationBlock',
+  size: 70,
+  write(w, v) {
+    w.date(v.periodStart, 'periodStart').date(v.periodEnd, 'periodEnd').u32(v.validCount, 'validCount')
+      .u16(v.returnCount, 'returnCount').u16(v.voidCount, 'voidCount');
+    writeTaxIndex(w, v.taxIndex);
+    writeAmounts(w, v.validAmounts, 'validAmounts');
+    writeAmounts(w, v.returnAmounts, 'returnAmounts');
+  },
+  read(r) {
+    return {
+      periodStart: r.date('periodStart'),
+      periodEnd: r.date('periodEnd'),
+      validCount: r.u32('validCount'),
+      returnCount: r.u16('returnCount'),
+      voidCount: r.u16('voidCount'),
+      taxIndex: readTaxIndex(r),
+      validAmounts: readAmounts(r, 'validAmounts'),
+      returnAmounts: readAmounts(r, 'returnAmounts'),
+    };
+  },
+};
+
+/** The 141-byte DECLARE_DUTY answer without XOR. */
+export interface DeclarationResult {
+  readonly validTotal: number;
+  readonly returnTotal: number;
+  readonly status: number;
+  readonly mac1: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+export const declarationResultLayout: Layout<DeclarationResult> = {
+  name: 'DeclarationResult',
+  size: 4 + 4 + 1 + MAC_SIZE + SIGNATURE_SIZE,
+  write(w, v) {
+    w.u32(v.validTotal, 'validTotal').u32(v.returnTotal, 'returnTotal').u8(v.status, 'status')
+      .fixed(v.mac1, MAC_SIZE, 'mac1').fixed(v.signature, SIGNATURE_SIZE, 'signature');
+  },
+  read(r) {
+    return {
+      validTotal: r.u32('validTotal'),
+      returnTotal: r.u32('returnTotal'),
+      status: r.u8('status'),
+      mac1: r.bytesOf(MAC_SIZE, 'mac1'),
+      signature: r.bytesOf(SIGNATURE_SIZE, 'signature'),
+    };
+  },
+};
+
+/** One day's totals for DAILY_COLLECT_SIGN: 64 bytes before the XOR. */
+export interface DailyTotals {
+  readonly date: IsoDate;
+  readonly validCount: number;
+  readonly returnCount: number;
+  readonly voidCount: number;
+  readonly taxIndex: readonly number[];
+  readonly validAmounts: readonly number[];
+  readonly returnAmounts: readonly number[];
+}
+
+export const dailyTotalsLayout: Layout<DailyTotals> = {
+  name: 'DailyTotals',
+  size: 64,
+  write(w, v) {
+    w.date(v.date, 'date').u16(v.validCount, 'validCount').u16(v.returnCount, 'returnCount').u16(v.voidCount, 'voidCount');
+    writeTaxIndex(w, v.taxIndex);
+    writeAmounts(w, v.validAmounts, 'validAmounts');
+    writeAmounts(w, v.returnAmounts, 'returnAmounts');
+  },
+  read(r) {
+    return {
+      date: r.date('date'),
+      validCount: r.u16('validCount'),
+      returnCount: r.u16('returnCount'),
+      voidCount: r.u16('voidCount'),
+      taxIndex: readTaxIndex(r),
+      validAmounts: readAmounts(r, 'validAmounts'),
+      returnAmounts: readAmounts(r, 'returnAmounts'),
+    };
+  },
+};

@@ -1,0 +1,197 @@
+import type { IsoDate } from './bcd.js';
+import {
+  declarationBlockLayout, INVOICE_CODE_BYTES, MAC_SIZE, NUMBER_BYTES, readAmounts, readTaxIndex, writeAmounts, writeTaxIndex,
+  type DeclarationBlock,
+} from './blocks.js';
+import type { Layout } from './Layout.js';
+
+/** The elementary files of the fiscal card (税控卡). Byte offsets: SPEC.md §3. */
+
+/** EF01 monitoring data, 23 bytes, binary. */
+export interface FiscalMonitoringData {
+  readonly issueDeadline: IsoDate;
+  readonly singleInvoiceLimit: number;
+  readonly cumulativeLimit: number;
+  readonly returnLimit: number;
+  readonly taxIndex: readonly number[];
+  readonly detailMode: number;
+}
+
+export const fiscalEf01Layout: Layout<FiscalMonitoringData> = {
+  name: 'FiscalEF01',
+  size: 23,
+  write(w, v) {
+    w.date(v.issueDeadline, 'issueDeadline').u32(v.singleInvoiceLimit, 'singleInvoiceLimit')
+      .u32(v.cumulativeLimit, 'cumulativeLimit').u32(v.returnLimit, 'returnLimit');
+    writeTaxIndex(w, v.taxIndex);
+    w.u8(v.detailMode, 'detailMode');
+  },
+  read(r) {
+    return {
+      issueDeadline: r.date('issueDeadline'),
+      singleInvoiceLimit: r.u32('singleInvoiceLimit'),
+      cumulativeLimit: r.u32('cumulativeLimit'),
+      returnLimit: r.u32('returnLimit'),
+      taxIndex: readTaxIndex(r),
+      detailMode: r.u8('detailMode'),
+    };
+  },
+};
+
+/** Registration flag values of fiscal EF02 (SPEC.md §3.2: this project's choice). */
+export const REGISTRATION_FLAG_BLANK = 0x00;
+export const REGISTRATION_FLAG_REGISTERED = 0x01;
+
+/** EF02 basic data, 103 bytes, binary. */
+export interface FiscalBasicData {
+  readonly cardType: number;
+  /** Raw flag byte; `registered` is true only for 01. */
+  readonly registrationFlag: number;
+  readonly registered: boolean;
+  readonly cardNumber: string;
+  readonly machineNumber: string;
+  readonly taxpayerNumber: string;
+  readonly taxpayerId: string;
+  readonly applicationStart: IsoDate;
+  readonly validUntil: IsoDate;
+  readonly applicationType: number;
+  readonly version: number;
+  readonly fci: number;
+  readonly taxpayerName: string;
+  readonly officeCode: number;
+  /** 01 = declaration by user card. */
+  readonly declarationMode: number;
+  readonly pinMode: number;
+}
+
+export type FiscalBasicDataInput = Omit<FiscalBasicData, 'registered'>;
+
+export const fiscalEf02Layout: Layout<FiscalBasicData> = {
+  name: 'FiscalEF02',
+  size: 103,
+  write(w, v) {
+    w.u8(v.cardType, 'cardType').u8(v.registrationFlag, 'registrationFlag')
+      .bcd(v.cardNumber, NUMBER_BYTES, 'cardNumber').bcd(v.machineNumber, NUMBER_BYTES, 'machineNumber')
+      .bcd(v.taxpayerNumber, NUMBER_BYTES, 'taxpayerNumber').ascii(v.taxpayerId, 20, 'taxpayerId')
+      .date(v.applicationStart, 'applicationStart').date(v.validUntil, 'validUntil')
+      .u8(v.applicationType, 'applicationType').u8(v.version, 'version').u8(v.fci, 'fci')
+      .gbk(v.taxpayerName, 40, 'taxpayerName').u32(v.officeCode, 'officeCode')
+      .u8(v.declarationMode, 'declarationMode').u8(v.pinMode, 'pinMode');
+  },
+  read(r) {
+    const cardType = r.u8('cardType');
+    const registrationFlag = r.u8('registrationFlag');
+    return {
+      cardType,
+      registrationFlag,
+      registered: registrationFlag === REGISTRATION_FLAG_REGISTERED,
+      cardNumber: r.bcd(NUMBER_BYTES, 'cardNumber'),
+      machineNumber: r.bcd(NUMBER_BYTES, 'machineNumber'),
+      taxpayerNumber: r.bcd(NUMBER_BYTES, 'taxpayerNumber'),
+      taxpayerId: r.ascii(20, 'taxpayerId'),
+      applicationStart: r.date('applicationStart'),
+      validUntil: r.date('validUntil'),
+      applicationType: r.u8('applicationType'),
+      version: r.u8('version'),
+      fci: r.u8('fci'),
+      taxpayerName: r.gbk(40, 'taxpayerName'),
+      officeCode: r.u32('officeCode'),
+      declarationMode: r.u8('declarationMode'),
+      pinMode: r.u8('pinMode'),
+    };
+  },
+};
+
+/**
+ * EF03 accumulation, 80 bytes, binary: what the card counts between control updates, so that it
+ * can enforce the cumulative and return limits, and the last signed day and declared period.
+ */
+export interface FiscalAccumulation {
+  readonly lastIssueDate: IsoDate | null;
+  readonly validCount: number;
+  readonly returnCount: number;
+  readonly voidCount: number;
+  readonly validTotal: number;
+  readonly returnTotal: number;
+  readonly validAmounts: readonly number[];
+  readonly returnAmounts: readonly number[];
+  readonly lastSignedDate: IsoDate | null;
+  readonly lastDeclaredEnd: IsoDate | null;
+}
+
+export const fiscalEf03Layout: Layout<FiscalAccumulation> = {
+  name: 'FiscalEF03',
+  size: 80,
+  write(w, v) {
+    w.optionalDate(v.lastIssueDate, 'lastIssueDate').u32(v.validCount, 'validCount').u32(v.returnCount, 'returnCount')
+      .u32(v.voidCount, 'voidCount').u32(v.validTotal, 'validTotal').u32(v.returnTotal, 'returnTotal');
+    writeAmounts(w, v.validAmounts, 'validAmounts');
+    writeAmounts(w, v.returnAmounts, 'returnAmounts');
+    w.optionalDate(v.lastSignedDate, 'lastSignedDate').optionalDate(v.lastDeclaredEnd, 'lastDeclaredEnd');
+  },
+  read(r) {
+    return {
+      lastIssueDate: r.optionalDate('lastIssueDate'),
+      validCount: r.u32('validCount'),
+      returnCount: r.u32('returnCount'),
+      voidCount: r.u32('voidCount'),
+      validTotal: r.u32('validTotal'),
+      returnTotal: r.u32('returnTotal'),
+      validAmounts: readAmounts(r, 'validAmounts'),
+      returnAmounts: readAmounts(r, 'returnAmounts'),
+      lastSignedDate: r.optionalDate('lastSignedDate'),
+      lastDeclaredEnd: r.optionalDate('lastDeclaredEnd'),
+    };
+  },
+};
+
+/** EF04 one record per declaration, 83 bytes: the block, its totals, status and MAC1. */
+export interface FiscalDeclarationRecord {
+  readonly declaration: DeclarationBlock;
+  readonly validTotal: number;
+  readonly returnTotal: number;
+  readonly status: number;
+  readonly mac1: Uint8Array;
+}
+
+export const fiscalEf04RecordLayout: Layout<FiscalDeclarationRecord> = {
+  name: 'FiscalEF04',
+  size: declarationBlockLayout.size + 4 + 4 + 1 + MAC_SIZE,
+  write(w, v) {
+    declarationBlockLayout.write(w, v.declaration);
+    w.u32(v.validTotal, 'validTotal').u32(v.returnTotal, 'returnTotal').u8(v.status, 'status').fixed(v.mac1, MAC_SIZE, 'mac1');
+  },
+  read(r) {
+    return {
+      declaration: declarationBlockLayout.read(r),
+      validTotal: r.u32('validTotal'),
+      returnTotal: r.u32('returnTotal'),
+      status: r.u8('status'),
+      mac1: r.bytesOf(MAC_SIZE, 'mac1'),
+    };
+  },
+};
+
+/** Fiscal EF05 roll flags (SPEC.md §3.5). */
+export const ROLL_FLAG_WAITING = 0x00;
+export const ROLL_FLAG_IN_USE = 0x01;
+export const ROLL_FLAG_USED_UP = 0x02;
+
+/** EF05 one record per mounted invoice roll, 19 bytes (no roll count: SPEC.md §3.5). */
+export interface FiscalRollRecord {
+  readonly flag: number;
+  readonly invoiceCode: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export const fiscalEf05RecordLayout: Layout<FiscalRollRecord> = {
+  name: 'FiscalEF05',
+  size: 19,
+  write(w, v) {
+    w.u8(v.flag, 'flag').bcd(v.invoiceCode, INVOICE_CODE_BYTES, 'invoiceCode').u32(v.start, 'start').u32(v.end, 'end');
+  },
+  read(r) {
+    return { flag: r.u8('flag'), invoiceCode: r.bcd(INVOICE_CODE_BYTES, 'invoiceCode'), start: r.u32('start'), end: r.u32('end') };
+  },
+};
