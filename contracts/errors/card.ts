@@ -36,11 +36,6 @@ export const cardErrors = {
     zh: '与卡片通讯失败：{detail}', en: 'Communication with the card failed: {detail}',
     remedyZh: '请检查卡片是否插好、读卡器是否连接。', remedyEn: 'Check that the card is inserted and the reader connected.',
   },
-  CARD_REMOVED: {
-    http: 409, exit: ExitCode.unreachable,
-    zh: '卡片已被拔出（{reader}）', en: 'The card was removed ({reader})',
-    remedyZh: '请重新插入卡片，然后重做此操作。', remedyEn: 'Insert the card again, then repeat the operation.',
-  },
   CARD_WRONG_TYPE: {
     http: 409, exit: ExitCode.failed,
     zh: '卡片类型不符：需要{expected}', en: 'Wrong card: a {expected} is needed',
