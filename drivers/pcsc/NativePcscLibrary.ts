@@ -141,10 +141,9 @@ export class NativePcscLibrary implements PcscLibrary {
  * libpcsclite: when either is missing the gateway runs without cards, so this never throws at
  * import time, only here, with SUBSYSTEM_UNAVAILABLE.
  */
-export async function loadNativePcscLibrary(): Promise<PcscLibrary> {
+export async function loadNativePcscLibrary(specifier = 'pcsclite'): Promise<PcscLibrary> {
   try {
     // A specifier in a variable keeps the type check independent of whether the optional module is installed.
-    const specifier = 'pcsclite';
     const module = (await import(specifier)) as { default?: PcscliteFactory };
     if (typeof module.default !== 'function') throw new TypeError('pcsclite exports no factory function');
     return new NativePcscLibrary(module.default);

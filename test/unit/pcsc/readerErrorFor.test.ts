@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import { PcscLibraryError, ScardCode } from '../../../drivers/pcsc/PcscLibrary.js';
-import { parseReaderNames } from '../../../drivers/pcsc/NativePcscLibrary.js';
+import { loadNativePcscLibrary, parseReaderNames } from '../../../drivers/pcsc/NativePcscLibrary.js';
 import { readerErrorFor } from '../../../drivers/pcsc/readerErrorFor.js';
 
 describe('readerErrorFor', () => {
@@ -48,5 +48,19 @@ describe('parseReaderNames', () => {
     expect(parseReaderNames(bytes)).toEqual(['Virtual PCD 00 00', 'Virtual PCD 00 01']);
     expect(parseReaderNames(Buffer.from('\0'))).toEqual([]);
     expect(parseReaderNames(new Uint8Array(0))).toEqual([]);
+  });
+});
+
+describe('loadNativePcscLibrary', () => {
+  it('says SUBSYSTEM_UNAVAILABLE, naming PC/SC, when the native module cannot be loaded', async () => {
+    const error = await loadNativePcscLibrary('pcsclite-that-is-not-installed').then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).code).toBe('SUBSYSTEM_UNAVAILABLE');
+    expect((error as GatewayError).message).toContain('PC/SC');
+  });
+
+  it('also refuses a module that exports no factory', async () => {
+    const error = await loadNativePcscLibrary('node:path').then(() => undefined, (e: unknown) => e);
+    expect((error as GatewayError).code).toBe('SUBSYSTEM_UNAVAILABLE');
   });
 });
