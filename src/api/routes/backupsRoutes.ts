@@ -1,0 +1,133 @@
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { backupArchiveStream } from '../../services/backup/BackupArchive.js';
+import type { BackupAccess } from '../../services/backup/BackupAccess.js';
+import { BACKUP_JOB_KIND, backupStages, runBackupJob } from '../../services/backup/backupJob.js';
+import type { BackupStore, BackupSummary } from '../../services/backup/BackupStore.js';
+import { compareWithDevice, type DeviceComparison } from '../../services/backup/compareWithDevice.js';
+import type { ApiPlugin } from '../ApiContext.js';
+import { defineRoute } from '../defineRoute.js';
+import { requireOnline } from '../diagnostics/diagnosticsRoutes.js';
+import { idempotencyClaim } from '../idempotency.js';
+import { jobView, jobViewSchema } from '../jobView.js';
+import { deviceIdParams } from './deviceRoutes.js';
+
+const backupIdParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+const summarySchema = z.object({
+  id: z.string(), deviceId: z.string(), machineNumber: z.string(), model: z.string().optional(), firmwareVersion: z.string().optional(),
+  gatewayVersion: z.string(), createdAt: z.string(), completedAt: z.string(), counts: z.record(z.string(), z.number()),
+  problems: z.number(), bytes: z.number(),
+  links: z.object({ self: z.string(), verify: z.string(), archive: z.string() }),
+});
+
+const failureSchema = z.object({ file: z.string(), reason: z.string(), detail: z.string() });
+
+function view(summary: BackupSummary) {
+  const { dir: _dir, ...rest } = summary;
+  return {
+    ...rest,
+    links: { self: `/v1/backups/${summary.id}`, verify: `/v1/backups/${summary.id}/verify`, archive: `/v1/backups/${summary.id}/archive` },
+  };
+}
+
+export interface BackupRoutesDeps {
+  readonly store: BackupStore;
+  readonly access: BackupAccess;
+}
+
+/**
+ * Data backup (数据备份): `POST /v1/devices/{id}/backups` (a job), `GET /v1/devices/{id}/backups`,
+ * `GET /v1/backups/{id}`, `POST /v1/backups/{id}/verify`, `GET /v1/backups/{id}/archive`.
+ */
+export function backupsRoutes({ store, access }: BackupRoutesDeps): ApiPlugin {
+  return {
+    name: 'backups',
+    register(app, context) {
+      const { catalog, jobs, devices } = context;
+
+      defineRoute(app, catalog, {
+        method: 'POST', url: '/devices/:id/backups', tags: ['backups'], params: deviceIdParams,
+        summary: 'Backs up everything the register and the cards in its slots hold, as a job; the result names the backup and every problem found',
+        body: z.strictObject({}).optional(),
+        headers: [{ name: 'Idempotency-Key', description: 'Repeat-safe: the same key returns the same job' }],
+        responses: {
+          202: { description: 'Job started', schema: z.object({ job: jobViewSchema }) },
+          200: { description: 'Same Idempotency-Key: the earlier job', schema: z.object({ job: jobViewSchema }) },
+        },
+        handler: async ({ params, body, operator, request, reply }) => {
+          const claim = idempotencyClaim(request, body ?? {});
+          const existing = claim && context.store.idempotency.find(claim.scope, claim.key);
+          if (!existing) requireOnline(context, params.id);
+          const { job, reused } = jobs.start({
+            kind: BACKUP_JOB_KIND, deviceId: params.id, operator, stages: backupStages, idempotency: claim,
+            record: { action: BACKUP_JOB_KIND, machineNumber: devices.get(params.id)?.identity?.machineNumber },
+            run: (ctx) => access.withBackupPort(params.id, ctx.signal, (port) => runBackupJob(ctx, port, store)),
+          });
+          reply.code(reused ? 200 : 202).header('location', `/v1/jobs/${job.id}`);
+          return { job: jobView(job, jobs) };
+        },
+      });
+
+      defineRoute(app, catalog, {
+        method: 'GET', url: '/devices/:id/backups', tags: ['backups'], params: deviceIdParams,
+        summary: 'Complete backups of one register (by device id or machine number), newest first',
+        responses: { 200: { description: 'Backups', schema: z.object({ backups: z.array(summarySchema) }) } },
+        handler: async ({ params }) => {
+          const machine = devices.get(params.id)?.identity?.machineNumber;
+          const found = await store.list({ device: machine ?? params.id });
+          return { backups: found.map(view) };
+        },
+      });
+
+      defineRoute(app, catalog, {
+        method: 'GET', url: '/backups/:id', tags: ['backups'], params: backupIdParams,
+        summary: 'One backup: its summary and full manifest (counts, bounds, file hashes, problems)',
+        responses: { 200: { description: 'Backup', schema: summarySchema.extend({ manifest: z.unknown() }) } },
+        handler: async ({ params }) => ({ ...view(await store.get(params.id)), manifest: await store.manifest(params.id) }),
+      });
+
+      defineRoute(app, catalog, {
+        method: 'POST', url: '/backups/:id/verify', tags: ['backups'], params: backupIdParams,
+        summary: 'Re-hashes every file of a backup; with its register online and idle, also compares counts and the last day with it',
+        body: z.strictObject({ compareWithDevice: z.boolean().default(true) }).optional(),
+        responses: {
+          200: {
+            description: 'Verification report (ok false names each bad file)',
+            schema: z.object({ id: z.string(), ok: z.boolean(), verifiedAt: z.string(), failures: z.array(failureSchema), device: z.unknown() }),
+          },
+        },
+        handler: async ({ params, body }) => {
+          const verification = await store.verify(params.id);
+          let device: (DeviceComparison & { compared: true }) | { compared: false; reason: string } = { compared: false, reason: 'not asked' };
+          if ((body?.compareWithDevice ?? true) && verification.manifest !== undefined) {
+            const deviceId = verification.manifest.device.id;
+            const snapshot = devices.get(deviceId);
+            const busyWith = jobs.runningOn(deviceId);
+            if (snapshot?.state !== 'online') device = { compared: false, reason: 'register not connected' };
+            else if (busyWith !== undefined) device = { compared: false, reason: `register busy with job ${busyWith}` };
+            else {
+              const manifest = verification.manifest;
+              const controller = new AbortController();
+              device = { compared: true, ...(await access.withBackupPort(deviceId, controller.signal, (port) => compareWithDevice(manifest, port, controller.signal))) };
+            }
+          }
+          return { id: verification.id, ok: verification.ok, verifiedAt: verification.verifiedAt, failures: verification.failures, device };
+        },
+      });
+
+      defineRoute(app, catalog, {
+        method: 'GET', url: '/backups/:id/archive', tags: ['backups'], params: backupIdParams,
+        summary: 'The backup as one ustar archive with SHA256SUMS (check with `fiscalctl verify-backup` or `tar -x` + `sha256sum -c`); refused if it no longer verifies',
+        responses: { 200: { description: 'ustar archive', contentType: 'application/x-tar', schema: z.string() } },
+        handler: async ({ params, reply }) => {
+          const verification = await store.assertVerified(params.id);
+          const name = verification.dir.split('/').slice(-2).join('-');
+          reply.header('content-type', 'application/x-tar').header('content-disposition', `attachment; filename="${name}.tar"`);
+          return reply.send(Readable.from(backupArchiveStream(verification.dir)));
+        },
+      });
+
+    },
+  };
+}
