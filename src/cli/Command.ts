@@ -1,0 +1,19 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { ExitCode } from '../../contracts/errors/index.js';
+import type { CliContext } from './CliContext.js';
+
+/**
+ * One fiscalctl command. Later issues (init, backup, upgrade…) add theirs to `commandTable` the same way:
+ * options in `node:util` parseArgs form, positionals by name, a `run` that returns the exit code.
+ */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  /** e.g. `info ID`. */
+  readonly usage: string;
+  readonly positionals: readonly { readonly name: string; readonly required: boolean }[];
+  readonly options?: NonNullable<ParseArgsConfig['options']>;
+  /** Extra lines for `fiscalctl CMD --help`. */
+  readonly help?: string;
+  run(ctx: CliContext): Promise<ExitCode>;
+}

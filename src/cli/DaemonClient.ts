@@ -1,0 +1,112 @@
+import { GatewayError } from '../../contracts/errors/index.js';
+import { DaemonProblem } from './DaemonProblem.js';
+
+export interface DaemonClientOptions {
+  readonly url: string;
+  /** Called on the first request that needs it: token discovery may depend on the daemon being up. */
+  readonly token: () => Promise<string>;
+  readonly operator: string;
+  readonly language: 'zh-CN' | 'en';
+}
+
+export interface SseMessage {
+  readonly id?: string;
+  readonly event: string;
+  readonly data: string;
+}
+
+/** fiscald's HTTP API as fiscalctl uses it: JSON in and out, problems as DaemonProblem, no daemon as DAEMON_UNREACHABLE. */
+export class DaemonClient {
+  constructor(private readonly options: DaemonClientOptions) {}
+
+  get url(): string {
+    return this.options.url;
+  }
+
+  private unreachable(cause: unknown): GatewayError {
+    const detail = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
+    return new GatewayError('DAEMON_UNREACHABLE', { params: { url: this.options.url, detail }, cause });
+  }
+
+  async health(): Promise<boolean> {
+    try {
+      const res = await fetch(new URL('/v1/health', this.options.url), { signal: AbortSignal.timeout(3000) });
+      return res.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  private async send(method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; accept?: string } = {}): Promise<Response> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${await this.options.token()}`,
+      'accept-language': this.options.language,
+      accept: init.accept ?? 'application/json',
+      ...init.headers,
+    };
+    if (method !== 'GET') headers['x-operator'] = encodeURIComponent(this.options.operator);
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.options.url), { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    } catch (cause) {
+      throw this.unreachable(cause);
+    }
+    if (!res.ok) {
+      const text = await res.text();
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        body = { status: res.status, code: 'INTERNAL', title: text.slice(0, 200) || res.statusText };
+      }
+      throw new DaemonProblem(res.status, body);
+    }
+    return res;
+  }
+
+  async get<T>(path: string): Promise<T> {
+    return (await (await this.send('GET', path)).json()) as T;
+  }
+
+  /** The body as text, byte for byte (a CSV export keeps its BOM). */
+  async getText(path: string): Promise<string> {
+    const bytes = await (await this.send('GET', path, { accept: '*/*' })).arrayBuffer();
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  }
+
+  async post<T>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    return (await (await this.send('POST', path, { body, headers })).json()) as T;
+  }
+
+  /** Reads a text/event-stream until it ends; each message goes to `onMessage`. */
+  async stream(path: string, lastEventId: string | undefined, onMessage: (message: SseMessage) => void): Promise<void> {
+    const res = await this.send('GET', path, { accept: 'text/event-stream', headers: lastEventId ? { 'last-event-id': lastEventId } : {} });
+    if (!res.body) return;
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const message: { id?: string; event: string; data: string[] } = { event: 'message', data: [] };
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':') || line === '') continue;
+            const colon = line.indexOf(':');
+            const field = colon < 0 ? line : line.slice(0, colon);
+            const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+            if (field === 'id') message.id = value;
+            else if (field === 'event') message.event = value;
+            else if (field === 'data') message.data.push(value);
+          }
+          if (message.data.length) onMessage({ id: message.id, event: message.event, data: message.data.join('\n') });
+        }
+      }
+    } catch (cause) {
+      throw this.unreachable(cause);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { userInfo } from 'node:os';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ExitCode, GatewayError, isGatewayError } from '../../contracts/errors/index.js';
+import { problemBody } from '../api/problem.js';
+import { DEFAULT_LISTEN } from '../daemon/paths.js';
+import type { CliContext, CliIo } from './CliContext.js';
+import type { Command } from './Command.js';
+import { commandTable } from './commandTable.js';
+import { DaemonClient } from './DaemonClient.js';
+import { DaemonProblem } from './DaemonProblem.js';
+import { commandHelp, generalHelp } from './helpText.js';
+import { resolveToken } from './resolveToken.js';
+
+const globalOptions = {
+  json: { type: 'boolean' },
+  url: { type: 'string' },
+  'data-dir': { type: 'string' },
+  operator: { type: 'string' },
+  lang: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+const globalStringOptions = new Set(['--url', '--data-dir', '--operator', '--lang']);
+
+/** The command word: the first argument that is neither an option nor the value of a global option. */
+function findCommand(argv: readonly string[], commands: readonly Command[]): { command?: Command; word?: string; rest: string[] } {
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (globalStringOptions.has(arg)) { i += 1; continue; }
+    if (arg.startsWith('-')) continue;
+    return { command: commands.find((c) => c.name === arg), word: arg, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { rest: [...argv] };
+}
+
+function languageOf(flag: string | undefined, env: NodeJS.ProcessEnv): 'zh-CN' | 'en' {
+  if (flag !== undefined) {
+    if (/^zh/i.test(flag)) return 'zh-CN';
+    if (/^en/i.test(flag)) return 'en';
+    throw new GatewayError('CLI_USAGE', { params: { detail: `--lang ${flag}: use zh or en` } });
+  }
+  return /^zh/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'zh-CN' : 'en';
+}
+
+function defaultOperator(env: NodeJS.ProcessEnv): string {
+  if (env.FISCAL_OPERATOR?.trim()) return env.FISCAL_OPERATOR.trim();
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function report(io: CliIo, json: boolean, language: 'zh-CN' | 'en', error: unknown): ExitCode {
+  if (error instanceof DaemonProblem) {
+    if (json) io.stdout.write(`${JSON.stringify(error.body)}\n`);
+    else {
+      const detail = typeof error.body.detail === 'string' ? `\n${error.body.detail}` : '';
+      io.stderr.write(`fiscalctl: ${error.message} (${error.code})${detail}\n`);
+    }
+    return error.exitCode;
+  }
+  const gateway = isGatewayError(error) ? error : new GatewayError('INTERNAL', { params: { detail: error instanceof Error ? error.message : String(error) }, cause: error });
+  if (json) io.stdout.write(`${JSON.stringify(problemBody(gateway, language))}\n`);
+  else {
+    const remedy = gateway.remedy(language);
+    io.stderr.write(`fiscalctl: ${gateway.localized(language)} (${gateway.code})${remedy ? `\n${remedy}` : ''}\n`);
+  }
+  return gateway.spec.exit;
+}
+
+/** Runs one fiscalctl invocation and returns its exit code (DESIGN.md: 0 done … 5 unreachable). */
+export async function runCli(argv: readonly string[], io: CliIo, commands: readonly Command[] = commandTable): Promise<ExitCode> {
+  const { command, word, rest } = findCommand(argv, commands);
+  let json = argv.includes('--json');
+  let language: 'zh-CN' | 'en' = 'en';
+  try {
+    language = languageOf(undefined, io.env);
+    if (word !== undefined && !command) throw new GatewayError('CLI_USAGE', { params: { detail: `unknown command "${word}"` } });
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: { ...globalOptions, ...(command?.options ?? {}) }, allowPositionals: true, strict: true });
+    } catch (cause) {
+      throw new GatewayError('CLI_USAGE', { params: { detail: (cause as Error).message }, cause });
+    }
+    const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+    json = values.json === true;
+    language = languageOf(values.lang as string | undefined, io.env);
+    if (!command) {
+      io.stdout.write(generalHelp(commands));
+      return values.help ? ExitCode.ok : ExitCode.usage;
+    }
+    if (values.help) {
+      io.stdout.write(commandHelp(command));
+      return ExitCode.ok;
+    }
+    const required = command.positionals.filter((p) => p.required).length;
+    if (parsed.positionals.length < required || parsed.positionals.length > command.positionals.length) {
+      throw new GatewayError('CLI_USAGE', { params: { detail: `usage: fiscalctl ${command.usage}` } });
+    }
+    const url = (values.url as string | undefined) ?? io.env.FISCALD_URL ?? `http://${DEFAULT_LISTEN}`;
+    try {
+      new URL(url);
+    } catch {
+      throw new GatewayError('CLI_USAGE', { params: { detail: `--url ${url} is not a URL` } });
+    }
+    const token = async (): Promise<string> => {
+      try {
+        return resolveToken(io.env, values['data-dir'] as string | undefined);
+      } catch (error) {
+        // No token usually means no daemon has ever run here: say so when it is not answering.
+        if (!(await client.health())) throw new GatewayError('DAEMON_UNREACHABLE', { params: { url, detail: 'no answer' }, cause: error });
+        throw error;
+      }
+    };
+    const client: DaemonClient = new DaemonClient({ url, token, operator: (values.operator as string | undefined) ?? defaultOperator(io.env), language });
+    const ctx: CliContext = {
+      io, client, json, language, positionals: parsed.positionals, options: values,
+      printJson: (value) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+      print: (text) => io.stdout.write(text),
+    };
+    return await command.run(ctx);
+  } catch (error) {
+    return report(io, json, language, error);
+  }
+}

@@ -1,0 +1,59 @@
+import { ExitCode, errorCatalog } from '../../contracts/errors/index.js';
+import { isGatewayError } from '../../contracts/errors/index.js';
+import type { CliContext } from './CliContext.js';
+import { ProgressView } from './output/ProgressView.js';
+import type { JobView } from './types.js';
+
+const MAX_RECONNECTS = 5;
+
+/** The exit code a finished job stands for: 0 done, else its error's catalogue exit code (1 when unknown). */
+export function jobExitCode(job: JobView): ExitCode {
+  if (job.state === 'succeeded') return ExitCode.ok;
+  const spec = job.error ? (errorCatalog as Record<string, { exit: ExitCode }>)[job.error.code] : undefined;
+  return spec?.exit ?? ExitCode.failed;
+}
+
+/**
+ * Follows a job's events until its end, showing progress on stderr (stdout stays for the result),
+ * reconnecting with Last-Event-ID if the stream breaks; returns the finished job.
+ */
+export async function watchJob(ctx: CliContext, jobId: string): Promise<JobView> {
+  const view = new ProgressView(ctx.io.stderr, ctx.io.stderr.isTTY === true);
+  let lastId: string | undefined;
+  let ended = false;
+  let lastStage: string | null = null;
+  for (let attempt = 0; !ended; attempt += 1) {
+    try {
+      await ctx.client.stream(`/v1/jobs/${encodeURIComponent(jobId)}/events`, lastId, (message) => {
+        if (message.id) lastId = message.id;
+        const data = JSON.parse(message.data) as Record<string, unknown>;
+        if (message.event === 'stage') lastStage = (data.stage as string | undefined) ?? lastStage;
+        if (message.event === 'progress' && !ctx.json) {
+          view.update({
+            fraction: Number(data.fraction ?? 0), stage: (data.stage as string | null) ?? null,
+            etaSeconds: (data.etaSeconds as number | null) ?? null, detail: data.detail as string | undefined,
+          });
+        }
+        if (message.event === 'end') {
+          ended = true;
+          if (!ctx.json && data.state === 'succeeded') view.update({ fraction: 1, stage: lastStage, etaSeconds: 0 });
+        }
+      });
+    } catch (error) {
+      if (!isGatewayError(error, 'DAEMON_UNREACHABLE') || attempt >= MAX_RECONNECTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
+    }
+    if (!ended && attempt >= MAX_RECONNECTS) break;
+  }
+  if (!ctx.json) view.finish();
+  return ctx.client.get<JobView>(`/v1/jobs/${encodeURIComponent(jobId)}`);
+}
+
+/** One line saying how a job ended, in the chosen language. */
+export function describeEnd(job: JobView, language: 'zh-CN' | 'en'): string {
+  const zh = language === 'zh-CN';
+  if (job.state === 'succeeded') return zh ? `任务 ${job.id} 已完成\n` : `Job ${job.id} succeeded\n`;
+  const message = job.error ? (zh ? job.error.messageZh : job.error.message) : '';
+  const state = zh ? { failed: '失败', cancelled: '已取消', running: '仍在运行' }[job.state] : job.state;
+  return zh ? `任务 ${job.id} ${state}：${message}（${job.error?.code ?? ''}）\n` : `Job ${job.id} ${state}: ${message} (${job.error?.code ?? ''})\n`;
+}

@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/runCli.js';
+import { ProgressView } from '../../../src/cli/output/ProgressView.js';
+import { renderTable } from '../../../src/cli/output/table.js';
+import { harness, TOKEN, type Harness } from '../api/apiHarness.js';
+
+let h: Harness;
+let port = 0;
+let dataDir: string;
+beforeAll(async () => {
+  h = await harness({ port: () => port });
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  port = (h.app.server.address() as AddressInfo).port;
+  dataDir = mkdtempSync(join(tmpdir(), 'fg-cli-'));
+  writeFileSync(join(dataDir, 'token'), `${TOKEN}\n`, { mode: 0o600 });
+});
+afterAll(async () => {
+  await h.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: { write: (t: string) => { stdout += t; } },
+    stderr: { write: (t: string) => { stderr += t; }, isTTY: false },
+    env: { FISCALD_URL: `http://127.0.0.1:${port}`, FISCALD_DATA_DIR: dataDir, LANG: 'C', FISCAL_OPERATOR: '李工', ...env },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('fiscalctl', () => {
+  it('devices --json prints JSON only; the table lists the same ids; the token comes from the data dir', async () => {
+    const json = await cli(['devices', '--json']);
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout).devices.map((d: { id: string }) => d.id)).toEqual(['1100000000000001', '1100000000000002', 'OFF']);
+    const table = await cli(['devices']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+STATE\s+MODEL\s+FIRMWARE/);
+    expect(table.stdout).toContain('1100000000000002  online (sim)');
+  });
+
+  it('info ID, and DEVICE_NOT_FOUND as a problem object with its catalogue exit code', async () => {
+    expect((await cli(['info', '1100000000000001'])).stdout).toMatch(/firmware\s+1\.2\.3/);
+    const missing = await cli(['--json', 'info', 'NOPE']);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ code: 'DEVICE_NOT_FOUND', status: 404 });
+  });
+
+  it('diagnose runs the job, prints the verdict in the chosen language, and records the operator', async () => {
+    const run = await cli(['diagnose', '1100000000000002', '--lang', 'zh']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/收款机状态正常/);
+    expect(run.stderr).toMatch(/诊断任务/);
+    expect(run.stderr).toMatch(/100% clock/);
+    const records = JSON.parse((await cli(['records', '--json', '--device', '1100000000000002'])).stdout).records;
+    expect(records.at(-1)).toMatchObject({ operator: '李工', action: 'diagnostics', result: 'succeeded' });
+    const csv = await cli(['records', '--format', 'csv']);
+    expect(csv.stdout.startsWith('\uFEFFid,at,operator')).toBe(true);
+  });
+
+  it('exits 4 with the running job id when the device is busy, and watch follows that job to its end', async () => {
+    let open!: () => void;
+    h.access.hold = new Promise<void>((resolve) => { open = resolve; });
+    const first = await h.request({ method: 'POST', url: '/v1/devices/1100000000000001/diagnostics', headers: { 'x-operator': 'x', host: `127.0.0.1:${port}` } });
+    const jobId = first.json().job.id as string;
+    const busy = await cli(['diagnose', '1100000000000001', '--json']);
+    expect(busy.code).toBe(4);
+    expect(JSON.parse(busy.stdout)).toMatchObject({ code: 'DEVICE_BUSY', jobId });
+    const watching = cli(['watch', jobId, '--json']);
+    setTimeout(() => open(), 50);
+    const watched = await watching;
+    h.access.hold = undefined;
+    expect(watched.code).toBe(0);
+    expect(JSON.parse(watched.stdout)).toMatchObject({ id: jobId, state: 'succeeded' });
+    const jobs = JSON.parse((await cli(['jobs', '--json', '--device', '1100000000000001'])).stdout).jobs;
+    expect(jobs[0].id).toBe(jobId);
+  });
+
+  it('exits 2 on usage errors and 0 on --help', async () => {
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    expect((await cli(['info'])).code).toBe(2);
+    expect((await cli(['devices', '--bogus'])).code).toBe(2);
+    expect((await cli([])).code).toBe(2);
+    const usage = await cli(['records', '--json', '--format', 'csv']);
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout).code).toBe('CLI_USAGE');
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Exit codes: 0 done/);
+    expect((await cli(['watch', '--help'])).stdout).toMatch(/fiscalctl watch JOB/);
+  });
+
+  it('exits 1 UNAUTHORIZED on a wrong token and 5 DAEMON_UNREACHABLE when nothing listens', async () => {
+    const wrong = await cli(['devices', '--json'], { FISCALD_TOKEN: 'nope' });
+    expect(wrong.code).toBe(1);
+    expect(JSON.parse(wrong.stdout).code).toBe('UNAUTHORIZED');
+    const down = await cli(['devices', '--json'], { FISCALD_URL: 'http://127.0.0.1:1', FISCALD_DATA_DIR: join(dataDir, 'none') });
+    expect(down.code).toBe(5);
+    expect(JSON.parse(down.stdout).code).toBe('DAEMON_UNREACHABLE');
+    const downWithToken = await cli(['devices'], { FISCALD_URL: 'http://127.0.0.1:1' });
+    expect(downWithToken.code).toBe(5);
+    expect(downWithToken.stderr).toMatch(/Cannot reach fiscald/);
+  });
+});
+
+describe('output', () => {
+  it('draws a bar on a TTY and plain lines otherwise', () => {
+    let tty = '';
+    const bar = new ProgressView({ write: (t) => { tty += t; } }, true, 10);
+    bar.update({ fraction: 0.5, stage: 'write', etaSeconds: 75 });
+    bar.finish();
+    expect(tty).toContain('[#####-----]  50% write ETA 1m15s');
+    let plain = '';
+    const lines = new ProgressView({ write: (t) => { plain += t; } }, false);
+    for (const fraction of [0, 0.01, 0.02, 0.15, 0.16, 1]) lines.update({ fraction, stage: 's', etaSeconds: null });
+    expect(plain.trimEnd().split('\n')).toEqual(['  0% s', ' 15% s', '100% s']);
+  });
+
+  it('aligns tables by display width, CJK counting double', () => {
+    expect(renderTable(['A', 'B'], [['王工', 1], ['x', null]])).toBe('A     B\n王工  1\nx     -\n');
+  });
+});
