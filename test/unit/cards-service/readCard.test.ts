@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { createInspectionCard, createMatchingCardSet, VirtualCardChannel } from '../../../fixtures/cards/index.js';
+import { cardReportSchema } from '../../../src/services/cards/CardReport.js';
+import { readCard } from '../../../src/services/cards/readCard.js';
+import { money, rate } from '../../../src/services/cards/money.js';
+import { isGatewayError } from '../../../contracts/errors/index.js';
+
+describe('readCard', () => {
+  it('decodes a fiscal card for people, with no PIN tries before registration', async () => {
+    const set = createMatchingCardSet({ today: '2026-03-01' });
+    const report = cardReportSchema.parse(await readCard(new VirtualCardChannel(set.fiscal, 'reader A')));
+    expect(report.kind).toBe('fiscal');
+    expect(report.reader).toBe('reader A');
+    expect(report.fiscal).toMatchObject({
+      cardNumber: '4403100000000001',
+      machineNumber: '4403000012345678',
+      taxpayer: { number: '4403010000123456', id: '91440300MA5EXAMPLE', name: '深圳市示例商贸有限公司' },
+      applicationStart: '2025-03-01',
+      registered: false,
+      monitoring: { issueDeadline: '2026-03-31', singleInvoice: { fen: 1_000_000, yuan: '10000.00' }, taxIndex: [1, 2, 3, 0, 0, 0] },
+      pinTriesLeft: null,
+    });
+    expect(report.problems).toEqual([]);
+  });
+
+  it('shows the PIN tries left of a registered fiscal card without spending one', async () => {
+    const set = createMatchingCardSet({ defect: 'fiscal-already-registered' });
+    const first = await readCard(new VirtualCardChannel(set.fiscal));
+    const second = await readCard(new VirtualCardChannel(set.fiscal));
+    expect(first.fiscal?.pinTriesLeft).toBe(3);
+    expect(second.fiscal?.pinTriesLeft).toBe(3);
+    expect(set.fiscal.pinTriesLeft).toBe(3);
+  });
+
+  it('decodes a user card: tax items with rates in %, limits in yuan, machines, rolls', async () => {
+    const set = createMatchingCardSet({ today: '2026-03-01' });
+    const report = cardReportSchema.parse(await readCard(new VirtualCardChannel(set.user)));
+    expect(report.kind).toBe('user');
+    expect(report.user?.taxItems[0]).toEqual({ index: 1, itemCode: '01010100', rate: { basisPoints: 1300, percent: '13.00' }, nameZh: '商品销售', nameEn: 'Goods' });
+    expect(report.user?.controls).toEqual([{
+      fiscalCardNumber: '4403100000000001', keyId: 1, issueDeadline: '2026-03-31',
+      singleInvoice: money(1_000_000), cumulative: money(10_000_000), returns: money(500_000), taxIndex: [1, 2, 3, 0, 0, 0],
+    }]);
+    expect(report.user?.machines).toEqual([{ machineNumber: '4403000012345678', fiscalCardNumber: '4403100000000001' }]);
+    expect(report.user?.purchasedRolls).toEqual([{ invoiceCode: '00000000144030012345', start: 1, end: 500, rollCount: 5 }]);
+    expect(report.user?.pendingDeclarations).toEqual([]);
+    expect(report.user?.lastDistributedRoll).toBeNull();
+  });
+
+  it('recognizes an inspection card and reports T=0 cards the same way', async () => {
+    const report = await readCard(new VirtualCardChannel(createInspectionCard({ holderName: '张三' })));
+    expect(report.kind).toBe('inspection');
+    expect(report.inspection?.holderName).toBe('张三');
+    const t0 = createMatchingCardSet({ transmission: 't0' });
+    expect((await readCard(new VirtualCardChannel(t0.user))).user?.taxItems).toHaveLength(3);
+  });
+
+  it('answers the channel error when there is no card', async () => {
+    const error = await readCard(new VirtualCardChannel(undefined, 'empty')).catch((e: unknown) => e);
+    expect(isGatewayError(error, 'CARD_REMOVED')).toBe(true);
+  });
+
+  it('formats fen as yuan and hundredths of a percent as percent', () => {
+    expect(money(0).yuan).toBe('0.00');
+    expect(money(5).yuan).toBe('0.05');
+    expect(money(123456789).yuan).toBe('1234567.89');
+    expect(rate(600).percent).toBe('6.00');
+    expect(rate(5).percent).toBe('0.05');
+  });
+});
