@@ -31,6 +31,14 @@ export class HostLink {
     return this.queue.shift()!;
   }
 
+  /** What a host does after an inter-byte gap: a partial frame it holds will never complete. */
+  idle(): void {
+    for (const frame of this.decoder.idle()) {
+      this.received.push(frame as ReplyFrame);
+      this.queue.push(frame as ReplyFrame);
+    }
+  }
+
   async sendRaw(bytes: Uint8Array): Promise<void> {
     await this.transport.write(bytes);
   }
