@@ -1,0 +1,14 @@
+import type { ApiPlugin } from '../api/ApiContext.js';
+import type { DeviceDirectory } from '../api/DeviceDirectory.js';
+import type { JobDefinition } from '../jobs/types.js';
+
+/**
+ * The hardware half of the daemon, real or simulated: the devices the API lists, the API areas and
+ * job definitions that need them, and how to let go of them at shutdown.
+ */
+export interface DeviceSide {
+  readonly directory: DeviceDirectory;
+  readonly plugins: readonly ApiPlugin[];
+  readonly definitions: readonly JobDefinition[];
+  close(): Promise<void>;
+}
