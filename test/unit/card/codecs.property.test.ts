@@ -166,8 +166,10 @@ describe.each(commands.map((c) => [c.command.name, c] as const))('command %s', (
       decodesOrGatewayError(() => command.decodeRequest(raw));
     }), { numRuns: 80 });
   });
+});
 
-  it.runIf(command.responseXor)('refuses a response whose XOR byte is wrong', () => {
+describe.each(commands.filter((c) => c.command.responseXor).map((c) => [c.command.name, c] as const))('command %s with a response XOR', (_name, { command, responses }) => {
+  it('refuses a response whose XOR byte is wrong', () => {
     fc.assert(fc.property(responses, fc.integer({ min: 1, max: 255 }), (response, flip) => {
       const data = command.encodeResponse(response);
       data[data.length - 1] ^= flip;
@@ -179,8 +181,10 @@ describe.each(commands.map((c) => [c.command.name, c] as const))('command %s', (
       }
     }), { numRuns: 20 });
   });
+});
 
-  it.runIf(command.requestXor)('ends its request with the XOR of the bytes before', () => {
+describe.each(commands.filter((c) => c.command.requestXor).map((c) => [c.command.name, c] as const))('command %s with a request XOR', (_name, { command, requests }) => {
+  it('ends its request with the XOR of the bytes before', () => {
     fc.assert(fc.property(requests, (request) => {
       const data = command.encodeRequest(request);
       expect(data.slice(0, -1).reduce((x, b) => x ^ b, 0)).toBe(data.at(-1));
