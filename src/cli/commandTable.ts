@@ -1,12 +1,16 @@
 import type { Command } from './Command.js';
+import { backupCommand } from './commands/backupCommand.js';
+import { backupsCommand } from './commands/backupsCommand.js';
 import { devicesCommand } from './commands/devicesCommand.js';
 import { diagnoseCommand } from './commands/diagnoseCommand.js';
 import { infoCommand } from './commands/infoCommand.js';
 import { jobsCommand } from './commands/jobsCommand.js';
 import { recordsCommand } from './commands/recordsCommand.js';
+import { verifyBackupCommand } from './commands/verifyBackupCommand.js';
 import { watchCommand } from './commands/watchCommand.js';
 
 /** Every fiscalctl command; a later one is one import and one entry here. */
 export const commandTable: readonly Command[] = [
   devicesCommand, infoCommand, diagnoseCommand, jobsCommand, watchCommand, recordsCommand,
+  backupCommand, backupsCommand, verifyBackupCommand,
 ];

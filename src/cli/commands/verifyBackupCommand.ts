@@ -1,0 +1,50 @@
+import { stat } from 'node:fs/promises';
+import { ExitCode } from '../../../contracts/errors/index.js';
+import { verifyBackupArchive } from '../../services/backup/BackupArchive.js';
+import type { Command } from '../Command.js';
+
+interface Failure { file: string; reason: string; detail: string }
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
+}
+
+export const verifyBackupCommand: Command = {
+  name: 'verify-backup', summary: 'Verify a backup kept by the daemon (re-hash, compare with the register) or a backup archive file', usage: 'verify-backup BACKUP|FILE.tar',
+  positionals: [{ name: 'BACKUP', required: true }],
+  help: 'A path to an existing file is checked here, without the daemon. Exit 0 when every file verifies, 3 when any does not.',
+  async run(ctx) {
+    const target = ctx.positionals[0]!;
+    const zh = ctx.language === 'zh-CN';
+    let ok: boolean;
+    let failures: Failure[];
+    let output: Record<string, unknown>;
+    if (await isFile(target)) {
+      const report = await verifyBackupArchive(target);
+      ok = report.ok;
+      failures = [...report.failures];
+      output = { archive: target, folder: report.folder, backupId: report.manifest?.id, ok, failures };
+    } else {
+      const report = await ctx.client.post<{ id: string; ok: boolean; failures: Failure[]; device: Record<string, unknown> }>(
+        `/v1/backups/${encodeURIComponent(target)}/verify`, {});
+      ok = report.ok;
+      failures = report.failures;
+      output = report;
+    }
+    if (ctx.json) {
+      ctx.printJson(output);
+      return ok ? ExitCode.ok : ExitCode.refused;
+    }
+    const lines = [ok ? (zh ? `${target}：全部文件校验通过` : `${target}: every file verifies`) : (zh ? `${target}：校验失败` : `${target}: verification FAILED`)];
+    for (const f of failures) lines.push(`  ${f.file}: ${f.reason} (${f.detail})`);
+    const device = output.device as { compared?: boolean; matches?: boolean; reason?: string; differences?: { kind: string; inBackup: number; onDevice: number }[] } | undefined;
+    if (device?.compared) {
+      lines.push(device.matches ? (zh ? '  与收款机现有数据一致' : '  matches the register') : (zh ? '  与收款机现有数据不同：' : '  differs from the register:'));
+      for (const d of device.differences ?? []) lines.push(`    ${d.kind}: ${d.inBackup} / ${d.onDevice}`);
+    } else if (device?.reason) {
+      lines.push(zh ? `  未与收款机比对：${device.reason}` : `  not compared with the register: ${device.reason}`);
+    }
+    ctx.print(`${lines.join('\n')}\n`);
+    return ok ? ExitCode.ok : ExitCode.refused;
+  },
+};
