@@ -13,13 +13,16 @@ export interface PayloadCodec<T> {
  */
 export type CommandEffect = 'read' | 'idempotent' | 'write';
 
-export interface CommandSpec<Req, Res> {
+export interface CommandSpec<Req, Res, ResponseCodec extends PayloadCodec<Res> = PayloadCodec<Res>> {
   readonly code: number;
   readonly name: string;
   readonly effect: CommandEffect;
   readonly request: PayloadCodec<Req>;
-  readonly response: PayloadCodec<Res>;
+  /** For record lists (32, 3E, 3F, 42, 43, 44) a RecordListCodec, which also gives the record size. */
+  readonly response: ResponseCodec;
 }
+
+type ValueOf<C> = C extends PayloadCodec<infer T> ? T : never;
 
 export type RequestOf<C> = C extends CommandSpec<infer Req, unknown> ? Req : never;
 export type ResponseOf<C> = C extends CommandSpec<unknown, infer Res> ? Res : never;
@@ -62,10 +65,10 @@ export function emptyPayload(command: number): PayloadCodec<void> {
   return layout<void>(command, undefined, () => undefined, () => undefined);
 }
 
-export function command<Req, Res>(
-  code: number, name: string, effect: CommandEffect, request: PayloadCodec<Req>, response: PayloadCodec<Res>,
-): CommandSpec<Req, Res> {
-  return { code, name, effect, request, response };
+export function command<Req, ResponseCodec extends PayloadCodec<unknown>>(
+  code: number, name: string, effect: CommandEffect, request: PayloadCodec<Req>, response: ResponseCodec,
+): CommandSpec<Req, ValueOf<ResponseCodec>, ResponseCodec & PayloadCodec<ValueOf<ResponseCodec>>> {
+  return { code, name, effect, request, response: response as ResponseCodec & PayloadCodec<ValueOf<ResponseCodec>> };
 }
 
 /**

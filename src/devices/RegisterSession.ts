@@ -1,0 +1,385 @@
+import type { Logger } from 'pino';
+import type { ByteTransport } from '../../contracts/ByteTransport.js';
+import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
+import * as link from '../../protocols/gb-link/index.js';
+import type {
+  Capabilities, CardSlot, CommandEffect, CommandSpec, DailyRecord, DateRange, DeclarationRecord, FactoryData,
+  FirmwareBegin, FirmwareBlock, FirmwareResume, FirmwareTransfer, IndexRange, InitializationData, InvoiceRecord,
+  InvoiceRoll, LinkDateTime, NumberRange, RecordCounts, RecordListCodec, RegisterStatus, RollRecord, SelfCheckKind,
+  SelfCheckResult, TaxItem, TaxpayerUpdate, TimeRange, UserInfo,
+} from '../../protocols/gb-link/index.js';
+import { silentLogger } from '../log.js';
+import { exchange, type AnswerProgress, type ExchangeOutcome, type ExchangeTiming } from './session/exchange.js';
+import { FrameChannel } from './session/FrameChannel.js';
+import { RegisterCardChannel } from './session/RegisterCardChannel.js';
+import {
+  clockRecovery, distributeRecovery, initializeRecovery, inputInvoiceNumbersRecovery, updateTaxpayerRecovery,
+  type Recovery, type StateReader, type Verdict,
+} from './session/recovery.js';
+import { pagedRead, dateWindows, type PageOptions } from './session/paging.js';
+
+export interface RegisterSessionOptions {
+  /** Name used in logs and in card channel names (`<deviceId>/fiscal`). */
+  deviceId?: string;
+  /** Wait for each reply frame; every WT starts it again. Default 2000 ms. */
+  replyTimeoutMs?: number;
+  /** Total time WT may hold one reply. Default 120 000 ms. */
+  busyLimitMs?: number;
+  /** Re-sends of a read (or idempotent) command after a timeout or corrupt reply. Default 3. */
+  retries?: number;
+  /** Re-sends of a non-final packet, and NP re-requests of one answer packet. Default 3. */
+  packetRetries?: number;
+  /** Silence after which a partial frame is dropped (SPEC.md §2.4). Default 200 ms. */
+  interByteGapMs?: number;
+  /** Silence awaited before reading state back after a lost reply. Default 500 ms. */
+  settleMs?: number;
+  /** Largest answer accepted. Default 16 MiB. */
+  maxMessage?: number;
+  logger?: Logger;
+}
+
+export interface CallOptions {
+  /** Overrides the command's own effect (the card channel uses it per APDU). */
+  effect?: CommandEffect;
+  replyTimeoutMs?: number;
+  onAnswer?: AnswerProgress;
+}
+
+interface Resolved extends ExchangeTiming {
+  retries: number;
+  settleMs: number;
+}
+
+const hex = link.hexByte;
+
+/**
+ * Typed GB-link commands over one ByteTransport (the third seam of DESIGN.md). See
+ * protocols/gb-link/SPEC.md §7 for the rules and §9 for an example.
+ *
+ * - One exchange at a time: calls are queued in order.
+ * - Reads and idempotent commands are re-sent after a lost or mangled reply, a bounded number of times.
+ * - State-changing commands are never re-sent blindly: after a lost reply the session reads the
+ *   register's state back and returns the result, re-sends once when the command surely did
+ *   not take effect, or throws LINK_IN_DOUBT.
+ * - Big reads are async-iterable pages with progress, each page retried on its own.
+ * - `cardChannel(slot)` gives the card layer a CardChannel over 59/5B.
+ */
+export class RegisterSession {
+  private readonly channel: FrameChannel;
+  private readonly timing: Resolved;
+  private readonly log: Logger;
+  private tail: Promise<unknown> = Promise.resolve();
+  private closing = false;
+  readonly deviceId: string;
+
+  constructor(readonly transport: ByteTransport, options: RegisterSessionOptions = {}) {
+    this.deviceId = options.deviceId ?? transport.description.path;
+    this.timing = {
+      replyTimeoutMs: options.replyTimeoutMs ?? 2000,
+      busyLimitMs: options.busyLimitMs ?? 120_000,
+      packetRetries: options.packetRetries ?? 3,
+      maxMessage: options.maxMessage ?? 16 * 1024 * 1024,
+      retries: options.retries ?? 3,
+      settleMs: options.settleMs ?? 500,
+    };
+    this.log = (options.logger ?? silentLogger).child({ device: this.deviceId, component: 'gb-link' });
+    this.channel = new FrameChannel(transport, options.interByteGapMs ?? 200);
+  }
+
+  /** Opens the transport when it is not open yet and returns a session over it. */
+  static async open(transport: ByteTransport, options: RegisterSessionOptions = {}): Promise<RegisterSession> {
+    if (!transport.isOpen) await transport.open();
+    return new RegisterSession(transport, options);
+  }
+
+  /** Bytes moved so far, for benchmarks and diagnostics. */
+  get traffic(): { bytesIn: number; bytesOut: number } {
+    return { bytesIn: this.channel.bytesIn, bytesOut: this.channel.bytesOut };
+  }
+
+  /** Queued, typed execution of any command of protocols/gb-link. */
+  execute<Req, Res>(spec: CommandSpec<Req, Res>, request: Req, options: CallOptions = {}): Promise<Res> {
+    return this.locked(() => this.run(spec, request, options));
+  }
+
+  private locked<T>(work: () => Promise<T>): Promise<T> {
+    const start = () => (this.closing ? Promise.reject(new GatewayError('LINK_CLOSED')) : work());
+    const result = this.tail.then(start, start);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private readonly readState: StateReader = (spec, request) => this.run(spec, request, { effect: 'read' });
+
+  private async run<Req, Res>(spec: CommandSpec<Req, Res>, request: Req, options: CallOptions, recovery?: Recovery<Req, Res>): Promise<Res> {
+    const params = spec.request.encode(request);
+    const effect = options.effect ?? spec.effect;
+    const timing = options.replyTimeoutMs === undefined ? this.timing : { ...this.timing, replyTimeoutMs: options.replyTimeoutMs };
+    const command = hex(spec.code);
+    const before = effect === 'write' && recovery?.before !== undefined ? await recovery.before(this.readState, request) : undefined;
+    let resent = false;
+    for (let attempt = 0; ; attempt++) {
+      this.channel.clear();
+      const sentAt = Date.now();
+      const outcome: ExchangeOutcome = await exchange(this.channel, spec.code, params, timing, options.onAnswer);
+      if (outcome.kind === 'ok') {
+        this.log.debug({ command, name: spec.name, bytes: outcome.data.length, attempt }, 'gb-link command done');
+        return spec.response.decode(outcome.data);
+      }
+      const mayRetry = attempt < this.timing.retries;
+      if (outcome.kind === 'error') {
+        this.log.debug({ command, name: spec.name, erCode: hex(outcome.code), attempt }, 'gb-link command refused');
+        if (link.isTransmissionError(outcome.code) && mayRetry) continue;
+        throw link.registerError(outcome.code, { command: spec.code });
+      }
+      this.log.warn({ command, name: spec.name, detail: outcome.detail, attempt, finalSent: outcome.finalSent }, 'gb-link reply lost');
+      const executed = outcome.finalSent;
+      if (!executed || effect !== 'write') {
+        if (mayRetry) continue;
+        throw outcome.corrupt
+          ? new GatewayError('LINK_FRAME_INVALID', { params: { detail: `${spec.name}: ${outcome.detail}` }, data: { command: spec.code } })
+          : new GatewayError('LINK_TIMEOUT', { params: { command, ms: timing.replyTimeoutMs }, data: { command: spec.code } });
+      }
+      const verdict = await this.recover(spec, request, recovery, { before, sentAt, answerStarted: outcome.answerStarted });
+      if (verdict.outcome === 'applied') return verdict.result;
+      if (verdict.outcome === 'not-applied' && !resent) {
+        resent = true;
+        this.log.info({ command, name: spec.name }, 'gb-link command did not take effect; sending it again');
+        continue;
+      }
+      throw new GatewayError('LINK_IN_DOUBT', {
+        params: { command },
+        data: { command: spec.code, name: spec.name, found: verdict.outcome === 'unknown' ? verdict.found : { applied: false, resent } },
+      });
+    }
+  }
+
+  private async recover<Req, Res>(
+    spec: CommandSpec<Req, Res>, request: Req, recovery: Recovery<Req, Res> | undefined,
+    context: { before: unknown; sentAt: number; answerStarted: boolean },
+  ): Promise<Verdict<Res>> {
+    const command = hex(spec.code);
+    if (context.answerStarted) return { outcome: 'unknown', found: { executed: true, answer: 'incomplete' } };
+    if (recovery === undefined) return { outcome: 'unknown', found: { recovery: 'no read-back exists for this command' } };
+    await this.channel.settle(this.timing.settleMs, this.timing.busyLimitMs);
+    try {
+      const verdict = await recovery.check(this.readState, request, { before: context.before, sentAt: context.sentAt, now: Date.now() });
+      this.log.info({ command, name: spec.name, outcome: verdict.outcome }, 'gb-link in-doubt recovery');
+      return verdict;
+    } catch (error) {
+      if (!isGatewayError(error)) throw error;
+      throw new GatewayError('LINK_IN_DOUBT', { params: { command }, data: { command: spec.code, name: spec.name, readBack: error.code }, cause: error });
+    }
+  }
+
+  /** A state-changing command with its in-doubt recovery, queued. */
+  private write<Req, Res>(spec: CommandSpec<Req, Res>, request: Req, recovery: Recovery<Req, Res, never> | Recovery<Req, Res>): Promise<Res> {
+    return this.locked(() => this.run(spec, request, {}, recovery as Recovery<Req, Res>));
+  }
+
+  /* ---------- identity and state ---------- */
+
+  /** 00: proves a register speaks GB link at this baud rate. */
+  connect(options: CallOptions = {}): Promise<void> {
+    return this.execute(link.connect, undefined, options);
+  }
+
+  /** 37: machine number, model, hardware revision, firmware and bootloader versions. */
+  factoryData(): Promise<FactoryData> {
+    return this.execute(link.factoryData, undefined);
+  }
+
+  /** 38 (LINK_NOT_INITIALIZED before initialization). */
+  userInfo(): Promise<UserInfo> {
+    return this.execute(link.userInfo, undefined);
+  }
+
+  taxItems(): Promise<TaxItem[]> {
+    return this.execute(link.taxItems, undefined);
+  }
+
+  dateTime(): Promise<LinkDateTime> {
+    return this.execute(link.dateTime, undefined);
+  }
+
+  status(): Promise<RegisterStatus> {
+    return this.execute(link.status, undefined);
+  }
+
+  recordCounts(): Promise<RecordCounts> {
+    return this.execute(link.recordCounts, undefined);
+  }
+
+  capabilities(): Promise<Capabilities> {
+    return this.execute(link.capabilities, undefined);
+  }
+
+  selfCheck(kind: SelfCheckKind): Promise<SelfCheckResult> {
+    return this.execute(link.selfChecks[kind], undefined);
+  }
+
+  /* ---------- state-changing commands ---------- */
+
+  /** 30: writes the initialization data and enters fiscal mode. */
+  initialize(data: InitializationData): Promise<void> {
+    return this.write(link.initialize, data, initializeRecovery);
+  }
+
+  /** 3B: set the clock (uninitialized register, or a correction it allows). */
+  setTime(value: LinkDateTime): Promise<void> {
+    return this.write(link.setTime, value, clockRecovery);
+  }
+
+  /** 63: change the date-time after initialization. */
+  changeTime(value: LinkDateTime): Promise<void> {
+    return this.write(link.changeTime, value, clockRecovery);
+  }
+
+  /** 62: registration change of the taxpayer fields the register keeps. */
+  updateTaxpayer(update: TaxpayerUpdate): Promise<void> {
+    return this.write(link.updateTaxpayer, update, updateTaxpayerRecovery);
+  }
+
+  /** 31: one roll from the user card in the register's slot. */
+  distributeInvoiceNumbers(): Promise<InvoiceRoll> {
+    return this.write(link.distributeInvoiceNumbers, undefined, distributeRecovery);
+  }
+
+  /** 50: mount a distributed roll on the fiscal card. */
+  inputInvoiceNumbers(roll: InvoiceRoll): Promise<void> {
+    return this.write(link.inputInvoiceNumbers, roll, inputInvoiceNumbersRecovery);
+  }
+
+  /**
+   * 71: switch both sides to `baud`. `apply` changes the transport's rate (the serial driver
+   * knows how). Returns the rate in effect afterwards, proven by a 00 connect at that rate.
+   */
+  switchBaud(baud: number, current: number, apply: (baud: number) => Promise<void>): Promise<number> {
+    return this.locked(async () => {
+      try {
+        await this.run(link.switchBaud, { baud }, {});
+      } catch (error) {
+        if (!isGatewayError(error, 'LINK_IN_DOUBT')) throw error;
+      }
+      // After an OK the register runs at the new rate; after a lost reply it may or may not, and
+      // falls back to the old one by itself within 2 s (SPEC.md §5.9): try the new rate first.
+      for (const rate of [baud, current]) {
+        await apply(rate);
+        try {
+          await this.run(link.connect, undefined, { effect: 'read' });
+          this.log.info({ baud: rate, requested: baud }, 'gb-link baud rate');
+          return rate;
+        } catch (error) {
+          if (!isGatewayError(error)) throw error;
+        }
+      }
+      throw new GatewayError('LINK_IN_DOUBT', { params: { command: hex(link.CMD.SWITCH_BAUD) }, data: { baud, current } });
+    });
+  }
+
+  /* ---------- firmware (64, SPEC.md §5.8) ---------- */
+
+  firmwareBegin(begin: FirmwareBegin): Promise<FirmwareResume> {
+    return this.execute(link.firmwareBegin, begin);
+  }
+
+  firmwareWrite(block: FirmwareBlock): Promise<{ received: number }> {
+    return this.execute(link.firmwareWrite, block);
+  }
+
+  firmwareQuery(): Promise<FirmwareTransfer> {
+    return this.execute(link.firmwareQuery, undefined);
+  }
+
+  firmwareVerify(): Promise<{ sha256: Uint8Array }> {
+    return this.execute(link.firmwareVerify, undefined);
+  }
+
+  /** LINK_IN_DOUBT when the OK is lost: reconnect and compare the running version (37). */
+  firmwareActivate(): Promise<void> {
+    return this.execute(link.firmwareActivate, undefined);
+  }
+
+  firmwareAbort(): Promise<void> {
+    return this.execute(link.firmwareAbort, undefined);
+  }
+
+  /* ---------- big reads: async-iterable pages ---------- */
+
+  /** 3F by position; pages of `pageSize` (default 256) invoices. */
+  invoicesByIndex(range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<InvoiceRecord[]> {
+    return this.indexPages(link.invoicesByIndex, range, options);
+  }
+
+  /** 3E by position. */
+  declarations(range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<DeclarationRecord[]> {
+    return this.indexPages(link.declarations, range, options);
+  }
+
+  /** 32 by position. */
+  distributedRolls(range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<RollRecord[]> {
+    return this.indexPages(link.distributedRolls, range, options);
+  }
+
+  /** 42 by number range of one invoice code, in pages of `pageSize` numbers. */
+  invoicesByNumber(range: NumberRange, options: PageOptions = {}): AsyncGenerator<InvoiceRecord[]> {
+    const size = options.pageSize ?? 256;
+    const total = range.end - range.start + 1;
+    const pages: NumberRange[] = [];
+    for (let start = range.start; start <= range.end; start += size) pages.push({ invoiceCode: range.invoiceCode, start, end: Math.min(range.end, start + size - 1) });
+    return pagedRead(pages, (page, onAnswer) => this.execute(link.invoicesByNumber, page, { onAnswer }), link.invoicesByNumber.response, {
+      ...options, total, units: (page) => page.end - page.start + 1,
+    });
+  }
+
+  /** 43 by time range: one request (time ranges do not split evenly); progress by records received. */
+  invoicesByTime(range: TimeRange, options: PageOptions = {}): AsyncGenerator<InvoiceRecord[]> {
+    return pagedRead([range], (page, onAnswer) => this.execute(link.invoicesByTime, page, { onAnswer }), link.invoicesByTime.response, {
+      ...options, total: undefined, units: () => 1,
+    });
+  }
+
+  /** 44 by date range, in windows of `pageSize` days (default 31). */
+  dailyRecords(range: DateRange, options: PageOptions = {}): AsyncGenerator<DailyRecord[]> {
+    const windows = dateWindows(range, options.pageSize ?? 31);
+    const days = windows.reduce((n, w) => n + w.days, 0);
+    return pagedRead(windows.map((w) => w.range), (page, onAnswer) => this.execute(link.dailyRecords, page, { onAnswer }), link.dailyRecords.response, {
+      ...options, total: days, units: (_page, i) => windows[i]!.days,
+    });
+  }
+
+  private indexPages<T>(spec: CommandSpec<IndexRange, T[], RecordListCodec<T>>, range: { from: number; count: number }, options: PageOptions): AsyncGenerator<T[]> {
+    const size = Math.min(options.pageSize ?? 256, 0xffff);
+    const pages: IndexRange[] = [];
+    for (let from = range.from; from < range.from + range.count; from += size) pages.push({ from, count: Math.min(size, range.from + range.count - from) });
+    return pagedRead(pages, (page, onAnswer) => this.execute(spec, page, { onAnswer }), spec.response, {
+      ...options, total: range.count, units: (page) => page.count,
+    });
+  }
+
+  /* ---------- card slots ---------- */
+
+  /** The card in one of the register's slots as a CardChannel (59 reset, 5B transmit). */
+  cardChannel(slot: CardSlot): RegisterCardChannel {
+    return new RegisterCardChannel({
+      powerOn: (s) => this.execute(link.cardPowerOn, { slot: s }),
+      apdu: (s, apdu, effect) => this.execute(link.cardApdu, { slot: s, apdu }, { effect }),
+    }, slot, this.deviceId);
+  }
+
+  /** 5A. */
+  cardPowerOff(slot: CardSlot): Promise<void> {
+    return this.execute(link.cardPowerOff, { slot });
+  }
+
+  /**
+   * Waits for the exchange in progress, then stops listening and closes the transport.
+   * Calls queued behind it, and later calls, fail with LINK_CLOSED.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.tail;
+    this.channel.detach();
+    if (this.transport.isOpen) await this.transport.close();
+  }
+}

@@ -1,0 +1,133 @@
+import type { ByteTransport, Unsubscribe } from '../../../contracts/ByteTransport.js';
+import { GatewayError } from '../../../contracts/errors/index.js';
+import { FrameDecoder, type Frame } from '../../../protocols/gb-link/index.js';
+
+interface Waiter {
+  resolve(frame: Frame | undefined): void;
+  reject(error: GatewayError): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * The host end of the wire: bytes out, frames in. Owns the decoder and the inter-byte gap
+ * timer (a partial frame followed by silence is dropped, SPEC.md §2.4), and hands frames to the
+ * one exchange that is waiting for them.
+ */
+export class FrameChannel {
+  private readonly decoder = new FrameDecoder('to-host');
+  private queue: Frame[] = [];
+  private waiter: Waiter | undefined;
+  private gapTimer: NodeJS.Timeout | undefined;
+  private closedBy: GatewayError | undefined;
+  private lastByteAt = 0;
+  private readonly unsubscribe: Unsubscribe[] = [];
+  bytesIn = 0;
+  bytesOut = 0;
+
+  constructor(private readonly transport: ByteTransport, private readonly interByteGapMs: number) {
+    this.unsubscribe.push(
+      transport.onData((chunk) => this.receive(chunk)),
+      transport.onClose((error) => this.shut(new GatewayError('LINK_CLOSED', error === undefined ? {} : { cause: error }))),
+    );
+  }
+
+  get closed(): boolean {
+    return this.closedBy !== undefined;
+  }
+
+  /** Bytes the decoder has thrown away so far; a rise during an exchange means a reply was mangled. */
+  get discardedBytes(): number {
+    return this.decoder.stats.discardedBytes;
+  }
+
+  private receive(chunk: Uint8Array): void {
+    this.bytesIn += chunk.length;
+    this.lastByteAt = Date.now();
+    if (this.gapTimer !== undefined) clearTimeout(this.gapTimer);
+    this.deliver(this.decoder.push(chunk));
+    if (this.decoder.pending > 0) {
+      this.gapTimer = setTimeout(() => {
+        this.gapTimer = undefined;
+        this.deliver(this.decoder.idle());
+      }, this.interByteGapMs);
+    }
+  }
+
+  private deliver(frames: Frame[]): void {
+    for (const frame of frames) {
+      const waiter = this.waiter;
+      if (waiter !== undefined) {
+        this.waiter = undefined;
+        clearTimeout(waiter.timer);
+        waiter.resolve(frame);
+      } else {
+        this.queue.push(frame);
+      }
+    }
+  }
+
+  /** Drops frames and partial bytes left over from an earlier exchange. */
+  clear(): void {
+    this.queue = [];
+    if (this.gapTimer !== undefined) clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
+    this.decoder.reset();
+  }
+
+  async send(bytes: Uint8Array): Promise<void> {
+    if (this.closedBy !== undefined) throw this.closedBy;
+    try {
+      await this.transport.write(bytes);
+    } catch (error) {
+      throw new GatewayError('LINK_CLOSED', { cause: error });
+    }
+    this.bytesOut += bytes.length;
+  }
+
+  /** The next frame, or undefined when none came within `timeoutMs`. Rejects with LINK_CLOSED. */
+  next(timeoutMs: number): Promise<Frame | undefined> {
+    if (this.closedBy !== undefined) return Promise.reject(this.closedBy);
+    const queued = this.queue.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        resolve(undefined);
+      }, timeoutMs);
+      this.waiter = { resolve, reject, timer };
+    });
+  }
+
+  /**
+   * Resolves once no byte has arrived for `quietMs` (at most `limitMs` in all), then forgets
+   * everything received: used before reading state back after a lost reply, so that a late
+   * reply to the lost command cannot be taken for the answer to the read.
+   */
+  async settle(quietMs: number, limitMs: number): Promise<void> {
+    const started = Date.now();
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+      if (this.closedBy !== undefined) throw this.closedBy;
+      if (Date.now() - this.lastByteAt >= quietMs || Date.now() - started >= limitMs) break;
+    }
+    this.clear();
+  }
+
+  private shut(error: GatewayError): void {
+    if (this.closedBy !== undefined) return;
+    this.closedBy = error;
+    if (this.gapTimer !== undefined) clearTimeout(this.gapTimer);
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (waiter !== undefined) {
+      clearTimeout(waiter.timer);
+      waiter.reject(error);
+    }
+  }
+
+  /** Stops listening to the transport; pending and later calls fail with LINK_CLOSED. */
+  detach(): void {
+    for (const off of this.unsubscribe) off();
+    this.shut(new GatewayError('LINK_CLOSED'));
+  }
+}

@@ -1,0 +1,100 @@
+import type { CommandSpec, InitializationData, InvoiceRoll, LinkDateTime, TaxpayerUpdate } from '../../../protocols/gb-link/index.js';
+import * as link from '../../../protocols/gb-link/index.js';
+
+/** Runs a read inside the exchange that is recovering (the session lock is already held). */
+export type StateReader = <Req, Res>(spec: CommandSpec<Req, Res>, request: Req) => Promise<Res>;
+
+export type Verdict<Res> =
+  | { readonly outcome: 'applied'; readonly result: Res }
+  | { readonly outcome: 'not-applied' }
+  | { readonly outcome: 'unknown'; readonly found: Record<string, unknown> };
+
+/**
+ * How to learn, by reading the register's state, whether a state-changing command whose reply
+ * was lost took effect (DESIGN.md: never re-send blindly). `before` runs ahead of the command
+ * when the check needs a reference; `check` runs after the line has gone quiet.
+ */
+export interface Recovery<Req, Res, Before = unknown> {
+  before?(read: StateReader, request: Req): Promise<Before>;
+  check(read: StateReader, request: Req, context: { before: Before; sentAt: number; now: number }): Promise<Verdict<Res>>;
+}
+
+export const initializeRecovery: Recovery<InitializationData, void> = {
+  async check(read, request) {
+    const status = await read(link.status, undefined);
+    if (!status.initialized) return { outcome: 'not-applied' };
+    const info = await read(link.userInfo, undefined);
+    if (info.taxpayerNumber === request.taxpayerNumber && info.fiscalCardNumber === request.fiscalCardNumber) {
+      return { outcome: 'applied', result: undefined };
+    }
+    return { outcome: 'unknown', found: { initialized: true, taxpayerNumber: info.taxpayerNumber, fiscalCardNumber: info.fiscalCardNumber } };
+  },
+};
+
+const clockToleranceMs = 3000;
+const asMs = (value: LinkDateTime) => Date.parse(`${value}Z`);
+
+/**
+ * A clock setting took effect when the register's clock now reads the requested time plus
+ * the time since it was sent; it did not when the clock still runs from where it was before.
+ */
+export const clockRecovery: Recovery<LinkDateTime, void, { clock: number; at: number }> = {
+  async before(read) {
+    const clock = asMs(await read(link.dateTime, undefined));
+    return { clock, at: Date.now() };
+  },
+  async check(read, request, { before, sentAt }) {
+    const clock = asMs(await read(link.dateTime, undefined));
+    const now = Date.now();
+    const ifApplied = asMs(request) + (now - sentAt);
+    const ifNot = before.clock + (now - before.at);
+    if (Math.abs(clock - ifApplied) <= clockToleranceMs) return { outcome: 'applied', result: undefined };
+    if (Math.abs(clock - ifNot) <= clockToleranceMs) return { outcome: 'not-applied' };
+    return { outcome: 'unknown', found: { registerClock: new Date(clock).toISOString().slice(0, 19) } };
+  },
+};
+
+export const updateTaxpayerRecovery: Recovery<TaxpayerUpdate, void, TaxpayerUpdate> = {
+  async before(read) {
+    const info = await read(link.userInfo, undefined);
+    return { taxpayerName: info.taxpayerName, officeCode: info.officeCode, declarationMode: info.declarationMode };
+  },
+  async check(read, request, { before }) {
+    const info = await read(link.userInfo, undefined);
+    const now = { taxpayerName: info.taxpayerName, officeCode: info.officeCode, declarationMode: info.declarationMode };
+    const same = (a: TaxpayerUpdate, b: TaxpayerUpdate) => a.taxpayerName === b.taxpayerName && a.officeCode === b.officeCode && a.declarationMode === b.declarationMode;
+    if (same(now, request)) return { outcome: 'applied', result: undefined };
+    if (same(now, before)) return { outcome: 'not-applied' };
+    return { outcome: 'unknown', found: now };
+  },
+};
+
+/** A distribution took effect when the register holds exactly one more distributed roll; that roll is the result. */
+export const distributeRecovery: Recovery<void, InvoiceRoll, number> = {
+  async before(read) {
+    return (await read(link.status, undefined)).distributedRollCount;
+  },
+  async check(read, _request, { before }) {
+    const count = (await read(link.status, undefined)).distributedRollCount;
+    if (count === before) return { outcome: 'not-applied' };
+    if (count !== before + 1) return { outcome: 'unknown', found: { distributedRollsBefore: before, distributedRollsNow: count } };
+    const [roll] = await read(link.distributedRolls, { from: count, count: 1 });
+    if (roll === undefined) return { outcome: 'unknown', found: { distributedRollsNow: count, roll: 'unreadable' } };
+    return { outcome: 'applied', result: { invoiceCode: roll.invoiceCode, start: roll.start, end: roll.end } };
+  },
+};
+
+/** Mounting took effect when the distributed roll is no longer in state `distributed`. */
+export const inputInvoiceNumbersRecovery: Recovery<InvoiceRoll, void> = {
+  async check(read, request) {
+    const total = (await read(link.status, undefined)).distributedRollCount;
+    const pageSize = 64;
+    for (let to = total; to >= 1; to -= pageSize) {
+      const from = Math.max(1, to - pageSize + 1);
+      const rolls = await read(link.distributedRolls, { from, count: to - from + 1 });
+      const roll = rolls.find((r) => r.invoiceCode === request.invoiceCode && r.start === request.start && r.end === request.end);
+      if (roll !== undefined) return roll.state === 'distributed' ? { outcome: 'not-applied' } : { outcome: 'applied', result: undefined };
+    }
+    return { outcome: 'unknown', found: { roll: 'not among the distributed rolls' } };
+  },
+};
