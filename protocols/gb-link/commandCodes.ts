@@ -12,6 +12,7 @@ export const CMD = {
   TAX_ITEMS: 0x39,
   DATE_TIME: 0x3a,
   SET_TIME: 0x3b,
+  ROLL_SUMMARIES: 0x3c,
   DECLARATIONS: 0x3e,
   INVOICES_BY_INDEX: 0x3f,
   STATUS: 0x41,

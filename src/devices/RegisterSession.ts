@@ -5,7 +5,7 @@ import * as link from '../../protocols/gb-link/index.js';
 import type {
   Capabilities, CardSlot, CommandEffect, CommandSpec, DailyRecord, DateRange, DeclarationRecord, FactoryData,
   FirmwareBegin, FirmwareBlock, FirmwareResume, FirmwareTransfer, IndexRange, InitializationData, InvoiceRecord,
-  InvoiceRoll, LinkDateTime, NumberRange, RecordCounts, RecordListCodec, RegisterStatus, RollRecord, SelfCheckKind,
+  InvoiceRoll, LinkDateTime, NumberRange, RecordCounts, RecordListCodec, RegisterStatus, RollRecord, RollSummary, SelfCheckKind,
   SelfCheckResult, TaxItem, TaxpayerUpdate, TimeRange, UserInfo,
 } from '../../protocols/gb-link/index.js';
 import { silentLogger } from '../log.js';
@@ -319,6 +319,11 @@ export class RegisterSession {
   /** 32 by position. */
   distributedRolls(range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<RollRecord[]> {
     return this.indexPages(link.distributedRolls, range, options);
+  }
+
+  /** 3C by position. */
+  rollSummaries(range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<RollSummary[]> {
+    return this.indexPages(link.rollSummaries, range, options);
   }
 
   /** 42 by number range of one invoice code, in pages of `pageSize` numbers. */

@@ -243,3 +243,34 @@ export const distributedRolls = command(CMD.DISTRIBUTED_ROLLS, 'distributed roll
     return { seq, invoiceCode, start, end, distributedOn, state };
   },
 ));
+
+/* ---------- 3C roll usage summaries by index ---------- */
+
+export const rollSummarySchema = z.object({
+  seq: u32.min(1),
+  invoiceCode: digits(20),
+  start: u32,
+  end: u32,
+  validCount: u16,
+  returnCount: u16,
+  voidCount: u16,
+  validTotal: amountFen,
+  returnTotal: amountFen,
+  /** The day the roll was used up or unmounted; null while it is still in use. */
+  closedOn: linkDate.nullable(),
+});
+/** What one invoice roll was used for (发票卷使用汇总). */
+export type RollSummary = z.infer<typeof rollSummarySchema>;
+
+export const ROLL_SUMMARY_SIZE = 40;
+
+/** 3C roll usage summaries by index: 40 bytes each. */
+export const rollSummaries = command(CMD.ROLL_SUMMARIES, 'roll summaries', 'read', indexRange(CMD.ROLL_SUMMARIES), recordList<RollSummary>(
+  CMD.ROLL_SUMMARIES, ROLL_SUMMARY_SIZE, rollSummarySchema,
+  (w, v) => w.u32(v.seq, 'seq').bcd(v.invoiceCode, 10, 'invoice code').u32(v.start).u32(v.end).u16(v.validCount).u16(v.returnCount)
+    .u16(v.voidCount).u32(v.validTotal).u32(v.returnTotal).date(v.closedOn, 'closed on'),
+  (r) => ({
+    seq: r.u32('seq'), invoiceCode: r.bcd(10, 'invoice code'), start: r.u32(), end: r.u32(), validCount: r.u16(), returnCount: r.u16(),
+    voidCount: r.u16(), validTotal: r.u32(), returnTotal: r.u32(), closedOn: r.date('closed on'),
+  }),
+));

@@ -80,6 +80,10 @@ export const declaration: fc.Arbitrary<DeclarationRecord> = fc.record({
 export const roll: fc.Arbitrary<RollRecord> = fc.record({
   seq: fc.integer({ min: 1, max: 0xffffffff }), invoiceCode: digits(20), start: u32, end: u32, distributedOn: date, state: fc.constantFrom(...rollStates),
 });
+export const rollSummary = fc.record({
+  seq: fc.integer({ min: 1, max: 0xffffffff }), invoiceCode: digits(20), start: u32, end: u32, validCount: u16, returnCount: u16, voidCount: u16,
+  validTotal: u32, returnTotal: u32, closedOn: fc.option(date, { nil: null }),
+});
 export const invoiceRoll = fc.tuple(digits(20), u32, u32).map(([invoiceCode, a, b]) => ({ invoiceCode, start: Math.min(a, b), end: Math.max(a, b) }));
 export const capabilities: fc.Arbitrary<Capabilities> = fc.record({
   protocolVersion: u8, baudRates: fc.array(u32, { maxLength: 16 }), maxMessage: u32, commands: fc.array(u8, { maxLength: 60 }),

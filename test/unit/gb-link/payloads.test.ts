@@ -27,6 +27,7 @@ const cases: [CommandSpec<unknown, unknown>, fc.Arbitrary<unknown>, fc.Arbitrary
   [link.dailyRecords, fc.tuple(arb.date, arb.date).map(([a, b]) => (a <= b ? { from: a, to: b } : { from: b, to: a })), fc.array(arb.dailyRecord, { maxLength: 3 })],
   [link.declarations, fc.record({ from: fc.integer({ min: 1, max: 1000 }), count: fc.integer({ min: 1, max: 100 }) }), fc.array(arb.declaration, { maxLength: 3 })],
   [link.distributedRolls, fc.record({ from: fc.integer({ min: 1, max: 1000 }), count: fc.integer({ min: 1, max: 100 }) }), fc.array(arb.roll, { maxLength: 5 })],
+  [link.rollSummaries, fc.record({ from: fc.integer({ min: 1, max: 1000 }), count: fc.integer({ min: 1, max: 100 }) }), fc.array(arb.rollSummary, { maxLength: 5 })],
   [link.cardPowerOn, fc.record({ slot: fc.constantFrom(...link.cardSlots) }), fc.uint8Array({ minLength: 2, maxLength: 33 }).map((b) => Uint8Array.from(b))],
   [link.cardPowerOff, fc.record({ slot: fc.constantFrom(...link.cardSlots) }), nothing],
   [link.cardApdu, fc.record({ slot: fc.constantFrom(...link.cardSlots), apdu: fc.uint8Array({ minLength: 4, maxLength: 261 }).map((b) => Uint8Array.from(b)) }),
@@ -70,6 +71,7 @@ describe('payload codecs', () => {
     expect(link.DAILY_RECORD_SIZE).toBe(192);
     expect(link.DECLARATION_RECORD_SIZE).toBe(223);
     expect(link.ROLL_RECORD_SIZE).toBe(27);
+    expect(link.ROLL_SUMMARY_SIZE).toBe(40);
     expect(link.TAX_ITEM_SIZE).toBe(47);
   });
 
