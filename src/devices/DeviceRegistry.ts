@@ -13,6 +13,8 @@ export interface DeviceRegistryOptions<S extends ClosableSession> {
   /** Where transports come from besides `add()`; the registry starts and stops its polling. */
   readonly discovery?: Pick<DeviceDiscovery, 'onEvent' | 'current' | 'start' | 'stop'>;
   readonly backoff?: RetryBackoff;
+  /** How often an idle online register is asked whether it still answers (`link.probe`); 0 turns it off. Default 5000. */
+  readonly heartbeatMs?: number;
   readonly logger?: Logger;
   readonly now?: () => Date;
 }
@@ -36,6 +38,7 @@ interface Attachment<S> {
   present: boolean;
   attempt: number;
   retry?: NodeJS.Timeout;
+  heartbeat?: NodeJS.Timeout;
   /** The device record this attachment currently feeds. */
   deviceId: string;
   stopListening?: Unsubscribe;
@@ -236,6 +239,36 @@ export class DeviceRegistry<S extends ClosableSession> {
       lastSeenAt: this.now().toISOString(),
       lastError: undefined,
     }, existing ? 'changed' : 'added');
+    this.scheduleHeartbeat(attachment);
+  }
+
+  /** Asks an online register, when no job holds it, whether it still answers; silence counts as gone. */
+  private scheduleHeartbeat(attachment: Attachment<S>): void {
+    const every = this.options.heartbeatMs ?? 5000;
+    const probe = this.link.probe;
+    if (every <= 0 || probe === undefined || this.closed) return;
+    const transport = attachment.transport;
+    attachment.heartbeat = setTimeout(async () => {
+      attachment.heartbeat = undefined;
+      const record = this.records.get(attachment.deviceId);
+      if (!record || record.attachment !== attachment || attachment.transport !== transport || this.closed) return;
+      const release = await record.lock.acquire();
+      const session = attachment.session;
+      try {
+        if (attachment.transport !== transport || session === undefined) return;
+        await probe.call(this.link, session);
+        this.upsert(record.id, { lastSeenAt: this.now().toISOString() }, 'quiet');
+        this.scheduleHeartbeat(attachment);
+      } catch (error) {
+        if (attachment.transport !== transport) return;
+        this.logger.warn({ id: record.id, err: error }, 'register stopped answering');
+        await this.release(attachment, transport);
+        if (record.attachment === attachment) this.upsert(record.id, { state: 'offline', lastError: errorSummary(error) }, 'changed');
+        this.scheduleRetry(attachment);
+      } finally {
+        release();
+      }
+    }, every);
   }
 
   private onTransportClosed(attachment: Attachment<S>, transport: ByteTransport, error?: Error): void {
@@ -284,6 +317,8 @@ export class DeviceRegistry<S extends ClosableSession> {
   private async release(attachment: Attachment<S>, transport: ByteTransport | undefined): Promise<void> {
     if (attachment.transport !== transport || transport === undefined) return;
     const session = attachment.session;
+    clearTimeout(attachment.heartbeat);
+    attachment.heartbeat = undefined;
     attachment.transport = undefined;
     attachment.session = undefined;
     attachment.stopListening?.();
@@ -292,7 +327,7 @@ export class DeviceRegistry<S extends ClosableSession> {
     await transport.close().catch((error: unknown) => this.logger.debug({ err: error }, 'transport close failed'));
   }
 
-  private upsert(id: string, changes: Partial<Omit<DeviceRecord<S>, 'id' | 'lock' | 'snapshot'>>, type: 'added' | 'changed'): void {
+  private upsert(id: string, changes: Partial<Omit<DeviceRecord<S>, 'id' | 'lock' | 'snapshot'>>, type: 'added' | 'changed' | 'quiet'): void {
     let record = this.records.get(id);
     if (!record) {
       record = {
@@ -316,7 +351,7 @@ export class DeviceRegistry<S extends ClosableSession> {
       ...(record.lastSeenAt ? { lastSeenAt: record.lastSeenAt } : {}),
       ...(record.lastError ? { lastError: record.lastError } : {}),
     });
-    this.emit({ type, device: record.snapshot });
+    if (type !== 'quiet') this.emit({ type, device: record.snapshot });
   }
 
   private remove(id: string): void {

@@ -8,11 +8,13 @@ import type { DiscoveredPort, DiscoveryEvent } from '../../../src/devices/discov
 import type { RegisterLink } from '../../../src/devices/registry/RegisterLink.js';
 
 /** A pretend register on the device end of a memory pair: answers "?" with its machine number, or with `reply`. */
-function serveRegister(device: MemoryTransport, machineNumber: string, reply?: string): void {
+function serveRegister(device: MemoryTransport, machineNumber: string, reply?: string): { mute(muted: boolean): void } {
+  let muted = false;
   void device.open();
   device.onData(() => {
-    void device.write(new TextEncoder().encode(reply ?? machineNumber)).catch(() => undefined);
+    if (!muted) void device.write(new TextEncoder().encode(reply ?? machineNumber)).catch(() => undefined);
   });
+  return { mute: (value) => { muted = value; } };
 }
 
 class FakeSession {
@@ -24,9 +26,7 @@ class FakeSession {
 }
 
 /** Identification for the pretend register: ask, wait for 16 digits, time out after 100 ms. */
-const link: RegisterLink<FakeSession> = {
-  createSession: (transport) => new FakeSession(transport),
-  identify: (session) => new Promise<RegisterIdentity>((resolve, reject) => {
+const identify = (session: FakeSession) => new Promise<RegisterIdentity>((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
       reject(new GatewayError('TIMEOUT', { params: { what: 'factory data' } }));
@@ -39,7 +39,14 @@ const link: RegisterLink<FakeSession> = {
       else resolve({ machineNumber: text, model: 'SIM-1', hardwareRevision: 'A', firmwareVersion: '1.0.0', bootloaderVersion: '1.0.0' });
     });
     void session.transport.write(Uint8Array.of(0x3f)).catch(reject);
-  }),
+  });
+
+const link: RegisterLink<FakeSession> = {
+  createSession: (transport) => new FakeSession(transport),
+  identify,
+  probe: async (session) => {
+    await identify(session);
+  },
 };
 
 const backoff = { initialMs: 10, maxMs: 40 };
@@ -143,6 +150,20 @@ describe('DeviceRegistry', () => {
     await waitFor(registry, () => registry!.get('2222222222222222')?.state === 'online');
     expect(registry.list()).toHaveLength(1);
     expect(registry.get('2222222222222222')!.lastError).toBeUndefined();
+  });
+
+  it('notices a register that stops answering on a line that stays open, and takes it back when it answers again', async () => {
+    registry = new DeviceRegistry({ link, backoff, heartbeatMs: 20 });
+    const { host, device } = createMemoryTransportPair('sim:7');
+    const register = serveRegister(device, '7777777777777777');
+    registry.add(host);
+    await waitFor(registry, () => registry!.get('7777777777777777')?.state === 'online');
+    register.mute(true);
+    await waitFor(registry, () => registry!.get('7777777777777777')?.state === 'offline');
+    expect(registry.get('7777777777777777')!.lastError?.code).toBe('TIMEOUT');
+    register.mute(false);
+    await waitFor(registry, () => registry!.get('7777777777777777')?.state === 'online');
+    expect(registry.list()).toHaveLength(1);
   });
 
   it('follows discovery: a register unplugged goes offline, and plugged into another port comes back under the same id', async () => {

@@ -1,0 +1,23 @@
+import type { ByteTransport } from '../../../contracts/ByteTransport.js';
+import type { RegisterIdentity } from '../Device.js';
+import { RegisterSession, type RegisterSessionOptions } from '../RegisterSession.js';
+import type { RegisterLink } from './RegisterLink.js';
+
+/** The registry's link to real registers: a RegisterSession per transport, identified by 00 connect then 37 factory data. */
+export function registerSessionLink(options: RegisterSessionOptions = {}): RegisterLink<RegisterSession> {
+  return {
+    createSession: (transport: ByteTransport) => new RegisterSession(transport, options),
+    async identify(session: RegisterSession): Promise<RegisterIdentity> {
+      await session.connect();
+      const factory = await session.factoryData();
+      return {
+        machineNumber: factory.machineNumber,
+        model: factory.model,
+        hardwareRevision: factory.hardwareRevision,
+        firmwareVersion: factory.firmwareVersion,
+        bootloaderVersion: factory.bootloaderVersion,
+      };
+    },
+    probe: (session: RegisterSession) => session.connect(),
+  };
+}
