@@ -13,7 +13,7 @@ export const devicesCommand: Command = {
     }
     ctx.print(renderTable(
       ['ID', 'STATE', 'MODEL', 'FIRMWARE', 'TRANSPORT', 'JOB'],
-      devices.map((d) => [d.id, `${d.state}${d.simulated ? ' (sim)' : ''}`, d.identity?.model, d.identity?.firmwareVersion, `${d.transport.kind}:${d.transport.path}`, d.busyWithJob]),
+      devices.map((d) => [d.id, `${d.state}${d.simulated ? ' (sim)' : ''}`, d.identity?.model, d.identity?.firmwareVersion, d.transport.path, d.busyWithJob]),
     ));
     return ExitCode.ok;
   },

@@ -14,7 +14,7 @@ export const infoCommand: Command = {
       ['id', device.id], ['state', device.state], ['simulated', String(device.simulated)],
       ['machine number', device.identity?.machineNumber], ['model', device.identity?.model],
       ['hardware', device.identity?.hardwareRevision], ['firmware', device.identity?.firmwareVersion],
-      ['bootloader', device.identity?.bootloaderVersion], ['transport', `${device.transport.kind}:${device.transport.path}`],
+      ['bootloader', device.identity?.bootloaderVersion], ['transport', `${device.transport.path} (${device.transport.kind})`],
       ['last seen', device.lastSeenAt], ['busy with job', device.busyWithJob ?? undefined],
       ['last error', device.lastError ? `${device.lastError.code}: ${device.lastError.message}` : undefined],
     ];

@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import { diagnosticsRoutes, DIAGNOSTICS_KIND } from '../api/diagnostics/diagnosticsRoutes.js';
+import { DeviceDiscovery } from '../devices/discovery/DeviceDiscovery.js';
+import { DeviceRegistry } from '../devices/DeviceRegistry.js';
+import type { RegisterSession } from '../devices/RegisterSession.js';
+import type { DaemonConfig } from './config.js';
+import type { DeviceSide } from './DeviceSide.js';
+import { registryDiagnosticsAccess } from './registerDiagnostics.js';
+import { registerSessionLink } from './registerLink.js';
+import { createSimulatedRegisters } from './simulatedRegisters.js';
+
+/**
+ * The device registry over real hardware (discovery with the allow-list) or over `--simulate` registers,
+ * and the API areas that use it.
+ */
+export async function createDeviceSide(config: DaemonConfig, logger: Logger): Promise<DeviceSide> {
+  const link = registerSessionLink(logger.child({ area: 'link' }));
+  const simulated = config.simulate > 0 ? await createSimulatedRegisters(config.simulate, logger.child({ area: 'simulator' })) : [];
+  const discovery = simulated.length === 0 ? new DeviceDiscovery(config.devices, { logger: logger.child({ area: 'discovery' }) }) : undefined;
+  const registry = new DeviceRegistry<RegisterSession>({ link, logger: logger.child({ area: 'devices' }), ...(discovery ? { discovery } : {}) });
+  for (const register of simulated) registry.add(register.transport, { simulated: true });
+  registry.start();
+  return {
+    directory: registry,
+    plugins: [diagnosticsRoutes(registryDiagnosticsAccess(registry))],
+    // Diagnostics only read: one cut short by a restart is simply failed, and the default says so.
+    definitions: [{ kind: DIAGNOSTICS_KIND }],
+    async close() {
+      await registry.close();
+      await Promise.all(simulated.map((register) => register.close()));
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
+import { createLogger } from '../log.js';
+import { createDeviceSide } from './createDeviceSide.js';
+import { Daemon } from './Daemon.js';
+import { ensureToken, prepareDataDir } from './dataDir.js';
+import { daemonHelp } from './helpText.js';
+import { loadDaemonConfig, parseDaemonArgs } from './loadDaemonConfig.js';
+import { gatewayVersion } from './version.js';
+
+function fail(error: unknown): never {
+  const gateway = isGatewayError(error)
+    ? error
+    : new GatewayError('INTERNAL', { params: { detail: error instanceof Error ? error.message : String(error) }, cause: error });
+  const remedy = gateway.remedy('en');
+  process.stderr.write(`fiscald: ${gateway.localized('en')} (${gateway.code})\nfiscald: ${gateway.localized('zh-CN')}\n${remedy ? `${remedy}\n` : ''}`);
+  if (!isGatewayError(error) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exit(gateway.spec.exit);
+}
+
+let daemon: Daemon;
+try {
+  const invocation = parseDaemonArgs(process.argv.slice(2));
+  if (invocation.help) {
+    process.stdout.write(daemonHelp);
+    process.exit(0);
+  }
+  if (invocation.version) {
+    process.stdout.write(`${gatewayVersion}\n`);
+    process.exit(0);
+  }
+  const config = loadDaemonConfig(invocation);
+  prepareDataDir(config.dataDir);
+  const { token, created } = ensureToken(config.dataDir);
+  const logger = createLogger({ level: config.logLevel, base: { pid: process.pid, name: 'fiscald' } });
+  if (created) logger.info({ path: `${config.dataDir}/token` }, 'created the API token');
+  daemon = await Daemon.start({ config, token, logger, version: gatewayVersion, devices: () => createDeviceSide(config, logger) });
+  const stop = (signal: string) => {
+    void daemon.shutdown(signal).then((outcome) => {
+      if (outcome === 'stopped') process.exit(0);
+      process.stderr.write('fiscald: refusing to stop while a firmware or card write is running; stop again once it has ended (fiscalctl jobs)\n'
+        + 'fiscald: 正在写入固件或卡片，拒绝停止；请在其结束后再停止\n');
+    }, (error: unknown) => fail(error));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+} catch (error) {
+  fail(error);
+}
