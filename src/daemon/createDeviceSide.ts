@@ -3,10 +3,10 @@ import { diagnosticsRoutes, DIAGNOSTICS_KIND } from '../api/diagnostics/diagnost
 import { DeviceDiscovery } from '../devices/discovery/DeviceDiscovery.js';
 import { DeviceRegistry } from '../devices/DeviceRegistry.js';
 import type { RegisterSession } from '../devices/RegisterSession.js';
+import { registerSessionLink } from '../devices/registry/registerSessionLink.js';
 import type { DaemonConfig } from './config.js';
 import type { DeviceSide } from './DeviceSide.js';
 import { registryDiagnosticsAccess } from './registerDiagnostics.js';
-import { registerSessionLink } from './registerLink.js';
 import { createSimulatedRegisters } from './simulatedRegisters.js';
 
 /**
@@ -14,7 +14,7 @@ import { createSimulatedRegisters } from './simulatedRegisters.js';
  * and the API areas that use it.
  */
 export async function createDeviceSide(config: DaemonConfig, logger: Logger): Promise<DeviceSide> {
-  const link = registerSessionLink(logger.child({ area: 'link' }));
+  const link = registerSessionLink({ logger: logger.child({ area: 'link' }) });
   const simulated = config.simulate > 0 ? await createSimulatedRegisters(config.simulate, logger.child({ area: 'simulator' })) : [];
   const discovery = simulated.length === 0 ? new DeviceDiscovery(config.devices, { logger: logger.child({ area: 'discovery' }) }) : undefined;
   const registry = new DeviceRegistry<RegisterSession>({ link, logger: logger.child({ area: 'devices' }), ...(discovery ? { discovery } : {}) });

@@ -87,7 +87,7 @@ describe('fiscald --simulate, end to end', () => {
 
   it('answers malformed JSON, unknown fields, wrong types and oversize bodies with 4xx problem+json', async () => {
     const id = machines[0]!.machineNumber;
-    const cases: [string, string, BodyInit][] = [
+    const cases: [string, string, string][] = [
       [`/v1/devices/${id}/diagnostics`, 'application/json', '{"oops":'],
       [`/v1/devices/${id}/diagnostics`, 'application/json', '{"unknown":1}'],
       [`/v1/devices/${id}/diagnostics`, 'application/json', '"a string"'],
