@@ -29,6 +29,7 @@ export interface DaemonOptions {
 export class Daemon {
   private stopping = false;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private boundPort: number | undefined;
 
   private constructor(
     readonly app: FastifyInstance, readonly jobs: JobRunner, readonly store: Store,
@@ -56,6 +57,7 @@ export class Daemon {
       await app.listen({ host: config.listen.host, port: config.listen.port });
       port = (app.server.address() as AddressInfo).port;
       const daemon = new Daemon(app, jobs, store, deviceSide, options);
+      daemon.boundPort = port;
       daemon.sweep();
       daemon.sweepTimer = setInterval(() => daemon.sweep(), DAY_MS);
       daemon.sweepTimer.unref();
@@ -68,8 +70,10 @@ export class Daemon {
     }
   }
 
+  /** The port listened on (fixed once started, also after stop). */
   get port(): number {
-    return (this.app.server.address() as AddressInfo).port;
+    this.boundPort ??= (this.app.server.address() as AddressInfo).port;
+    return this.boundPort;
   }
 
   get url(): string {
