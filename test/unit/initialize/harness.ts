@@ -1,0 +1,85 @@
+import { createMemoryTransportPair } from '../../../drivers/memory/MemoryTransportPair.js';
+import { createMatchingCardSet, type CardSet, type CardSetOptions } from '../../../fixtures/cards/index.js';
+import { RegisterSimulator } from '../../../fixtures/simulator/RegisterSimulator.js';
+import { createFactoryState } from '../../../fixtures/simulator/state/factoryState.js';
+import { RegisterSession } from '../../../src/devices/RegisterSession.js';
+import { ConfirmationTokens } from '../../../src/services/initialize/ConfirmationTokens.js';
+import type { InitializationDeps, StageReporter } from '../../../src/services/initialize/initializeRegister.js';
+import { MemoryPendingInitializations } from '../../../src/services/initialize/PendingInitializations.js';
+import { targetOf, type InitializationCards, type InitializationTarget } from '../../../src/services/initialize/RegisterPort.js';
+import { DEFAULT_REGISTER_UTC_OFFSET_MINUTES, localDateTime } from '../../../src/services/initialize/registerTime.js';
+
+export const DEVICE = 'reg-1';
+
+/** Today in the register's zone (China Standard Time), the day the card sets are made for. */
+export function registerToday(): string {
+  return localDateTime(Date.now(), DEFAULT_REGISTER_UTC_OFFSET_MINUTES).slice(0, 10);
+}
+
+export interface SimulatedRegister {
+  readonly sim: RegisterSimulator;
+  readonly set: CardSet;
+  readonly deps: InitializationDeps;
+  session: RegisterSession;
+  target: InitializationTarget;
+  /** A new cable and session (after a cut), with the same register, cards and gateway memory. */
+  reconnect(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh simulated register (untimed) with a matching card set in its slots, reached through a
+ * RegisterSession over the memory pair; the cards may be given other channels (PC/SC readers).
+ */
+export async function startSimulatedRegister(options: {
+  cards?: CardSetOptions;
+  clockOffsetMs?: number;
+  channels?: (set: CardSet) => Partial<InitializationCards>;
+  deps?: InitializationDeps;
+} = {}): Promise<SimulatedRegister> {
+  const set = createMatchingCardSet({ today: registerToday(), ...options.cards });
+  const state = createFactoryState({ machineNumber: set.machineNumber, clockOffsetMs: options.clockOffsetMs ?? 0 });
+  const sim = new RegisterSimulator({ state, timing: { timed: false }, cards: { fiscal: set.fiscal, user: set.user } });
+  const deps: InitializationDeps = options.deps ?? {
+    pending: new MemoryPendingInitializations(),
+    tokens: new ConfirmationTokens({ ttlMs: 60_000 }),
+    settings: { clockToleranceSeconds: 300, utcOffsetMinutes: DEFAULT_REGISTER_UTC_OFFSET_MINUTES },
+  };
+  const connect = async () => {
+    const { host, device } = createMemoryTransportPair(`memory:${DEVICE}`);
+    await sim.attach(device);
+    const session = await RegisterSession.open(host, { deviceId: DEVICE, replyTimeoutMs: 500, settleMs: 10, retries: 1 });
+    return { session, target: targetOf(DEVICE, session, options.channels?.(set) ?? {}) };
+  };
+  const first = await connect();
+  const register: SimulatedRegister = {
+    sim, set, deps, session: first.session, target: first.target,
+    async reconnect() {
+      await register.session.close().catch(() => undefined);
+      if (sim.attached) await sim.close();
+      sim.setFaults({});
+      const next = await connect();
+      register.session = next.session;
+      register.target = next.target;
+    },
+    async close() {
+      await register.session.close().catch(() => undefined);
+      await sim.close();
+    },
+  };
+  return register;
+}
+
+/** A StageReporter that keeps what a job would record. */
+export class RecordingReporter implements StageReporter {
+  readonly stages: string[] = [];
+  before: unknown;
+  after: unknown;
+  stage(id: string): void { this.stages.push(id); }
+  progress(): void {}
+  record(draft: { before?: unknown; after?: unknown }): void {
+    if (draft.before !== undefined) this.before = draft.before;
+    if (draft.after !== undefined) this.after = draft.after;
+  }
+  throwIfCancelled(): void {}
+}
