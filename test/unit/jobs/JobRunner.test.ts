@@ -80,9 +80,9 @@ describe('JobRunner', () => {
 
   it('turns a thrown GatewayError into a failed job with its code, and a plain Error into INTERNAL', async () => {
     const { store, runner } = setup();
-    const a = runner.start({ kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 's', weight: 1 }], run: async () => { throw new GatewayError('DEVICE_OFFLINE', { params: { deviceId: 'D1' } }); } });
+    const a = runner.start({ kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 's', weight: 1 }], run: async () => { throw new GatewayError('DEVICE_OFFLINE', { params: { id: 'D1' } }); } });
     const b = runner.start({ kind: 'k', deviceId: 'D2', operator: 'o', stages: [{ id: 's', weight: 1 }], run: async () => { throw new Error('boom'); } });
-    expect((await runner.settled(a.job.id))?.error).toMatchObject({ code: 'DEVICE_OFFLINE', message: 'Device D1 is offline' });
+    expect((await runner.settled(a.job.id))?.error).toMatchObject({ code: 'DEVICE_OFFLINE', message: 'The device D1 is offline' });
     expect((await runner.settled(b.job.id))?.error?.code).toBe('INTERNAL');
     expect(store.records.byJob(a.job.id)?.errorCode).toBe('DEVICE_OFFLINE');
     expect(store.records.byJob(a.job.id)?.result).toBe('failed');
