@@ -235,4 +235,114 @@ export const initializeErrors = {
     zh: '发票卷写入后回读不一致：{fields}', en: 'The read-back after mounting the roll differs: {fields}',
     remedyZh: '请勿开票；保存服务记录并联系厂家。', remedyEn: 'Issue no invoices; keep the service record and contact the maker.',
   },
+
+  // ---- Registration changes (CHANGE_), deregistration (DEREG_), invoice rolls (ROLL_): engineer G2 ----
+  // src/services/changes, src/services/deregister, src/services/rolls. PIN refusals carry `triesLeft`.
+  CHANGE_REGISTER_NOT_INITIALIZED: {
+    http: 409, exit: ExitCode.refused,
+    zh: '收款机尚未税控初始化，不能办理变更', en: 'The register is not fiscally initialized: there is nothing to change',
+    remedyZh: '请先完成税控初始化。', remedyEn: 'Run the fiscal initialization first.',
+  },
+  CHANGE_TAXPAYER_ID_CHANGE: {
+    http: 409, exit: ExitCode.refused,
+    zh: '纳税人识别号不能变更（{current} → {requested}）', en: 'The taxpayer identification number cannot be changed ({current} → {requested})',
+    remedyZh: '更换纳税人识别号须先注销这台收款机（fiscalctl deregister），再用新的税控卡和用户卡重新初始化。',
+    remedyEn: 'A new taxpayer identification number means deregistering this register (fiscalctl deregister), then initializing it again with the new cards.',
+  },
+  CHANGE_USER_CARD_UNUSABLE: {
+    http: 409, exit: ExitCode.refused,
+    zh: '用户卡槽中的卡不能用于此变更：{reason}', en: 'The card in the user-card slot cannot be used for this change: {reason}',
+    remedyZh: '请把这位纳税人的用户卡插入收款机的用户卡槽后重试。', remedyEn: 'Put this taxpayer\'s user card in the register\'s user-card slot and try again.',
+  },
+  CHANGE_NOT_DECLARED: {
+    http: 409, exit: ExitCode.refused,
+    zh: '收款机没有等待监控数据更新的申报（未设置已申报标志）', en: 'The register has no declaration awaiting a control update (the declared flag is not set)',
+    remedyZh: '监控数据更新只在申报之后进行：请先在收款机上完成申报，到税务机关完税后再更新。',
+    remedyEn: 'A control update follows a declaration: declare on the register, pay at the tax office, then update.',
+  },
+  CHANGE_DECLARATION_ON_USER_CARD: {
+    http: 409, exit: ExitCode.refused,
+    zh: '用户卡上仍有税控卡 {fiscalCardNumber} 截至 {periodEnd} 的申报数据，税务机关尚未读取', en: 'The user card still holds fiscal card {fiscalCardNumber}\'s declaration up to {periodEnd}, not yet taken by the tax office',
+    remedyZh: '请纳税人持用户卡到税务机关完成申报和完税（税务机关读取申报并写入新的监控数据），然后再更新。',
+    remedyEn: 'The taxpayer takes the user card to the tax office to finish the declaration and pay (the office takes it and writes new control data), then update again.',
+  },
+  CHANGE_NO_CONTROL_RECORD: {
+    http: 409, exit: ExitCode.refused,
+    zh: '用户卡上没有税控卡 {fiscalCardNumber} 的监控数据', en: 'The user card holds no control data for fiscal card {fiscalCardNumber}',
+    remedyZh: '请到税务机关为这张税控卡写入监控数据。', remedyEn: 'Have the tax office write the control data for this fiscal card.',
+  },
+  CHANGE_CONTROL_UPDATE_UNSUPPORTED: {
+    http: 409, exit: ExitCode.refused,
+    zh: '这台收款机不支持通过串口执行监控数据回写（GB link 40）', en: 'This register does not perform the control write-back over GB link (command 40)',
+    remedyZh: '请在收款机键盘上执行“监控数据回写”（插入用户卡），然后用 fiscalctl info 核对新的开票截止日期。',
+    remedyEn: 'Run the control write-back (监控数据回写) from the register\'s keyboard with the user card inserted, then check the new issue deadline with fiscalctl info.',
+  },
+  CHANGE_PIN_LAST_TRY: {
+    http: 409, exit: ExitCode.refused,
+    zh: '税控卡口令只剩 {triesLeft} 次机会，收款机校验口令会用掉它', en: 'The fiscal card has {triesLeft} PIN try left and the register\'s PIN check would spend it',
+    remedyZh: '请先联系税务机关核实；确认无误后可在请求中注明 allowLastPinTry。', remedyEn: 'Check with the tax office first; once sure, say allowLastPinTry in the request.',
+  },
+  CHANGE_STEP_FAILED: {
+    http: 502, exit: ExitCode.failed,
+    zh: '变更在“{step}”步骤失败（{cause}）：{changed}', en: 'The change failed at step "{step}" ({cause}): {changed}',
+    remedyZh: '按错误中“已更改/未更改”的说明处理；应答丢失时先用 fiscalctl info 核对收款机，再决定是否重做。',
+    remedyEn: 'Act on the changed / not changed statement; after a lost reply check the register with fiscalctl info before running the change again.',
+  },
+  CHANGE_READBACK_MISMATCH: {
+    http: 502, exit: ExitCode.failed,
+    zh: '变更后回读的数据与请求不一致：{fields}', en: 'The read-back after the change differs from the request: {fields}',
+    remedyZh: '请勿开票；保存服务记录并联系厂家。', remedyEn: 'Issue no invoices; keep the service record and contact the maker.',
+  },
+  DEREG_REGISTER_NOT_INITIALIZED: {
+    http: 409, exit: ExitCode.refused,
+    zh: '收款机尚未税控初始化，无需注销', en: 'The register is not fiscally initialized: there is nothing to deregister',
+  },
+  DEREG_UNDECLARED_PERIOD: {
+    http: 409, exit: ExitCode.refused,
+    zh: '还有未申报的期间：最后申报截至 {lastDeclarationEnd}，之后已有 {since} 的数据', en: 'An undeclared period remains: the last declaration ends {lastDeclarationEnd}, data exists from {since}',
+    remedyZh: '注销前请先在收款机上完成申报；如税务机关同意直接注销，请在请求中注明 allowUndeclared。',
+    remedyEn: 'Declare on the register before deregistering; if the tax office agrees to deregister as is, say allowUndeclared in the request.',
+  },
+  DEREG_STEP_FAILED: {
+    http: 502, exit: ExitCode.failed,
+    zh: '注销在“{step}”步骤失败（{cause}）：{changed}', en: 'Deregistration failed at step "{step}" ({cause}): {changed}',
+    remedyZh: '收款机的税控数据未被更改；处理原因后重新注销。', remedyEn: 'No fiscal data of the register was changed; deal with the cause and deregister again.',
+  },
+  ROLL_REGISTER_NOT_INITIALIZED: {
+    http: 409, exit: ExitCode.refused,
+    zh: '收款机尚未税控初始化，不能分发发票', en: 'The register is not fiscally initialized: invoice rolls cannot be distributed to it',
+    remedyZh: '请先完成税控初始化。', remedyEn: 'Run the fiscal initialization first.',
+  },
+  ROLL_USER_CARD_UNUSABLE: {
+    http: 409, exit: ExitCode.refused,
+    zh: '用户卡槽中的卡不能用于分发发票：{reason}', en: 'The card in the user-card slot cannot give this register a roll: {reason}',
+    remedyZh: '请把这位纳税人的、登记了这台收款机的用户卡插入用户卡槽后重试。', remedyEn: 'Put this taxpayer\'s user card, the one that lists this register, in the user-card slot and try again.',
+  },
+  ROLL_NONE_LEFT: {
+    http: 409, exit: ExitCode.refused,
+    zh: '用户卡上已没有可分发的发票卷', en: 'No roll left to distribute: the user card holds no more invoice rolls',
+    remedyZh: '请纳税人到税务机关购买发票（写入用户卡）后再分发。', remedyEn: 'The taxpayer buys invoices at the tax office (they are written to the user card), then distribute again.',
+  },
+  ROLL_ORPHANED: {
+    http: 409, exit: ExitCode.refused,
+    zh: '用户卡已分发发票卷 {invoiceCode} {start}–{end}，但收款机没有收到它', en: 'The user card handed out roll {invoiceCode} {start}–{end}, but the register never stored it',
+    remedyZh: '不要再分发（会再用掉一卷）；请保存服务记录，持用户卡到税务机关或联系厂家处理这卷发票。',
+    remedyEn: 'Do not distribute again (that would take another roll); keep the service record and take the user card to the tax office or the maker about this roll.',
+  },
+  ROLL_PIN_LAST_TRY: {
+    http: 409, exit: ExitCode.refused,
+    zh: '税控卡口令只剩 {triesLeft} 次机会，收款机校验口令会用掉它', en: 'The fiscal card has {triesLeft} PIN try left and the register\'s PIN check would spend it',
+    remedyZh: '请先联系税务机关核实；确认无误后可在请求中注明 allowLastPinTry。', remedyEn: 'Check with the tax office first; once sure, say allowLastPinTry in the request.',
+  },
+  ROLL_STEP_FAILED: {
+    http: 502, exit: ExitCode.failed,
+    zh: '发票分发在“{step}”步骤失败（{cause}）：{changed}', en: 'Roll distribution failed at step "{step}" ({cause}): {changed}',
+    remedyZh: '按说明处理后重新运行 fiscalctl roll：已分发但未写入税控卡的发票卷会被找到并写入，不会再分发一卷。',
+    remedyEn: 'Act on the statement, then run fiscalctl roll again: a roll distributed but not mounted is found and mounted, never distributed twice.',
+  },
+  ROLL_READBACK_MISMATCH: {
+    http: 502, exit: ExitCode.failed,
+    zh: '发票卷写入后回读不一致：{fields}', en: 'The read-back after mounting the roll differs: {fields}',
+    remedyZh: '请勿开票；保存服务记录并联系厂家。', remedyEn: 'Issue no invoices; keep the service record and contact the maker.',
+  },
 } as const satisfies ErrorTable;
