@@ -174,7 +174,7 @@ export const initializeErrors = {
   },
   CHANGE_STEP_FAILED: {
     http: 502, exit: ExitCode.failed,
-    zh: '变更在“{step}”步骤失败（{cause}）：{changed}', en: 'The change failed at step "{step}" ({cause}): {changed}',
+    zh: '变更在“{step}”步骤失败（{cause}）', en: 'The change failed at step "{step}" ({cause})',
     remedyZh: '按错误中“已更改/未更改”的说明处理；应答丢失时先用 fiscalctl info 核对收款机，再决定是否重做。',
     remedyEn: 'Act on the changed / not changed statement; after a lost reply check the register with fiscalctl info before running the change again.',
   },
@@ -195,7 +195,7 @@ export const initializeErrors = {
   },
   DEREG_STEP_FAILED: {
     http: 502, exit: ExitCode.failed,
-    zh: '注销在“{step}”步骤失败（{cause}）：{changed}', en: 'Deregistration failed at step "{step}" ({cause}): {changed}',
+    zh: '注销在“{step}”步骤失败（{cause}）', en: 'Deregistration failed at step "{step}" ({cause})',
     remedyZh: '收款机的税控数据未被更改；处理原因后重新注销。', remedyEn: 'No fiscal data of the register was changed; deal with the cause and deregister again.',
   },
   ROLL_REGISTER_NOT_INITIALIZED: {
@@ -226,7 +226,7 @@ export const initializeErrors = {
   },
   ROLL_STEP_FAILED: {
     http: 502, exit: ExitCode.failed,
-    zh: '发票分发在“{step}”步骤失败（{cause}）：{changed}', en: 'Roll distribution failed at step "{step}" ({cause}): {changed}',
+    zh: '发票分发在“{step}”步骤失败（{cause}）', en: 'Roll distribution failed at step "{step}" ({cause})',
     remedyZh: '按说明处理后重新运行 fiscalctl roll：已分发但未写入税控卡的发票卷会被找到并写入，不会再分发一卷。',
     remedyEn: 'Act on the statement, then run fiscalctl roll again: a roll distributed but not mounted is found and mounted, never distributed twice.',
   },
