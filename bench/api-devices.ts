@@ -11,7 +11,8 @@ import { JobRunner } from '../src/jobs/JobRunner.js';
 import { silentLogger } from '../src/log.js';
 import { openStore } from '../src/store/Store.js';
 
-const DURATION_MS = Number(process.env.BENCH_MS ?? 3000);
+const DURATION_MS = Number(process.env.BENCH_MS ?? 2000);
+const ROUNDS = 2;
 const CONCURRENCY = 8;
 const TOKEN = 'bench-token-0123456789abcdef';
 
@@ -72,11 +73,19 @@ export async function main(): Promise<void> {
   const barePort = await listen(bare);
   const apiHeaders = { host: `127.0.0.1:${apiPort}`, authorization: `Bearer ${TOKEN}` };
 
-  const measure = async () => ({
-    bare: await load(barePort, '/v1/devices', {}),
-    api: await load(apiPort, '/v1/devices', apiHeaders),
-  });
-  await load(apiPort, '/v1/devices', apiHeaders); // warm-up
+  // Alternating rounds, best of each: the machine is shared, so a single pass mostly measures the neighbours.
+  const best = (a: Measurement, b: Measurement): Measurement => ({ rps: Math.max(a.rps, b.rps), p99: Math.min(a.p99, b.p99) });
+  const measure = async () => {
+    let bareBest = await load(barePort, '/v1/devices', {});
+    let apiBest = await load(apiPort, '/v1/devices', apiHeaders);
+    for (let round = 1; round < ROUNDS; round += 1) {
+      bareBest = best(bareBest, await load(barePort, '/v1/devices', {}));
+      apiBest = best(apiBest, await load(apiPort, '/v1/devices', apiHeaders));
+    }
+    return { bare: bareBest, api: apiBest };
+  };
+  await load(barePort, '/v1/devices', {}); // warm-up
+  await load(apiPort, '/v1/devices', apiHeaders);
   const idle = await measure();
 
   let stop = false;
@@ -98,7 +107,7 @@ export async function main(): Promise<void> {
   const row = (label: string, m: { bare: Measurement; api: Measurement }) =>
     `   ${label.padEnd(9)} bare ${m.bare.rps.toFixed(0).padStart(6)} req/s p99 ${m.bare.p99.toFixed(2)} ms | /v1/devices ${m.api.rps.toFixed(0).padStart(6)} req/s p99 ${m.api.p99.toFixed(2)} ms`
     + ` | throughput ratio ${(m.api.rps / m.bare.rps).toFixed(2)}, p99 ratio ${(m.api.p99 / m.bare.p99).toFixed(2)}`;
-  console.log(`   GET /v1/devices vs a bare fastify route, ${CONCURRENCY} connections, ${DURATION_MS} ms each`);
+  console.log(`   GET /v1/devices vs a bare fastify route, ${CONCURRENCY} connections, best of ${ROUNDS} rounds of ${DURATION_MS} ms`);
   console.log(row('idle', idle));
   console.log(row('long job', busy));
   await api.close();
