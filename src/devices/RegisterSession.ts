@@ -132,7 +132,14 @@ export class RegisterSession {
         if (link.isTransmissionError(outcome.code) && mayRetry) continue;
         throw link.registerError(outcome.code, { command: spec.code });
       }
-      this.log.warn({ command, name: spec.name, detail: outcome.detail, attempt, finalSent: outcome.finalSent }, 'gb-link reply lost');
+      this.log.debug({ command, name: spec.name, detail: outcome.detail, attempt, finalSent: outcome.finalSent }, 'gb-link reply lost');
+      if (outcome.interrupted !== undefined) {
+        if (effect !== 'write') throw outcome.interrupted;
+        throw new GatewayError('LINK_IN_DOUBT', {
+          params: { command }, cause: outcome.interrupted,
+          data: { command: spec.code, name: spec.name, found: { interrupted: outcome.interrupted.code } },
+        });
+      }
       const executed = outcome.finalSent;
       if (!executed || effect !== 'write') {
         if (mayRetry) continue;

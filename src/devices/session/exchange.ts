@@ -33,6 +33,8 @@ export type ExchangeOutcome =
     /** Bytes came back but made no valid frame (rather than silence). */
     readonly corrupt: boolean;
     readonly detail: string;
+    /** The link closed, or WT outlasted the busy limit, after the final packet: this error, not a lost frame. */
+    readonly interrupted?: GatewayError;
   };
 
 type Reply = Frame | 'timeout';
@@ -58,6 +60,22 @@ async function awaitReply(channel: FrameChannel, timing: ExchangeTiming, command
 export async function exchange(
   channel: FrameChannel, cmd: number, params: Uint8Array, timing: ExchangeTiming, onAnswer?: AnswerProgress,
 ): Promise<ExchangeOutcome> {
+  const progress = { finalSent: false, answerStarted: false };
+  try {
+    return await exchangePackets(channel, cmd, params, timing, progress, onAnswer);
+  } catch (error) {
+    // After the final packet a closed link or an endless WT leaves the outcome open: say so, so
+    // that a state-changing command is reported in doubt rather than as merely failed.
+    const interrupted = error instanceof GatewayError && (error.code === 'LINK_CLOSED' || error.code === 'LINK_DEVICE_BUSY');
+    if (!interrupted || !progress.finalSent) throw error;
+    return { kind: 'lost', finalSent: true, answerStarted: progress.answerStarted, corrupt: false, detail: error.message, interrupted: error };
+  }
+}
+
+async function exchangePackets(
+  channel: FrameChannel, cmd: number, params: Uint8Array, timing: ExchangeTiming,
+  progress: { finalSent: boolean; answerStarted: boolean }, onAnswer?: AnswerProgress,
+): Promise<ExchangeOutcome> {
   const packets = commandPackets(cmd, params);
   let first: OkFrame | undefined;
   for (let i = 0; i < packets.length; i++) {
@@ -65,11 +83,12 @@ export async function exchange(
     const final = i === packets.length - 1;
     for (let attempt = 0; ; attempt++) {
       const mark = channel.discardedBytes;
+      if (final) progress.finalSent = true;
       await channel.send(encodeFrame(packet));
       const reply = await awaitReply(channel, timing, cmd);
       if (reply !== 'timeout' && reply.kind === 'error') return { kind: 'error', code: reply.code, finalSent: final };
       if (final) {
-        if (reply !== 'timeout' && reply.kind === 'ok') { first = reply; break; }
+        if (reply !== 'timeout' && reply.kind === 'ok') { first = reply; progress.answerStarted = true; break; }
         const corrupt = channel.discardedBytes > mark;
         const detail = reply === 'timeout' ? (corrupt ? 'corrupt reply' : 'no reply') : `unexpected ${describeFrame(reply)}`;
         return { kind: 'lost', finalSent: true, answerStarted: false, corrupt: corrupt || reply !== 'timeout', detail };

@@ -233,13 +233,43 @@ describe('RegisterSession: card slots', () => {
 });
 
 describe('RegisterSession: closing', () => {
-  it('fails calls with LINK_CLOSED once closed, and when the link is cut mid-exchange', async () => {
+  it('fails a read with LINK_CLOSED when the link is cut mid-exchange', async () => {
     const { register, session, device } = await setup({ replyTimeoutMs: 1000 });
     register.on(link.CMD.STATUS, () => { setTimeout(() => device.cut(), 5); return { silent: true }; });
     expect(isGatewayError(await rejection(session.status()), 'LINK_CLOSED')).toBe(true);
-    const other = await setup();
-    await other.session.close();
-    expect(isGatewayError(await rejection(other.session.status()), 'LINK_CLOSED')).toBe(true);
-    expect(other.host.isOpen).toBe(false);
+  });
+
+  it('a write whose link is cut after its final packet is LINK_IN_DOUBT, not merely closed', async () => {
+    const { register, session, device } = await setup({ replyTimeoutMs: 1000 });
+    register.on(link.CMD.SET_TIME, () => { setTimeout(() => device.cut(), 5); return { silent: true }; });
+    register.on(link.CMD.DATE_TIME, () => ({ data: link.dateTime.response.encode('2026-11-22T08:00:00') }));
+    const error = await rejection(session.setTime('2026-11-22T09:00:00'));
+    expect(isGatewayError(error, 'LINK_IN_DOUBT')).toBe(true);
+    expect((error as Error).cause).toMatchObject({ code: 'LINK_CLOSED' });
+  });
+
+  it('a write the register stays busy with beyond the limit is LINK_IN_DOUBT', async () => {
+    const { register, session } = await setup({ busyLimitMs: 40 });
+    statefulRegister(register);
+    register.busyFrames = 8;
+    register.busyGapMs = 15;
+    expect(isGatewayError(await rejection(session.initialize(initData)), 'LINK_IN_DOUBT')).toBe(true);
+  });
+
+  it('close() lets the exchange in progress finish, fails later calls with LINK_CLOSED and closes the transport', async () => {
+    const { register, session, host } = await setup();
+    register.on(link.CMD.DATE_TIME, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { data: link.dateTime.response.encode('2026-11-22T08:00:00') };
+    });
+    const running = session.dateTime();
+    const queued = session.dateTime();
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the first exchange is on the wire
+    const closing = session.close();
+    expect(await running).toBe('2026-11-22T08:00:00');
+    expect(isGatewayError(await rejection(queued), 'LINK_CLOSED')).toBe(true);
+    await closing;
+    expect(isGatewayError(await rejection(session.status()), 'LINK_CLOSED')).toBe(true);
+    expect(host.isOpen).toBe(false);
   });
 });
