@@ -109,7 +109,7 @@ export function backupsRoutes({ store, access }: BackupRoutesDeps): ApiPlugin {
             else {
               const manifest = verification.manifest;
               const controller = new AbortController();
-              device = { compared: true, ...(await access.withBackupPort(deviceId, controller.signal, (port) => compareWithDevice(manifest, port, controller.signal))) };
+              device = { compared: true, ...(await access.withBackupPort(deviceId, controller.signal, (port) => compareWithDevice(manifest, port, controller.signal, verification.dir))) };
             }
           }
           return { id: verification.id, ok: verification.ok, verifiedAt: verification.verifiedAt, failures: verification.failures, device };

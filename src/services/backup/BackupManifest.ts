@@ -18,7 +18,7 @@ const IsoTime = z.iso.datetime({ offset: true });
  * and the job result. `kind` and `seq` name the record when there is one.
  */
 export const BackupProblemSchema = z.object({
-  check: z.enum(['count', 'invoice-gap', 'invoice-duplicate', 'invoice-outside-roll', 'daily-coverage', 'daily-duplicate', 'order', 'record-check', 'decode', 'read']),
+  check: z.enum(['count', 'invoice-gap', 'invoice-duplicate', 'invoice-outside-roll', 'daily-coverage', 'daily-duplicate', 'order', 'record-check', 'cross-check', 'self-check', 'decode', 'read']),
   kind: BackupKindSchema,
   seq: z.number().int().nonnegative().optional(),
   message: z.string(),

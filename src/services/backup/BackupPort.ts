@@ -1,6 +1,7 @@
-import type { BackupDevice } from './BackupManifest.js';
+import type { BackupDevice, BackupProblem } from './BackupManifest.js';
 import type { RollRange } from './checks/checkInvoiceSequence.js';
 import type { RecordIntegrity } from './checks/checkRecordIntegrity.js';
+import type { PeriodTotals, SaleAmounts } from './checks/checkSalesTotals.js';
 
 /** What a decoded record tells the completeness checks; the adapter over the codecs fills what it knows. */
 export interface RecordFacts {
@@ -13,6 +14,10 @@ export interface RecordFacts {
   /** A number the register records as a voided blank (作废) without an invoice record. */
   readonly voidedBlank?: { readonly code: string; readonly number: number };
   readonly integrity?: Omit<RecordIntegrity, 'seq'>;
+  /** An invoice's type and amounts: its total must be the sum of its items, and its day's daily record must add it. */
+  readonly sale?: SaleAmounts;
+  /** What a daily record or declaration says a period's invoices (or daily records) add up to. */
+  readonly totals?: PeriodTotals;
 }
 
 export interface SourceRecord {
@@ -40,7 +45,17 @@ export interface BackupSection {
    */
   readonly optional?: boolean;
   read(signal: AbortSignal): AsyncIterable<SourceChunk>;
+  /**
+   * Reads again from the device the record a backup holds at `seq` (0-based, as in `<kind>.jsonl`),
+   * for the comparison of a backup with its register; kinds whose records change in place have none.
+   */
+  reread?(seq: number, stored: unknown, signal: AbortSignal): Promise<RereadOutcome>;
 }
+
+/** One record of a backup read again from its register. */
+export type RereadOutcome =
+  | { readonly found: false }
+  | { readonly found: true; readonly same: boolean; readonly onDevice: unknown };
 
 /** What the register says about its own holdings, read before the sections (status 41, init history). */
 export interface RegisterHoldings {
@@ -48,12 +63,14 @@ export interface RegisterHoldings {
   readonly initializedOn?: string;
   /** The last day the register has signed; coverage runs through it. */
   readonly lastDailyDate?: string;
+  /** What the register itself reports as wrong with its memory (status lock bits, self-check 5F). */
+  readonly problems?: readonly BackupProblem[];
 }
 
 /**
  * Everything a backup reads from one register and the cards in its slots. An adapter builds it over
- * a RegisterSession (GB link 37, 38, 39, 41, 3A, 3C, 3E, 3F/42/43, 44) and CardSession over
- * `session.cardChannel('fiscal' | 'user')`; tests give a fake.
+ * a RegisterSession (`openRegisterBackupPort`: GB link 37, 38, 39, 41, 72, 3A, 32, 44, 3E, 3F) and
+ * CardSession over `session.cardChannel('fiscal' | 'user')`; tests give a fake.
  */
 export interface BackupPort {
   readonly device: BackupDevice;

@@ -51,10 +51,14 @@ function chunksOf(value: unknown, reads: Uint8Array[]): SourceChunk[] {
 export function cardSections(slot: CardSlot, channel: CardChannel): BackupSection[] {
   const recorder = new RecordingCardChannel(channel);
   const session = new CardSession(recorder);
+  // Powered once (a register's slot may hold an unpowered card); a card that does not answer fails every file alike.
+  let powered: Promise<unknown> | undefined;
   return (slot === 'fiscal' ? fiscalFiles : userFiles).map(([file, read]) => ({
     kind: cardKind(slot, file),
     optional: true,
     async *read() {
+      powered ??= channel.reset();
+      await powered;
       recorder.take();
       const value = await read(session);
       yield* chunksOf(value, recorder.take());

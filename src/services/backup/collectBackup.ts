@@ -7,6 +7,7 @@ import { checkCount } from './checks/checkCount.js';
 import { checkDailyCoverage, type DailyDate } from './checks/checkDailyCoverage.js';
 import { checkInvoiceSequence, type InvoiceNumber, type RollRange, type VoidedNumber } from './checks/checkInvoiceSequence.js';
 import { checkRecordIntegrity, type RecordIntegrity } from './checks/checkRecordIntegrity.js';
+import { checkDailyAgainstInvoices, checkDeclarationsAgainstDaily, checkInvoiceAmounts, type DatedSale, type DatedTotals } from './checks/checkSalesTotals.js';
 
 export interface CollectProgress {
   readonly kind: string;
@@ -28,6 +29,9 @@ class CheckInputs {
   readonly voided: VoidedNumber[] = [];
   readonly daily: DailyDate[] = [];
   readonly integrity = new Map<string, RecordIntegrity[]>();
+  readonly sales: DatedSale[] = [];
+  readonly dailyTotals: DatedTotals[] = [];
+  readonly declarationTotals: DatedTotals[] = [];
 }
 
 function cancelled(signal: AbortSignal | undefined): void {
@@ -47,6 +51,7 @@ export async function collectBackup(port: BackupPort, store: BackupStore, option
     throw readFailed('status', cause);
   });
   const writer = await store.begin({ device: port.device, now: options.now });
+  writer.addProblems(holdings.problems ?? []);
   const inputs = new CheckInputs();
   let records = 0;
   try {
@@ -113,6 +118,8 @@ function gatherFacts(kind: string, seq: number, facts: RecordFacts, inputs: Chec
     if (list === undefined) inputs.integrity.set(kind, (list = []));
     list.push({ seq, ...facts.integrity });
   }
+  if (facts.sale !== undefined && facts.date !== undefined) inputs.sales.push({ seq, date: facts.date, sale: facts.sale });
+  if (facts.totals !== undefined) (kind === 'daily' ? inputs.dailyTotals : inputs.declarationTotals).push({ seq, totals: facts.totals });
 }
 
 function runChecks(inputs: CheckInputs, holdings: RegisterHoldings): BackupProblem[] {
@@ -122,5 +129,8 @@ function runChecks(inputs: CheckInputs, holdings: RegisterHoldings): BackupProbl
     problems.push(...checkDailyCoverage(inputs.daily, holdings.initializedOn, holdings.lastDailyDate));
   }
   for (const [kind, list] of inputs.integrity) problems.push(...checkRecordIntegrity(kind, list));
+  problems.push(...checkInvoiceAmounts(inputs.sales));
+  if (inputs.dailyTotals.length > 0) problems.push(...checkDailyAgainstInvoices(inputs.dailyTotals, inputs.sales));
+  if (inputs.declarationTotals.length > 0) problems.push(...checkDeclarationsAgainstDaily(inputs.declarationTotals, inputs.dailyTotals));
   return problems;
 }

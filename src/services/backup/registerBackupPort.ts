@@ -1,0 +1,321 @@
+import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
+import * as link from '../../../protocols/gb-link/index.js';
+import type {
+  CommandSpec, DailyRecord, DeclarationRecord, FactoryData, InvoiceRecord, PayloadCodec, RecordCounts, RecordListCodec,
+  RegisterStatus, RollRecord, UserInfo,
+} from '../../../protocols/gb-link/index.js';
+import type { RegisterSession } from '../../devices/RegisterSession.js';
+import { toJsonLine } from './jsonValue.js';
+import type { BackupDevice, BackupProblem } from './BackupManifest.js';
+import type { BackupPort, BackupSection, RecordFacts, RegisterHoldings, RereadOutcome, SourceChunk, SourceRecord } from './BackupPort.js';
+import { cardSections } from './cardSections.js';
+
+export interface RegisterBackupOptions {
+  /** The gateway's id of the device (the registry's; its machine number once identified). */
+  readonly deviceId?: string;
+  /** Records per 3F / 3E / 32 request. Default 256. */
+  readonly pageSize?: number;
+  /** Days per 44 request. Default 62. */
+  readonly dailyWindowDays?: number;
+  /** Back up the cards in the register's slots too (59/5B). Default true. */
+  readonly cards?: boolean;
+}
+
+/** The session's typed commands, but answering the bytes as read: the backup keeps both. */
+const asRead: PayloadCodec<Uint8Array> = { encode: (bytes) => bytes, decode: (bytes) => Uint8Array.from(bytes) };
+
+function readRaw<Req>(session: RegisterSession, spec: CommandSpec<Req, unknown>, request: Req): Promise<Uint8Array> {
+  return session.execute<Req, Uint8Array>({ ...spec, response: asRead }, request);
+}
+
+const message = (error: unknown) => (isGatewayError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error));
+
+/** One answer that holds one value (37, 38, 39, 41, 3A, 72): the bytes, and the value when it decodes. */
+function decodeOne<T>(raw: Uint8Array, codec: PayloadCodec<T>, records: (value: T) => SourceRecord[]): SourceChunk {
+  try {
+    return { raw, records: records(codec.decode(raw)) };
+  } catch (error) {
+    if (!isGatewayError(error)) throw error;
+    return { raw, records: [], decodeError: message(error) };
+  }
+}
+
+/**
+ * A record list answer (SPEC.md §4.2) decoded record by record, so one damaged record is named and
+ * the others are still kept.
+ */
+export function decodeRecordList<T>(raw: Uint8Array, codec: RecordListCodec<T>): { records: T[]; errors: string[] } {
+  if (raw.length < 4) return { records: [], errors: [`answer of ${raw.length} bytes has no record count`] };
+  const count = new DataView(raw.buffer, raw.byteOffset, 4).getUint32(0);
+  const size = codec.recordSize;
+  const errors: string[] = [];
+  if (raw.length - 4 !== count * size) errors.push(`${count} records of ${size} bytes do not fill ${raw.length - 4} bytes`);
+  const whole = Math.min(count, Math.floor((raw.length - 4) / size));
+  const records: T[] = [];
+  const one = new Uint8Array(4 + size);
+  one[3] = 1;
+  for (let i = 0; i < whole; i++) {
+    one.set(raw.subarray(4 + i * size, 4 + (i + 1) * size), 4);
+    try {
+      records.push(codec.decode(one)[0]!);
+    } catch (error) {
+      if (!isGatewayError(error)) throw error;
+      errors.push(`record ${i + 1} of the answer: ${message(error)}`);
+    }
+  }
+  return { records, errors };
+}
+
+function listChunk<T>(raw: Uint8Array, codec: RecordListCodec<T>, facts: (record: T) => RecordFacts): SourceChunk {
+  const { records, errors } = decodeRecordList(raw, codec);
+  return {
+    raw,
+    records: records.map((record) => ({ record, facts: facts(record) })),
+    ...(errors.length > 0 ? { decodeError: errors.join('; ') } : {}),
+  };
+}
+
+function checkSignal(signal: AbortSignal): void {
+  if (signal.aborted) throw new GatewayError('CANCELLED');
+}
+
+/* ---------- facts the completeness checks use ---------- */
+
+const day = (dateTime: string) => dateTime.slice(0, 10);
+
+function invoiceFacts(invoice: InvoiceRecord): RecordFacts {
+  return {
+    date: day(invoice.issuedAt),
+    number: invoice.invoiceNumber,
+    invoice: { code: invoice.invoiceCode, number: invoice.invoiceNumber, voided: invoice.type === 'void' },
+    sale: { type: invoice.type, items: invoice.items, total: invoice.total },
+  };
+}
+
+function dailyFacts(daily: DailyRecord): RecordFacts {
+  return {
+    date: daily.date,
+    integrity: { signature: daily.signature },
+    totals: {
+      from: daily.date, to: daily.date, validCount: daily.validCount, returnCount: daily.returnCount, voidCount: daily.voidCount,
+      taxIndex: daily.taxIndex, validAmounts: daily.validAmounts, returnAmounts: daily.returnAmounts,
+    },
+  };
+}
+
+function declarationFacts(declaration: DeclarationRecord): RecordFacts {
+  return {
+    date: declaration.end,
+    number: declaration.seq,
+    integrity: { signature: declaration.signature },
+    totals: {
+      from: declaration.start, to: declaration.end, validCount: declaration.validCount, returnCount: declaration.returnCount,
+      voidCount: declaration.voidCount, taxIndex: declaration.taxIndex, validAmounts: declaration.validAmounts,
+      returnAmounts: declaration.returnAmounts, validTotal: declaration.validTotal, returnTotal: declaration.returnTotal,
+    },
+  };
+}
+
+/** How far a roll has been used, from its state and the current roll of status 41. */
+function rollFacts(roll: RollRecord, status: RegisterStatus): RecordFacts {
+  const current = status.currentRoll;
+  let usedThrough: number | undefined;
+  if (roll.state === 'used-up') usedThrough = roll.end;
+  else if (roll.state === 'distributed' || roll.state === 'mounted') usedThrough = roll.start - 1;
+  else if (current !== null && current.invoiceCode === roll.invoiceCode && current.nextNumber >= roll.start && current.nextNumber <= roll.end + 1) {
+    usedThrough = current.nextNumber - 1;
+  }
+  return {
+    date: roll.distributedOn,
+    number: roll.seq,
+    roll: { code: roll.invoiceCode, start: roll.start, end: roll.end, ...(usedThrough === undefined ? {} : { usedThrough }) },
+  };
+}
+
+/* ---------- the register's answers as backup sections ---------- */
+
+interface Snapshot {
+  readonly factoryRaw: Uint8Array;
+  readonly factory: FactoryData;
+  readonly userInfoRaw?: Uint8Array;
+  readonly userInfo?: UserInfo;
+}
+
+interface Held {
+  readonly statusRaw: Uint8Array;
+  readonly status: RegisterStatus;
+  readonly countsRaw: Uint8Array;
+  readonly counts: RecordCounts;
+}
+
+/** The record read again, as plain JSON (bytes as hex, like the backup's lines), compared with `volatile` fields left out. */
+function reread(onDevice: unknown, stored: unknown, volatile: readonly string[] = []): RereadOutcome {
+  if (onDevice === undefined) return { found: false };
+  const plain = JSON.parse(toJsonLine(onDevice)) as unknown;
+  const stable = (value: unknown) => {
+    const copy = { ...(value as Record<string, unknown>) };
+    for (const field of volatile) delete copy[field];
+    return JSON.stringify(copy);
+  };
+  return { found: true, same: stable(plain) === stable(stored), onDevice: plain };
+}
+
+/**
+ * Records by position (3F invoices, 3E declarations, 32 rolls): `count` of them from position 1, in
+ * pages; `reread` reads one position again.
+ */
+function indexSection<T>(
+  session: RegisterSession, kind: string, spec: CommandSpec<link.IndexRange, T[], RecordListCodec<T>>, count: number,
+  pageSize: number, facts: (record: T) => RecordFacts, volatile: readonly string[] = [],
+): BackupSection {
+  return {
+    kind,
+    expected: count,
+    async *read(signal) {
+      for (let from = 1; from <= count; from += pageSize) {
+        checkSignal(signal);
+        const raw = await readRaw(session, spec, { from, count: Math.min(pageSize, count - from + 1) });
+        yield listChunk(raw, spec.response, facts);
+      }
+    },
+    async reread(seq, stored, signal) {
+      checkSignal(signal);
+      const { records } = decodeRecordList(await readRaw(session, spec, { from: seq + 1, count: 1 }), spec.response);
+      return reread(records[0], stored, volatile);
+    },
+  };
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Daily records (44) by date, from the initialization day through the last signed day. */
+function dailySection(session: RegisterSession, from: string, through: string, expected: number, windowDays: number): BackupSection {
+  const codec = link.dailyRecords.response;
+  return {
+    kind: 'daily',
+    expected,
+    async *read(signal) {
+      for (let start = from; start <= through; start = addDays(start, windowDays)) {
+        checkSignal(signal);
+        const end = addDays(start, windowDays - 1) < through ? addDays(start, windowDays - 1) : through;
+        yield listChunk(await readRaw(session, link.dailyRecords, { from: start, to: end }), codec, dailyFacts);
+      }
+    },
+    async reread(_seq, stored, signal) {
+      checkSignal(signal);
+      const date = (stored as { date?: unknown }).date;
+      if (typeof date !== 'string' || !link.isLinkDate(date)) return { found: false };
+      const { records } = decodeRecordList(await readRaw(session, link.dailyRecords, { from: date, to: date }), codec);
+      return reread(records[0], stored);
+    },
+  };
+}
+
+function oneAnswer<T>(kind: string, read: () => Promise<Uint8Array>, codec: PayloadCodec<T>, records: (value: T) => SourceRecord[] = (value) => [{ record: value }]): BackupSection {
+  return {
+    kind,
+    async *read() {
+      yield decodeOne(await read(), codec, records);
+    },
+  };
+}
+
+function fromCache(kind: string, raw: Uint8Array, value: unknown): BackupSection {
+  return {
+    kind,
+    expected: 1,
+    async *read() {
+      yield { raw, records: [{ record: value }] };
+    },
+  };
+}
+
+/**
+ * A register as a BackupPort (GB link, SPEC.md §5): identity from 37 and 38 when opened; status 41,
+ * record counts 72 and, when the register reports a fiscal-memory fault, its own fiscal-memory
+ * self-check 5F as holdings; then factory data, user info, tax items 39, clock 3A, status, counts,
+ * rolls 32, daily records 44, declarations 3E and invoices 3F (each with the count 72 announces),
+ * and the fiscal and user cards in its slots over 59/5B. An uninitialized register has only its
+ * identity, status, clock and cards.
+ *
+ * Not read, because GB link as SPEC.md defines it has no command for them: the initialization
+ * history (only the data in force, 38) and the per-roll usage summaries of 3C.
+ */
+export async function openRegisterBackupPort(session: RegisterSession, options: RegisterBackupOptions = {}): Promise<BackupPort> {
+  const pageSize = Math.max(1, Math.min(options.pageSize ?? 256, 0xffff));
+  const windowDays = Math.max(1, options.dailyWindowDays ?? 62);
+  const factoryRaw = await readRaw(session, link.factoryData, undefined);
+  const factory = link.factoryData.response.decode(factoryRaw);
+  let snapshot: Snapshot = { factoryRaw, factory };
+  try {
+    const userInfoRaw = await readRaw(session, link.userInfo, undefined);
+    snapshot = { ...snapshot, userInfoRaw, userInfo: link.userInfo.response.decode(userInfoRaw) };
+  } catch (error) {
+    if (!isGatewayError(error, 'LINK_NOT_INITIALIZED')) throw error;
+  }
+  const device: BackupDevice = {
+    id: options.deviceId ?? factory.machineNumber,
+    machineNumber: factory.machineNumber,
+    model: factory.model,
+    hardwareRevision: factory.hardwareRevision,
+    firmwareVersion: factory.firmwareVersion,
+    bootloaderVersion: factory.bootloaderVersion,
+    ...(snapshot.userInfo === undefined ? {} : { taxpayerNumber: snapshot.userInfo.taxpayerNumber, fiscalCardNumber: snapshot.userInfo.fiscalCardNumber }),
+  };
+  let held: Held | undefined;
+
+  return {
+    device,
+    async holdings(signal): Promise<RegisterHoldings> {
+      checkSignal(signal);
+      const statusRaw = await readRaw(session, link.status, undefined);
+      const status = link.status.response.decode(statusRaw);
+      const countsRaw = await readRaw(session, link.recordCounts, undefined);
+      held = { statusRaw, status, countsRaw, counts: link.recordCounts.response.decode(countsRaw) };
+      const problems: BackupProblem[] = [];
+      if (status.locks.fiscalMemoryFault) {
+        const check = await session.selfCheck('memory');
+        problems.push({
+          check: 'self-check', kind: 'status',
+          message: `the register reports a fiscal memory fault${check.result === 0 ? '' : ` (self-check 5F: 0x${check.result.toString(16).padStart(2, '0')} ${check.detail})`}`,
+          data: { result: check.result, detail: check.detail },
+        });
+      }
+      return {
+        ...(snapshot.userInfo === undefined ? {} : { initializedOn: snapshot.userInfo.initializationDate }),
+        ...(status.lastSignedDay === null ? {} : { lastDailyDate: status.lastSignedDay }),
+        problems,
+      };
+    },
+    sections(): readonly BackupSection[] {
+      if (held === undefined) throw new GatewayError('INTERNAL', { params: { detail: 'sections() before holdings()' } });
+      const { status, counts } = held;
+      const sections: BackupSection[] = [
+        fromCache('factory', snapshot.factoryRaw, snapshot.factory),
+        fromCache('status', held.statusRaw, status),
+        fromCache('counts', held.countsRaw, counts),
+        oneAnswer('datetime', () => readRaw(session, link.dateTime, undefined), link.dateTime.response, (value) => [{ record: { dateTime: value } }]),
+      ];
+      if (snapshot.userInfo !== undefined && snapshot.userInfoRaw !== undefined) {
+        sections.push(
+          fromCache('user-info', snapshot.userInfoRaw, snapshot.userInfo),
+          oneAnswer('tax-items', () => readRaw(session, link.taxItems, undefined), link.taxItems.response, (items) => items.map((record) => ({ record }))),
+          indexSection(session, 'rolls', link.distributedRolls, counts.distributedRolls, pageSize, (roll) => rollFacts(roll, status), ['state']),
+        );
+        // No signed day yet: nothing to read, and the count 72 announces is still checked.
+        const through = status.lastSignedDay ?? addDays(snapshot.userInfo.initializationDate, -1);
+        sections.push(dailySection(session, snapshot.userInfo.initializationDate, through, counts.dailyRecords, windowDays));
+        sections.push(
+          indexSection(session, 'declarations', link.declarations, counts.declarations, pageSize, declarationFacts),
+          indexSection(session, 'invoices', link.invoicesByIndex, counts.invoices, pageSize, invoiceFacts),
+        );
+      }
+      if (options.cards ?? true) {
+        sections.push(...cardSections('fiscal', session.cardChannel('fiscal')), ...cardSections('user', session.cardChannel('user')));
+      }
+      return sections;
+    },
+  };
+}
