@@ -31,6 +31,8 @@ export function sessionDiagnostics(session: RegisterSession, machineNumber: stri
         initialized: status.initialized,
         fiscalCardPresent: status.fiscalSlot !== 'empty',
         userCardPresent: status.userSlot !== 'empty',
+        locks: status.locks,
+        awaitingControlUpdate: status.awaitingControlUpdate,
         raw: status as unknown as Record<string, unknown>,
       };
     },

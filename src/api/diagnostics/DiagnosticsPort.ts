@@ -19,6 +19,16 @@ export interface RegisterStatusFacts {
   readonly initialized: boolean;
   readonly fiscalCardPresent?: boolean;
   readonly userCardPresent?: boolean;
+  /** Lock conditions the register reports (status 41 lock bits). */
+  readonly locks?: {
+    readonly deadlinePassed?: boolean;
+    readonly fiveYear?: boolean;
+    readonly fiscalCard?: boolean;
+    readonly userCard?: boolean;
+    readonly fiscalMemoryFault?: boolean;
+  };
+  /** Declared, waiting for the control update (完税后监控数据更新). */
+  readonly awaitingControlUpdate?: boolean;
   readonly raw: Record<string, unknown>;
 }
 

@@ -51,6 +51,39 @@ export function statusFindings(status: RegisterStatusFacts): Finding[] {
       remedyZh: '检查税控卡是否插好、触点是否清洁。', remedyEn: 'Check that the fiscal card is seated and its contacts are clean.',
     });
   }
+  const locks = status.locks ?? {};
+  const lockFindings: [keyof NonNullable<RegisterStatusFacts['locks']>, Omit<Finding, 'check' | 'severity'>][] = [
+    ['fiscalMemoryFault', {
+      zh: '收款机报告税控存储器故障', en: 'The register reports a fiscal memory fault',
+      remedyZh: '先备份数据（fiscalctl backup），再联系税务机关指定的维修点；不得自行更换税控存储器。',
+      remedyEn: 'Back up the data first (fiscalctl backup), then contact the service point named by the tax office; never replace the fiscal memory yourself.',
+    }],
+    ['deadlinePassed', {
+      zh: '已过开票截止日期，收款机停止开票', en: 'The issue deadline has passed; the register no longer issues invoices',
+      remedyZh: '请纳税人到税务机关申报并完税后，用用户卡更新监控数据。', remedyEn: 'The taxpayer must declare and pay at the tax office, then update the control data with the user card.',
+    }],
+    ['fiveYear', {
+      zh: '收款机已达五年使用期限并锁定', en: 'The register has reached its five-year limit and is locked',
+      remedyZh: '按规定办理注销并更换收款机。', remedyEn: 'Deregister it as the rules require and replace the register.',
+    }],
+    ['fiscalCard', {
+      zh: '税控卡已锁定', en: 'The fiscal card is locked',
+      remedyZh: '税控卡需由税务机关解锁或更换；不要再尝试 PIN。', remedyEn: 'The tax office must unlock or replace the fiscal card; do not try the PIN again.',
+    }],
+    ['userCard', {
+      zh: '用户卡已锁定', en: 'The user card is locked',
+      remedyZh: '请纳税人携用户卡到税务机关处理。', remedyEn: 'The taxpayer must take the user card to the tax office.',
+    }],
+  ];
+  for (const [lock, text] of lockFindings) {
+    if (locks[lock]) findings.push({ check: `status:lock:${lock}`, severity: 'fault', ...text });
+  }
+  if (status.awaitingControlUpdate) {
+    findings.push({
+      check: 'status:control-update', severity: 'warning', zh: '已申报，等待完税后更新监控数据', en: 'Declared; waiting for the control update after tax payment',
+      remedyZh: '完税后插入用户卡执行监控数据更新。', remedyEn: 'After the tax is paid, insert the user card and update the control data.',
+    });
+  }
   if (status.userCardPresent === false && !status.initialized) {
     findings.push({
       check: 'status:user-card', severity: 'info', zh: '未插入用户卡', en: 'No user card inserted',

@@ -31,6 +31,7 @@ export class FakeAccess implements RegisterAccess {
   hold: Promise<void> | undefined;
   clockOffsetMs = 0;
   failingCheck: string | undefined;
+  memoryFault = false;
   async withDiagnostics<T>(deviceId: string, signal: AbortSignal, fn: (port: DiagnosticsPort) => Promise<T>): Promise<T> {
     const port: DiagnosticsPort = {
       machineNumber: deviceId,
@@ -39,7 +40,7 @@ export class FakeAccess implements RegisterAccess {
         if (name === this.failingCheck) throw new GatewayError('BAD_REQUEST', { params: { detail: 'ER 25 fiscal memory fault' } });
         return { passed: true };
       },
-      status: async () => ({ initialized: deviceId !== 'NEW', fiscalCardPresent: true, userCardPresent: deviceId === 'NEW', raw: { mode: 'fiscal' } }),
+      status: async () => ({ initialized: deviceId !== 'NEW', fiscalCardPresent: true, userCardPresent: deviceId === 'NEW', locks: { fiscalMemoryFault: this.memoryFault }, raw: { mode: 'fiscal' } }),
       clock: async () => new Date(Date.now() + this.clockOffsetMs),
     };
     return fn(port);
