@@ -139,3 +139,17 @@ describe('fault injection', () => {
     expect(FaultPlan.parse({ faults: [{ kind: 'cut', at: 5 }] }).faults[0]).toEqual({ kind: 'cut', at: 5, direction: 'tx', mode: 'silence' });
   });
 });
+
+describe('fault specs from the command line', () => {
+  it('parses every kind and refuses nonsense with BAD_REQUEST', async () => {
+    const { parseFaultSpec } = await import('../../../fixtures/simulator/parseFaultSpec.js');
+    expect(parseFaultSpec('drop:p=0.001')).toEqual({ kind: 'drop', probability: 0.001, direction: 'tx', at: [] });
+    expect(parseFaultSpec('corrupt:at=100,200:dir=rx')).toMatchObject({ kind: 'corrupt', at: [100, 200], direction: 'rx' });
+    expect(parseFaultSpec('delay:p=0.01:ms=50')).toMatchObject({ kind: 'delay', probability: 0.01, ms: 50 });
+    expect(parseFaultSpec('cut:at=5000:mode=close')).toMatchObject({ kind: 'cut', at: 5000, mode: 'close' });
+    expect(parseFaultSpec('power-loss:during=firmware-write:after=3:fraction=0.5')).toMatchObject({ kind: 'power-loss', after: 3, fraction: 0.5 });
+    for (const bad of ['explode', 'drop:p=2', 'drop:speed=3', 'cut']) {
+      expect(() => parseFaultSpec(bad)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    }
+  });
+});
