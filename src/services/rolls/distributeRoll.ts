@@ -1,0 +1,164 @@
+import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
+import type { CardSession, CardSessionOptions } from '../../devices/CardSession.js';
+import type { StageReporter } from '../initialize/initializeRegister.js';
+import { isInDoubt } from '../initialize/stepFailure.js';
+import { stepFailure, type ChangeStatement } from './failureStatement.js';
+import { inspectRolls, mountedOnFiscalCard, recentRolls } from './inspectRolls.js';
+import { planRoll } from './planRoll.js';
+import { readSlotUserCard } from './readSlotUserCard.js';
+import { openSlotCard } from './openSlotCard.js';
+import { guardRegisterPinCheck, triesLeftAfterRefusal } from './registerPinGuard.js';
+import { rollText, sameRoll, type RollFacts, type RollRange } from './RollFacts.js';
+import type { RollRegister } from './RollRegister.js';
+import type { RollRequest } from './rollRequest.js';
+
+export const ROLL_JOB_KIND = 'roll';
+
+/** 31 and 50 change the user card, fiscal memory and the fiscal card: a cancel waits for their end. */
+export const rollStages = [
+  { id: 'inspect', weight: 2 },
+  { id: 'distribute', weight: 3, critical: true },
+  { id: 'mount', weight: 3, critical: true },
+  { id: 'verify', weight: 2 },
+] as const;
+
+export interface RollResult {
+  readonly machineNumber: string;
+  readonly roll: RollRange & { readonly numbers: number };
+  /** True when this run mounted a roll an interrupted run had left distributed but not mounted. */
+  readonly recovered: boolean;
+  /** Rolls the user card still holds (EF05), when the card was read after the distribution. */
+  readonly rollsLeftOnUserCard: number | null;
+  readonly rollsOnFiscalCard: number;
+  readonly pinTriesLeft: number | null;
+  readonly warnings: readonly string[];
+}
+
+const statements = {
+  nothing: { 'zh-CN': '未作任何更改', en: 'nothing was changed' },
+  distributeInDoubt: {
+    'zh-CN': '分发命令的应答丢失：用户卡可能已交出一卷发票，收款机可能已保存；再次运行会先找出它再写入税控卡，不会再分发一卷',
+    en: 'the reply to the distribution was lost: the user card may have handed out a roll and the register may have stored it; running again finds it and mounts it first, it never distributes another',
+  },
+  distributedNotMounted: {
+    'zh-CN': '发票卷已从用户卡分发到收款机，但尚未写入税控卡；再次运行会写入这一卷',
+    en: 'the roll was distributed from the user card into the register but is not mounted on the fiscal card; running again mounts this roll',
+  },
+  pinRefused: {
+    'zh-CN': '发票卷已分发到收款机；收款机的口令校验失败，网关不会自动重试',
+    en: 'the roll is in the register; the register\'s PIN check failed and the gateway does not retry it',
+  },
+  mountInDoubt: {
+    'zh-CN': '写入税控卡命令的应答丢失，是否已写入不明；请先用 fiscalctl info 核对，再决定是否重新运行',
+    en: 'the reply to the mount was lost and whether the roll is mounted is unknown; check with fiscalctl info before running again',
+  },
+  mounted: { 'zh-CN': '发票卷已分发并写入税控卡', en: 'the roll was distributed and mounted on the fiscal card' },
+} as const satisfies Record<string, ChangeStatement>;
+
+function before(facts: RollFacts) {
+  const card = facts.userCard.found === 'user' ? facts.userCard.content : undefined;
+  return {
+    register: { distributedRollCount: facts.status.distributedRollCount, currentRoll: facts.status.currentRoll },
+    recentRolls: facts.recentRolls.map((r) => ({ ...r })),
+    fiscalCard: { mountedRolls: facts.fiscalRolls.length },
+    userCard: card === undefined
+      ? { found: facts.userCard.found }
+      : {
+        cardNumber: card.basic.cardNumber,
+        purchasedRolls: card.purchasedRolls.map((r) => ({ invoiceCode: r.invoiceCode, start: r.start, end: r.end, rollCount: r.rollCount })),
+        lastDistributed: card.lastDistributed === null ? null : rollText(card.lastDistributed),
+      },
+  };
+}
+
+async function distribute(register: RollRegister): Promise<RollRange> {
+  try {
+    return await register.distributeInvoiceNumbers();
+  } catch (error) {
+    if (isGatewayError(error, 'LINK_NOTHING_TO_DISTRIBUTE')) throw new GatewayError('ROLL_NONE_LEFT', { cause: error });
+    throw stepFailure('ROLL_STEP_FAILED', 'distribute (GB link 31)', error, isInDoubt(error) ? statements.distributeInDoubt : statements.nothing);
+  }
+}
+
+async function mount(register: RollRegister, fiscal: CardSession, roll: RollRange): Promise<void> {
+  try {
+    await register.inputInvoiceNumbers(roll);
+  } catch (error) {
+    if (isGatewayError(error, 'LINK_PIN_CHECK_FAILED')) {
+      const triesLeft = await triesLeftAfterRefusal(fiscal);
+      throw stepFailure('ROLL_STEP_FAILED', 'mount (GB link 50)', error, statements.pinRefused, { triesLeft: triesLeft ?? null, roll });
+    }
+    throw stepFailure('ROLL_STEP_FAILED', 'mount (GB link 50)', error, isInDoubt(error) ? statements.mountInDoubt : statements.distributedNotMounted, { roll });
+  }
+}
+
+/** After 50: the register shows the roll mounted (32) and the fiscal card holds it (EF05). */
+async function verify(register: RollRegister, roll: RollRange, options: CardSessionOptions | undefined) {
+  const status = await register.status();
+  const stored = (await recentRolls(register, status)).find((r) => sameRoll(r, roll));
+  const onCard = await mountedOnFiscalCard(register, options);
+  const mismatches: string[] = [];
+  if (stored === undefined) mismatches.push('register: roll not found (32)');
+  else if (stored.state === 'distributed') mismatches.push('register: roll still marked distributed, not mounted (32)');
+  if (!onCard.some((r) => sameRoll(r, roll))) mismatches.push('fiscal card: roll not in EF05');
+  if (mismatches.length > 0) {
+    throw new GatewayError('ROLL_READBACK_MISMATCH', { params: { fields: mismatches.join('; ') }, data: { roll, mismatches } });
+  }
+  return { status, onCard };
+}
+
+/**
+ * Puts one invoice roll from the user card in the register's slot onto its fiscal card through the
+ * register: GB link 31 (the register runs DISTRIBUTE_INVOICE_NB on the user card and stores the roll
+ * with its MAC) then 50 (the register runs VERIFY_FISCAL_PIN with the PIN it holds, then
+ * INPUT_INVOICE_NB). The gateway sends no PIN; before 50 it asks the card's tries left without
+ * spending one. A roll an earlier run left distributed but not mounted is mounted instead, so a roll
+ * is never distributed twice; the user card's EF07 exposes one the register lost.
+ */
+export async function runRollDistribution(
+  register: RollRegister, request: RollRequest, reporter: StageReporter, options?: CardSessionOptions,
+): Promise<RollResult> {
+  reporter.stage('inspect');
+  const facts = await inspectRolls(register, options);
+  reporter.record({ action: ROLL_JOB_KIND, machineNumber: facts.machineNumber, before: before(facts) });
+  const plan = planRoll(facts);
+  const fiscal = await openSlotCard(register, 'fiscal', options);
+  // Refuse a last-try PIN check before anything is taken from the user card (nothing verifies the PIN until 50).
+  const triesBefore = await guardRegisterPinCheck(fiscal, { allowLastPinTry: request.allowLastPinTry, lastTryCode: 'ROLL_PIN_LAST_TRY' });
+  reporter.progress(1, plan.action === 'distribute' ? 'ready to distribute' : `mounting roll ${rollText(plan.roll)} left by an earlier run`);
+
+  reporter.stage('distribute');
+  const roll = plan.action === 'distribute' ? await distribute(register) : plan.roll;
+  reporter.progress(1, `roll ${rollText(roll)}`);
+
+  reporter.stage('mount');
+  await mount(register, fiscal, roll);
+  reporter.progress(1, 'mounted');
+
+  reporter.stage('verify');
+  const { status, onCard } = await verify(register, roll, options);
+  const card = await inspectUserCardAfter(register, options);
+  const pinTriesLeft = await fiscal.pinTriesLeft().catch(() => triesBefore);
+  reporter.record({
+    after: {
+      register: { distributedRollCount: status.distributedRollCount, currentRoll: status.currentRoll },
+      roll: { ...roll, mounted: true }, fiscalCard: { mountedRolls: onCard.length },
+      userCard: { rollsLeft: card }, changed: statements.mounted,
+    },
+  });
+  reporter.progress(1, 'verified');
+  return {
+    machineNumber: facts.machineNumber,
+    roll: { invoiceCode: roll.invoiceCode, start: roll.start, end: roll.end, numbers: roll.end - roll.start + 1 },
+    recovered: plan.action === 'mount-pending',
+    rollsLeftOnUserCard: card,
+    rollsOnFiscalCard: onCard.length,
+    pinTriesLeft: pinTriesLeft ?? null,
+    warnings: plan.warnings,
+  };
+}
+
+async function inspectUserCardAfter(register: RollRegister, options: CardSessionOptions | undefined): Promise<number | null> {
+  const card = await readSlotUserCard(register.cardChannel('user'), options);
+  return card.found === 'user' ? card.content.purchasedRolls.reduce((sum, batch) => sum + batch.rollCount, 0) : null;
+}
