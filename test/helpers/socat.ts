@@ -18,6 +18,7 @@ export interface PtyPair {
   /** Symlink to the other pty (the device's end). */
   readonly b: string;
   readonly pid: number;
+  readonly folder: string;
   /** Kills socat (by its PID): both ends lose their peer, like a pulled cable. */
   stop(): Promise<void>;
 }
@@ -27,9 +28,12 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Starts `socat pty,raw,echo=0,link=A pty,raw,echo=0,link=B` in a fresh temp dir and waits for both links. */
-export async function startPtyPair(timeoutMs = 5000): Promise<PtyPair> {
-  const dir = mkdtempSync(join(tmpdir(), 'fiscal-pty-'));
+/**
+ * Starts `socat pty,raw,echo=0,link=A pty,raw,echo=0,link=B` in a fresh temp dir (or in `folder`, to
+ * plug a new pair in where an old one was) and waits for both links.
+ */
+export async function startPtyPair(timeoutMs = 5000, folder?: string): Promise<PtyPair> {
+  const dir = folder ?? mkdtempSync(join(tmpdir(), 'fiscal-pty-'));
   const a = join(dir, 'A');
   const b = join(dir, 'B');
   const child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
@@ -45,7 +49,7 @@ export async function startPtyPair(timeoutMs = 5000): Promise<PtyPair> {
       process.kill(pid!, 'SIGTERM');
       await exited(child);
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (folder === undefined) rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + timeoutMs;
   // socat logs "starting data transfer loop" once both ptys exist and their links are made.
@@ -56,5 +60,5 @@ export async function startPtyPair(timeoutMs = 5000): Promise<PtyPair> {
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return { a, b, pid: pid!, stop };
+  return { a, b, pid: pid!, folder: dir, stop };
 }
