@@ -6,6 +6,7 @@ import type { RegisterSession } from '../devices/RegisterSession.js';
 import { registerSessionLink } from '../devices/registry/registerSessionLink.js';
 import type { DaemonConfig } from './config.js';
 import type { DeviceSide } from './DeviceSide.js';
+import { registerBackup } from './registerBackup.js';
 import { registryDiagnosticsAccess } from './registerDiagnostics.js';
 import { createSimulatedRegisters } from './simulatedRegisters.js';
 
@@ -15,16 +16,17 @@ import { createSimulatedRegisters } from './simulatedRegisters.js';
  */
 export async function createDeviceSide(config: DaemonConfig, logger: Logger): Promise<DeviceSide> {
   const link = registerSessionLink({ logger: logger.child({ area: 'link' }) });
-  const simulated = config.simulate > 0 ? await createSimulatedRegisters(config.simulate, logger.child({ area: 'simulator' })) : [];
+  const simulated = config.simulate > 0 ? await createSimulatedRegisters(config.simulate, logger.child({ area: 'simulator' }), config.simulatorTiming) : [];
   const discovery = simulated.length === 0 ? new DeviceDiscovery(config.devices, { logger: logger.child({ area: 'discovery' }) }) : undefined;
   const registry = new DeviceRegistry<RegisterSession>({ link, logger: logger.child({ area: 'devices' }), ...(discovery ? { discovery } : {}) });
   for (const register of simulated) registry.add(register.transport, { simulated: true });
   registry.start();
+  const backup = await registerBackup(config.dataDir, registry, logger.child({ area: 'backup' }));
   return {
     directory: registry,
-    plugins: [diagnosticsRoutes(registryDiagnosticsAccess(registry))],
+    plugins: [diagnosticsRoutes(registryDiagnosticsAccess(registry)), backup.plugin],
     // Diagnostics only read: one cut short by a restart is simply failed, and the default says so.
-    definitions: [{ kind: DIAGNOSTICS_KIND }],
+    definitions: [{ kind: DIAGNOSTICS_KIND }, backup.definition],
     async close() {
       await registry.close();
       await Promise.all(simulated.map((register) => register.close()));

@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import type { ApiPlugin } from '../api/ApiContext.js';
+import { backupsRoutes } from '../api/routes/backupsRoutes.js';
+import type { DeviceRegistry } from '../devices/DeviceRegistry.js';
+import type { RegisterSession } from '../devices/RegisterSession.js';
+import type { JobDefinition } from '../jobs/types.js';
+import type { BackupAccess } from '../services/backup/BackupAccess.js';
+import { BACKUP_JOB_KIND } from '../services/backup/backupJob.js';
+import { BackupStore } from '../services/backup/BackupStore.js';
+import { openRegisterBackupPort } from '../services/backup/registerBackupPort.js';
+
+/** A backup borrows the device's session from the registry for the length of the run (one borrower per device). */
+export function registryBackupAccess(registry: DeviceRegistry<RegisterSession>): BackupAccess {
+  return {
+    withBackupPort(deviceId, _signal, fn) {
+      return registry.withSession(deviceId, async (session) => fn(await openRegisterBackupPort(session, { deviceId })));
+    },
+  };
+}
+
+export interface BackupArea {
+  readonly store: BackupStore;
+  readonly access: BackupAccess;
+  readonly plugin: ApiPlugin;
+  /** A backup cut short by a restart left only a `.tmp-` folder, removed here: failing it (the default) is the truth. */
+  readonly definition: JobDefinition;
+}
+
+/**
+ * Data backup in the daemon: the store under `<data-dir>/backups` (unfinished folders of a crashed
+ * run removed before anything else), the API routes and the job kind.
+ */
+export async function registerBackup(dataDir: string, registry: DeviceRegistry<RegisterSession>, logger: Logger): Promise<BackupArea> {
+  const store = BackupStore.forDataDir(dataDir, logger);
+  await store.cleanTemporary();
+  const access = registryBackupAccess(registry);
+  return { store, access, plugin: backupsRoutes({ store, access }), definition: { kind: BACKUP_JOB_KIND } };
+}
