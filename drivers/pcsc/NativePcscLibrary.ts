@@ -97,8 +97,12 @@ class NativeContext implements PcscLibraryContext {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const reader of Object.values(this.native.readers)) reader.close();
-    this.native.close();
+    // Never from inside a native callback: a reader's status callback runs holding that reader's
+    // mutex, which its close() takes again, and the process would deadlock.
+    setImmediate(() => {
+      for (const reader of Object.values(this.native.readers)) reader.close();
+      this.native.close();
+    });
   }
 
   private adopt(reader: NativeCardReader): void {
@@ -112,8 +116,10 @@ class NativeContext implements PcscLibraryContext {
         atr: atr ? new Uint8Array(atr) : new Uint8Array(0),
       });
     });
-    // A watcher error is always followed by 'end'; the context's own 'error' says when the service is gone.
-    reader.on('error', () => undefined);
+    // A watcher error is always followed by 'end'; it arrives before or after the context's own 'error'.
+    reader.on('error', (error) => {
+      if (!this.closed) this.listener.readerFailed(reader.name, toLibraryError(error, 'SCardGetStatusChange'));
+    });
     reader.on('end', () => {
       this.handles.delete(reader.name);
       if (!this.closed) this.listener.readerEnded(reader.name);

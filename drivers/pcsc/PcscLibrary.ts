@@ -71,6 +71,8 @@ export interface PcscLibraryListener {
   /** The full list of reader names, each time it changes (and once at start). */
   readersListed(names: readonly string[]): void;
   readerStatus(name: string, status: PcscReaderStatus): void;
+  /** The watcher of this reader failed; `readerEnded` follows. Says why, e.g. that pcscd went away. */
+  readerFailed(name: string, error: PcscLibraryError): void;
   /** The library stopped watching this reader (it was unplugged, or its watcher failed). */
   readerEnded(name: string): void;
   /** The service went away (pcscd stopped): no more events will come from this context. */
@@ -79,7 +81,7 @@ export interface PcscLibraryListener {
 
 export interface PcscLibraryContext {
   reader(name: string): PcscReaderHandle | undefined;
-  /** Stops every watcher; idempotent. */
+  /** Stops every watcher (the native part on a later tick); idempotent; no event is reported after it. */
   close(): void;
 }
 

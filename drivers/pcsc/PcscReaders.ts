@@ -298,22 +298,29 @@ export class PcscReaders {
         }
         this.wake();
       },
+      readerFailed: (name, failure) => {
+        // When pcscd dies, each reader's watcher may notice before the context's does: that is the
+        // service going, not the reader, and the card must hear PCSC_UNAVAILABLE, not READER_GONE.
+        if (readerErrorFor(failure, name).code === 'PCSC_UNAVAILABLE') this.serviceLost(failure);
+      },
       readerEnded: (name) => {
         this.removeReader(name);
         this.wake();
       },
-      failed: (failure) => {
-        if (this.failure) return;
-        const error = readerErrorFor(failure, '');
-        this.failure = error.code === 'PCSC_UNAVAILABLE' ? error : new GatewayError('PCSC_UNAVAILABLE', { params: { detail: failure.message }, cause: failure });
-        this.options.logger?.warn({ detail: failure.message }, 'PC/SC service lost');
-        for (const entry of this.readers.values()) entry.card?.lose(this.failure);
-        for (const name of [...this.readers.keys()]) this.removeReader(name);
-        this.context?.close();
-        this.emit({ type: 'unavailable', error: this.failure });
-        this.wake();
-      },
+      failed: (failure) => this.serviceLost(failure),
     };
+  }
+
+  private serviceLost(failure: PcscLibraryError): void {
+    if (this.failure) return;
+    const error = readerErrorFor(failure, '');
+    this.failure = error.code === 'PCSC_UNAVAILABLE' ? error : new GatewayError('PCSC_UNAVAILABLE', { params: { detail: failure.message }, cause: failure });
+    this.options.logger?.warn({ detail: failure.message }, 'PC/SC service lost');
+    for (const entry of this.readers.values()) entry.card?.lose(this.failure);
+    for (const name of [...this.readers.keys()]) this.removeReader(name);
+    this.context?.close();
+    this.emit({ type: 'unavailable', error: this.failure });
+    this.wake();
   }
 
   private addReader(name: string): ReaderEntry {

@@ -177,6 +177,18 @@ export class FakePcscLibrary implements PcscLibrary {
     this.later(() => this.listener?.failed(new PcscLibraryError('SCardGetStatusChange', ScardCode.COMM_ERROR, 'RPC transport error.')));
   }
 
+  /** pcscd dies and, as happens with the native module, the readers' watchers notice before the context's. */
+  killServiceReadersFirst(): void {
+    this.serviceUp = false;
+    this.later(() => {
+      for (const name of this.readers.keys()) {
+        this.listener?.readerFailed(name, new PcscLibraryError('SCardGetStatusChange', ScardCode.COMM_ERROR, 'RPC transport error.'));
+        this.listener?.readerEnded(name);
+      }
+      this.listener?.failed(new PcscLibraryError('SCardGetStatusChange', ScardCode.COMM_ERROR, 'RPC transport error.'));
+    });
+  }
+
   private reportState(reader: FakeReader): void {
     if (!this.reportStatus || reader.ended) return;
     this.listener?.readerStatus(reader.name, {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../contracts/errors/index.js';
-import { ScardCode } from '../../../drivers/pcsc/PcscLibrary.js';
+import { PcscLibraryError, ScardCode } from '../../../drivers/pcsc/PcscLibrary.js';
 import { PcscReaders, type PcscEvent } from '../../../drivers/pcsc/PcscReaders.js';
 import { echoCard, FakePcscLibrary } from './FakePcscLibrary.js';
 
@@ -333,6 +333,26 @@ describe('PcscCard: the card, the reader or pcscd going away', () => {
     expect((await rejection(readers.connect(READER))).code).toBe('PCSC_UNAVAILABLE');
     expect((await rejection(readers.waitForCard(READER, 10))).code).toBe('PCSC_UNAVAILABLE');
     expect(library.closed).toBe(true);
+  });
+
+  it('says PCSC_UNAVAILABLE, not READER_GONE, when the readers notice pcscd dying before the context does', async () => {
+    const { library, readers, card } = await connected();
+    const events: string[] = [];
+    readers.onEvent((e) => events.push(e.type));
+    library.killServiceReadersFirst();
+    await new Promise((resolve) => readers.onEvent((e) => e.type === 'unavailable' && resolve(e)));
+    expect((await rejection(card.transmit(SELECT))).code).toBe('PCSC_UNAVAILABLE');
+    expect(events.filter((t) => t === 'unavailable')).toHaveLength(1);
+  });
+
+  it('treats a reader watcher failing for another reason as that reader going', async () => {
+    const { library, readers, card } = await connected();
+    const removed = nextEvent(readers, 'reader-removed');
+    library.listener!.readerFailed(READER, new PcscLibraryError('SCardGetStatusChange', ScardCode.UNKNOWN_READER, 'Unknown reader.'));
+    library.listener!.readerEnded(READER);
+    await removed;
+    expect(readers.available).toBe(true);
+    expect((await rejection(card.transmit(SELECT))).code).toBe('READER_GONE');
   });
 
   it('gives up an APDU that never returns with TIMEOUT, and the card with it', async () => {
