@@ -96,3 +96,23 @@ describe('createSimulatedRegister', () => {
     await reg.close();
   });
 });
+
+describe('live operation through the fiscal card in the slot', () => {
+  it('issues invoices and signs the day with the card, keeping the PIN in step', async () => {
+    const clock = new VirtualClock();
+    const reg = await createRegisterWithHistory({ seed: 23, clock, timing: { timed: false }, history: { days: 20, invoicesPerDay: 4 } });
+    const before = reg.simulator.state.fiscal.invoices.length;
+    const roll = { ...reg.simulator.memory.currentRoll()! };
+    const sale = reg.simulator.issueInvoice({ kind: 'normal', lines: [{ taxIndex: 1, amount: 1234 }, { taxIndex: 2, amount: 66 }] });
+    expect(sale).toMatchObject({ number: roll.next, total: 1300, invoiceCode: roll.invoiceCode });
+    expect(reg.simulator.state.fiscal.invoices).toHaveLength(before + 1);
+    expect(reg.cards.fiscal.snapshot().state.accumulation.validTotal).toBe(1300);
+    expect(reg.simulator.state.fiscal.pin!.current).toBe(reg.cards.fiscal.snapshot().state.pin);
+    clock.advance(86_400_000);
+    const [daily] = reg.simulator.signDays();
+    expect(daily).toMatchObject({ validCount: 1, validAmounts: [1234, 66, 0, 0, 0, 0] });
+    reg.simulator.removeCard('fiscal');
+    expect(() => reg.simulator.issueInvoice({ kind: 'void', lines: [] })).toThrow(expect.objectContaining({ code: 0x02 }));
+    await reg.close();
+  });
+});
