@@ -1,6 +1,8 @@
 import type { Command } from './Command.js';
 import { backupCommand } from './commands/backupCommand.js';
 import { backupsCommand } from './commands/backupsCommand.js';
+import { cardCommand } from './commands/cardCommand.js';
+import { initCommand } from './commands/initCommand.js';
 import { devicesCommand } from './commands/devicesCommand.js';
 import { diagnoseCommand } from './commands/diagnoseCommand.js';
 import { infoCommand } from './commands/infoCommand.js';
@@ -12,5 +14,5 @@ import { watchCommand } from './commands/watchCommand.js';
 /** Every fiscalctl command; a later one is one import and one entry here. */
 export const commandTable: readonly Command[] = [
   devicesCommand, infoCommand, diagnoseCommand, jobsCommand, watchCommand, recordsCommand,
-  backupCommand, backupsCommand, verifyBackupCommand,
+  backupCommand, backupsCommand, verifyBackupCommand, cardCommand, initCommand,
 ];

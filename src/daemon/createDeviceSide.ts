@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { diagnosticsRoutes, DIAGNOSTICS_KIND } from '../api/diagnostics/diagnosticsRoutes.js';
+import { initializeArea } from '../api/routes/initializeArea.js';
+import { lazyPcsc } from '../devices/readers/lazyPcsc.js';
 import { DeviceDiscovery } from '../devices/discovery/DeviceDiscovery.js';
 import { DeviceRegistry } from '../devices/DeviceRegistry.js';
 import type { RegisterSession } from '../devices/RegisterSession.js';

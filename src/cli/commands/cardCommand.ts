@@ -1,0 +1,49 @@
+import { ExitCode } from '../../../contracts/errors/index.js';
+import type { ReaderEntry } from '../../devices/readers/CardReaders.js';
+import type { CardReport } from '../../services/cards/CardReport.js';
+import type { Command } from '../Command.js';
+import { renderTable } from '../output/table.js';
+import { cardRows, kindLabels } from './cardLabels.js';
+
+const readerPath = (reader: string) => `/v1/readers/${encodeURIComponent(reader)}/card`;
+
+export const cardCommand: Command = {
+  name: 'card', summary: 'Show which card is in which reader or register slot, or decode the card in one', usage: 'card [READER]',
+  positionals: [{ name: 'READER', required: false }],
+  help: 'Without READER: every PC/SC reader and register slot, and the kind of card in each. With READER (a PC/SC reader name\n'
+    + 'or DEVICE/fiscal, DEVICE/user): the card decoded. Reading spends no PIN try.',
+  async run(ctx) {
+    const zh = ctx.language === 'zh-CN';
+    const reader = ctx.positionals[0];
+    if (reader !== undefined) {
+      const report = await ctx.client.get<CardReport>(readerPath(reader));
+      if (ctx.json) ctx.printJson(report);
+      else ctx.print(renderTable(zh ? ['项目', '内容'] : ['Field', 'Value'], cardRows(report, ctx.language)));
+      return ExitCode.ok;
+    }
+    const { readers } = await ctx.client.get<{ readers: ReaderEntry[] }>('/v1/readers');
+    const rows: { reader: ReaderEntry; card?: CardReport; error?: string }[] = [];
+    for (const entry of readers) {
+      if (entry.card !== 'present') {
+        rows.push({ reader: entry });
+        continue;
+      }
+      try {
+        rows.push({ reader: entry, card: await ctx.client.get<CardReport>(readerPath(entry.name)) });
+      } catch (error) {
+        rows.push({ reader: entry, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    if (ctx.json) {
+      ctx.printJson({ readers: rows.map((r) => ({ ...r.reader, ...(r.card ? { report: r.card } : {}), ...(r.error ? { error: r.error } : {}) })) });
+      return ExitCode.ok;
+    }
+    const headers = zh ? ['读卡器', '卡', '卡片类型', '卡号', '纳税人'] : ['Reader', 'Card', 'Kind', 'Card number', 'Taxpayer'];
+    ctx.print(renderTable(headers, rows.map((r) => {
+      const number = r.card?.fiscal?.cardNumber ?? r.card?.user?.cardNumber ?? r.card?.inspection?.cardNumber;
+      const taxpayer = r.card?.fiscal?.taxpayer.name ?? r.card?.user?.taxpayer.name;
+      return [r.reader.name, r.reader.card, r.card ? kindLabels[r.card.kind][ctx.language] : r.error, number, taxpayer];
+    })));
+    return ExitCode.ok;
+  },
+};

@@ -1,0 +1,73 @@
+import type { CardReport } from '../../services/cards/CardReport.js';
+
+type Texts = Readonly<{ 'zh-CN': string; en: string }>;
+
+/** Row labels of `fiscalctl card`, in both languages. */
+export const cardLabels = {
+  reader: { 'zh-CN': '读卡器', en: 'Reader' },
+  kind: { 'zh-CN': '卡片类型', en: 'Card' },
+  card: { 'zh-CN': '卡号', en: 'Card number' },
+  machine: { 'zh-CN': '机器编号', en: 'Machine number' },
+  taxpayerNumber: { 'zh-CN': '纳税人编码', en: 'Taxpayer number' },
+  taxpayerId: { 'zh-CN': '纳税人识别号', en: 'Taxpayer id' },
+  taxpayerName: { 'zh-CN': '纳税人名称', en: 'Taxpayer name' },
+  office: { 'zh-CN': '主管税务机关代码', en: 'Tax office' },
+  validity: { 'zh-CN': '有效期', en: 'Valid' },
+  registered: { 'zh-CN': '注册状态', en: 'Registration' },
+  deadline: { 'zh-CN': '开票截止日期', en: 'Issue deadline' },
+  single: { 'zh-CN': '单张发票限额（元）', en: 'Single-invoice limit (yuan)' },
+  cumulative: { 'zh-CN': '累计限额（元）', en: 'Cumulative limit (yuan)' },
+  returns: { 'zh-CN': '退票限额（元）', en: 'Return limit (yuan)' },
+  pinTries: { 'zh-CN': '口令剩余次数', en: 'PIN tries left' },
+  taxItems: { 'zh-CN': '税种税目', en: 'Tax items' },
+  rolls: { 'zh-CN': '发票卷', en: 'Invoice rolls' },
+  machines: { 'zh-CN': '登记的机器', en: 'Machines' },
+  declarations: { 'zh-CN': '待处理申报', en: 'Pending declarations' },
+  holder: { 'zh-CN': '持卡人', en: 'Holder' },
+  problems: { 'zh-CN': '未能读取', en: 'Not readable' },
+} as const satisfies Record<string, Texts>;
+
+export const kindLabels: Readonly<Record<CardReport['kind'], Texts>> = {
+  fiscal: { 'zh-CN': '税控卡', en: 'fiscal card' },
+  user: { 'zh-CN': '用户卡', en: 'user card' },
+  inspection: { 'zh-CN': '稽查卡', en: 'inspection card' },
+  upgrade: { 'zh-CN': '升级卡', en: 'upgrade card' },
+  unknown: { 'zh-CN': '未知卡', en: 'unknown card' },
+};
+
+/** The report as label/value rows for a two-column table. */
+export function cardRows(report: CardReport, language: 'zh-CN' | 'en'): [string, string][] {
+  const l = (key: keyof typeof cardLabels) => cardLabels[key][language];
+  const zh = language === 'zh-CN';
+  const rows: [string, string][] = [[l('reader'), report.reader], [l('kind'), kindLabels[report.kind][language]]];
+  const f = report.fiscal;
+  if (f !== undefined) {
+    rows.push(
+      [l('card'), f.cardNumber], [l('machine'), f.machineNumber], [l('taxpayerNumber'), f.taxpayer.number], [l('taxpayerId'), f.taxpayer.id],
+      [l('taxpayerName'), f.taxpayer.name], [l('office'), String(f.officeCode)], [l('validity'), `${f.applicationStart} … ${f.validUntil}`],
+      [l('registered'), f.registered ? (zh ? '已注册' : 'registered') : (zh ? '未注册' : 'not registered')],
+      [l('deadline'), f.monitoring.issueDeadline], [l('single'), f.monitoring.singleInvoice.yuan], [l('cumulative'), f.monitoring.cumulative.yuan],
+      [l('returns'), f.monitoring.returns.yuan], [l('pinTries'), f.pinTriesLeft === null ? '-' : String(f.pinTriesLeft)],
+    );
+    for (const r of f.rolls) rows.push([l('rolls'), `${r.invoiceCode} ${r.start}–${r.end} (${r.state})`]);
+    for (const d of f.declarations) rows.push([l('declarations'), `${d.periodStart} … ${d.periodEnd} ${d.validTotal.yuan}`]);
+  }
+  const u = report.user;
+  if (u !== undefined) {
+    rows.push(
+      [l('card'), u.cardNumber], [l('taxpayerNumber'), u.taxpayer.number], [l('taxpayerId'), u.taxpayer.id], [l('taxpayerName'), u.taxpayer.name],
+      [l('office'), String(u.officeCode)], [l('validity'), `${u.applicationStart} … ${u.validUntil}`],
+    );
+    for (const t of u.taxItems) rows.push([l('taxItems'), `${t.index} ${t.itemCode} ${zh ? t.nameZh : t.nameEn} ${t.rate.percent}%`]);
+    for (const c of u.controls) {
+      rows.push([l('deadline'), `${c.fiscalCardNumber}: ${c.issueDeadline}, ${c.singleInvoice.yuan} / ${c.cumulative.yuan} / ${c.returns.yuan}`]);
+    }
+    for (const m of u.machines) rows.push([l('machines'), `${m.machineNumber} / ${m.fiscalCardNumber}`]);
+    for (const r of u.purchasedRolls) rows.push([l('rolls'), `${r.invoiceCode} ${r.start}–${r.end} × ${r.rollCount}`]);
+    for (const d of u.pendingDeclarations) rows.push([l('declarations'), `${d.fiscalCardNumber} ${d.periodStart} … ${d.periodEnd} ${d.validTotal.yuan}`]);
+  }
+  const i = report.inspection;
+  if (i !== undefined) rows.push([l('card'), i.cardNumber], [l('office'), String(i.officeCode)], [l('validity'), i.validUntil], [l('holder'), i.holderName]);
+  for (const p of report.problems) rows.push([l('problems'), `${p.part}: ${zh ? p.messageZh : p.message}`]);
+  return rows;
+}

@@ -1,0 +1,91 @@
+import { ExitCode, errorCatalog } from '../../../contracts/errors/index.js';
+import type { InitializationCheck } from '../../services/initialize/InitializationCheck.js';
+import type { Command } from '../Command.js';
+import { renderTable } from '../output/table.js';
+import type { JobView } from '../types.js';
+import { describeEnd, jobExitCode, watchJob } from '../watchJob.js';
+
+interface DryRun {
+  ok: boolean;
+  plan: string;
+  machineNumber: string;
+  checks: InitializationCheck[];
+  error?: { code: string; message: { 'zh-CN': string; en: string }; remedy?: { 'zh-CN': string; en: string } };
+  confirmation?: { token: string; expiresAt: string };
+}
+
+const plans: Record<string, { 'zh-CN': string; en: string }> = {
+  fresh: { 'zh-CN': '全新初始化', en: 'fresh initialization' },
+  write: { 'zh-CN': '继续上次中断的初始化：写入收款机', en: 'resuming an interrupted run at writing the register' },
+  verify: { 'zh-CN': '继续上次中断的初始化：回读校验', en: 'resuming an interrupted run at the read-back' },
+  none: { 'zh-CN': '无法初始化', en: 'cannot initialize' },
+};
+
+function checkTable(checks: readonly InitializationCheck[], language: 'zh-CN' | 'en'): string {
+  const zh = language === 'zh-CN';
+  const mark = (c: InitializationCheck) => (c.passed ? 'ok' : c.skipped ? (zh ? '未查' : 'skip') : (zh ? '未通过' : 'FAIL'));
+  return renderTable(zh ? ['结果', '检查', '期望', '实际', '说明'] : ['Result', 'Check', 'Expected', 'Actual', 'Note'],
+    checks.map((c) => [mark(c), c.title[language], c.expected, c.actual, c.passed && c.message.en === 'Passed' ? '' : c.message[language]]));
+}
+
+export const initCommand: Command = {
+  name: 'init', summary: 'Fiscal initialization (税控初始化): check everything, then with --yes initialize', usage: 'init ID [--yes]',
+  positionals: [{ name: 'ID', required: true }],
+  options: {
+    yes: { type: 'boolean' },
+    'fiscal-reader': { type: 'string' },
+    'user-reader': { type: 'string' },
+    'allow-last-pin-try': { type: 'boolean' },
+  },
+  help: 'Runs the dry run (every check, nothing changed) and prints the check list. With --yes and every check passed, it\n'
+    + 'initializes: mutual authentication, GB link 30, read-back verified field by field. --fiscal-reader/--user-reader name\n'
+    + 'PC/SC readers holding the cards (default: the register\'s slots). Exit code 3 when a check fails.',
+  async run(ctx) {
+    const id = ctx.positionals[0]!;
+    const zh = ctx.language === 'zh-CN';
+    const path = `/v1/devices/${encodeURIComponent(id)}/initialize`;
+    const readers = {
+      ...(typeof ctx.options['fiscal-reader'] === 'string' ? { fiscalReader: ctx.options['fiscal-reader'] } : {}),
+      ...(typeof ctx.options['user-reader'] === 'string' ? { userReader: ctx.options['user-reader'] } : {}),
+      ...(ctx.options['allow-last-pin-try'] === true ? { allowLastPinTry: true } : {}),
+    };
+    const dry = await ctx.client.post<DryRun>(path, readers);
+    const exitOfDry = dry.ok ? ExitCode.ok : (errorCatalog as Record<string, { exit: ExitCode }>)[dry.error?.code ?? '']?.exit ?? ExitCode.refused;
+    if (!dry.ok || ctx.options.yes !== true) {
+      if (ctx.json) {
+        const { confirmation: _token, ...shown } = dry;
+        ctx.printJson({ dryRun: shown });
+        return exitOfDry;
+      }
+      const lines = [`${zh ? '机器' : 'Machine'} ${dry.machineNumber}: ${plans[dry.plan]?.[ctx.language] ?? dry.plan}`, checkTable(dry.checks, ctx.language)];
+      if (dry.error) {
+        lines.push(`${dry.error.code}: ${dry.error.message[ctx.language]}`);
+        if (dry.error.remedy) lines.push(`  → ${dry.error.remedy[ctx.language]}`);
+      } else {
+        lines.push(zh ? '全部检查通过。加上 --yes 执行初始化。' : 'Every check passed. Add --yes to initialize.');
+      }
+      ctx.print(`${lines.join('\n')}\n`);
+      return exitOfDry;
+    }
+    if (!ctx.json) ctx.io.stderr.write(checkTable(dry.checks, ctx.language));
+    const started = await ctx.client.post<{ job: JobView }>(path, { ...readers, confirm: dry.confirmation!.token });
+    if (!ctx.json) ctx.io.stderr.write(zh ? `初始化任务 ${started.job.id}\n` : `Initialization job ${started.job.id}\n`);
+    const job = await watchJob(ctx, started.job.id);
+    if (ctx.json) {
+      ctx.printJson({ job });
+      return jobExitCode(job);
+    }
+    if (job.state !== 'succeeded') {
+      ctx.print(describeEnd(job, ctx.language));
+      const data = (job.error as { data?: { changed?: { 'zh-CN': string; en: string }; cause?: { message: { 'zh-CN': string; en: string } } } } | null)?.data;
+      if (data?.cause) ctx.print(`  ${zh ? '原因' : 'Cause'}: ${data.cause.message[ctx.language]}\n`);
+      if (data?.changed) ctx.print(`  ${data.changed[ctx.language]}\n`);
+      return jobExitCode(job);
+    }
+    const result = job.result as { machineNumber: string; fiscalCardNumber: string; taxpayerName: string; initializationDate: string; readBack: { field: string; expected: string; actual: string; matches: boolean }[] };
+    ctx.print(`${zh ? '初始化完成' : 'Initialized'}: ${result.machineNumber} ${result.taxpayerName} (${result.fiscalCardNumber}, ${result.initializationDate})\n`);
+    ctx.print(renderTable(zh ? ['回读字段', '卡片数据', '收款机', '一致'] : ['Read-back field', 'Card data', 'Register', 'Match'],
+      result.readBack.map((f) => [f.field, f.expected, f.actual, f.matches ? 'ok' : 'NO'])));
+    return ExitCode.ok;
+  },
+};
