@@ -25,6 +25,9 @@ Options (config-file key / environment variable):
   --simulate[=N]                run N simulated registers with virtual cards instead of hardware
                                 (default N = 2; the first is new, the others carry a year of history)
                                                         simulate / FISCALD_SIMULATE
+  --simulator-timing JSON       timing of the simulated registers, e.g. {"selfCheckMs":1000}
+                                (turnaroundMs, flashWriteMs, initializeMs, selfCheckMs, rebootMs…)
+                                                        simulatorTiming / FISCALD_SIMULATOR_TIMING
   --retention-years N           keep service records N years (at least 5, the legal minimum)
                                                         retention.recordYears / FISCALD_RETENTION_YEARS
   --backup-max-age-hours H      newest backup an upgrade may rely on (default 24)

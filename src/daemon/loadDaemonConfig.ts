@@ -12,6 +12,14 @@ function number(name: string, text: string): number {
   return value;
 }
 
+function json(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError('CONFIG_INVALID', { params: { detail: `${name} must be JSON, not "${text}"` } });
+  }
+}
+
 function bool(name: string, text: string): boolean {
   if (/^(1|true|yes|on)$/i.test(text)) return true;
   if (/^(0|false|no|off|)$/i.test(text)) return false;
@@ -31,6 +39,7 @@ export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
   if (get('FISCALD_CORS_ORIGINS') !== undefined) layer.corsOrigins = list(get('FISCALD_CORS_ORIGINS')!);
   if (get('FISCALD_ALLOWED_HOSTS') !== undefined) layer.allowedHosts = list(get('FISCALD_ALLOWED_HOSTS')!);
   if (get('FISCALD_SIMULATE') !== undefined) layer.simulate = number('FISCALD_SIMULATE', get('FISCALD_SIMULATE')!);
+  if (get('FISCALD_SIMULATOR_TIMING') !== undefined) layer.simulatorTiming = json('FISCALD_SIMULATOR_TIMING', get('FISCALD_SIMULATOR_TIMING')!);
   if (get('FISCALD_RETENTION_YEARS') !== undefined) retention.recordYears = number('FISCALD_RETENTION_YEARS', get('FISCALD_RETENTION_YEARS')!);
   if (get('FISCALD_BACKUP_MAX_AGE_HOURS') !== undefined) layer.backupMaxAgeHours = number('FISCALD_BACKUP_MAX_AGE_HOURS', get('FISCALD_BACKUP_MAX_AGE_HOURS')!);
   if (get('FISCALD_SHUTDOWN_GRACE_SECONDS') !== undefined) layer.shutdownGraceSeconds = number('FISCALD_SHUTDOWN_GRACE_SECONDS', get('FISCALD_SHUTDOWN_GRACE_SECONDS')!);
@@ -66,6 +75,7 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonInvocation {
         'allow-remote': { type: 'boolean' },
         'trusted-keys': { type: 'string' },
         simulate: { type: 'string' },
+        'simulator-timing': { type: 'string' },
         'cors-origin': { type: 'string', multiple: true },
         'allow-host': { type: 'string', multiple: true },
         'retention-years': { type: 'string' },
@@ -84,6 +94,7 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonInvocation {
   if (values['data-dir'] !== undefined) flags.dataDir = values['data-dir'];
   if (values['trusted-keys'] !== undefined) flags.trustedKeys = values['trusted-keys'];
   if (values.simulate !== undefined) flags.simulate = number('--simulate', values.simulate);
+  if (values['simulator-timing'] !== undefined) flags.simulatorTiming = json('--simulator-timing', values['simulator-timing']);
   if (values['cors-origin']) flags.corsOrigins = values['cors-origin'];
   if (values['allow-host']) flags.allowedHosts = values['allow-host'];
   if (values['retention-years'] !== undefined) flags.retention = { recordYears: number('--retention-years', values['retention-years']) };

@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFactoryState } from '../../fixtures/simulator/state/factoryState.js';
-import { removeDataDir, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
+import { removeDataDir, runFiscalctl, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
 import { readJobEvents } from './sse.js';
 
-const root = resolve(import.meta.dirname, '..', '..');
 let daemon: RunningDaemon;
 const machines = [1, 2].map((seed) => {
   const state = createFactoryState({ seed });
@@ -27,17 +24,8 @@ function diagnose(id: string) {
   return api(`/v1/devices/${id}/diagnostics`, { method: 'POST', headers: { 'x-operator': 'e2e' } });
 }
 
-function fiscalctl(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'fiscalctl.js'), ...args], {
-      cwd: root, env: { ...process.env, FISCALD_URL: daemon.url, FISCALD_DATA_DIR: daemon.dataDir, FISCALD_TOKEN: '', LANG: 'C', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('exit', (code) => resolveRun({ code, stdout, stderr }));
-  });
+function fiscalctl(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runFiscalctl(daemon, args, env);
 }
 
 describe('fiscald --simulate, end to end', () => {
@@ -118,15 +106,6 @@ describe('fiscald --simulate, end to end', () => {
 
     const records = JSON.parse((await fiscalctl(['records', '--json', '--device', machines[0]!.machineNumber])).stdout) as { records: { operator: string }[] };
     expect(records.records.map((r) => r.operator)).toContain('张工');
-
-    const started = await diagnose(machines[1]!.machineNumber);
-    const { job: running } = (await started.json()) as { job: { id: string } };
-    const busy = await fiscalctl(['diagnose', machines[1]!.machineNumber, '--json']);
-    expect(busy.code).toBe(4);
-    expect(JSON.parse(busy.stdout)).toMatchObject({ code: 'DEVICE_BUSY', jobId: running.id });
-    const watched = await fiscalctl(['watch', running.id]);
-    expect(watched.code).toBe(0);
-    expect(watched.stdout).toMatch(/succeeded/);
 
     expect((await fiscalctl(['info'])).code).toBe(2);
     const unknown = await fiscalctl(['info', 'NOPE', '--json']);

@@ -102,6 +102,20 @@ export async function startDaemon(options: { dataDir?: string; simulate?: number
   };
 }
 
+/** Runs `node bin/fiscalctl.js ARGS` against a running daemon (token found in its data dir). */
+export function runFiscalctl(daemon: RunningDaemon, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'fiscalctl.js'), ...args], {
+      cwd: root, env: { ...process.env, FISCALD_URL: daemon.url, FISCALD_DATA_DIR: daemon.dataDir, FISCALD_TOKEN: '', LANG: 'C', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.on('exit', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
 /** Waits until `check` returns a value (not undefined), polling. */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
