@@ -26,7 +26,10 @@ export async function createDeviceSide(config: DaemonConfig, logger: Logger): Pr
   const backup = await registerBackup(config.dataDir, registry, logger.child({ area: 'backup' }));
   return {
     directory: registry,
-    plugins: [diagnosticsRoutes(registryDiagnosticsAccess(registry)), backup.plugin],
+    plugins: [
+      diagnosticsRoutes(registryDiagnosticsAccess(registry)), backup.plugin,
+      ...initializeArea({ registry, dataDir: config.dataDir, logger, ...(simulated.length === 0 ? { pcsc: lazyPcsc({ logger }) } : {}) }),
+    ],
     // Diagnostics only read: one cut short by a restart is simply failed, and the default says so.
     definitions: [{ kind: DIAGNOSTICS_KIND }, backup.definition],
     async close() {
