@@ -25,7 +25,8 @@ export function readersRoutes(readers: CardReaders): ApiPlugin {
         method: 'GET', url: '/readers/:reader/card', tags: ['cards'], params: readerParams,
         summary: 'Which card is in the reader (fiscal, user, inspection, upgrade, unknown) and what it holds, for people; read-only, spends no PIN try',
         responses: { 200: { description: 'Card', schema: cardReportSchema } },
-        handler: async ({ params }) => cardReportSchema.parse(await readers.withChannel(params.reader, (channel) => readCard(channel))),
+        // The name asked for, not the channel's own label (a slot's channel is labelled by its transport).
+        handler: async ({ params }) => cardReportSchema.parse({ ...await readers.withChannel(params.reader, (channel) => readCard(channel)), reader: params.reader }),
       });
     },
   };
