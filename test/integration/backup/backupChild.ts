@@ -1,11 +1,17 @@
-// Child process for the kill -9 test: writes backups of a fake register into argv[2], one after another, until killed.
+// Child process for the kill -9 test: backs up a simulated register (GB link over the memory line, the
+// gateway's RegisterSession and openRegisterBackupPort, as the daemon does) into argv[2], one backup
+// after another, until killed.
+import { createSimulatedRegister } from '../../../fixtures/simulator/createSimulatedRegister.js';
+import { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import { BackupStore } from '../../../src/services/backup/BackupStore.js';
 import { collectBackup } from '../../../src/services/backup/collectBackup.js';
-import { fakeBackupPort } from '../../unit/backup/fakeBackupPort.js';
+import { openRegisterBackupPort } from '../../../src/services/backup/registerBackupPort.js';
 
+const register = await createSimulatedRegister({ seed: 21, history: { days: 60, invoicesPerDay: 10 }, timing: { timed: false } });
+const session = await RegisterSession.open(register.transport, { deviceId: 'kill-test' });
 const store = new BackupStore(process.argv[2]);
-process.stdout.write('ready\n');
+process.stdout.write(`ready ${register.state.identity.machineNumber}\n`);
 for (;;) {
-  await collectBackup(fakeBackupPort({ days: 60, invoicesPerDay: 20 }), store);
+  await collectBackup(await openRegisterBackupPort(session, { pageSize: 64 }), store);
   process.stdout.write('committed\n');
 }

@@ -6,21 +6,29 @@ import { describe, expect, it } from 'vitest';
 import { BackupStore } from '../../../src/services/backup/BackupStore.js';
 import { BACKUP_FOLDER } from '../../../src/services/backup/backupLayout.js';
 import { verifyBackupFolder } from '../../../src/services/backup/verifyBackupFolder.js';
-import { sampleDevice } from '../../unit/backup/sampleBackup.js';
 
 const TRIALS = 12;
 const runTs = join(import.meta.dirname, '../../../bin/run-ts.js');
 const child = join(import.meta.dirname, 'backupChild.ts');
 
-/** Starts a child writing backups, SIGKILLs it `delayMs` after it is ready; resolves with how many it committed. */
-function killMidway(root: string, delayMs: number): Promise<number> {
+/**
+ * Starts a child writing backups and SIGKILLs it once it has committed one backup, `fraction` of one
+ * backup's duration later (so the kill points follow the machine's speed, not a fixed clock);
+ * resolves with how many it committed.
+ */
+function killMidway(root: string, fraction: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [runTs, child, root], { stdio: ['ignore', 'pipe', 'inherit'] });
     let committed = 0;
+    let readyAt: number | undefined;
     let timer: NodeJS.Timeout | undefined;
     proc.stdout.setEncoding('utf8').on('data', (text: string) => {
-      if (text.includes('ready') && timer === undefined) timer = setTimeout(() => proc.kill('SIGKILL'), delayMs);
-      committed += text.split('committed').length - 1;
+      if (text.includes('ready')) readyAt ??= performance.now();
+      const commits = text.split('committed').length - 1;
+      if (commits > 0 && committed === 0 && readyAt !== undefined) {
+        timer = setTimeout(() => proc.kill('SIGKILL'), Math.floor((performance.now() - readyAt) * fraction));
+      }
+      committed += commits;
     });
     proc.on('error', reject);
     proc.on('exit', (_code, signal) => {
@@ -36,9 +44,9 @@ describe('kill -9 during a backup', () => {
     const base = await mkdtemp(join(tmpdir(), 'fg-kill-'));
     let committedTotal = 0;
     let sawLeftover = 0;
-    // Three children at a time, each in its own data dir; kill points spread over 0…1.1 s with jitter,
-    // so they land inside reads, commits and renames alike.
-    const delays = Array.from({ length: TRIALS }, (_, i) => Math.floor((i * 1100) / TRIALS + Math.random() * 90));
+    // Three children at a time, each in its own data dir; kill points spread over 0…1.3 backups after the
+    // first commit, with jitter, so they land inside reads, commits and renames alike.
+    const delays = Array.from({ length: TRIALS }, (_, i) => (i * 1.3) / TRIALS + Math.random() * 0.1);
     const roots = [0, 1, 2].map((k) => join(base, `d${k}`));
     for (let start = 0; start < TRIALS; start += roots.length) {
       const batch = delays.slice(start, start + roots.length);
@@ -46,7 +54,9 @@ describe('kill -9 during a backup', () => {
       committedTotal += counts.reduce((a, b) => a + b, 0);
       for (const root of roots.slice(0, batch.length)) {
         const store = new BackupStore(root);
-        const machineDir = join(root, sampleDevice.machineNumber);
+        const machines = await readdir(root).catch(() => [] as string[]);
+        expect(machines.length).toBeLessThanOrEqual(1);
+        const machineDir = join(root, machines[0] ?? 'none');
         const names = await readdir(machineDir).catch(() => [] as string[]);
         for (const name of names) {
           if (!BACKUP_FOLDER.test(name)) continue;
