@@ -95,10 +95,10 @@ export function checkInvoiceAmounts(sales: readonly DatedSale[]): BackupProblem[
   const problems: BackupProblem[] = [];
   for (const { seq, sale } of sales) {
     const added = sum(sale.items.map((item) => item.amount));
-    if (added !== sale.total) {
+    if (sale.type === 'void' && (sale.total !== 0 || added !== 0)) {
+      problems.push({ check: 'record-check', kind: 'invoices', seq, message: `voided invoice carries an amount (total ${sale.total}, items ${added})`, data: { what: 'void-amount', total: sale.total, items: added } });
+    } else if (added !== sale.total) {
       problems.push({ check: 'record-check', kind: 'invoices', seq, message: `invoice total ${sale.total} is not the sum of its items (${added})`, data: { what: 'total', total: sale.total, items: added } });
-    } else if (sale.type === 'void' && sale.total !== 0) {
-      problems.push({ check: 'record-check', kind: 'invoices', seq, message: `voided invoice carries an amount (${sale.total})`, data: { what: 'void-amount', total: sale.total } });
     }
   }
   return problems;
