@@ -1,4 +1,7 @@
-import { createSimulatedRegister, type SimulatedRegister } from '../../../fixtures/simulator/createSimulatedRegister.js';
+import { createMemoryTransportPair } from '../../../drivers/memory/MemoryTransportPair.js';
+import type { CommandHandler } from '../../../fixtures/simulator/CommandHandler.js';
+import { prepareSimulatedRegister, type SimulatedRegister } from '../../../fixtures/simulator/createSimulatedRegister.js';
+import { RegisterSimulator } from '../../../fixtures/simulator/RegisterSimulator.js';
 import { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import type { StageReporter } from '../../../src/services/initialize/initializeRegister.js';
 
@@ -14,10 +17,23 @@ export interface InitializedRegister {
  * An initialized simulated register (a few weeks of seeded sales, untimed) with its registered fiscal
  * card and the taxpayer's user card in its slots, reached through a RegisterSession over the memory pair.
  */
-export async function startInitializedRegister(options: { seed?: number; days?: number } = {}): Promise<InitializedRegister> {
-  const reg = await createSimulatedRegister({
-    seed: options.seed ?? 7, history: { days: options.days ?? 40, invoicesPerDay: 2 }, timing: { timed: false },
+export async function startInitializedRegister(
+  options: { seed?: number; days?: number; handlers?: readonly CommandHandler[] } = {},
+): Promise<InitializedRegister> {
+  const prepared = prepareSimulatedRegister({ seed: options.seed ?? 7, history: { days: options.days ?? 40, invoicesPerDay: 2 } });
+  const { host, device } = createMemoryTransportPair(`memory:${DEVICE}`);
+  const simulator = new RegisterSimulator({
+    state: prepared.state, cards: prepared.cards, timing: { timed: false }, ...(options.handlers === undefined ? {} : { handlers: options.handlers }),
   });
+  await simulator.attach(device);
+  const reg: SimulatedRegister = {
+    ...prepared, transport: host, simulator,
+    async close() {
+      simulator.detach();
+      await device.close();
+      await host.close();
+    },
+  };
   const session = await RegisterSession.open(reg.transport, { deviceId: DEVICE, replyTimeoutMs: 300, settleMs: 10, retries: 1 });
   return {
     reg, session,
