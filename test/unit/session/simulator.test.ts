@@ -16,7 +16,7 @@ describe('RegisterSession against the register simulator', () => {
   let truth: InvoiceRecord[];
 
   beforeAll(async () => {
-    sim = await createSimulatedRegister({ history: { days: 40, invoicesPerDay: 15 }, timing: { timed: false } });
+    sim = await createSimulatedRegister({ history: { days: 25, invoicesPerDay: 15 }, timing: { timed: false } });
     session = await RegisterSession.open(sim.transport, { deviceId: 'sim', replyTimeoutMs: 60, interByteGapMs: 10, settleMs: 20, retries: 4 });
     counts = await session.recordCounts();
     truth = [];
@@ -41,7 +41,7 @@ describe('RegisterSession against the register simulator', () => {
   });
 
   it('reads every invoice by position, each exactly once and in order', () => {
-    expect(counts.invoices).toBeGreaterThan(300);
+    expect(counts.invoices).toBeGreaterThanOrEqual(300); // the fault runs read positions 101–300
     expect(truth.length).toBe(counts.invoices);
     expect(truth.map((r) => r.seq)).toEqual(Array.from({ length: counts.invoices }, (_, i) => i + 1));
   });
@@ -76,7 +76,7 @@ describe('RegisterSession against the register simulator', () => {
           sim.simulator.faults.clear();
         }
       },
-    ), { numRuns: 8 });
+    ), { numRuns: 6 });
     // With these rates the session should pull through nearly always; all typed errors would hide a bug.
     expect(outcomes.ok).toBeGreaterThan(0);
   });
