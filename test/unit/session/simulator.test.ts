@@ -4,6 +4,8 @@ import { isGatewayError } from '../../../contracts/errors/index.js';
 import type { InvoiceRecord, RecordCounts } from '../../../protocols/gb-link/index.js';
 import { createSimulatedRegister, type SimulatedRegister } from '../../../fixtures/simulator/createSimulatedRegister.js';
 import { RegisterSession } from '../../../src/devices/RegisterSession.js';
+import { transceive } from '../../../protocols/apdu/index.js';
+import { applicationNameBytes, decodeExact, fileId, fiscalEf02Layout, readBinary, selectByFileId, selectByName } from '../../../protocols/gb18240-card/index.js';
 
 /**
  * RegisterSession against engineer E's register simulator (fixtures/simulator), untimed, over the
@@ -38,6 +40,17 @@ describe('RegisterSession against the register simulator', () => {
     const info = await session.userInfo();
     expect(info.taxpayerNumber).toMatch(/^\d{16}$/);
     expect((await session.taxItems()).length).toBeGreaterThan(0);
+  });
+
+  it('runs the card layer unchanged through the register slot: the fiscal card names this machine', async () => {
+    const fiscal = session.cardChannel('fiscal');
+    expect(fiscal.description.kind).toBe('register-slot');
+    expect((await fiscal.reset()).length).toBeGreaterThan(1);
+    expect((await transceive(fiscal, selectByName(applicationNameBytes('fiscal')))).sw).toBe(0x9000);
+    expect((await transceive(fiscal, selectByFileId(fileId(2)))).sw).toBe(0x9000);
+    const ef02 = await transceive(fiscal, readBinary(0, 103));
+    expect(ef02.sw).toBe(0x9000);
+    expect(decodeExact(fiscalEf02Layout, ef02.data).machineNumber).toBe((await session.factoryData()).machineNumber);
   });
 
   it('reads every invoice by position, each exactly once and in order', () => {
