@@ -19,7 +19,7 @@ export function readerErrorFor(failure: unknown, reader: string): GatewayError {
       cause: failure,
     });
   }
-  const data = { reader, operation: failure.operation, scard: hex(failure.scard) };
+  const data = { ...(reader ? { reader } : {}), operation: failure.operation, scard: hex(failure.scard) };
   const options = { params: { reader }, data, cause: failure };
   switch (failure.scard) {
     case ScardCode.UNKNOWN_READER:

@@ -182,4 +182,13 @@ describeWithPcscd('PC/SC stack on a real pcscd with vpcd readers', () => {
     expect(bridges[1]!.counters.connections).toBeGreaterThanOrEqual(2);
     await back.disconnect();
   });
+
+  it('says PCSC_UNAVAILABLE when pcscd is stopped cleanly under a connected card', async () => {
+    await readers.waitForCard(second, WAIT);
+    const card = await readers.connect(second);
+    expect(hex(await card.transmit(SELECT_TINY))).toBe('9000');
+    await pcscd.stop();
+    const error = await rejection(card.transmit(SELECT_TINY));
+    expect(error.code).toBe('PCSC_UNAVAILABLE');
+  });
 });
