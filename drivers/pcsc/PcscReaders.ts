@@ -107,11 +107,11 @@ export class PcscReaders {
     const startup = options.startupTimeoutMs ?? 3000;
     const settled = await readers.until(() => readers.listed && [...readers.readers.values()].every((r) => r.status), startup);
     if (readers.failure) {
-      readers.close();
+      await readers.close();
       throw readers.failure;
     }
     if (!readers.listed) {
-      readers.close();
+      await readers.close();
       throw new GatewayError('PCSC_UNAVAILABLE', { params: { detail: `no reader list within ${startup} ms` } });
     }
     if (!settled) options.logger?.warn({ readers: readers.list() }, 'some readers did not report their state in time');
