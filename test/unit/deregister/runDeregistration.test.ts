@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { collectBackup } from '../../../src/services/backup/collectBackup.js';
+import { runDeregistration, deregistrationStages, type DeregistrationDeps } from '../../../src/services/deregister/runDeregistration.js';
+import { deregisterRequestSchema } from '../../../src/services/deregister/deregisterRequest.js';
+import { fakeBackupPort } from '../backup/fakeBackupPort.js';
+import { sampleDevice, tempStore } from '../backup/sampleBackup.js';
+import { failureOf, RecordingReporter, startInitializedRegister, type InitializedRegister } from '../rolls/harness.js';
+
+let current: InitializedRegister | undefined;
+afterEach(async () => {
+  await current?.close();
+  current = undefined;
+});
+
+async function depsFor(register: InitializedRegister, now = () => new Date()) {
+  const backups = await tempStore();
+  const made: string[] = [];
+  const deps: DeregistrationDeps = {
+    backupKey: sampleDevice.id, backups, operator: '张工', now,
+    makeBackup: async () => {
+      const committed = await collectBackup(fakeBackupPort(), backups, { now });
+      made.push(committed.manifest.id);
+      return committed;
+    },
+    withRegister: (work) => work(register.session),
+  };
+  return { deps, made, backups };
+}
+
+describe('deregistration (注销)', () => {
+  it('refuses while sales after the last declaration remain, after making a verified backup first', async () => {
+    current = await startInitializedRegister();
+    const { deps, made } = await depsFor(current);
+    const reporter = new RecordingReporter();
+    const failure = await failureOf(runDeregistration(deps, deregisterRequestSchema.parse({}), reporter));
+    expect(reporter.stages.slice(0, 2)).toEqual(['backup', 'final-state']);
+    expect(made).toHaveLength(1);
+    expect(failure.code).toBe('DEREG_UNDECLARED_PERIOD');
+    expect(failure.params.since).toBeTruthy();
+    expect(current.reg.simulator.slots.isPowered('fiscal')).toBe(true);
+  });
+
+  it('with allowUndeclared: records the final state, powers the fiscal card off, leaves fiscal memory and the PIN untouched, prints the summary', async () => {
+    current = await startInitializedRegister();
+    const { deps, made } = await depsFor(current);
+    const memoryBefore = JSON.stringify(current.reg.simulator.state.fiscal);
+    const pinBefore = Buffer.from(current.reg.cards.fiscal.currentPin).toString('hex');
+    const reporter = new RecordingReporter();
+    const result = await runDeregistration(deps, deregisterRequestSchema.parse({ allowUndeclared: true, note: '税务机关同意' }), reporter);
+    expect(reporter.stages).toEqual(deregistrationStages.map((s) => s.id));
+    expect(result.backup).toMatchObject({ backupId: made[0], reused: false });
+    expect(JSON.stringify(current.reg.simulator.state.fiscal)).toBe(memoryBefore);
+    expect(Buffer.from(current.reg.cards.fiscal.currentPin).toString('hex')).toBe(pinBefore);
+    expect(current.reg.simulator.slots.isPowered('fiscal')).toBe(false);
+    const fiscal = current.reg.simulator.state.fiscal;
+    expect(result.finalState.counters).toMatchObject({ invoices: fiscal.invoices.length, declarations: fiscal.declarations.length });
+    expect(result.finalState.fiscalCard).toMatchObject({ present: true, registered: true, pinTriesLeft: current.reg.cards.fiscal.pinTriesLeft });
+    expect(result.fiscalCardNumber).toBe(fiscal.initializations[0]!.fiscalCardNumber);
+    expect(result.summary).toContain(`机器编号：${result.machineNumber}`);
+    expect(result.summary).toContain(`税控卡号：${result.fiscalCardNumber}`);
+    expect(result.summary).toContain(`发票总数：${fiscal.invoices.length}`);
+    expect(result.summary).toContain(`数据备份：${made[0]}`);
+    expect(result.summary).toContain('剪角作废');
+    expect(result.summary).toContain('经同意直接注销');
+    expect(reporter.after).toMatchObject({ deregistered: true, backupId: made[0], note: '税务机关同意' });
+  });
+
+  it('reuses a verified backup from the last hour instead of making another', async () => {
+    current = await startInitializedRegister();
+    const { deps, made, backups } = await depsFor(current);
+    const earlier = await collectBackup(fakeBackupPort(), backups);
+    const result = await runDeregistration(deps, deregisterRequestSchema.parse({ allowUndeclared: true }), new RecordingReporter());
+    expect(made).toHaveLength(0);
+    expect(result.backup).toMatchObject({ backupId: earlier.manifest.id, reused: true });
+  });
+
+  it('a backup older than an hour does not count: a new one is made first', async () => {
+    current = await startInitializedRegister();
+    const later = () => new Date(Date.now() + 2 * 3_600_000);
+    const { deps, made, backups } = await depsFor(current, later);
+    await collectBackup(fakeBackupPort(), backups);
+    const result = await runDeregistration(deps, deregisterRequestSchema.parse({ allowUndeclared: true }), new RecordingReporter());
+    expect(made).toHaveLength(1);
+    expect(result.backup).toMatchObject({ backupId: made[0], reused: false });
+  });
+
+  it('stops before the register when no backup can be made', async () => {
+    current = await startInitializedRegister();
+    const { deps } = await depsFor(current);
+    let borrowed = false;
+    const failure = await failureOf(runDeregistration({
+      ...deps,
+      makeBackup: () => Promise.reject(new Error('disk full')),
+      withRegister: (work) => { borrowed = true; return work(current!.session); },
+    }, deregisterRequestSchema.parse({ allowUndeclared: true }), new RecordingReporter()));
+    expect(failure.code).toBe('BACKUP_GATE_FAILED');
+    expect(borrowed).toBe(false);
+  });
+});
