@@ -50,8 +50,14 @@ export const backupErrors = {
   RESTORE_REFUSED: {
     http: 422, exit: ExitCode.refused,
     zh: '不能恢复到该收款机：{detail}', en: 'Restore onto this register refused: {detail}',
-    remedyZh: '只能把参数、税目和票头恢复到已初始化前的替换机上；税控存储器数据永不恢复。',
-    remedyEn: 'Only parameters, tax items and header lines go onto a replacement register; fiscal memory is never restored.',
+    remedyZh: '只能把纳税人参数恢复到已用同一纳税人的税控卡和用户卡初始化的替换机上；税目随初始化从用户卡写入；税控存储器数据永不恢复。',
+    remedyEn: 'Only the taxpayer parameters go onto a replacement register initialized with the same taxpayer\'s cards; tax items come from the user card at initialization; fiscal memory is never restored.',
+  },
+  RESTORE_NOT_CONFIRMED: {
+    http: 502, exit: ExitCode.failed,
+    zh: '恢复后读回收款机 {machine} 的参数与备份不符', en: 'Register {machine} does not read back the restored parameters',
+    remedyZh: '用 fiscalctl info 查看收款机当前参数，再重新恢复；仍不符时报告此问题。',
+    remedyEn: 'Look at the register\'s parameters (fiscalctl info), restore again; report the problem if it persists.',
   },
   STICK_NOT_FOUND: {
     http: 404, exit: ExitCode.failed,

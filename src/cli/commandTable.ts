@@ -8,11 +8,12 @@ import { diagnoseCommand } from './commands/diagnoseCommand.js';
 import { infoCommand } from './commands/infoCommand.js';
 import { jobsCommand } from './commands/jobsCommand.js';
 import { recordsCommand } from './commands/recordsCommand.js';
+import { restoreCommand } from './commands/restoreCommand.js';
 import { verifyBackupCommand } from './commands/verifyBackupCommand.js';
 import { watchCommand } from './commands/watchCommand.js';
 
 /** Every fiscalctl command; a later one is one import and one entry here. */
 export const commandTable: readonly Command[] = [
   devicesCommand, infoCommand, diagnoseCommand, jobsCommand, watchCommand, recordsCommand,
-  backupCommand, backupsCommand, verifyBackupCommand, cardCommand, initCommand,
+  backupCommand, backupsCommand, verifyBackupCommand, restoreCommand, cardCommand, initCommand,
 ];

@@ -31,7 +31,7 @@ export async function createDeviceSide(config: DaemonConfig, logger: Logger): Pr
       ...initializeArea({ registry, dataDir: config.dataDir, logger, ...(simulated.length === 0 ? { pcsc: lazyPcsc({ logger }) } : {}) }),
     ],
     // Diagnostics only read: one cut short by a restart is simply failed, and the default says so.
-    definitions: [{ kind: DIAGNOSTICS_KIND }, backup.definition],
+    definitions: [{ kind: DIAGNOSTICS_KIND }, ...backup.definitions],
     async close() {
       await registry.close();
       await Promise.all(simulated.map((register) => register.close()));

@@ -8,12 +8,17 @@ import type { BackupAccess } from '../services/backup/BackupAccess.js';
 import { BACKUP_JOB_KIND } from '../services/backup/backupJob.js';
 import { BackupStore } from '../services/backup/BackupStore.js';
 import { openRegisterBackupPort } from '../services/backup/registerBackupPort.js';
+import { RESTORE_JOB_KIND } from '../services/backup/restore/restoreJob.js';
+import { sessionRestoreTarget } from '../services/backup/restore/RestoreTarget.js';
 
 /** A backup borrows the device's session from the registry for the length of the run (one borrower per device). */
 export function registryBackupAccess(registry: DeviceRegistry<RegisterSession>): BackupAccess {
   return {
     withBackupPort(deviceId, _signal, fn) {
       return registry.withSession(deviceId, async (session) => fn(await openRegisterBackupPort(session, { deviceId })));
+    },
+    withRestoreTarget(deviceId, _signal, fn) {
+      return registry.withSession(deviceId, async (session) => fn(await sessionRestoreTarget(session)));
     },
   };
 }
@@ -22,8 +27,12 @@ export interface BackupArea {
   readonly store: BackupStore;
   readonly access: BackupAccess;
   readonly plugin: ApiPlugin;
-  /** A backup cut short by a restart left only a `.tmp-` folder, removed here: failing it (the default) is the truth. */
-  readonly definition: JobDefinition;
+  /**
+   * `backup` and `restore`. A backup cut short by a restart left only a `.tmp-` folder, removed here; a
+   * restore's one write (62) sets fields to values, so running it again is safe: failing both (the
+   * default) is the truth.
+   */
+  readonly definitions: readonly JobDefinition[];
 }
 
 /**
@@ -34,5 +43,5 @@ export async function registerBackup(dataDir: string, registry: DeviceRegistry<R
   const store = BackupStore.forDataDir(dataDir, logger);
   await store.cleanTemporary();
   const access = registryBackupAccess(registry);
-  return { store, access, plugin: backupsRoutes({ store, access }), definition: { kind: BACKUP_JOB_KIND } };
+  return { store, access, plugin: backupsRoutes({ store, access }), definitions: [{ kind: BACKUP_JOB_KIND }, { kind: RESTORE_JOB_KIND }] };
 }

@@ -28,6 +28,7 @@ const DAYS = 730;
  */
 describe(`backup of a register with ${DAYS} days of history, through the API`, () => {
   let register: SimulatedRegister;
+  let replacement: SimulatedRegister;
   let registry: DeviceRegistry<RegisterSession>;
   let store: Store;
   let jobs: JobRunner;
@@ -48,16 +49,20 @@ describe(`backup of a register with ${DAYS} days of history, through the API`, (
   beforeAll(async () => {
     register = await createSimulatedRegister({ seed: 11, history: { days: DAYS, invoicesPerDay: 5 }, timing: { timed: false } });
     machine = register.state.identity.machineNumber;
+    // The machine that replaces it: initialized for the same taxpayer with its own fiscal card, a few days old.
+    replacement = await createSimulatedRegister({ seed: 12, history: { days: 3, invoicesPerDay: 1 }, timing: { timed: false } });
     registry = new DeviceRegistry<RegisterSession>({ link: registerSessionLink() });
     registry.add(register.transport, { simulated: true });
-    for (let i = 0; i < 100 && registry.get(machine)?.state !== 'online'; i++) await new Promise((r) => setTimeout(r, 20));
+    registry.add(replacement.transport, { simulated: true });
+    const ids = [machine, replacement.state.identity.machineNumber];
+    for (let i = 0; i < 200 && !ids.every((id) => registry.get(id)?.state === 'online'); i++) await new Promise((r) => setTimeout(r, 20));
     const dataDir = await mkdtemp(join(tmpdir(), 'fg-backup-e2e-'));
     // What a killed backup leaves behind is gone once the daemon's backup area starts.
     await mkdir(join(dataDir, 'backups', machine, '.tmp-leftover000'), { recursive: true });
     store = openStore(':memory:');
     jobs = new JobRunner({ store });
     backup = await registerBackup(dataDir, registry, silentLogger);
-    jobs.define(backup.definition);
+    for (const definition of backup.definitions) jobs.define(definition);
     expect(await readdir(join(dataDir, 'backups', machine))).toEqual([]);
     app = await buildServer(
       { jobs, store, devices: registry, logger: silentLogger, version: 'e2e' },
@@ -70,6 +75,7 @@ describe(`backup of a register with ${DAYS} days of history, through the API`, (
     await app?.close();
     await registry?.close();
     await register?.close();
+    await replacement?.close();
     store?.close();
   });
 
@@ -122,6 +128,37 @@ describe(`backup of a register with ${DAYS} days of history, through the API`, (
     const manifest = await backup.store.manifest(result.backupId);
     expect(manifest.problems.find((p) => p.kind === 'invoices')?.message).toMatch(/not the sum of its items/);
   }, 120_000);
+
+  it('restores the taxpayer parameters onto the replacement register, names both machines, and refuses the same machine', async () => {
+    const target = replacement.state.identity.machineNumber;
+    const renamed = '深圳市示例商贸新名称有限公司';
+    await registry.withSession(machine, async (session) => {
+      const info = await session.userInfo();
+      await session.updateTaxpayer({ taxpayerName: renamed, officeCode: info.officeCode, declarationMode: info.declarationMode });
+    });
+    const { backupId } = await backupJob();
+    const restore = async (device: string, body: object) => {
+      const started = await request({ method: 'POST', url: `/v1/devices/${device}/restore`, payload: body });
+      expect(started.statusCode, started.body).toBe(202);
+      return (await jobs.settled(started.json().job.id))!;
+    };
+    const dry = await restore(target, { backup: backupId, dryRun: true });
+    expect(dry.state, JSON.stringify(dry.error)).toBe('succeeded');
+    expect(dry.result).toMatchObject({ dryRun: true, applied: 0, steps: [{ command: '62', to: { taxpayerName: renamed } }] });
+    expect(await registry.withSession(target, (s) => s.userInfo())).not.toMatchObject({ taxpayerName: renamed });
+
+    const done = await restore(target, { backup: backupId });
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
+    expect(done.result).toMatchObject({ fromMachine: machine, toMachine: target, applied: 1, alreadyEqual: ['tax items'] });
+    expect((done.result as { notRestored: { what: string }[] }).notRestored.map((n) => n.what)).toContain('fiscal memory');
+    expect(await registry.withSession(target, (s) => s.userInfo())).toMatchObject({ taxpayerName: renamed });
+    expect(done.record).toMatchObject({ action: 'restore', machineNumber: target, before: { fromMachine: machine, toMachine: target }, after: { applied: 1 } });
+    expect(replacement.simulator.memory.counts().invoices).toBe(replacement.history!.invoices);
+
+    const same = await restore(machine, { backup: backupId });
+    expect(same.state).toBe('failed');
+    expect(same.error).toMatchObject({ code: 'RESTORE_REFUSED' });
+  }, 120_000);
 });
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -158,5 +195,11 @@ describe('fiscald --simulate: backup wired into the daemon', () => {
     const verified = await fiscalctl(daemon, ['verify-backup', backups[0]!.id, '--json']);
     expect(verified.code, verified.stdout).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
+
+    // A restore onto the machine the backup came from is refused (exit 3), and --backup is required (exit 2).
+    const same = await fiscalctl(daemon, ['restore', machine, '--backup', backups[0]!.id, '--json']);
+    expect(same.code, same.stdout).toBe(3);
+    expect(JSON.parse(same.stdout)).toMatchObject({ job: { state: 'failed', error: { code: 'RESTORE_REFUSED' } } });
+    expect((await fiscalctl(daemon, ['restore', machine])).code).toBe(2);
   }, 60_000);
 });

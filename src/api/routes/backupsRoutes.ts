@@ -5,6 +5,7 @@ import type { BackupAccess } from '../../services/backup/BackupAccess.js';
 import { BACKUP_JOB_KIND, backupStages, runBackupJob } from '../../services/backup/backupJob.js';
 import type { BackupStore, BackupSummary } from '../../services/backup/BackupStore.js';
 import { compareWithDevice, type DeviceComparison } from '../../services/backup/compareWithDevice.js';
+import { RESTORE_JOB_KIND, restoreStages, runRestoreJob } from '../../services/backup/restore/restoreJob.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
 import { requireOnline } from '../diagnostics/diagnosticsRoutes.js';
@@ -38,7 +39,8 @@ export interface BackupRoutesDeps {
 
 /**
  * Data backup (数据备份): `POST /v1/devices/{id}/backups` (a job), `GET /v1/devices/{id}/backups`,
- * `GET /v1/backups/{id}`, `POST /v1/backups/{id}/verify`, `GET /v1/backups/{id}/archive`.
+ * `GET /v1/backups/{id}`, `POST /v1/backups/{id}/verify`, `GET /v1/backups/{id}/archive`, and
+ * `POST /v1/devices/{id}/restore` (a job: a backup's parameters onto a replacement register).
  */
 export function backupsRoutes({ store, access }: BackupRoutesDeps): ApiPlugin {
   return {
@@ -63,6 +65,36 @@ export function backupsRoutes({ store, access }: BackupRoutesDeps): ApiPlugin {
             kind: BACKUP_JOB_KIND, deviceId: params.id, operator, stages: backupStages, idempotency: claim,
             record: { action: BACKUP_JOB_KIND, machineNumber: devices.get(params.id)?.identity?.machineNumber },
             run: (ctx) => access.withBackupPort(params.id, ctx.signal, (port) => runBackupJob(ctx, port, store)),
+          });
+          reply.code(reused ? 200 : 202).header('location', `/v1/jobs/${job.id}`);
+          return { job: jobView(job, jobs) };
+        },
+      });
+
+      defineRoute(app, catalog, {
+        method: 'POST', url: '/devices/:id/restore', tags: ['backups'], params: deviceIdParams,
+        summary: 'Restores what the law allows from a backup onto a replacement register (taxpayer parameters, 62), as a job; never fiscal memory. The service record names both machines',
+        body: z.strictObject({
+          backup: z.string().min(1).max(64).describe('Id of a backup of the machine being replaced'),
+          dryRun: z.boolean().default(false).describe('Plan and report only: nothing is written'),
+        }),
+        headers: [{ name: 'Idempotency-Key', description: 'Repeat-safe: the same key returns the same job' }],
+        responses: {
+          202: { description: 'Job started; its result is the plan, what was applied, and what is never restored', schema: z.object({ job: jobViewSchema }) },
+          200: { description: 'Same Idempotency-Key: the earlier job', schema: z.object({ job: jobViewSchema }) },
+        },
+        handler: async ({ params, body, operator, request, reply }) => {
+          const claim = idempotencyClaim(request, body);
+          const existing = claim && context.store.idempotency.find(claim.scope, claim.key);
+          if (!existing) {
+            requireOnline(context, params.id);
+            await store.get(body.backup);
+          }
+          const { job, reused } = jobs.start({
+            kind: RESTORE_JOB_KIND, deviceId: params.id, operator, stages: restoreStages, idempotency: claim,
+            params: { backup: body.backup, dryRun: body.dryRun },
+            record: { action: RESTORE_JOB_KIND, machineNumber: devices.get(params.id)?.identity?.machineNumber },
+            run: (ctx) => access.withRestoreTarget(params.id, ctx.signal, (target) => runRestoreJob(ctx, target, store, { backupId: body.backup, dryRun: body.dryRun })),
           });
           reply.code(reused ? 200 : 202).header('location', `/v1/jobs/${job.id}`);
           return { job: jobView(job, jobs) };

@@ -11,6 +11,7 @@ import type { BackupAccess } from '../../../src/services/backup/BackupAccess.js'
 import { verifyBackupArchive } from '../../../src/services/backup/BackupArchive.js';
 import type { BackupPort } from '../../../src/services/backup/BackupPort.js';
 import { openStore } from '../../../src/store/Store.js';
+import { GatewayError } from '../../../contracts/errors/index.js';
 import { fakeBackupPort, type FakeRegisterOptions } from './fakeBackupPort.js';
 import { sampleDevice, tempStore } from './sampleBackup.js';
 
@@ -28,6 +29,7 @@ async function harness(registerOptions: FakeRegisterOptions = {}) {
   const state = { options: registerOptions };
   const access: BackupAccess = {
     withBackupPort: <T>(_id: string, _signal: AbortSignal, fn: (port: BackupPort) => Promise<T>) => fn(fakeBackupPort(state.options)),
+    withRestoreTarget: (id: string) => Promise.reject(new GatewayError('DEVICE_OFFLINE', { params: { id } })),
   };
   const app = await buildServer(
     { jobs, store, devices: { list: () => [device], get: (id) => (id === device.id ? device : undefined) }, logger: silentLogger, version: 'test' },
