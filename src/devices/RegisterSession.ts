@@ -70,6 +70,8 @@ export class RegisterSession {
   private readonly log: Logger;
   private tail: Promise<unknown> = Promise.resolve();
   private closing = false;
+  /** Set when a reply went missing: the next exchange first waits for the line to go quiet. */
+  private lineUnsettled = false;
   readonly deviceId: string;
 
   constructor(readonly transport: ByteTransport, options: RegisterSessionOptions = {}) {
@@ -119,6 +121,13 @@ export class RegisterSession {
     const before = effect === 'write' && recovery?.before !== undefined ? await recovery.before(this.readState, request) : undefined;
     let resent = false;
     for (let attempt = 0; ; attempt++) {
+      if (this.lineUnsettled) {
+        // A reply lost to a timeout may still be on its way; without a sequence number it would be
+        // taken for the answer to the next command. Wait for a reply timeout's worth of silence
+        // and forget whatever came meanwhile.
+        await this.channel.settle(Math.max(this.timing.settleMs, timing.replyTimeoutMs), this.timing.busyLimitMs);
+        this.lineUnsettled = false;
+      }
       this.channel.clear();
       const sentAt = Date.now();
       const outcome: ExchangeOutcome = await exchange(this.channel, spec.code, params, timing, options.onAnswer);
@@ -133,6 +142,7 @@ export class RegisterSession {
         throw link.registerError(outcome.code, { command: spec.code });
       }
       this.log.debug({ command, name: spec.name, detail: outcome.detail, attempt, finalSent: outcome.finalSent }, 'gb-link reply lost');
+      this.lineUnsettled = true;
       if (outcome.interrupted !== undefined) {
         if (effect !== 'write') throw outcome.interrupted;
         throw new GatewayError('LINK_IN_DOUBT', {
@@ -169,6 +179,7 @@ export class RegisterSession {
     if (context.answerStarted) return { outcome: 'unknown', found: { executed: true, answer: 'incomplete' } };
     if (recovery === undefined) return { outcome: 'unknown', found: { recovery: 'no read-back exists for this command' } };
     await this.channel.settle(this.timing.settleMs, this.timing.busyLimitMs);
+    this.lineUnsettled = false;
     try {
       const verdict = await recovery.check(this.readState, request, { before: context.before, sentAt: context.sentAt, now: Date.now() });
       this.log.info({ command, name: spec.name, outcome: verdict.outcome }, 'gb-link in-doubt recovery');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../../contracts/errors/index.js';
 import * as link from '../../../protocols/gb-link/index.js';
 import type { RegisterSession } from '../../../src/devices/RegisterSession.js';
-import { connected, initData, invoices, statefulRegister } from './fixtures.js';
+import { connected, initData, invoices, statefulRegister, userInfoFrom } from './fixtures.js';
 
 const sessions: RegisterSession[] = [];
 afterEach(async () => {
@@ -45,6 +45,27 @@ describe('RegisterSession: reads', () => {
     register.replyFaults = ['corrupt', 'drop'];
     expect(await session.factoryData()).toEqual(factory);
     expect(register.count(link.CMD.FACTORY_DATA)).toBe(3);
+  });
+
+  it('never takes a late reply to a timed-out command for the answer to the next one', async () => {
+    // fast timing: reply timeout 60 ms, settle 20 ms. The first 37 is answered after 100 ms, when the
+    // session has given up on it; the 38 that follows must get its own answer, not that late one.
+    const { register, session } = await setup({ retries: 0 });
+    const user = link.userInfo.response.encode(userInfoFrom(initData));
+    let slow = true;
+    register.on(link.CMD.FACTORY_DATA, async () => {
+      if (slow) {
+        slow = false;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return { data: link.factoryData.response.encode(factory) };
+    });
+    register.on(link.CMD.USER_INFO, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 45));
+      return { data: user };
+    });
+    expect(isGatewayError(await rejection(session.factoryData()), 'LINK_TIMEOUT')).toBe(true);
+    expect(await session.userInfo()).toEqual(link.userInfo.response.decode(user));
   });
 
   it('keeps waiting while the register answers WT, beyond the reply timeout', async () => {
