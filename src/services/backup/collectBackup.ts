@@ -12,7 +12,7 @@ import { checkDailyAgainstInvoices, checkDeclarationsAgainstDaily, checkInvoiceA
 export interface CollectProgress {
   readonly kind: string;
   readonly records: number;
-  /** Sum of what the device announced, when it announced counts for every section read so far. */
+  /** Sum of the counts the device announced for the sections that announce one; undefined when none does. */
   readonly expectedTotal?: number;
 }
 
@@ -56,7 +56,9 @@ export async function collectBackup(port: BackupPort, store: BackupStore, option
   let records = 0;
   try {
     const sections = port.sections();
-    const expectedTotal = sections.every((s) => s.expected !== undefined) ? sections.reduce((sum, s) => sum + (s.expected ?? 0), 0) : undefined;
+    // The sections that announce a count hold the bulk of a backup; the others (clock, tax items, card files) are a few records.
+    const announced = sections.filter((s) => s.expected !== undefined);
+    const expectedTotal = announced.length === 0 ? undefined : announced.reduce((sum, s) => sum + (s.expected ?? 0), 0);
     for (const section of sections) {
       cancelled(signal);
       if (section.expected !== undefined) await writer.setExpected(section.kind, section.expected);

@@ -37,8 +37,14 @@ describe('openRegisterBackupPort over a simulated register', () => {
     const store = await tempStore();
     const port = await openRegisterBackupPort(session, { deviceId: 'sim', pageSize: 100, dailyWindowDays: 20 });
     expect(port.device).toMatchObject({ id: 'sim', machineNumber: register.state.identity.machineNumber });
-    const { dir, manifest } = await collectBackup(port, store);
+    const progress: { records: number; expectedTotal?: number }[] = [];
+    const { dir, manifest } = await collectBackup(port, store, { onProgress: (p) => progress.push(p) });
     const memory = register.simulator.memory.counts();
+    // Progress by records read, against what 72 announced (plus the single-record answers).
+    const announced = memory.invoices + memory.dailyRecords + memory.declarations + memory.rolls + 4;
+    expect(progress.every((p) => p.expectedTotal === announced)).toBe(true);
+    expect(progress.filter((p) => p.records < announced).length).toBeGreaterThan(5);
+    expect(progress.at(-1)!.records).toBeGreaterThanOrEqual(announced);
     expect(manifest.problems).toEqual([]);
     expect(manifest.kinds.invoices).toMatchObject({ records: memory.invoices, expected: memory.invoices });
     expect(manifest.kinds.daily).toMatchObject({ records: memory.dailyRecords, expected: memory.dailyRecords });
