@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { BackupAccess } from '../../services/backup/BackupAccess.js';
+import type { BackupStore } from '../../services/backup/BackupStore.js';
+import { collectBackup } from '../../services/backup/collectBackup.js';
+import { deregisterRequestSchema } from '../../services/deregister/deregisterRequest.js';
+import { DEREGISTER_JOB_KIND, deregistrationStages, runDeregistration } from '../../services/deregister/runDeregistration.js';
+import type { RegisterLending } from '../../services/rolls/RegisterLending.js';
+import type { ApiPlugin } from '../ApiContext.js';
+import { defineRoute } from '../defineRoute.js';
+import { requireOnline } from '../diagnostics/diagnosticsRoutes.js';
+import { idempotencyClaim } from '../idempotency.js';
+import { jobView, jobViewSchema } from '../jobView.js';
+import { deviceIdParams } from './deviceRoutes.js';
+
+export interface DeregisterRoutesDeps {
+  readonly registers: RegisterLending;
+  readonly backups: { readonly store: BackupStore; readonly access: BackupAccess };
+}
+
+/** Deregistration (注销): `POST /v1/devices/{id}/deregister`, a job whose result carries the printable service record. */
+export function deregisterRoutes({ registers, backups }: DeregisterRoutesDeps): ApiPlugin {
+  return {
+    name: 'deregister',
+    register(app, context) {
+      const { catalog, jobs, devices } = context;
+      defineRoute(app, catalog, {
+        method: 'POST', url: '/devices/:id/deregister', tags: ['deregister'], params: deviceIdParams,
+        summary: 'Retires a register: a verified backup from the last hour first (made if needed), the final state recorded, refused while an undeclared period remains unless allowUndeclared; the result has the service record for the tax office (JSON and printable zh-CN)',
+        body: deregisterRequestSchema.optional(),
+        headers: [{ name: 'Idempotency-Key', description: 'Repeat-safe: the same key returns the same job' }],
+        responses: {
+          202: { description: 'Job started', schema: z.object({ job: jobViewSchema }) },
+          200: { description: 'Same Idempotency-Key: the earlier job', schema: z.object({ job: jobViewSchema }) },
+          409: { description: 'Device busy (with the running job\'s id) or offline' },
+        },
+        handler: async ({ params, body, operator, request, reply }) => {
+          const deregister = body ?? deregisterRequestSchema.parse({});
+          const claim = idempotencyClaim(request, deregister);
+          if (!(claim && context.store.idempotency.find(claim.scope, claim.key))) requireOnline(context, params.id);
+          const machineNumber = devices.get(params.id)?.identity?.machineNumber;
+          const { job, reused } = jobs.start({
+            kind: DEREGISTER_JOB_KIND, deviceId: params.id, operator, stages: deregistrationStages, params: deregister, idempotency: claim,
+            record: { action: DEREGISTER_JOB_KIND, machineNumber },
+            run: (ctx) => runDeregistration({
+              backupKey: machineNumber ?? params.id,
+              backups: backups.store,
+              operator,
+              makeBackup: () => backups.access.withBackupPort(params.id, ctx.signal, (port) => collectBackup(port, backups.store, {
+                signal: ctx.signal,
+                onProgress: ({ records, expectedTotal }) => {
+                  if (expectedTotal !== undefined && expectedTotal > 0) ctx.progress(Math.min(1, records / expectedTotal), `backup ${records} / ${expectedTotal}`);
+                },
+              })),
+              withRegister: (work) => registers.withSession(params.id, work),
+            }, deregister, ctx),
+          });
+          reply.code(reused ? 200 : 202).header('location', `/v1/jobs/${job.id}`);
+          return { job: jobView(job, jobs) };
+        },
+      });
+    },
+  };
+}

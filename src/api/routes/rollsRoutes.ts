@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { RegisterLending } from '../../services/rolls/RegisterLending.js';
+import { ROLL_JOB_KIND, rollStages, runRollDistribution } from '../../services/rolls/distributeRoll.js';
+import { rollRequestSchema } from '../../services/rolls/rollRequest.js';
+import type { ApiPlugin } from '../ApiContext.js';
+import { defineRoute } from '../defineRoute.js';
+import { requireOnline } from '../diagnostics/diagnosticsRoutes.js';
+import { idempotencyClaim } from '../idempotency.js';
+import { jobView, jobViewSchema } from '../jobView.js';
+import { deviceIdParams } from './deviceRoutes.js';
+
+/** Invoice rolls (发票分发): `POST /v1/devices/{id}/rolls`, a job. */
+export function rollsRoutes(registers: RegisterLending): ApiPlugin {
+  return {
+    name: 'rolls',
+    register(app, context) {
+      const { catalog, jobs, devices } = context;
+      defineRoute(app, catalog, {
+        method: 'POST', url: '/devices/:id/rolls', tags: ['rolls'], params: deviceIdParams,
+        summary: 'Puts one invoice roll from the user card in the register\'s slot onto its fiscal card (GB link 31 then 50); a roll an interrupted run left distributed is mounted instead, never distributed twice',
+        body: rollRequestSchema.optional(),
+        headers: [{ name: 'Idempotency-Key', description: 'Repeat-safe: the same key returns the same job' }],
+        responses: {
+          202: { description: 'Job started; its result names the roll', schema: z.object({ job: jobViewSchema }) },
+          200: { description: 'Same Idempotency-Key: the earlier job', schema: z.object({ job: jobViewSchema }) },
+          409: { description: 'Device busy (with the running job\'s id) or offline' },
+        },
+        handler: async ({ params, body, operator, request, reply }) => {
+          const roll = body ?? rollRequestSchema.parse({});
+          const claim = idempotencyClaim(request, roll);
+          if (!(claim && context.store.idempotency.find(claim.scope, claim.key))) requireOnline(context, params.id);
+          const { job, reused } = jobs.start({
+            kind: ROLL_JOB_KIND, deviceId: params.id, operator, stages: rollStages, params: roll, idempotency: claim,
+            record: { action: ROLL_JOB_KIND, machineNumber: devices.get(params.id)?.identity?.machineNumber },
+            run: (ctx) => registers.withSession(params.id, (session) => runRollDistribution(session, roll, ctx)),
+          });
+          reply.code(reused ? 200 : 202).header('location', `/v1/jobs/${job.id}`);
+          return { job: jobView(job, jobs) };
+        },
+      });
+    },
+  };
+}
