@@ -3,6 +3,7 @@
 // gateway's SerialTransport + RegisterSession + openRegisterBackupPort on the other.
 // Prints records per second and the ratio of the bytes moved (both directions) to what the line could
 // carry in the same time at the simulator's baud rate (8N1: baud / 10 bytes per second).
+// Then the same backup as the daemon makes it, after GB link 71 to the fastest rate both ends offer.
 // BENCH_BACKUP_DAYS (730), BENCH_BACKUP_PER_DAY (5 invoices), BENCH_BACKUP_BAUD (115200) change the run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { SerialTransport } from '../drivers/serial/SerialTransport.js';
+import { withBulkBaud } from '../src/daemon/bulkBaud.js';
 import { RegisterSession } from '../src/devices/RegisterSession.js';
 import { BackupStore } from '../src/services/backup/BackupStore.js';
 import { collectBackup } from '../src/services/backup/collectBackup.js';
@@ -64,21 +66,30 @@ export async function main(): Promise<void> {
     const transport = new SerialTransport({ path: pty.a, baudRate: BAUD });
     const session = await RegisterSession.open(transport, { deviceId: 'bench' });
     try {
-      const started = performance.now();
-      const port = await openRegisterBackupPort(session, { deviceId: 'bench' });
-      const { manifest } = await collectBackup(port, new BackupStore(join(folder, 'backups')));
-      const seconds = (performance.now() - started) / 1000;
-      const records = Object.values(manifest.kinds).reduce((sum, kind) => sum + kind.records, 0);
-      const { bytesIn, bytesOut } = session.traffic;
-      const lineBytesPerSecond = BAUD / 10;
-      const ratio = (bytesIn + bytesOut) / (seconds * lineBytesPerSecond);
+      const store = new BackupStore(join(folder, 'backups'));
       const { ready } = served;
-      const expected = [ready.invoices === manifest.kinds.invoices?.records, ready.dailyRecords === manifest.kinds.daily?.records];
-      console.log(`   ${DAYS} days, ${ready.invoices} invoices, ${ready.dailyRecords} daily, ${ready.declarations} declarations, ${ready.rolls} rolls`
-        + ` at ${BAUD} baud over a pty: ${records} records in ${seconds.toFixed(1)} s${expected.every(Boolean) ? '' : ' (COUNTS DIFFER)'}`
-        + `${manifest.problems.length > 0 ? `, ${manifest.problems.length} problems` : ''}`);
-      console.log(`   records per second: ${(records / seconds).toFixed(0)}`);
-      console.log(`   bytes moved / line-rate limit: ${ratio.toFixed(3)} (${bytesIn} in + ${bytesOut} out over ${seconds.toFixed(1)} s; line ${lineBytesPerSecond} B/s)`);
+      const measure = async (label: string, backup: () => Promise<Awaited<ReturnType<typeof collectBackup>>>) => {
+        const before = session.traffic;
+        const started = performance.now();
+        const { manifest } = await backup();
+        const seconds = (performance.now() - started) / 1000;
+        const records = Object.values(manifest.kinds).reduce((sum, kind) => sum + kind.records, 0);
+        const moved = session.traffic.bytesIn - before.bytesIn + session.traffic.bytesOut - before.bytesOut;
+        const baud = label === 'line' ? BAUD : bulkBaud;
+        const ratio = moved / (seconds * (baud / 10));
+        const counts = ready.invoices === manifest.kinds.invoices?.records && ready.dailyRecords === manifest.kinds.daily?.records;
+        console.log(`   [${label} ${baud} baud] ${records} records in ${seconds.toFixed(1)} s${counts ? '' : ' (COUNTS DIFFER)'}`
+          + `${manifest.problems.length > 0 ? `, ${manifest.problems.length} problems` : ''}`);
+        console.log(`   [${label} ${baud} baud] records per second: ${(records / seconds).toFixed(0)}`);
+        console.log(`   [${label} ${baud} baud] bytes moved / line-rate limit: ${ratio.toFixed(3)} (${moved} bytes over ${seconds.toFixed(1)} s; line ${baud / 10} B/s)`);
+      };
+      console.log(`   ${DAYS} days, ${ready.invoices} invoices, ${ready.dailyRecords} daily, ${ready.declarations} declarations, ${ready.rolls} rolls, over a socat pty`);
+      let bulkBaud = BAUD;
+      await measure('line', async () => collectBackup(await openRegisterBackupPort(session, { deviceId: 'bench' }), store));
+      await measure('bulk', () => withBulkBaud(session, async () => {
+        bulkBaud = transport.baudRate;
+        return collectBackup(await openRegisterBackupPort(session, { deviceId: 'bench' }), store);
+      }));
     } finally {
       await session.close();
     }

@@ -10,12 +10,17 @@ import { BackupStore } from '../services/backup/BackupStore.js';
 import { openRegisterBackupPort } from '../services/backup/registerBackupPort.js';
 import { RESTORE_JOB_KIND } from '../services/backup/restore/restoreJob.js';
 import { sessionRestoreTarget } from '../services/backup/restore/RestoreTarget.js';
+import { silentLogger } from '../log.js';
+import { withBulkBaud } from './bulkBaud.js';
 
-/** A backup borrows the device's session from the registry for the length of the run (one borrower per device). */
-export function registryBackupAccess(registry: DeviceRegistry<RegisterSession>): BackupAccess {
+/**
+ * A backup borrows the device's session from the registry for the length of the run (one borrower per
+ * device), on a serial line at the fastest rate the register offers for the bulk reads.
+ */
+export function registryBackupAccess(registry: DeviceRegistry<RegisterSession>, log: Logger = silentLogger): BackupAccess {
   return {
     withBackupPort(deviceId, _signal, fn) {
-      return registry.withSession(deviceId, async (session) => fn(await openRegisterBackupPort(session, { deviceId })));
+      return registry.withSession(deviceId, (session) => withBulkBaud(session, async () => fn(await openRegisterBackupPort(session, { deviceId })), log));
     },
     withRestoreTarget(deviceId, _signal, fn) {
       return registry.withSession(deviceId, async (session) => fn(await sessionRestoreTarget(session)));
@@ -42,6 +47,6 @@ export interface BackupArea {
 export async function registerBackup(dataDir: string, registry: DeviceRegistry<RegisterSession>, logger: Logger): Promise<BackupArea> {
   const store = BackupStore.forDataDir(dataDir, logger);
   await store.cleanTemporary();
-  const access = registryBackupAccess(registry);
+  const access = registryBackupAccess(registry, logger);
   return { store, access, plugin: backupsRoutes({ store, access }), definitions: [{ kind: BACKUP_JOB_KIND }, { kind: RESTORE_JOB_KIND }] };
 }
