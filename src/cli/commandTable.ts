@@ -2,6 +2,9 @@ import type { Command } from './Command.js';
 import { backupCommand } from './commands/backupCommand.js';
 import { backupsCommand } from './commands/backupsCommand.js';
 import { cardCommand } from './commands/cardCommand.js';
+import { changeCommand } from './commands/changeCommand.js';
+import { deregisterCommand } from './commands/deregisterCommand.js';
+import { rollCommand } from './commands/rollCommand.js';
 import { initCommand } from './commands/initCommand.js';
 import { devicesCommand } from './commands/devicesCommand.js';
 import { diagnoseCommand } from './commands/diagnoseCommand.js';
@@ -16,4 +19,5 @@ import { watchCommand } from './commands/watchCommand.js';
 export const commandTable: readonly Command[] = [
   devicesCommand, infoCommand, diagnoseCommand, jobsCommand, watchCommand, recordsCommand,
   backupCommand, backupsCommand, verifyBackupCommand, restoreCommand, cardCommand, initCommand,
+  changeCommand, rollCommand, deregisterCommand,
 ];

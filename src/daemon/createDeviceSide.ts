@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { diagnosticsRoutes, DIAGNOSTICS_KIND } from '../api/diagnostics/diagnosticsRoutes.js';
+import { changesArea } from '../api/routes/changesArea.js';
 import { initializeArea } from '../api/routes/initializeArea.js';
 import { lazyPcsc } from '../devices/readers/lazyPcsc.js';
 import { DeviceDiscovery } from '../devices/discovery/DeviceDiscovery.js';
@@ -28,6 +29,7 @@ export async function createDeviceSide(config: DaemonConfig, logger: Logger): Pr
     directory: registry,
     plugins: [
       diagnosticsRoutes(registryDiagnosticsAccess(registry)), backup.plugin,
+      ...changesArea({ registers: registry, backups: backup }),
       ...initializeArea({ registry, dataDir: config.dataDir, logger, ...(simulated.length === 0 ? { pcsc: lazyPcsc({ logger }) } : {}) }),
     ],
     // Diagnostics only read: one cut short by a restart is simply failed, and the default says so.

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { ExitCode, GatewayError } from '../../../contracts/errors/index.js';
+import type { Command } from '../Command.js';
+import type { JobView } from '../types.js';
+import { describeEnd, jobExitCode, watchJob } from '../watchJob.js';
+
+const kinds = ['basic-info', 'installation-info', 'invoice-approval', 'monitoring-data', 'tax-registration'] as const;
+
+/** Option name → request field, and whether it is a number. */
+const fields: Record<string, { field: string; number?: boolean }> = {
+  'taxpayer-name': { field: 'taxpayerName' }, 'taxpayer-id': { field: 'taxpayerId' }, 'declaration-mode': { field: 'declarationMode', number: true },
+  address: { field: 'address' }, phone: { field: 'phone' }, contact: { field: 'contact' }, 'legal-representative': { field: 'legalRepresentative' },
+  location: { field: 'location' }, installer: { field: 'installer' }, 'installed-on': { field: 'installedOn' },
+  'approval-number': { field: 'approvalNumber' }, 'single-limit': { field: 'singleInvoiceLimit', number: true },
+  'cumulative-limit': { field: 'cumulativeLimit', number: true }, 'return-limit': { field: 'returnLimit', number: true },
+  'tax-registration-number': { field: 'taxRegistrationNumber' }, 'office-code': { field: 'officeCode', number: true }, note: { field: 'note' },
+};
+
+interface ChangeResultView { kind: string; register: string; before: unknown; after: unknown; notes: string[] }
+
+export const changeCommand: Command = {
+  name: 'change', summary: 'A registration change (税控装置变更) of one kind', usage: `change ID KIND [options]   KIND: ${kinds.join(' | ')}`,
+  positionals: [{ name: 'ID', required: true }, { name: 'KIND', required: true }],
+  options: {
+    ...Object.fromEntries(Object.keys(fields).map((name) => [name, { type: 'string' as const }])),
+    'invoice-type': { type: 'string', multiple: true },
+    'allow-last-pin-try': { type: 'boolean' },
+  },
+  help: [
+    'basic-info         --taxpayer-name --declaration-mode --address --phone --contact --legal-representative [--taxpayer-id to confirm]',
+    'installation-info  --location --installer [--installed-on YYYY-MM-DD]',
+    'invoice-approval   --approval-number --invoice-type T (repeat) [--single-limit --cumulative-limit --return-limit, in fen]',
+    'monitoring-data    the control update after declaration and tax payment [--allow-last-pin-try]',
+    'tax-registration   --tax-registration-number [--office-code] [--taxpayer-id to confirm]',
+    'A new taxpayer identification number is refused: deregister, then initialize again. Every kind takes --note.',
+  ].join('\n'),
+  async run(ctx) {
+    const [id, kind] = ctx.positionals as [string, string];
+    if (!(kinds as readonly string[]).includes(kind)) throw new GatewayError('CLI_USAGE', { params: { detail: `KIND ${kind}: use ${kinds.join(', ')}` } });
+    const body: Record<string, unknown> = { kind };
+    for (const [name, spec] of Object.entries(fields)) {
+      const value = ctx.options[name];
+      if (typeof value !== 'string') continue;
+      const parsed = spec.number ? Number(value) : value;
+      if (spec.number && !Number.isInteger(parsed)) throw new GatewayError('CLI_USAGE', { params: { detail: `--${name} ${value}: a whole number` } });
+      body[spec.field] = parsed;
+    }
+    const types = ctx.options['invoice-type'];
+    if (Array.isArray(types)) body.invoiceTypes = types;
+    if (ctx.options['allow-last-pin-try'] === true) body.allowLastPinTry = true;
+    const started = await ctx.client.post<{ job: JobView }>(`/v1/devices/${encodeURIComponent(id)}/changes`, body, { 'idempotency-key': randomUUID() });
+    if (!ctx.json) ctx.io.stderr.write(ctx.language === 'zh-CN' ? `变更任务 ${started.job.id}\n` : `Change job ${started.job.id}\n`);
+    const job = await watchJob(ctx, started.job.id);
+    const result = job.result as ChangeResultView | null;
+    if (ctx.json) {
+      ctx.printJson({ job, change: result });
+      return jobExitCode(job);
+    }
+    if (job.state !== 'succeeded' || !result) {
+      ctx.print(describeEnd(job, ctx.language));
+      return jobExitCode(job);
+    }
+    const zh = ctx.language === 'zh-CN';
+    const written = { 'gb-link-62': zh ? '已写入收款机（GB link 62）并回读核对' : 'written to the register (GB link 62) and read back',
+      'gb-link-40': zh ? '监控数据已回写（GB link 40）并回读核对' : 'control data written back (GB link 40) and read back',
+      unchanged: zh ? '收款机已是这些数据，未发送' : 'the register already held these fields; nothing sent',
+      'record-only': zh ? '已记入服务记录（收款机不保存这些数据）' : 'kept in the service record (the register holds no such data)' }[result.register] ?? result.register;
+    const lines = [`${result.kind}: ${written}`, `  before: ${JSON.stringify(result.before)}`, `  after:  ${JSON.stringify(result.after)}`, ...result.notes.map((n) => `  - ${n}`)];
+    ctx.print(`${lines.join('\n')}\n`);
+    return ExitCode.ok;
+  },
+};
