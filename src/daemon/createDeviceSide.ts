@@ -11,6 +11,7 @@ import type { DaemonConfig } from './config.js';
 import type { DeviceSide } from './DeviceSide.js';
 import { registerBackup } from './registerBackup.js';
 import { registryDiagnosticsAccess } from './registerDiagnostics.js';
+import { createSimulatedReaders } from './simulatedReaders.js';
 import { createSimulatedRegisters } from './simulatedRegisters.js';
 
 /**
@@ -19,7 +20,14 @@ import { createSimulatedRegisters } from './simulatedRegisters.js';
  */
 export async function createDeviceSide(config: DaemonConfig, logger: Logger): Promise<DeviceSide> {
   const link = registerSessionLink({ logger: logger.child({ area: 'link' }) });
-  const simulated = config.simulate > 0 ? await createSimulatedRegisters(config.simulate, logger.child({ area: 'simulator' }), config.simulatorTiming) : [];
+  const simulatorLogger = logger.child({ area: 'simulator' });
+  const simulated = config.simulate > 0
+    ? await createSimulatedRegisters(config.simulate, { logger: simulatorLogger, timing: config.simulatorTiming, dataDir: config.dataDir })
+    : [];
+  // Simulating: virtual PC/SC-style readers with virtual cards stand in for pcscd's readers.
+  const simulatedReaders = simulated.length > 0
+    ? await createSimulatedReaders({ userCard: simulated[0]!.cards.user, dataDir: config.dataDir, logger: simulatorLogger })
+    : undefined;
   const discovery = simulated.length === 0 ? new DeviceDiscovery(config.devices, { logger: logger.child({ area: 'discovery' }) }) : undefined;
   const registry = new DeviceRegistry<RegisterSession>({ link, logger: logger.child({ area: 'devices' }), ...(discovery ? { discovery } : {}) });
   for (const register of simulated) registry.add(register.transport, { simulated: true });
@@ -30,12 +38,13 @@ export async function createDeviceSide(config: DaemonConfig, logger: Logger): Pr
     plugins: [
       diagnosticsRoutes(registryDiagnosticsAccess(registry)), backup.plugin,
       ...changesArea({ registers: registry, backups: backup }),
-      ...initializeArea({ registry, dataDir: config.dataDir, logger, ...(simulated.length === 0 ? { pcsc: lazyPcsc({ logger }) } : {}) }),
+      ...initializeArea({ registry, dataDir: config.dataDir, logger, pcsc: simulatedReaders?.pcsc ?? lazyPcsc({ logger }) }),
     ],
     // Diagnostics only read: one cut short by a restart is simply failed, and the default says so.
     definitions: [{ kind: DIAGNOSTICS_KIND }, ...backup.definitions],
     async close() {
       await registry.close();
+      await simulatedReaders?.close();
       await Promise.all(simulated.map((register) => register.close()));
     },
   };
