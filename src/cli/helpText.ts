@@ -13,14 +13,23 @@ Exit codes: 0 done, 1 failed, 2 usage, 3 refused by verification, 4 device busy,
 5 device unreachable (also when fiscald is not running).
 `;
 
+/** Usages longer than this get their summary on the next line, so one long usage cannot push every summary off screen. */
+const usageColumn = 44;
+
+function commandLine(command: Command, width: number): string {
+  return command.usage.length <= width
+    ? `  ${command.usage.padEnd(width)}  ${command.summary}`
+    : `  ${command.usage}\n  ${''.padEnd(width)}  ${command.summary}`;
+}
+
 export function generalHelp(commands: readonly Command[]): string {
-  const width = Math.max(...commands.map((c) => c.usage.length));
+  const width = Math.min(usageColumn, Math.max(...commands.map((c) => c.usage.length)));
   return `fiscalctl — command line of the fiscal-gateway daemon (fiscald)
 
 Usage: fiscalctl [global options] COMMAND [options]
 
 Commands:
-${commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`).join('\n')}
+${commands.map((c) => commandLine(c, width)).join('\n')}
 
 ${globalOptionsHelp}`;
 }

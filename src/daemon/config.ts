@@ -38,7 +38,7 @@ export const daemonConfigSchema = z.strictObject({
     idempotencyHours: z.number().int().min(1).default(24),
   }).prefault({}),
   /** The newest verified backup a firmware upgrade or repair may rely on. */
-  backupMaxAgeHours: z.number().positive().default(24),
+  backupMaxAgeHours: z.number().positive().default(1),
   /** How long shutdown waits for a critical step (firmware or card write) before refusing to stop. */
   shutdownGraceSeconds: z.number().int().min(1).max(3600).default(120),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -30,7 +30,8 @@ Options (config-file key / environment variable):
                                                         simulatorTiming / FISCALD_SIMULATOR_TIMING
   --retention-years N           keep service records N years (at least 5, the legal minimum)
                                                         retention.recordYears / FISCALD_RETENTION_YEARS
-  --backup-max-age-hours H      newest backup an upgrade may rely on (default 24)
+  --backup-max-age-hours H      oldest verified backup an upgrade, repair or deregistration
+                                may rely on before it makes a new one (default 1)
                                                         backupMaxAgeHours / FISCALD_BACKUP_MAX_AGE_HOURS
   --shutdown-grace-seconds S    on SIGTERM/SIGINT, wait this long for a firmware or card write to end
                                 (default 120); if it has not, fiscald refuses to stop and keeps running
