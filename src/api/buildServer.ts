@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiContext, ApiPlugin } from './ApiContext.js';
+import { CONSOLE_PATHS, consolePlugin } from './consolePlugin.js';
 import { installErrorHandling } from './errorHandling.js';
 import { RouteCatalog } from './RouteCatalog.js';
 import { installSecurity } from './security/installSecurity.js';
@@ -48,12 +49,14 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   installErrorHandling(app, bodyLimit);
   installSecurity(app, {
     token: options.token, port: options.port, corsOrigins: options.corsOrigins ?? [], extraHosts: options.extraHosts,
+    openPaths: ['/v1/health', ...CONSOLE_PATHS],
   });
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'OPTIONS') {
       request.log.info({ method: request.method, url: request.url, status: reply.statusCode, operator: request.headers['x-operator'] }, 'state-changing request');
     }
   });
+  await app.register(consolePlugin);
   for (const plugin of [...corePlugins, ...(options.plugins ?? [])]) {
     await app.register(async (scope) => plugin.register(scope, context), { prefix: '/v1' });
   }

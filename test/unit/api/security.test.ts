@@ -8,7 +8,7 @@ afterEach(async () => { await h.close(); });
 describe('API security', () => {
   it('serves /v1/health without a token and nothing else', async () => {
     expect((await h.request({ method: 'GET', url: '/v1/health', auth: false })).statusCode).toBe(200);
-    for (const url of ['/v1/devices', '/v1/jobs', '/v1/records', '/v1/openapi.json', '/v1/nope', '/']) {
+    for (const url of ['/v1/devices', '/v1/jobs', '/v1/records', '/v1/openapi.json', '/v1/nope', '/index.html']) {
       const res = await h.request({ method: 'GET', url, auth: false });
       expect(res.statusCode, url).toBe(401);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
