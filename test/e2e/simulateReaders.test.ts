@@ -51,6 +51,13 @@ describe('fiscald --simulate: virtual card readers and persistence', () => {
     expect(spare.user?.cardNumber).toBe(slotUser.user?.cardNumber);
     expect(await card('Simulated Reader 1')).toMatchObject({ kind: 'inspection', inspection: { holderName: '稽查员' } });
 
+    // The web console is served by the same daemon, without a token, under a strict CSP.
+    const console = await fetch(`${daemon.url}/`);
+    expect(console.status).toBe(200);
+    expect(console.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(console.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'sha256-/);
+    expect(await console.text()).toContain('税控网关控制台');
+
     const printed = await runFiscalctl(daemon, ['card', 'Simulated Reader 1']);
     expect(printed.code).toBe(0);
     expect(printed.stdout).toMatch(/inspection card|稽查卡/);

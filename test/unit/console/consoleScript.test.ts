@@ -13,7 +13,7 @@ import { JobRunner } from '../../../src/jobs/JobRunner.js';
 import { silentLogger } from '../../../src/log.js';
 import { openStore, type Store } from '../../../src/store/Store.js';
 import { FakeAccess, FakeDirectory, PORT, snapshot, TOKEN } from '../api/apiHarness.js';
-import type { FakeElement} from './FakeDom.js';
+import type { FakeElement } from './FakeDom.js';
 import { FakeDocument, FakeStorage } from './FakeDom.js';
 
 /**
@@ -178,7 +178,7 @@ describe('the console script against the API', () => {
     expect($('records-body').textContent).toMatch(/王工.*1100000000000001.*诊断.*成功/);
   });
 
-  it('says a device is busy with the running job, and forgets the token on request', async () => {
+  it('says a device is busy with the running job, cancels it, and forgets the token on request', async () => {
     await logIn();
     $('operator').value = '李工';
     let release: () => void = () => undefined;
@@ -187,9 +187,10 @@ describe('the console script against the API', () => {
     await until('the running job', () => $('jobs-body').textContent.includes('进行中'));
     await button('diagnose', 'data-device', '1100000000000002').click();
     expect($('status').textContent).toMatch(/DEVICE_BUSY/);
-    expect(button('cancel', 'data-job', jobs.activeJobs()[0]!.id)).toBeDefined();
+    await button('cancel', 'data-job', jobs.activeJobs()[0]!.id).click();
+    await until('the cancelled job', () => $('jobs-body').textContent.includes('已取消'));
+    expect(sent.some((request) => request.method === 'POST' && /\/cancel$/.test(request.url) && request.headers['x-operator'] === encodeURIComponent('李工'))).toBe(true);
     release();
-    await until('the end of the job', () => $('jobs-body').textContent.includes('成功'));
 
     await $('forget').click();
     expect($('login').hidden).toBe(false);
