@@ -23,7 +23,9 @@ Options (config-file key / environment variable):
                                 path or glob (repeatable; default /dev/fiscal/* and the supported ids)
                                                         devices.allow / FISCALD_DEVICES_ALLOW (comma list)
   --simulate[=N]                run N simulated registers with virtual cards instead of hardware
-                                (default N = 2; the first is new, the others carry a year of history)
+                                (default N = 2; the first is new, the others carry a year of history),
+                                and two simulated card readers (a spare user card, an inspection card);
+                                all kept in <data-dir>/simulator from one start to the next
                                                         simulate / FISCALD_SIMULATE
   --simulator-timing JSON       timing of the simulated registers, e.g. {"selfCheckMs":1000}
                                 (turnaroundMs, flashWriteMs, initializeMs, selfCheckMs, rebootMs…)
@@ -43,5 +45,6 @@ Options (config-file key / environment variable):
 Precedence: flags > environment > config file > defaults.
 At first start fiscald creates the data dir (mode 0700) and the API token <data-dir>/token (mode 0600);
 every request but GET /v1/health must carry it as "Authorization: Bearer <token>".
+The web console is at / of the listen address (http://127.0.0.1:18240/); it asks for that token once per tab.
 Logs are JSON lines (pino) on stdout; PINs, MACs, keys and tokens are redacted.
 `;
