@@ -1,4 +1,5 @@
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
+import { distributeInvoiceNumbers } from '../../../protocols/gb-link/index.js';
 import type { CardSession, CardSessionOptions } from '../../devices/CardSession.js';
 import type { StageReporter } from '../initialize/initializeRegister.js';
 import { isInDoubt } from '../initialize/stepFailure.js';
@@ -71,9 +72,16 @@ function before(facts: RollFacts) {
   };
 }
 
+/**
+ * GB link 31 sent once, without RegisterSession's automatic re-send: after a lost answer the session
+ * would re-send 31 when the register's roll count is unchanged, but the user card may already have
+ * handed out a roll the register never stored (power lost while it wrote), and a second 31 would take
+ * another. Here a lost answer stays in doubt; the next run finds the roll in the register (32) or on
+ * the user card (EF07).
+ */
 async function distribute(register: RollRegister): Promise<RollRange> {
   try {
-    return await register.distributeInvoiceNumbers();
+    return await register.execute(distributeInvoiceNumbers, undefined);
   } catch (error) {
     if (isGatewayError(error, 'LINK_NOTHING_TO_DISTRIBUTE')) throw new GatewayError('ROLL_NONE_LEFT', { cause: error });
     throw stepFailure('ROLL_STEP_FAILED', 'distribute (GB link 31)', error, isInDoubt(error) ? statements.distributeInDoubt : statements.nothing);

@@ -10,6 +10,18 @@ afterEach(async () => {
 
 const request = { allowLastPinTry: false };
 
+/** Waits until the register answers again after a power cycle. */
+async function backOnline(session: InitializedRegister['session']): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    try {
+      await session.connect();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
 describe('invoice roll distribution through GB link 31/50', () => {
   it('takes one roll from the user card, mounts it on the fiscal card and verifies both sides', async () => {
     current = await startInitializedRegister();
@@ -75,11 +87,13 @@ describe('invoice roll distribution through GB link 31/50', () => {
     await failureOf(runRollDistribution(session, request, new RecordingReporter()));
     expect(reg.cards.user.lastDistributed).toMatchObject({ start: 1, end: 100 });
     reg.simulator.setFaults({});
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await backOnline(session);
     const failure = await failureOf(runRollDistribution(session, request, new RecordingReporter()));
     expect(failure.code).toBe('ROLL_ORPHANED');
     expect(failure.params).toMatchObject({ start: 1, end: 100 });
+    // Exactly one roll left the card: the lost answer was never followed by a second 31.
     expect(reg.cards.user.snapshot().state.rolls[0]).toMatchObject({ start: 101, rollCount: 4 });
+    expect(reg.simulator.state.fiscal.rolls.some((r) => r.invoiceCode === '00000000144030012345')).toBe(false);
   });
 
   it('says in plain words when the user card has no roll left, before taking anything', async () => {
