@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFactoryState } from '../../fixtures/simulator/state/factoryState.js';
@@ -80,9 +80,12 @@ describe('fiscald --simulate: virtual card readers and persistence', () => {
     expect((await card(`${machineNumber}/fiscal`)).fiscal?.registered).toBe(true);
   });
 
-  it('finds the register initialized and the readers with the same cards after a restart', async () => {
-    expect(await daemon!.stop()).toBe(0);
+  it('finds the register initialized and the readers with the same cards after a crash and a restart', async () => {
     expect(readdirSync(join(dataDir, 'simulator')).sort()).toEqual(['reader-0-card.json', 'reader-1-card.json', 'register-1.json']);
+    // Saved after the job's last command, not only at shutdown: even kill -9 loses nothing.
+    const saved = () => JSON.parse(readFileSync(join(dataDir, 'simulator', 'register-1.json'), 'utf8')) as { fiscal: { initializations: unknown[] } };
+    await eventually(async () => (saved().fiscal.initializations.length > 0 ? true : undefined));
+    await daemon!.kill9();
     daemon = await startDaemon({ dataDir, simulate: 1 });
     expect(daemon.output()).toMatch(/"restored":true,"initialized":true/);
     expect((await card(`${machineNumber}/fiscal`)).fiscal?.registered).toBe(true);
