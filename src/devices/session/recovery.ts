@@ -69,14 +69,19 @@ export const updateTaxpayerRecovery: Recovery<TaxpayerUpdate, void, TaxpayerUpda
   },
 };
 
-/** A distribution took effect when the register holds exactly one more distributed roll; that roll is the result. */
+/**
+ * A distribution took effect when the register holds exactly one more distributed roll; that roll is
+ * the result. An unchanged count does NOT prove it did not happen: the user card may have handed the
+ * roll out (user EF07) and the register lost it before storing it, and a second 31 would take another
+ * roll from the card. So it is never re-sent: the caller looks at user EF07 before distributing again.
+ */
 export const distributeRecovery: Recovery<void, InvoiceRoll, number> = {
   async before(read) {
     return (await read(link.status, undefined)).distributedRollCount;
   },
   async check(read, _request, { before }) {
     const count = (await read(link.status, undefined)).distributedRollCount;
-    if (count === before) return { outcome: 'not-applied' };
+    if (count === before) return { outcome: 'unknown', found: { distributedRollsNow: count, newRoll: 'none stored; the user card may have given one out (EF07)' } };
     if (count !== before + 1) return { outcome: 'unknown', found: { distributedRollsBefore: before, distributedRollsNow: count } };
     const [roll] = await read(link.distributedRolls, { from: count, count: 1 });
     if (roll === undefined) return { outcome: 'unknown', found: { distributedRollsNow: count, roll: 'unreadable' } };

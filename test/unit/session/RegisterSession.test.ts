@@ -219,6 +219,15 @@ describe('RegisterSession: state-changing commands are never re-sent blindly', (
     expect(register.count(link.CMD.DISTRIBUTE_INVOICE_NUMBERS)).toBe(1);
   });
 
+  it('distribute with no answer and no new roll on the register is LINK_IN_DOUBT, never sent twice (the user card may have given a roll out)', async () => {
+    const { register, session } = await setup();
+    statefulRegister(register);
+    register.on(link.CMD.DISTRIBUTE_INVOICE_NUMBERS, () => ({ silent: true }));
+    const error = await rejection(session.distributeInvoiceNumbers());
+    expect(isGatewayError(error, 'LINK_IN_DOUBT')).toBe(true);
+    expect(register.count(link.CMD.DISTRIBUTE_INVOICE_NUMBERS)).toBe(1);
+  });
+
   it('a state-changing APDU whose reply was lost is LINK_IN_DOUBT at once, never re-sent', async () => {
     const { register, session } = await setup();
     register.on(link.CMD.CARD_APDU, () => ({ silent: true }));
