@@ -20,9 +20,11 @@ describe('initialization real run', () => {
     expect(reporter.stages).toEqual(initializationStages.map((s) => s.id));
     expect(result.startedAt).toBe('fresh');
     expect(result.readBack.every((f) => f.matches)).toBe(true);
+    expect(result.readBack.find((f) => f.field === '39.taxItem[1]')?.actual).toMatch(/^\d{8} \S+ \/ .+ \d+\.\d{2}%$/);
     expect(result.readBack.map((f) => f.field)).toEqual([
       '37.machineNumber', '38.taxpayerNumber', '38.taxpayerId', '38.taxpayerName', '38.officeCode', '38.fiscalCardNumber',
-      '38.declarationMode', '38.applicationStartDate', '38.validUntil', '38.initializationDate', '39.taxItems',
+      '38.declarationMode', '38.applicationStartDate', '38.validUntil', '38.initializationDate',
+      '39.taxItemCount', '39.taxItem[1]', '39.taxItem[2]', '39.taxItem[3]',
       '41.initialized', '41.fiscalMode', '41.issueDeadline',
     ]);
 
