@@ -35,11 +35,30 @@ function malformed(detail: string): GatewayError {
   return new GatewayError('CARD_RESPONSE_MALFORMED', { params: { detail } });
 }
 
+function announced(sw2: number): number {
+  return sw2 === 0 ? SHORT_MAX_LE : sw2;
+}
+
 /**
- * Sends one command and does what a T=0 card asks: 6Cxx re-sends the command once with Le = xx;
- * 61xx (and 9Fxx) fetches the rest with GET RESPONSE, concatenating the data, until another
- * status word arrives. The result carries the whole data and the final status word; it is not
- * checked for success, that is the caller's business.
+ * Sends one GET RESPONSE for `le` bytes; a 6Cxx to it (the card has fewer) is answered by one
+ * re-send with Le = xx. A second 6Cxx is malformed, so that no 6Cxx ever reaches the caller.
+ */
+async function getResponse(channel: CardChannel, le: number): Promise<ResponseApdu> {
+  const first = await send(channel, getResponseCommand(le));
+  if (first.sw1 !== 0x6c) return first;
+  const second = await send(channel, getResponseCommand(announced(first.sw2)));
+  if (second.sw1 === 0x6c) throw malformed(`the card asked twice for another GET RESPONSE Le (${statusWordHex(second.sw)})`);
+  return second;
+}
+
+/**
+ * Sends one command and does what a T=0 card asks: 61xx (and 9Fxx) fetches the rest with GET
+ * RESPONSE, concatenating the data, until another status word arrives; 6Cxx re-sends a command
+ * without data once with Le = xx. A command that carries data (a PIN, a MAC, an invoice) is never
+ * sent twice: under T=0 a 6Cxx answers case 2 only (ISO 7816-3), and a card that may
+ * already have acted on the data (rotated the PIN, issued the invoice) must not see it again, so
+ * a 6Cxx to such a command is a malformed answer. The result carries the whole data and the final
+ * status word, never 61xx or 6Cxx; it is not checked for success, that is the caller's business.
  */
 export async function transceive(
   channel: CardChannel,
@@ -48,31 +67,27 @@ export async function transceive(
 ): Promise<ResponseApdu> {
   const maxGetResponses = options.maxGetResponses ?? DEFAULT_MAX_GET_RESPONSES;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  let command: CommandApdu = apdu instanceof Uint8Array ? decodeCommandApdu(apdu) : apdu;
+  const command: CommandApdu = apdu instanceof Uint8Array ? decodeCommandApdu(apdu) : apdu;
 
   let response = await send(channel, command);
   if (response.sw1 === 0x6c) {
-    command = { ...command, le: response.sw2 === 0 ? SHORT_MAX_LE : response.sw2 };
-    response = await send(channel, command);
+    if (command.data.length > 0) {
+      throw malformed(`the card asked for Le ${announced(response.sw2)} (${statusWordHex(response.sw)}); a command with data is not sent twice`);
+    }
+    response = await send(channel, { ...command, le: announced(response.sw2) });
     if (response.sw1 === 0x6c) throw malformed(`the card asked twice for another Le (${statusWordHex(response.sw)})`);
   }
 
   const chunks: Uint8Array[] = [response.data];
   let total = response.data.length;
   let getResponses = 0;
-  let wrongLeRetried = false;
   while (response.sw1 === 0x61 || response.sw1 === 0x9f) {
     if (getResponses >= maxGetResponses) throw malformed(`more than ${maxGetResponses} GET RESPONSE in a row`);
     getResponses += 1;
-    let next = await send(channel, getResponseCommand(response.sw2 === 0 ? SHORT_MAX_LE : response.sw2));
-    if (next.sw1 === 0x6c && !wrongLeRetried) {
-      wrongLeRetried = true;
-      next = await send(channel, getResponseCommand(next.sw2 === 0 ? SHORT_MAX_LE : next.sw2));
-    }
-    total += next.data.length;
+    response = await getResponse(channel, announced(response.sw2));
+    total += response.data.length;
     if (total > maxBytes) throw malformed(`response longer than ${maxBytes} bytes`);
-    chunks.push(next.data);
-    response = next;
+    chunks.push(response.data);
   }
   if (chunks.length === 1) return response;
   const data = new Uint8Array(total);

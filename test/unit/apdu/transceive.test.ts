@@ -86,6 +86,27 @@ describe('transceive', () => {
     expect(response.sw).toBe(0x6282);
   });
 
+  it('never sends a command that carries data twice: a 6Cxx to it is a malformed answer (a PIN is sent once)', async () => {
+    const channel = scripted(['6C08', '1122334455667788' + '9000']);
+    const error = await failure(transceive(channel, bytes('C0F90000 08 0102030405060708 08')));
+    expect(error.code).toBe('CARD_RESPONSE_MALFORMED');
+    expect(error.message).not.toContain('0102030405060708');
+    expect(channel.sent).toEqual(['C0F90000080102030405060708' + '08']);
+  });
+
+  it('re-sends each GET RESPONSE of a chain once with the Le a 6Cxx names', async () => {
+    const channel = scripted(['6104', '6C02', 'AABB 6102', '6C01', 'CC 9000']);
+    const response = await transceive(channel, bytes('C0F0000004'));
+    expect(hex(response.data)).toBe('AABBCC');
+    expect(response.sw).toBe(0x9000);
+    expect(channel.sent.slice(1)).toEqual(['00C0000004', '00C0000002', '00C0000002', '00C0000001']);
+  });
+
+  it('never gives back a 6Cxx: a GET RESPONSE refused twice is a malformed answer', async () => {
+    const error = await failure(transceive(scripted(['6104', '6C02', '6C01']), bytes('C0F0000004')));
+    expect(error.code).toBe('CARD_RESPONSE_MALFORMED');
+  });
+
   it('refuses a card that asks twice for another Le', async () => {
     const error = await failure(transceive(scripted(['6C10', '6C08']), bytes('00B0000000')));
     expect(error.code).toBe('CARD_RESPONSE_MALFORMED');

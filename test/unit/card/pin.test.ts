@@ -78,6 +78,23 @@ describe('fiscal PIN', () => {
     expect((await rejection(s.fiscal.inputInvoiceNb(roll))).code).toBe('CARD_SECURITY_NOT_SATISFIED');
   });
 
+  it('never sends the PIN a second time, even when the card answers VERIFY with 6Cxx', async () => {
+    const s = cardSessions();
+    const pin = await register(s);
+    const sent: string[] = [];
+    const wrongLe = new CardSession({
+      description: s.fiscalChannel.description,
+      async transmit(apdu) {
+        sent.push(hex(apdu));
+        if (apdu.length > 5 && apdu[0] === 0xc0 && apdu[1] === 0xf9) return Uint8Array.of(0x6c, 0x08);
+        return s.fiscalChannel.transmit(apdu);
+      },
+      reset: () => s.fiscalChannel.reset(),
+    });
+    expect((await rejection(wrongLe.verifyFiscalPin(pin))).code).toBe('CARD_RESPONSE_MALFORMED');
+    expect(sent.filter((apdu) => apdu.includes(hex(pin)))).toHaveLength(1);
+  });
+
   it('with a card that will not tell its tries, relies on the last 63Cx it saw', async () => {
     const s = cardSessions();
     const pin = await register(s);
