@@ -51,6 +51,11 @@ export const cardErrors = {
     zh: '税控卡口令已锁定', en: 'The fiscal card PIN is locked',
     remedyZh: '卡片已锁死，须由税务机关解锁或更换。', remedyEn: 'The card is locked: the tax office must unlock or replace it.',
   },
+  CARD_AUTH_LOCKED: {
+    http: 403, exit: ExitCode.refused,
+    zh: '{command}：卡片的口令或认证已锁定', en: '{command}: the card PIN or authentication is locked',
+    remedyZh: '卡片已锁死，须由税务机关解锁或更换。', remedyEn: 'The card is locked: the tax office must unlock or replace it.',
+  },
   CARD_PIN_LAST_TRY: {
     http: 409, exit: ExitCode.refused,
     zh: '税控卡口令只剩 {triesLeft} 次机会，已拒绝校验', en: 'Only {triesLeft} PIN try left on the fiscal card: verification refused',
@@ -135,6 +140,12 @@ export const cardErrors = {
     http: 409, exit: ExitCode.refused,
     zh: '卡片应用已锁定', en: 'The card application is locked',
     remedyZh: '卡片必须由税务机关更换。', remedyEn: 'The tax office must replace the card.',
+  },
+  CARD_FUNCTION_NOT_SUPPORTED: {
+    http: 409, exit: ExitCode.failed,
+    zh: '卡片不支持 {command}（没有主文件或应用已锁定）', en: 'The card does not support {command} (no master file, or the application is locked)',
+    remedyZh: '可能插错了卡片类型；若卡片类型正确，则其应用已锁定，须到税务机关处理。',
+    remedyEn: 'The wrong kind of card may be inserted; if it is the right card, its application is locked and the tax office must act.',
   },
   CARD_FILE_NOT_FOUND: {
     http: 409, exit: ExitCode.failed,

@@ -22,10 +22,10 @@ const genericTable: StatusTable = {
   0x6700: 'CARD_WRONG_LENGTH',
   0x6901: 'CARD_STATE_NOT_ALLOWED',
   0x6982: 'CARD_SECURITY_NOT_SATISFIED',
-  0x6983: 'CARD_APP_LOCKED',
+  0x6983: 'CARD_AUTH_LOCKED',
   0x6985: 'CARD_CONDITIONS_NOT_SATISFIED',
   0x6a80: 'CARD_WRONG_DATA',
-  0x6a81: 'CARD_APP_LOCKED',
+  0x6a81: 'CARD_FUNCTION_NOT_SUPPORTED',
   0x6a82: 'CARD_FILE_NOT_FOUND',
   0x6a83: 'CARD_RECORD_NOT_FOUND',
   0x6a84: 'CARD_STORE_FULL',
@@ -41,22 +41,24 @@ const genericTable: StatusTable = {
 };
 
 const fiscalRegistered: StatusTable = { 0x6901: 'CARD_NOT_REGISTERED' };
+/** The fiscal commands that need a verified PIN answer 6983 once the PIN is locked (SPEC.md §6). */
+const pinGated: StatusTable = { ...fiscalRegistered, 0x6983: 'CARD_PIN_LOCKED' };
 /** A fiscal or user command sent to another kind of card is refused with an unknown INS or CLA. */
 const wrongCard: StatusTable = { 0x6d00: 'CARD_WRONG_TYPE', 0x6e00: 'CARD_WRONG_TYPE', 0x6a82: 'CARD_WRONG_TYPE' };
 
 export const statusTables: Readonly<Record<CardOperation, StatusTable>> = {
   GET_REGISTER_NB: { ...wrongCard, 0x6901: 'CARD_ALREADY_REGISTERED' },
   TERMINAL_REGISTER: { ...wrongCard, 0x6901: 'CARD_ALREADY_REGISTERED', 0x9302: 'CARD_MAC_MISMATCH' },
-  ISSUE_INVOICE: { ...wrongCard, ...fiscalRegistered, 0x9401: 'CARD_LIMIT_EXCEEDED', 0x6985: 'CARD_ISSUE_NOT_ALLOWED' },
-  DECLARE_DUTY: { ...wrongCard, ...fiscalRegistered },
-  UPDATE_CONTROLS: { ...wrongCard, ...fiscalRegistered, 0x9302: 'CARD_MAC_MISMATCH' },
-  INPUT_INVOICE_NB: { ...wrongCard, ...fiscalRegistered, 0x9302: 'CARD_MAC_MISMATCH' },
-  VERIFY_FISCAL_PIN: { ...wrongCard, ...fiscalRegistered, 0x6983: 'CARD_PIN_LOCKED' },
-  DAILY_COLLECT_SIGN: { ...wrongCard, ...fiscalRegistered },
+  ISSUE_INVOICE: { ...wrongCard, ...pinGated, 0x9401: 'CARD_LIMIT_EXCEEDED', 0x6985: 'CARD_ISSUE_NOT_ALLOWED' },
+  DECLARE_DUTY: { ...wrongCard, ...pinGated },
+  UPDATE_CONTROLS: { ...wrongCard, ...pinGated, 0x9302: 'CARD_MAC_MISMATCH' },
+  INPUT_INVOICE_NB: { ...wrongCard, ...pinGated, 0x9302: 'CARD_MAC_MISMATCH' },
+  VERIFY_FISCAL_PIN: { ...wrongCard, ...pinGated },
+  DAILY_COLLECT_SIGN: { ...wrongCard, ...pinGated },
   REGISTER_SIGN: { ...wrongCard, 0x6a80: 'CARD_USER_LACKS_FISCAL_CARD', 0x9302: 'CARD_MAC_MISMATCH' },
   DATA_COLLECT: { ...wrongCard, 0x6a80: 'CARD_USER_LACKS_FISCAL_CARD', 0x9302: 'CARD_MAC_MISMATCH' },
   DISTRIBUTE_INVOICE_NB: { ...wrongCard, 0x9401: 'CARD_NO_ROLL_TO_DISTRIBUTE' },
-  SELECT_APPLICATION: { 0x6a82: 'CARD_WRONG_TYPE', 0x6a81: 'CARD_APP_LOCKED', 0x6d00: 'CARD_WRONG_TYPE', 0x6e00: 'CARD_WRONG_TYPE' },
+  SELECT_APPLICATION: { 0x6a82: 'CARD_WRONG_TYPE', 0x6d00: 'CARD_WRONG_TYPE', 0x6e00: 'CARD_WRONG_TYPE' },
   SELECT_FILE: {},
   READ_BINARY: {},
   UPDATE_BINARY: {},

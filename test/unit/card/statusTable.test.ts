@@ -26,6 +26,45 @@ describe('status words per command', () => {
     expect(statusErrorCode(operation, sw)).toBe(code);
   });
 
+  it('tells a PIN locked by the fiscal commands that need it, not an application to replace', () => {
+    for (const operation of ['ISSUE_INVOICE', 'DECLARE_DUTY', 'UPDATE_CONTROLS', 'INPUT_INVOICE_NB', 'DAILY_COLLECT_SIGN', 'VERIFY_FISCAL_PIN'] as const) {
+      expect(statusErrorCode(operation, 0x6983)).toBe('CARD_PIN_LOCKED');
+    }
+  });
+
+  // GB18240.md "Status words and what to tell the technician", row by row, for a command with no table of its own.
+  it.each(([
+    [0x6581, 'CARD_MEMORY_FAULT', true],
+    [0x6700, 'CARD_WRONG_LENGTH', true],
+    [0x6901, 'CARD_STATE_NOT_ALLOWED', true],
+    [0x6982, 'CARD_SECURITY_NOT_SATISFIED', true],
+    [0x6983, 'CARD_AUTH_LOCKED', true],
+    [0x6985, 'CARD_CONDITIONS_NOT_SATISFIED', true],
+    [0x6a80, 'CARD_WRONG_DATA', true],
+    [0x6a81, 'CARD_FUNCTION_NOT_SUPPORTED', true],
+    [0x6a82, 'CARD_FILE_NOT_FOUND', true],
+    [0x6a83, 'CARD_RECORD_NOT_FOUND', false],
+    [0x6a84, 'CARD_STORE_FULL', true],
+    [0x6a86, 'CARD_WRONG_PARAMETERS', true],
+    [0x6d00, 'CARD_WRONG_PARAMETERS', true],
+    [0x6e00, 'CARD_WRONG_PARAMETERS', true],
+    [0x6a88, 'CARD_KEY_NOT_FOUND', true],
+    [0x63c1, 'CARD_PIN_WRONG', true],
+    [0x9302, 'CARD_MAC_MISMATCH', true],
+    [0x9303, 'CARD_APP_LOCKED', true],
+    [0x9403, 'CARD_KEY_VERSION', true],
+  ] as const).map(([sw, code, withRemedy]) => [sw.toString(16).toUpperCase(), sw, code, withRemedy] as const))('GB18240.md row %s is %s, in both languages', (_hex, sw, code, withRemedy) => {
+    const error = cardStatusError('READ_BINARY', sw, { file: 'EF02' });
+    expect(error.code).toBe(code);
+    expect(error.localized('zh-CN')).not.toBe(error.localized('en'));
+    expect(error.remedy('zh-CN') !== undefined && error.remedy('en') !== undefined).toBe(withRemedy);
+  });
+
+  it('tells the two meanings of 9401 by command', () => {
+    expect(statusErrorCode('ISSUE_INVOICE', 0x9401)).toBe('CARD_LIMIT_EXCEEDED');
+    expect(statusErrorCode('DISTRIBUTE_INVOICE_NB', 0x9401)).toBe('CARD_NO_ROLL_TO_DISTRIBUTE');
+  });
+
   it('gives tries left for 63Cx in params and data', () => {
     const error = cardStatusError('VERIFY_FISCAL_PIN', 0x63c1);
     expect(error.params.triesLeft).toBe(1);
