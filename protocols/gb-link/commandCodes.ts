@@ -15,6 +15,7 @@ export const CMD = {
   ROLL_SUMMARIES: 0x3c,
   DECLARATIONS: 0x3e,
   INVOICES_BY_INDEX: 0x3f,
+  CONTROL_WRITE_BACK: 0x40,
   STATUS: 0x41,
   INVOICES_BY_NUMBER: 0x42,
   INVOICES_BY_TIME: 0x43,
@@ -35,6 +36,7 @@ export const CMD = {
   CAPABILITIES: 0x70,
   SWITCH_BAUD: 0x71,
   RECORD_COUNTS: 0x72,
+  INITIALIZATION_HISTORY: 0x73,
 } as const;
 
 export type CommandCode = (typeof CMD)[keyof typeof CMD];

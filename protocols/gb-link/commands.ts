@@ -6,6 +6,8 @@ export * from './payloads/clock.js';
 export * from './payloads/status.js';
 export * from './payloads/records.js';
 export * from './payloads/rolls.js';
+export * from './payloads/controlWriteBack.js';
+export * from './payloads/initializationHistory.js';
 export * from './payloads/card.js';
 export * from './payloads/selfCheck.js';
 export * from './payloads/firmware.js';

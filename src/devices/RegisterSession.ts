@@ -3,8 +3,8 @@ import type { ByteTransport } from '../../contracts/ByteTransport.js';
 import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
 import * as link from '../../protocols/gb-link/index.js';
 import type {
-  Capabilities, CardSlot, CommandEffect, CommandSpec, DailyRecord, DateRange, DeclarationRecord, FactoryData,
-  FirmwareBegin, FirmwareBlock, FirmwareResume, FirmwareTransfer, IndexRange, InitializationData, InvoiceRecord,
+  Capabilities, CardSlot, CommandEffect, CommandSpec, ControlLimits, DailyRecord, DateRange, DeclarationRecord, FactoryData,
+  FirmwareBegin, FirmwareBlock, FirmwareResume, FirmwareTransfer, IndexRange, InitializationData, InitializationRecord, InvoiceRecord,
   InvoiceRoll, LinkDateTime, NumberRange, RecordCounts, RecordListCodec, RegisterStatus, RollRecord, RollSummary, SelfCheckKind,
   SelfCheckResult, TaxItem, TaxpayerUpdate, TimeRange, UserInfo,
 } from '../../protocols/gb-link/index.js';
@@ -13,7 +13,7 @@ import { exchange, type AnswerProgress, type ExchangeOutcome, type ExchangeTimin
 import { FrameChannel } from './session/FrameChannel.js';
 import { RegisterCardChannel } from './session/RegisterCardChannel.js';
 import {
-  clockRecovery, distributeRecovery, initializeRecovery, inputInvoiceNumbersRecovery, updateTaxpayerRecovery,
+  clockRecovery, controlWriteBackRecovery, distributeRecovery, initializeRecovery, inputInvoiceNumbersRecovery, updateTaxpayerRecovery,
   type Recovery, type StateReader, type Verdict,
 } from './session/recovery.js';
 import { pagedRead, dateWindows, type PageOptions } from './session/paging.js';
@@ -269,6 +269,14 @@ export class RegisterSession {
   }
 
   /**
+   * 40: the control update after a declaration (监控数据回写), run by the register with the cards in its
+   * slots; answers the limits now in force. ER 20 from a register without it; recovery: 41 + fiscal EF01.
+   */
+  controlWriteBack(): Promise<ControlLimits> {
+    return this.write(link.controlWriteBack, undefined, controlWriteBackRecovery);
+  }
+
+  /**
    * 71: switch both sides to `baud`. `apply` changes the transport's rate (the serial driver
    * knows how). Returns the rate in effect afterwards, proven by a 00 connect at that rate.
    */
@@ -342,6 +350,11 @@ export class RegisterSession {
   /** 3C by position. */
   rollSummaries(range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<RollSummary[]> {
     return this.indexPages(link.rollSummaries, range, options);
+  }
+
+  /** 73 by position (project): the initialization and every registration change, as the register recorded them. */
+  initializationHistory(range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<InitializationRecord[]> {
+    return this.indexPages(link.initializationHistory, range, options);
   }
 
   /** 42 by number range of one invoice code, in pages of `pageSize` numbers. */

@@ -91,7 +91,8 @@ const invoiceList = (code: number) => recordList(code, INVOICE_RECORD_SIZE, invo
 export const indexRangeSchema = z.object({ from: u32.min(1), count: u16.min(1) });
 export type IndexRange = z.infer<typeof indexRangeSchema>;
 
-function indexRange(code: number) {
+/** The request of every by-position read (32, 3C, 3E, 3F, 73): from u32 (1-based), count u16. */
+export function indexRange(code: number) {
   return layout<IndexRange>(code, indexRangeSchema, (w, v) => w.u32(v.from, 'from').u16(v.count, 'count'), (r) => ({ from: r.u32('from'), count: r.u16('count') }));
 }
 

@@ -1,5 +1,8 @@
-import type { CommandSpec, InitializationData, InvoiceRoll, LinkDateTime, TaxpayerUpdate } from '../../../protocols/gb-link/index.js';
+import type { FiscalMonitoringData } from '../../../protocols/gb18240-card/fiscalFiles.js';
+import type { CommandSpec, ControlLimits, InitializationData, InvoiceRoll, LinkDateTime, TaxpayerUpdate } from '../../../protocols/gb-link/index.js';
 import * as link from '../../../protocols/gb-link/index.js';
+import { CardSession } from '../CardSession.js';
+import { RegisterCardChannel } from './RegisterCardChannel.js';
 
 /** Runs a read inside the exchange that is recovering (the session lock is already held). */
 export type StateReader = <Req, Res>(spec: CommandSpec<Req, Res>, request: Req) => Promise<Res>;
@@ -101,5 +104,52 @@ export const inputInvoiceNumbersRecovery: Recovery<InvoiceRoll, void> = {
       if (roll !== undefined) return roll.state === 'distributed' ? { outcome: 'not-applied' } : { outcome: 'applied', result: undefined };
     }
     return { outcome: 'unknown', found: { roll: 'not among the distributed rolls' } };
+  },
+};
+
+/**
+ * Fiscal card EF01 read through the register's slot with the reads of the exchange that is recovering:
+ * 59 (a warm reset, which only drops the card's PIN-verified state) and 5B SELECT / READ BINARY.
+ */
+async function readFiscalMonitoring(read: StateReader): Promise<FiscalMonitoringData> {
+  const channel = new RegisterCardChannel({
+    powerOn: (slot) => read(link.cardPowerOn, { slot }),
+    apdu: (slot, apdu) => read(link.cardApdu, { slot, apdu }),
+  }, 'fiscal', 'recovery');
+  const card = new CardSession(channel);
+  await card.reset();
+  return card.readFiscalMonitoring();
+}
+
+const sameMonitoring = (a: FiscalMonitoringData, b: FiscalMonitoringData) =>
+  a.issueDeadline === b.issueDeadline && a.singleInvoiceLimit === b.singleInvoiceLimit && a.cumulativeLimit === b.cumulativeLimit
+  && a.returnLimit === b.returnLimit && a.taxIndex.join(',') === b.taxIndex.join(',');
+
+const limitsOf = (m: FiscalMonitoringData): ControlLimits => ({
+  issueDeadline: m.issueDeadline, singleInvoiceLimit: m.singleInvoiceLimit, cumulativeLimit: m.cumulativeLimit,
+  returnLimit: m.returnLimit, taxIndex: [...m.taxIndex],
+});
+
+/**
+ * 40 control write-back (SPEC.md §5.14, §7). Before: the declared flag (41) and fiscal EF01. After a
+ * lost reply: the flag cleared means it took effect (the answer is EF01 as it now reads); the flag still
+ * set with EF01 unchanged means it surely did not; the flag set with EF01 changed means the card took
+ * UPDATE_CONTROLS and the register lost it before clearing its flag: in doubt, and never re-sent
+ * blindly, since every 40 spends a PIN verification.
+ */
+export const controlWriteBackRecovery: Recovery<void, ControlLimits, { declared: boolean; fiscal: FiscalMonitoringData }> = {
+  async before(read) {
+    const declared = (await read(link.status, undefined)).awaitingControlUpdate;
+    return { declared, fiscal: await readFiscalMonitoring(read) };
+  },
+  async check(read, _request, { before }) {
+    const status = await read(link.status, undefined);
+    const fiscal = await readFiscalMonitoring(read);
+    if (before.declared && !status.awaitingControlUpdate) return { outcome: 'applied', result: limitsOf(fiscal) };
+    if (sameMonitoring(fiscal, before.fiscal)) return { outcome: 'not-applied' };
+    return {
+      outcome: 'unknown',
+      found: { declaredFlag: status.awaitingControlUpdate, fiscalCardBefore: limitsOf(before.fiscal), fiscalCardNow: limitsOf(fiscal) },
+    };
   },
 };

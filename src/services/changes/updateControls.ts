@@ -1,5 +1,5 @@
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
-import type { RegisterStatus, UserInfo } from '../../../protocols/gb-link/index.js';
+import type { ControlLimits, RegisterStatus, UserInfo } from '../../../protocols/gb-link/index.js';
 import type { FiscalMonitoringData } from '../../../protocols/gb18240-card/fiscalFiles.js';
 import { DECLARATION_FLAG_PENDING, type UserControlRecord } from '../../../protocols/gb18240-card/userFiles.js';
 import type { CardSessionOptions } from '../../devices/CardSession.js';
@@ -9,7 +9,6 @@ import { openSlotCard } from '../rolls/openSlotCard.js';
 import { readSlotUserCard, userCardProblem } from '../rolls/readSlotUserCard.js';
 import { guardRegisterPinCheck, triesLeftAfterRefusal } from '../rolls/registerPinGuard.js';
 import type { ChangeRegister } from './ChangeRegister.js';
-import { controlWriteBack, type ControlLimits } from './controlWriteBack.js';
 
 export interface ControlUpdatePlan {
   readonly record: UserControlRecord;
@@ -92,28 +91,33 @@ export function controlMismatches(record: UserControlRecord, readBack: ControlRe
 }
 
 /**
- * GB link 40. A lost answer is settled by reading back: the flag cleared and the new limits on the
- * card mean it took effect; the flag still set with the old limits means it surely did not.
+ * GB link 40 (SPEC.md §5.14), run by the register. RegisterSession settles a lost answer itself by reading
+ * 41 and fiscal EF01 back (applied, re-sent once when surely not applied, else LINK_IN_DOUBT); what stays in
+ * doubt is read back once more here so the failure says what the cards and the register now hold.
  */
 export async function writeBackControls(
   register: ChangeRegister, plan: ControlUpdatePlan, options?: CardSessionOptions,
 ): Promise<ControlLimits | undefined> {
+  const step = 'control write-back (GB link 40)';
   try {
-    return await register.execute(controlWriteBack, undefined);
+    return await register.controlWriteBack();
   } catch (error) {
     if (isGatewayError(error, 'LINK_PIN_CHECK_FAILED')) {
       const triesLeft = await triesLeftAfterRefusal(await openSlotCard(register, 'fiscal', options));
-      throw stepFailure('CHANGE_STEP_FAILED', 'control write-back (GB link 40)', error, statements.pinRefused, { triesLeft: triesLeft ?? null });
+      throw stepFailure('CHANGE_STEP_FAILED', step, error, statements.pinRefused, { triesLeft: triesLeft ?? null });
     }
     // ER 20: the register dropped the command without acting on it (public firmware without 40).
     if (isGatewayError(error, 'LINK_UNKNOWN_COMMAND')) throw new GatewayError('CHANGE_CONTROL_UPDATE_UNSUPPORTED', { cause: error });
-    if (isGatewayError(error, 'LINK_DECLARATION_UNFINISHED')) {
-      throw stepFailure('CHANGE_STEP_FAILED', 'control write-back (GB link 40)', error, statements.nothing);
-    }
-    if (!isInDoubt(error)) throw stepFailure('CHANGE_STEP_FAILED', 'control write-back (GB link 40)', error, statements.nothing);
+    if (!isInDoubt(error)) throw stepFailure('CHANGE_STEP_FAILED', step, error, statements.nothing);
     const readBack = await readBackControls(register, options).catch(() => undefined);
     if (readBack !== undefined && controlMismatches(plan.record, readBack).length === 0) return undefined;
-    throw stepFailure('CHANGE_STEP_FAILED', 'control write-back (GB link 40)', error, readBack?.awaitingControlUpdate === true
-      && readBack.fiscal.issueDeadline === plan.fiscalBefore.issueDeadline ? statements.nothing : statements.inDoubt);
+    const unchanged = readBack?.awaitingControlUpdate === true && sameMonitoring(readBack.fiscal, plan.fiscalBefore);
+    throw stepFailure('CHANGE_STEP_FAILED', step, error, unchanged ? statements.nothing : statements.inDoubt,
+      readBack === undefined ? {} : { declaredFlag: readBack.awaitingControlUpdate, fiscalCard: readBack.fiscal });
   }
+}
+
+function sameMonitoring(a: FiscalMonitoringData, b: FiscalMonitoringData): boolean {
+  return a.issueDeadline === b.issueDeadline && a.singleInvoiceLimit === b.singleInvoiceLimit && a.cumulativeLimit === b.cumulativeLimit
+    && a.returnLimit === b.returnLimit && a.taxIndex.join(',') === b.taxIndex.join(',');
 }

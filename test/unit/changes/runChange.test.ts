@@ -2,8 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { changeRequestSchema } from '../../../src/services/changes/changeRequest.js';
 import { changeStages, runChange } from '../../../src/services/changes/runChange.js';
 import { failureOf, RecordingReporter, startInitializedRegister, type InitializedRegister } from '../rolls/harness.js';
-import { controlWriteBackHandler } from './controlWriteBackHandler.js';
-import { declareOnCards, taxOfficeCompletes } from './declareOnCards.js';
+import type { CommandHandler } from '../../../fixtures/simulator/CommandHandler.js';
+import { controlWriteBackHandler } from '../../../fixtures/simulator/commands/controlCommands.js';
+import { ErCode, RegisterRefusal } from '../../../fixtures/simulator/RegisterRefusal.js';
+import { CMD } from '../../../protocols/gb-link/index.js';
 
 let current: InitializedRegister | undefined;
 afterEach(async () => {
@@ -12,6 +14,16 @@ afterEach(async () => {
 });
 
 const parse = (body: unknown) => changeRequestSchema.parse(body);
+
+/** The tax office takes the declaration off the user card and writes new control data for this fiscal card. */
+function taxOfficeCompletes(reg: InitializedRegister['reg'], issueDeadline: string, singleInvoiceLimit: number): void {
+  const fiscal = reg.cards.fiscal.snapshot().personalization;
+  reg.cards.user.taxOfficeAcceptDeclarations();
+  reg.cards.user.taxOfficeIssueControls({
+    fiscalCardNumber: fiscal.cardNumber, issueDeadline, singleInvoiceLimit, cumulativeLimit: 900_000_000, returnLimit: 50_000_000,
+    taxIndex: [...fiscal.monitoring.taxIndex], flags: 0,
+  });
+}
 
 function addDays(date: string, days: number): string {
   const t = new Date(`${date}T00:00:00Z`);
@@ -82,16 +94,16 @@ describe('registration changes on an initialized register', () => {
 
 describe('monitoring data: the control update (监控数据更新)', () => {
   it('refuses without the declared flag', async () => {
-    current = await startInitializedRegister({ handlers: [controlWriteBackHandler] });
+    current = await startInitializedRegister();
     expect((await failureOf(runChange(current.session, parse({ kind: 'monitoring-data' }), new RecordingReporter()))).code).toBe('CHANGE_NOT_DECLARED');
   });
 
   it('refuses while the user card still holds this fiscal card\'s declaration, then updates once the tax office has taken it', async () => {
-    current = await startInitializedRegister({ handlers: [controlWriteBackHandler] });
+    current = await startInitializedRegister();
     const { reg, session } = current;
-    const status = await session.status();
-    const periodEnd = status.lastSignedDay!;
-    await declareOnCards(reg, session, periodEnd);
+    const declaration = reg.simulator.declare();
+    const periodEnd = `${declaration.end.slice(0, 4)}-${declaration.end.slice(4, 6)}-${declaration.end.slice(6, 8)}`;
+    expect((await session.status()).awaitingControlUpdate).toBe(true);
     const refused = await failureOf(runChange(session, parse({ kind: 'monitoring-data' }), new RecordingReporter()));
     expect(refused.code).toBe('CHANGE_DECLARATION_ON_USER_CARD');
     expect(refused.params).toMatchObject({ periodEnd });
@@ -103,6 +115,7 @@ describe('monitoring data: the control update (监控数据更新)', () => {
     const result = await runChange(session, parse({ kind: 'monitoring-data' }), reporter);
     expect(result.register).toBe('gb-link-40');
     expect(reg.simulator.state.fiscal.declaredFlag).toBe(false);
+    expect(reg.simulator.state.fiscal.limits).toMatchObject({ issueDeadline: deadline.replaceAll('-', ''), singleInvoiceLimit: 2_000_000 });
     expect((await session.status()).issueDeadline).toBe(deadline);
     expect(result.after).toMatchObject({ register: { awaitingControlUpdate: false, issueDeadline: deadline }, fiscalCard: { monitoring: { singleInvoiceLimit: 2_000_000 } } });
     // The register verified the PIN itself and kept the next one in step with the card.
@@ -110,9 +123,9 @@ describe('monitoring data: the control update (监控数据更新)', () => {
   });
 
   it('refuses to let the register spend the last PIN try unless told', async () => {
-    current = await startInitializedRegister({ handlers: [controlWriteBackHandler] });
+    current = await startInitializedRegister();
     const { reg, session } = current;
-    await declareOnCards(reg, session, (await session.status()).lastSignedDay!);
+    reg.simulator.declare();
     taxOfficeCompletes(reg, addDays((await session.status()).lastSignedDay!, 60), 2_000_000);
     (reg.cards.fiscal as unknown as { state: { pinTriesLeft: number } }).state.pinTriesLeft = 1;
     const failure = await failureOf(runChange(session, parse({ kind: 'monitoring-data' }), new RecordingReporter()));
@@ -123,11 +136,39 @@ describe('monitoring data: the control update (监控数据更新)', () => {
     expect(done.register).toBe('gb-link-40');
   });
 
-  it('a register without GB link 40 is told to do it at its keyboard', async () => {
-    current = await startInitializedRegister();
+  it('a lost reply to 40 is settled by reading back: the change is reported done, and 40 ran once', async () => {
+    let runs = 0;
+    const dropReply: CommandHandler = {
+      code: CMD.CONTROL_WRITE_BACK,
+      async handle(context, params) {
+        runs += 1;
+        const answer = await controlWriteBackHandler.handle(context, params);
+        current!.reg.simulator.setFaults({ faults: [{ kind: 'drop', direction: 'tx', at: Array.from({ length: 6 + answer.length }, (_, i) => i) }] });
+        return answer;
+      },
+    };
+    current = await startInitializedRegister({ handlers: [dropReply] });
     const { reg, session } = current;
-    await declareOnCards(reg, session, (await session.status()).lastSignedDay!);
+    reg.simulator.declare();
+    taxOfficeCompletes(reg, addDays((await session.status()).lastSignedDay!, 60), 3_000_000);
+    const result = await runChange(session, parse({ kind: 'monitoring-data' }), new RecordingReporter());
+    expect(runs).toBe(1);
+    expect(result.register).toBe('gb-link-40');
+    expect(result.after).toMatchObject({ fiscalCard: { monitoring: { singleInvoiceLimit: 3_000_000 } }, register: { awaitingControlUpdate: false } });
+  });
+
+  it('a register without GB link 40 (ER 20) is told to do it at its keyboard', async () => {
+    const publicFirmware: CommandHandler = {
+      code: CMD.CONTROL_WRITE_BACK,
+      handle: async () => { throw new RegisterRefusal(ErCode.unknownCommand, 'no 40 on this firmware'); },
+    };
+    current = await startInitializedRegister({ handlers: [publicFirmware] });
+    const { reg, session } = current;
+    reg.simulator.declare();
     taxOfficeCompletes(reg, addDays((await session.status()).lastSignedDay!, 60), 2_000_000);
-    expect((await failureOf(runChange(session, parse({ kind: 'monitoring-data' }), new RecordingReporter()))).code).toBe('CHANGE_CONTROL_UPDATE_UNSUPPORTED');
+    const failure = await failureOf(runChange(session, parse({ kind: 'monitoring-data' }), new RecordingReporter()));
+    expect(failure.code).toBe('CHANGE_CONTROL_UPDATE_UNSUPPORTED');
+    expect((failure as unknown as { remedy(l: string): string }).remedy('en')).toMatch(/keyboard/);
+    expect(reg.simulator.state.fiscal.declaredFlag).toBe(true);
   });
 });

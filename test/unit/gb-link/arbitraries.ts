@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type {
-  Capabilities, DailyRecord, DeclarationRecord, FactoryData, InitializationData, InvoiceRecord, RecordCounts,
+  Capabilities, ControlLimits, DailyRecord, InitializationRecord, DeclarationRecord, FactoryData, InitializationData, InvoiceRecord, RecordCounts,
   RegisterStatus, RollRecord, TaxItem, UserInfo,
 } from '../../../protocols/gb-link/index.js';
-import { declarationTypes, invoiceTypes, rollStates, slotStates, firmwareStates } from '../../../protocols/gb-link/index.js';
+import { declarationTypes, initializationKinds, invoiceTypes, rollStates, slotStates, firmwareStates } from '../../../protocols/gb-link/index.js';
 
 /** fast-check arbitraries for every GB-link payload value; shared by the codec tests and the session tests. */
 export const u8 = fc.integer({ min: 0, max: 0xff });
@@ -92,3 +92,13 @@ export const recordCounts: fc.Arbitrary<RecordCounts> = fc.record({
   invoices: u32, dailyRecords: u32, declarations: u32, distributedRolls: u32, rollSummaries: u32, initializations: u32,
 });
 export const firmwareTransfer = fc.record({ state: fc.constantFrom(...firmwareStates), size: u32, received: u32, sha256: bytes(32), version });
+export const controlLimits: fc.Arbitrary<ControlLimits> = fc.record({
+  issueDeadline: date, singleInvoiceLimit: u32, cumulativeLimit: u32, returnLimit: u32, taxIndex: six(u8),
+});
+export const initializationRecord: fc.Arbitrary<InitializationRecord> = fc.record({
+  seq: fc.integer({ min: 1, max: 0xffffffff }), kind: fc.constantFrom(...initializationKinds), recordedAt: dateTime,
+  machineNumber: digits(16), fiscalCardNumber: digits(16), taxpayerNumber: digits(16), taxpayerId: ascii(20), taxpayerName: gbk(40),
+  officeCode: u32, declarationMode: u8, applicationStartDate: date, validUntil: date, issueDeadline: date,
+  singleInvoiceLimit: u32, cumulativeLimit: u32, returnLimit: u32, taxIndex: six(u8),
+  taxItems: fc.array(taxItem, { minLength: 1, maxLength: 6 }),
+});

@@ -28,6 +28,8 @@ const cases: [CommandSpec<unknown, unknown>, fc.Arbitrary<unknown>, fc.Arbitrary
   [link.declarations, fc.record({ from: fc.integer({ min: 1, max: 1000 }), count: fc.integer({ min: 1, max: 100 }) }), fc.array(arb.declaration, { maxLength: 3 })],
   [link.distributedRolls, fc.record({ from: fc.integer({ min: 1, max: 1000 }), count: fc.integer({ min: 1, max: 100 }) }), fc.array(arb.roll, { maxLength: 5 })],
   [link.rollSummaries, fc.record({ from: fc.integer({ min: 1, max: 1000 }), count: fc.integer({ min: 1, max: 100 }) }), fc.array(arb.rollSummary, { maxLength: 5 })],
+  [link.controlWriteBack, nothing, arb.controlLimits],
+  [link.initializationHistory, fc.record({ from: fc.integer({ min: 1, max: 1000 }), count: fc.integer({ min: 1, max: 100 }) }), fc.array(arb.initializationRecord, { maxLength: 3 })],
   [link.cardPowerOn, fc.record({ slot: fc.constantFrom(...link.cardSlots) }), fc.uint8Array({ minLength: 2, maxLength: 33 }).map((b) => Uint8Array.from(b))],
   [link.cardPowerOff, fc.record({ slot: fc.constantFrom(...link.cardSlots) }), nothing],
   [link.cardApdu, fc.record({ slot: fc.constantFrom(...link.cardSlots), apdu: fc.uint8Array({ minLength: 4, maxLength: 261 }).map((b) => Uint8Array.from(b)) }),
@@ -73,6 +75,30 @@ describe('payload codecs', () => {
     expect(link.ROLL_RECORD_SIZE).toBe(27);
     expect(link.ROLL_SUMMARY_SIZE).toBe(40);
     expect(link.TAX_ITEM_SIZE).toBe(47);
+    expect(link.CONTROL_LIMITS_SIZE).toBe(22);
+    expect(link.INITIALIZATION_RECORD_SIZE).toBe(414);
+  });
+
+  it('73: unused tax item slots must be zero, and a record holds one to six items', () => {
+    const record = fc.sample(arb.initializationRecord, { numRuns: 1, seed: 5 })[0]!;
+    const one = { ...record, taxItems: record.taxItems.slice(0, 1) };
+    const bytes = link.initializationHistory.response.encode([one]);
+    expect(bytes.length).toBe(4 + link.INITIALIZATION_RECORD_SIZE);
+    const dirty = Uint8Array.from(bytes);
+    dirty[dirty.length - 1] = 1;
+    expect(() => link.initializationHistory.response.decode(dirty)).toThrow(expect.objectContaining({ code: 'LINK_PAYLOAD_INVALID' }));
+    const none = Uint8Array.from(bytes);
+    none[4 + 131] = 0;
+    expect(() => link.initializationHistory.response.decode(none)).toThrow(expect.objectContaining({ code: 'LINK_PAYLOAD_INVALID' }));
+    expect(() => link.initializationHistory.response.encode([{ ...record, taxItems: [] }])).toThrow(expect.objectContaining({ code: 'LINK_PAYLOAD_INVALID' }));
+  });
+
+  it('40: the answer is the limits in force, and the request carries nothing', () => {
+    const limits = { issueDeadline: '2026-12-15', singleInvoiceLimit: 1_000_000, cumulativeLimit: 50_000_000, returnLimit: 1_000_000, taxIndex: [1, 2, 0, 0, 0, 0] };
+    expect(link.controlWriteBack.effect).toBe('write');
+    expect(link.controlWriteBack.request.encode(undefined)).toEqual(new Uint8Array(0));
+    expect(link.controlWriteBack.response.decode(link.controlWriteBack.response.encode(limits))).toEqual(limits);
+    expect(() => link.controlWriteBack.response.decode(new Uint8Array(22))).toThrow(expect.objectContaining({ code: 'LINK_PAYLOAD_INVALID' }));
   });
 
   it('refuses values the wire cannot carry, with LINK_PAYLOAD_INVALID', () => {
