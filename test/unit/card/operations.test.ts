@@ -65,6 +65,17 @@ describe.each(['t1', 't0'] as const)('CardSession operations over %s', (transmis
     expect(none.data.sw).toBe('9401');
   });
 
+  it('declares totals that each fit 32 bits even when together they do not, and refuses one that does not fit', async () => {
+    const s = await operational({ transmission });
+    const block: DeclarationBlock = {
+      periodStart: s.set.today, periodEnd: s.set.today, validCount: 2, returnCount: 1, voidCount: 0, taxIndex: [1, 2, 0, 0, 0, 0],
+      validAmounts: [2_000_000_000, 1_000_000_000, 0, 0, 0, 0], returnAmounts: [2_000_000_000, 0, 0, 0, 0, 0],
+    };
+    expect(await s.fiscal.declareDuty(block)).toMatchObject({ validTotal: 3_000_000_000, returnTotal: 2_000_000_000 });
+    const tooMuch = { ...block, periodStart: '2099-01-01', periodEnd: '2099-01-01', validAmounts: [0xffffffff, 1, 0, 0, 0, 0] };
+    expect((await rejection(s.fiscal.declareDuty(tooMuch))).code).toBe('CARD_WRONG_DATA');
+  });
+
   it('signs a day, declares, collects the declaration on the user card and updates the controls', async () => {
     const s = await operational({ transmission });
     const totals = {
