@@ -38,14 +38,14 @@ describe('personalization', () => {
     expect(refusal(() => VirtualUserCard.create({ ...p.user, rolls: [{ invoiceCode: '1'.repeat(20), start: 10, end: 5, rollCount: 1 }] }))).toMatch(/rolls/);
   });
 
-  it('refuses a name the card cannot hold', () => {
+  it('refuses a name the card cannot hold, naming the field, when made and when restored', () => {
     const p = cardSetPersonalizations();
-    try {
-      VirtualFiscalCard.create({ ...p.fiscal, taxpayerName: '很'.repeat(21) });
-      expect.unreachable();
-    } catch (error) {
-      expect(isGatewayError(error, 'CARD_VALUE_INVALID')).toBe(true);
-    }
+    expect(refusal(() => VirtualFiscalCard.create({ ...p.fiscal, taxpayerName: '很'.repeat(21) }))).toMatch(/taxpayerName/);
+    expect(refusal(() => VirtualUserCard.create({ ...p.user, taxItems: [{ index: 1, itemCode: '01010100', rate: 1300, nameZh: '很'.repeat(11), nameEn: 'Goods' }] })))
+      .toMatch(/nameZh/);
+    const snapshot = structuredClone(createMatchingCardSet().fiscal.snapshot()) as { personalization: { taxpayerName: string } };
+    snapshot.personalization.taxpayerName = '很'.repeat(21);
+    expect(refusal(() => restoreVirtualCard(snapshot))).toMatch(/taxpayerName/);
   });
 
   it('places the dates of a set around the given day', () => {
