@@ -1,6 +1,7 @@
 import type { ByteTransport, TransportDescription, Unsubscribe } from '../../contracts/ByteTransport.js';
 import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
-import { usbPathOf, type UsbApi, type UsbDeviceHandle, type UsbEndpointInfo } from './UsbApi.js';
+import { classifyTransferFailure } from './transferFailure.js';
+import { usbPathOf, type UsbApi, type UsbDeviceHandle, type UsbEndpointInfo, type UsbInResult, type UsbOutResult } from './UsbApi.js';
 
 type DataListener = (chunk: Uint8Array) => void;
 type CloseListener = (error?: Error) => void;
@@ -11,11 +12,18 @@ export interface UsbBulkTransportOptions {
   readonly api: UsbApi;
   /** The interface holding the bulk pair; the first interface that has one when omitted. */
   readonly interfaceNumber?: number;
-  /** Bytes asked for per IN transfer; a whole number of packets. Default 4096. */
+  /** Bytes asked for per IN transfer, rounded up to whole packets of the IN endpoint. Default 4096. */
   readonly readSize?: number;
 }
 
-const timeoutPattern = /time[sd]?\s*-?out/i;
+/** A halted endpoint is cleared this many times in a row before the transport gives up on it. */
+const maxClearHalts = 3;
+
+/** The library asks the device for whole packets and drops what does not fit the requested length. */
+function wholePackets(length: number, packetSize: number): number {
+  const packet = Math.max(1, packetSize);
+  return Math.max(1, Math.ceil(length / packet)) * packet;
+}
 
 function detailOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -115,17 +123,20 @@ export class UsbBulkTransport implements ByteTransport {
   }
 
   private async writeAll(pair: BulkPair, bytes: Uint8Array): Promise<void> {
+    const endpoint = pair.outEndpoint.endpointNumber;
     let offset = 0;
     while (offset < bytes.length) {
       if (this.state !== 'open') throw this.closedError();
-      let result;
+      let result: UsbOutResult;
       try {
-        result = await this.options.device.transferOut(pair.outEndpoint.endpointNumber, bytes.subarray(offset));
+        result = await this.options.device.transferOut(endpoint, bytes.subarray(offset));
       } catch (cause) {
-        throw await this.fail(cause);
+        if (classifyTransferFailure(cause) !== 'stall') throw await this.fail(cause);
+        result = { bytesWritten: 0, status: 'stall' };
       }
       if (result.status !== 'ok' || result.bytesWritten <= 0) {
-        await this.options.device.clearHalt('out', pair.outEndpoint.endpointNumber).catch(() => undefined);
+        // The rest of this write is lost; the link layer resyncs. A cleared endpoint serves the next write.
+        if (result.status !== 'ok') await this.options.device.clearHalt('out', endpoint).catch(() => undefined);
         throw new GatewayError('TRANSPORT_IO_FAILED', { params: { path: this.description.path, detail: `bulk OUT ${result.status}` } });
       }
       offset += result.bytesWritten;
@@ -133,28 +144,41 @@ export class UsbBulkTransport implements ByteTransport {
   }
 
   private async readUntilClosed(pair: BulkPair): Promise<void> {
-    const length = this.options.readSize ?? 4096;
+    const endpoint = pair.inEndpoint.endpointNumber;
+    const length = wholePackets(this.options.readSize ?? 4096, pair.inEndpoint.packetSize);
+    let stalls = 0;
     while (this.state === 'open') {
-      let result;
+      let result: UsbInResult;
       try {
-        result = await this.options.device.transferIn(pair.inEndpoint.endpointNumber, length);
+        result = await this.options.device.transferIn(endpoint, length);
       } catch (cause) {
         if (this.state !== 'open') return;
-        if (timeoutPattern.test(detailOf(cause))) continue;
+        const failure = classifyTransferFailure(cause);
+        if (failure === 'timeout') continue;
+        if (failure === 'stall' && (await this.clearStall(endpoint, ++stalls))) continue;
         await this.fail(cause);
         return;
       }
       if (this.state !== 'open') return;
       if (result.status !== 'ok') {
-        await this.options.device.clearHalt('in', pair.inEndpoint.endpointNumber).catch(() => undefined);
-        continue;
+        if (await this.clearStall(endpoint, ++stalls)) continue;
+        await this.fail(new Error(`bulk IN ${result.status}`));
+        return;
       }
+      stalls = 0;
       const view = result.data;
+      // A zero-length packet ends a transfer that filled whole packets; it carries no bytes.
       if (view && view.byteLength > 0) {
         const chunk = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
         for (const listener of [...this.dataListeners]) listener(chunk);
       }
     }
+  }
+
+  /** Clears a halted IN endpoint, unless it halted `maxClearHalts` times in a row already. */
+  private async clearStall(endpoint: number, stallsInARow: number): Promise<boolean> {
+    if (stallsInARow > maxClearHalts) return false;
+    return this.options.device.clearHalt('in', endpoint).then(() => true, () => false);
   }
 
   /** A transfer failed: close the transport, as unplugged when the device is no longer on the bus. */

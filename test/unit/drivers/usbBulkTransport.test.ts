@@ -30,6 +30,10 @@ class FakeUsbDevice implements UsbDeviceHandle {
   outLimit = 64;
   present = true;
   inError: Error | undefined;
+  /** Thrown, one per transfer, before any queued data (node-usb 3 reports a stall by throwing). */
+  readonly inFaults: Error[] = [];
+  readonly outFaults: Error[] = [];
+  readonly inLengths: number[] = [];
   private waiting: (() => void) | undefined;
 
   async open(): Promise<void> {
@@ -51,6 +55,9 @@ class FakeUsbDevice implements UsbDeviceHandle {
   }
   async transferIn(endpoint: number, length: number): Promise<UsbInResult> {
     expect(endpoint).toBe(1);
+    this.inLengths.push(length);
+    const fault = this.inFaults.shift();
+    if (fault) throw fault;
     if (this.inbox.length === 0) {
       await new Promise<void>((resolve) => {
         this.waiting = resolve;
@@ -59,12 +66,15 @@ class FakeUsbDevice implements UsbDeviceHandle {
     }
     if (this.inError) throw this.inError;
     const next = this.inbox.shift();
-    if (next === undefined) throw new Error('transfer timed out');
+    // node-usb 3 ends an idle transfer at its timeout by cancelling it.
+    if (next === undefined) throw new Error('transferIn error: Cancelled');
     const data = next.subarray(0, length);
     return { data: new DataView(data.buffer, data.byteOffset, data.byteLength), status: 'ok' };
   }
   async transferOut(endpoint: number, data: Uint8Array): Promise<UsbOutResult> {
     if (!this.present) throw new Error('LIBUSB_ERROR_NO_DEVICE');
+    const fault = this.outFaults.shift();
+    if (fault) throw fault;
     const taken = data.subarray(0, this.outLimit);
     this.out.push({ endpoint, bytes: [...taken] });
     return { bytesWritten: taken.length, status: 'ok' };
@@ -158,5 +168,74 @@ describe('UsbBulkTransport over a fake usb device', () => {
     const closed = new Promise<Error | undefined>((resolve) => transport.onClose(resolve));
     device.failIn(new Error('LIBUSB_ERROR_IO'));
     expect(isGatewayError(await closed, 'TRANSPORT_IO_FAILED')).toBe(true);
+  });
+
+  it('treats the idle timeout of a transfer (node-usb 3 cancels it) as no data, not as a fault', async () => {
+    const device = new FakeUsbDevice();
+    const transport = new UsbBulkTransport({ device, api: apiOf(device) });
+    await transport.open();
+    const closes: unknown[] = [];
+    transport.onClose((reason) => closes.push(reason));
+    const received = new Promise<number[]>((resolve) => transport.onData((chunk) => resolve([...chunk])));
+    device.inFaults.push(new Error('transferIn error: Cancelled'), new Error('LIBUSB_TRANSFER_TIMED_OUT'));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    device.push([0x4f, 0x4b]);
+    expect(await received).toEqual([0x4f, 0x4b]);
+    expect(transport.isOpen).toBe(true);
+    expect(closes).toEqual([]);
+    await transport.close();
+  });
+
+  it('clears a stalled IN endpoint and goes on reading', async () => {
+    const device = new FakeUsbDevice();
+    const transport = new UsbBulkTransport({ device, api: apiOf(device) });
+    device.inFaults.push(new Error('transferIn error: Stall'));
+    device.push([7]);
+    const received = new Promise<number[]>((resolve) => transport.onData((chunk) => resolve([...chunk])));
+    await transport.open();
+    expect(await received).toEqual([7]);
+    expect(device.log).toContain('clearHalt in 1');
+    expect(transport.isOpen).toBe(true);
+    await transport.close();
+  });
+
+  it('closes with TRANSPORT_IO_FAILED when the IN endpoint stalls again right after every clear-halt', async () => {
+    const device = new FakeUsbDevice();
+    const transport = new UsbBulkTransport({ device, api: apiOf(device) });
+    await transport.open();
+    const closed = new Promise<Error | undefined>((resolve) => transport.onClose(resolve));
+    for (let i = 0; i < 50; i++) device.inFaults.push(new Error('transferIn error: Stall'));
+    expect(isGatewayError(await closed, 'TRANSPORT_IO_FAILED')).toBe(true);
+    expect(device.log.filter((line) => line === 'clearHalt in 1')).toHaveLength(3);
+  });
+
+  it('clears a stalled OUT endpoint, fails that write with TRANSPORT_IO_FAILED and stays open for the next', async () => {
+    const device = new FakeUsbDevice();
+    const transport = new UsbBulkTransport({ device, api: apiOf(device) });
+    await transport.open();
+    device.outFaults.push(new Error('transferOut error: Stall'));
+    await expect(transport.write(Uint8Array.of(1, 2))).rejects.toMatchObject({ code: 'TRANSPORT_IO_FAILED' });
+    expect(device.log).toContain('clearHalt out 2');
+    expect(transport.isOpen).toBe(true);
+    await transport.write(Uint8Array.of(3));
+    expect(device.out.flatMap((each) => each.bytes)).toEqual([3]);
+    await transport.close();
+  });
+
+  it('asks for whole packets on IN (the library drops what a shorter request cannot hold) and skips zero-length packets', async () => {
+    const device = new FakeUsbDevice();
+    const transport = new UsbBulkTransport({ device, api: apiOf(device), readSize: 100 });
+    await transport.open();
+    const chunks: number[][] = [];
+    const received = new Promise<void>((resolve) => transport.onData((chunk) => {
+      chunks.push([...chunk]);
+      resolve();
+    }));
+    device.push([]);
+    device.push([9]);
+    await received;
+    expect(chunks).toEqual([[9]]);
+    expect(device.inLengths.every((length) => length === 128)).toBe(true);
+    await transport.close();
   });
 });
