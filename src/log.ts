@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
  * Paths pino blanks out wherever they appear in a log line. A PIN, MAC, key or token is
@@ -13,12 +13,14 @@ export const redactedPaths = [
   'apdu', '*.apdu',
 ];
 
-export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino({
+/** The daemon's logger: JSON lines on stdout, or on `destination` (a test that reads what was logged). */
+export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
+  const settings: LoggerOptions = {
     level: process.env.FISCALD_LOG_LEVEL ?? 'info',
     redact: { paths: redactedPaths, censor: '[redacted]' },
     ...options,
-  });
+  };
+  return destination === undefined ? pino(settings) : pino(settings, destination);
 }
 
 /** A logger that writes nothing, for tests and library use. */

@@ -44,8 +44,13 @@ export const daemonErrors = {
     zh: '请求体超过 {limit} 字节上限', en: 'The request body exceeds the {limit}-byte limit',
   },
   ROUTE_NOT_FOUND: {
-    http: 404, exit: ExitCode.usage,
+    // Not a usage error: fiscalctl builds its own paths, so this means a fiscald of another version.
+    http: 404, exit: ExitCode.failed,
     zh: '没有这个接口：{method} {url}', en: 'No such endpoint: {method} {url}',
+  },
+  METHOD_NOT_ALLOWED: {
+    http: 405, exit: ExitCode.failed,
+    zh: '接口 {url} 不支持 {method}（支持：{allowed}）', en: 'The endpoint {url} does not take {method} (it takes {allowed})',
   },
   DEVICE_BUSY: {
     http: 409, exit: ExitCode.busy,

@@ -26,6 +26,21 @@ export class RouteCatalog {
     this.entries.push(entry);
   }
 
+  /** Whether `url` (fastify syntax, prefix included) is documented for `method`. */
+  has(method: string, url: string): boolean {
+    return this.entries.some((entry) => entry.method === method && entry.url === url);
+  }
+
+  /** The methods documented for a concrete request path (`/v1/jobs/abc`), for 405 answers; empty when no route has that path. */
+  methodsFor(path: string): string[] {
+    const segments = path.split('/');
+    const matches = (url: string) => {
+      const pattern = url.split('/');
+      return pattern.length === segments.length && pattern.every((part, i) => part.startsWith(':') ? segments[i] !== '' : part === segments[i]);
+    };
+    return [...new Set(this.entries.filter((entry) => matches(entry.url)).map((entry) => entry.method))];
+  }
+
   openApi(version: string): Record<string, unknown> {
     const paths: Record<string, Record<string, unknown>> = {};
     for (const entry of this.entries) {
@@ -53,7 +68,7 @@ export class RouteCatalog {
         tags: entry.tags,
         ...(entry.open ? { security: [] } : {}),
         ...(parameters.length ? { parameters } : {}),
-        ...(entry.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(entry.body) } } } } : {}),
+        ...(entry.body ? { requestBody: { required: !entry.body.safeParse(undefined).success, content: { 'application/json': { schema: jsonSchema(entry.body) } } } } : {}),
         responses,
       };
     }

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { GatewayError } from '../../contracts/errors/index.js';
 import type { ApiContext, ApiPlugin } from './ApiContext.js';
 import { CONSOLE_PATHS, consolePlugin } from './consolePlugin.js';
 import { installErrorHandling } from './errorHandling.js';
@@ -46,7 +47,11 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     forceCloseConnections: true,
   });
   const context: ApiContext = { ...deps, catalog: new RouteCatalog() };
-  installErrorHandling(app, bodyLimit);
+  const registered: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) registered.push({ method, url: route.url });
+  });
+  installErrorHandling(app, bodyLimit, context.catalog);
   installSecurity(app, {
     token: options.token, port: options.port, corsOrigins: options.corsOrigins ?? [], extraHosts: options.extraHosts,
     openPaths: ['/v1/health', ...CONSOLE_PATHS],
@@ -61,5 +66,11 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     await app.register(async (scope) => plugin.register(scope, context), { prefix: '/v1' });
   }
   await app.ready();
+  // A route registered around defineRoute would have no schema check and no place in /v1/openapi.json.
+  const undocumented = registered.filter(({ method, url }) => method !== 'HEAD' && !CONSOLE_PATHS.includes(url) && !context.catalog.has(method, url));
+  if (undocumented.length > 0) {
+    await app.close();
+    throw new GatewayError('INTERNAL', { params: { detail: `routes registered without defineRoute: ${undocumented.map((r) => `${r.method} ${r.url}`).join(', ')}` } });
+  }
   return app;
 }

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { GatewayError } from '../../contracts/errors/index.js';
 import { asGatewayError } from '../jobs/storedError.js';
 import { languageFrom, PROBLEM_CONTENT_TYPE, problemBody } from './problem.js';
+import type { RouteCatalog } from './RouteCatalog.js';
 
 /** What fastify's own 4xx errors (body parsing, limits) mean in the gateway's catalogue. */
 function fromFastify(error: FastifyError, bodyLimit: number): GatewayError | undefined {
@@ -29,13 +30,22 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     .send(problemBody(error, language, request.url));
 }
 
-/** Every error leaves as application/problem+json; only a real fault is a 5xx, and it is logged. */
-export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+/**
+ * Every error leaves as application/problem+json; only a real fault is a 5xx, and it is logged. A path that
+ * exists with other methods is 405 with `Allow`, any other is 404.
+ */
+export function installErrorHandling(app: FastifyInstance, bodyLimit: number, catalog: RouteCatalog): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const gateway = error instanceof GatewayError ? error : fromFastify(error, bodyLimit) ?? asGatewayError(error);
+    const limit = request.routeOptions.bodyLimit ?? bodyLimit;
+    const gateway = error instanceof GatewayError ? error : fromFastify(error, limit) ?? asGatewayError(error);
     if (gateway.spec.http >= 500) request.log.error({ err: error, code: gateway.code }, 'request failed');
     return sendProblem(request, reply, gateway);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, new GatewayError('ROUTE_NOT_FOUND', { params: { method: request.method, url: request.url.split('?')[0]! } })));
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0]!;
+    const allowed = catalog.methodsFor(url);
+    if (allowed.length === 0) return sendProblem(request, reply, new GatewayError('ROUTE_NOT_FOUND', { params: { method: request.method, url } }));
+    reply.header('allow', allowed.join(', '));
+    return sendProblem(request, reply, new GatewayError('METHOD_NOT_ALLOWED', { params: { method: request.method, url, allowed: allowed.join(', ') } }));
+  });
 }

@@ -50,7 +50,12 @@ export function diagnosticsRoutes(access: RegisterAccess): ApiPlugin {
       defineRoute(app, catalog, {
         method: 'GET', url: '/diagnostics/:id', tags: ['diagnostics'], params: z.strictObject({ id: z.string().min(1).max(64) }),
         summary: 'A diagnostics report (its id is the job id): state while running, findings in plain words when done',
-        responses: { 200: { description: 'Report', schema: z.object({ id: z.string(), state: z.string(), report: z.unknown(), error: z.unknown() }) } },
+        responses: {
+          200: {
+            description: 'Report: null while the job runs, the findings once it has succeeded; error when it failed',
+            schema: z.object({ id: z.string(), deviceId: z.string(), state: jobViewSchema.shape.state, job: jobViewSchema, report: z.unknown(), error: jobViewSchema.shape.error }),
+          },
+        },
         handler: async ({ params }) => {
           const row = jobs.get(params.id);
           if (!row || row.kind !== DIAGNOSTICS_KIND) throw new GatewayError('DIAGNOSTICS_NOT_FOUND', { params: { reportId: params.id } });

@@ -40,7 +40,12 @@ export const jobRoutes: ApiPlugin = {
       summary: 'Server-sent events of a job, in order, with ids (resume with Last-Event-ID); the last is `end` with the result',
       query: z.strictObject({ after: z.coerce.number().int().min(0).optional() }),
       headers: [{ name: 'Last-Event-ID', description: 'Resume after this event id' }],
-      responses: { 200: { description: 'text/event-stream', contentType: 'text/event-stream' } },
+      responses: {
+        200: {
+          description: 'text/event-stream: `started`, `stage`, `progress`, `cancel-requested`, then `end` with the state and the result or error; `id:` is the sequence number',
+          contentType: 'text/event-stream', schema: z.string(),
+        },
+      },
       handler: async ({ params, query, request, reply }) => {
         const row = find(params.id);
         const header = request.headers['last-event-id'];
