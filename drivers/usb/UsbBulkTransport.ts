@@ -46,9 +46,36 @@ function findBulkPair(device: UsbDeviceHandle, wanted?: number): BulkPair | unde
   return undefined;
 }
 
+/** What can be known of a USB device without opening it. */
+export function usbDescriptionOf(device: UsbDeviceHandle): TransportDescription {
+  return { kind: 'usb', path: usbPathOf(device), vendorId: device.vendorId, productId: device.productId };
+}
+
+/**
+ * The device's serial number and names. node-usb opens the device to read a string the system has not
+ * cached, so this is for a device that is allowed and open; a string that cannot be read is left out.
+ */
+function usbStringsOf(device: UsbDeviceHandle): Pick<TransportDescription, 'serialNumber' | 'manufacturer' | 'product'> {
+  const read = (get: () => string | null | undefined): string | undefined => {
+    try {
+      return get() || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const serialNumber = read(() => device.serialNumber);
+  const manufacturer = read(() => device.manufacturerName);
+  const product = read(() => device.productName);
+  return {
+    ...(serialNumber ? { serialNumber } : {}),
+    ...(manufacturer ? { manufacturer } : {}),
+    ...(product ? { product } : {}),
+  };
+}
+
 /** A register that carries GB link over a vendor-class USB interface with one bulk IN and one bulk OUT endpoint. */
 export class UsbBulkTransport implements ByteTransport {
-  readonly description: TransportDescription;
+  private description_: TransportDescription;
   private pair: BulkPair | undefined;
   private state: 'closed' | 'open' | 'closing' = 'closed';
   private unplugged = false;
@@ -58,16 +85,12 @@ export class UsbBulkTransport implements ByteTransport {
   private readonly closeListeners = new Set<CloseListener>();
 
   constructor(private readonly options: UsbBulkTransportOptions) {
-    const { device } = options;
-    this.description = {
-      kind: 'usb',
-      path: usbPathOf(device),
-      vendorId: device.vendorId,
-      productId: device.productId,
-      ...(device.serialNumber ? { serialNumber: device.serialNumber } : {}),
-      ...(device.manufacturerName ? { manufacturer: device.manufacturerName } : {}),
-      ...(device.productName ? { product: device.productName } : {}),
-    };
+    this.description_ = usbDescriptionOf(options.device);
+  }
+
+  /** Ids and place; the serial number and names join once the device is open (reading them may open it). */
+  get description(): TransportDescription {
+    return this.description_;
   }
 
   get isOpen(): boolean {
@@ -94,6 +117,7 @@ export class UsbBulkTransport implements ByteTransport {
       await device.close().catch(() => undefined);
       throw new GatewayError('TRANSPORT_OPEN_FAILED', { params: { path, detail: detailOf(cause) }, cause });
     }
+    this.description_ = { ...usbDescriptionOf(device), ...usbStringsOf(device) };
     this.pair = pair;
     this.state = 'open';
     this.unplugged = false;

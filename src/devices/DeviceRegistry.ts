@@ -230,6 +230,8 @@ export class DeviceRegistry<S extends ClosableSession> {
     }
     if (provisional !== id) this.remove(provisional);
     attachment.deviceId = id;
+    // An open transport may know more of its device than discovery could ask (a USB serial number).
+    if (attachment.transport) attachment.description = attachment.transport.description;
     this.upsert(id, {
       state: 'online',
       transport: attachment.description,

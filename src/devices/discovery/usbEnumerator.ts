@@ -1,26 +1,21 @@
 import { loadUsbApi } from '../../../drivers/usb/loadUsbApi.js';
-import { UsbBulkTransport } from '../../../drivers/usb/UsbBulkTransport.js';
-import { usbPathOf, type UsbApi } from '../../../drivers/usb/UsbApi.js';
+import { UsbBulkTransport, usbDescriptionOf } from '../../../drivers/usb/UsbBulkTransport.js';
+import type { UsbApi } from '../../../drivers/usb/UsbApi.js';
 import type { PortCandidate, PortEnumerator } from './PortCandidate.js';
 
-/** USB devices from the `usb` package (descriptors only; nothing is opened). */
+/**
+ * USB devices from the `usb` package, by ids and place only: node-usb opens a device to read a string
+ * descriptor the system has not cached, and nothing is opened before the allow-list has said yes.
+ * The serial number and names join the description when the transport opens.
+ */
 export function usbEnumerator(api?: UsbApi): PortEnumerator {
   return {
     name: 'usb',
     async list(): Promise<PortCandidate[]> {
       const usb = api ?? (await loadUsbApi());
       return (await usb.getDevices()).map((device): PortCandidate => {
-        const transport = () => new UsbBulkTransport({ device, api: usb });
-        const description = {
-          kind: 'usb' as const,
-          path: usbPathOf(device),
-          vendorId: device.vendorId,
-          productId: device.productId,
-          ...(device.serialNumber ? { serialNumber: device.serialNumber } : {}),
-          ...(device.manufacturerName ? { manufacturer: device.manufacturerName } : {}),
-          ...(device.productName ? { product: device.productName } : {}),
-        };
-        return { description, node: description.path, createTransport: transport };
+        const description = usbDescriptionOf(device);
+        return { description, node: description.path, createTransport: () => new UsbBulkTransport({ device, api: usb }) };
       });
     },
   };

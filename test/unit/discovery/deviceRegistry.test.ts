@@ -250,4 +250,33 @@ describe('DeviceRegistry', () => {
     expect(() => registry!.add(createMemoryTransportPair().host)).toThrow(expect.objectContaining({ code: 'REGISTRY_CLOSED' }));
     expect(registry.list()).toHaveLength(1);
   });
+
+  it('describes an identified register as its open transport does (a USB serial number is read only once open)', async () => {
+    const discovery = new FakeDiscovery();
+    registry = new DeviceRegistry({ link, backoff, discovery });
+    registry.start();
+    const listed = { kind: 'usb' as const, path: 'usb:1/4', vendorId: 0x1fc9, productId: 0x8240 };
+    discovery.plug({
+      key: 'usb:1/4',
+      description: listed,
+      createTransport() {
+        const { host, device } = createMemoryTransportPair(listed.path);
+        serveRegister(device, '8888888888888888');
+        const opened: ByteTransport = {
+          description: { ...listed, serialNumber: 'SN9' },
+          get isOpen() {
+            return host.isOpen;
+          },
+          open: () => host.open(),
+          write: (bytes) => host.write(bytes),
+          onData: (listener) => host.onData(listener),
+          onClose: (listener) => host.onClose(listener),
+          close: () => host.close(),
+        };
+        return opened;
+      },
+    });
+    await waitFor(registry, () => registry!.get('8888888888888888')?.state === 'online');
+    expect(registry.get('8888888888888888')!.transport).toEqual({ ...listed, serialNumber: 'SN9' });
+  });
 });

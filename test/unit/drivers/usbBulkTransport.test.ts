@@ -94,12 +94,13 @@ function apiOf(device: FakeUsbDevice): UsbApi {
 }
 
 describe('UsbBulkTransport over a fake usb device', () => {
-  it('claims the interface with the bulk pair, describes the device, and releases it on close', async () => {
+  it('claims the interface with the bulk pair, describes the device (its strings once open), and releases it on close', async () => {
     const device = new FakeUsbDevice();
     const transport = new UsbBulkTransport({ device, api: apiOf(device) });
-    expect(transport.description).toEqual({ kind: 'usb', path: 'usb:1-2/7', vendorId: 0x1fc9, productId: 0x8240, serialNumber: 'SN1', manufacturer: 'Acme' });
+    expect(transport.description).toEqual({ kind: 'usb', path: 'usb:1-2/7', vendorId: 0x1fc9, productId: 0x8240 });
     await transport.open();
     expect(transport.isOpen).toBe(true);
+    expect(transport.description).toEqual({ kind: 'usb', path: 'usb:1-2/7', vendorId: 0x1fc9, productId: 0x8240, serialNumber: 'SN1', manufacturer: 'Acme' });
     await transport.close();
     expect(device.log).toEqual(['open', 'claim 1', 'release 1', 'close']);
   });
