@@ -58,7 +58,7 @@ export class DaemonClient {
       try {
         body = JSON.parse(text) as Record<string, unknown>;
       } catch {
-        body = { status: res.status, code: 'INTERNAL', title: text.slice(0, 200) || res.statusText };
+        body = { status: res.status, title: text.slice(0, 200) || res.statusText };
       }
       throw new DaemonProblem(res.status, body);
     }

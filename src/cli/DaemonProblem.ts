@@ -1,4 +1,5 @@
-import { ExitCode, errorCatalog, type ErrorCode } from '../../contracts/errors/index.js';
+import { ExitCode } from '../../contracts/errors/index.js';
+import { exitCodeOf } from './exitCodeOf.js';
 
 /** An error answer of the daemon (application/problem+json), kept whole so --json can print it as is. */
 export class DaemonProblem extends Error {
@@ -11,16 +12,13 @@ export class DaemonProblem extends Error {
     return typeof this.body.code === 'string' ? this.body.code : 'INTERNAL';
   }
 
-  /** The catalogue's exit code for a known code; otherwise judged from the HTTP status. */
+  /**
+   * The catalogue's exit code for a known code. An unknown one (a newer fiscald) or none (fastify's own 503 while
+   * the daemon closes, a proxy) is judged from the status: 503/504 cannot be reached, anything else failed (a 409
+   * is as often a refusal as a busy device).
+   */
   get exitCode(): ExitCode {
-    const spec = (errorCatalog as Record<string, { exit: ExitCode }>)[this.code];
-    if (spec) return spec.exit;
-    if (this.status === 409) return ExitCode.busy;
-    if (this.status === 503 || this.status === 504) return ExitCode.unreachable;
-    return ExitCode.failed;
+    const code = typeof this.body.code === 'string' ? this.body.code : undefined;
+    return exitCodeOf(code, this.status === 503 || this.status === 504 ? ExitCode.unreachable : ExitCode.failed);
   }
-}
-
-export function isKnownCode(code: string): code is ErrorCode {
-  return code in errorCatalog;
 }

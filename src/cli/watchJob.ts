@@ -1,6 +1,6 @@
-import { ExitCode, errorCatalog } from '../../contracts/errors/index.js';
-import { isGatewayError } from '../../contracts/errors/index.js';
+import { ExitCode, isGatewayError } from '../../contracts/errors/index.js';
 import type { CliContext } from './CliContext.js';
+import { exitCodeOf } from './exitCodeOf.js';
 import { ProgressView } from './output/ProgressView.js';
 import type { JobView } from './types.js';
 
@@ -8,9 +8,7 @@ const MAX_RECONNECTS = 5;
 
 /** The exit code a finished job stands for: 0 done, else its error's catalogue exit code (1 when unknown). */
 export function jobExitCode(job: JobView): ExitCode {
-  if (job.state === 'succeeded') return ExitCode.ok;
-  const spec = job.error ? (errorCatalog as Record<string, { exit: ExitCode }>)[job.error.code] : undefined;
-  return spec?.exit ?? ExitCode.failed;
+  return job.state === 'succeeded' ? ExitCode.ok : exitCodeOf(job.error?.code);
 }
 
 /**

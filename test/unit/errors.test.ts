@@ -36,3 +36,57 @@ describe('error catalogue', () => {
     expect(error).toBeInstanceOf(Error);
   });
 });
+
+/**
+ * fiscalctl's exit codes (DESIGN.md: 0 done, 1 failed, 2 usage, 3 refused by verification, 4 device busy,
+ * 5 device unreachable) decided for the whole catalogue by these rules, so a new code cannot drift:
+ * - 4 is exactly "someone else is using it": the device, its link, or the card reader.
+ * - 5 is "cannot be reached": every 503/504 (but busy) is 5, and a 5 is a 502/503/504 — or a reader that
+ *   is not there, which is an unplugged reader as an offline register is an unplugged register.
+ * - 2 is "the request as given is wrong": every 400/413/415 is 2, and a 2 is always a 4xx.
+ * - 3 is "checked and refused before anything changed" (cards, machine, taxpayer, PIN guard, signature,
+ *   version, backup verification, restore plan, allow-list): always a 4xx, never a fault of the gateway.
+ * - a step that failed midway or a read-back that disagrees is 1: something was attempted and did not work.
+ */
+describe('exit codes of fiscalctl across the catalogue', () => {
+  const entries = Object.entries(errorCatalog) as [string, { http: number; exit: number }][];
+  const busy = ['DEVICE_BUSY', 'LINK_DEVICE_BUSY', 'READER_BUSY'];
+
+  it('4 is exactly the busy codes', () => {
+    expect(entries.filter(([, s]) => s.exit === ExitCode.busy).map(([c]) => c).sort()).toEqual([...busy].sort());
+  });
+
+  it('5 is every 503/504 but busy, and nothing that is not a 502/503/504 but a missing reader', () => {
+    for (const [code, spec] of entries) {
+      if ((spec.http === 503 || spec.http === 504) && !busy.includes(code)) expect(spec.exit, code).toBe(ExitCode.unreachable);
+      if (spec.exit === ExitCode.unreachable && code !== 'READER_NOT_FOUND') expect([502, 503, 504], code).toContain(spec.http);
+    }
+    for (const code of ['DEVICE_OFFLINE', 'DEVICE_IDENTIFY_FAILED', 'LINK_TIMEOUT', 'LINK_CLOSED', 'DAEMON_UNREACHABLE', 'PCSC_UNAVAILABLE', 'READER_GONE']) {
+      expect(errorCatalog[code as keyof typeof errorCatalog].exit, code).toBe(ExitCode.unreachable);
+    }
+    for (const [code, spec] of entries.filter(([c]) => c.startsWith('TRANSPORT_'))) expect(spec.exit, code).toBe(ExitCode.unreachable);
+  });
+
+  it('2 is every 400/413/415, and only ever a 4xx', () => {
+    for (const [code, spec] of entries) {
+      if ([400, 413, 415].includes(spec.http)) expect(spec.exit, code).toBe(ExitCode.usage);
+      if (spec.exit === ExitCode.usage) expect(spec.http, code).toBeLessThan(500);
+    }
+  });
+
+  it('3 for the refusals of checks, always a 4xx; a step that failed midway is 1', () => {
+    for (const [code, spec] of entries) {
+      if (spec.exit === ExitCode.refused) expect([403, 409, 422, 424], code).toContain(spec.http);
+      const area = /^(INIT|CHANGE|DEREG|ROLL)_/.test(code);
+      if (area && /_(STEP_FAILED|READBACK_MISMATCH)$/.test(code)) expect(spec.exit, code).toBe(ExitCode.failed);
+      else if (area) expect(spec.exit, `${code} is a refusal of a check`).toBe(ExitCode.refused);
+    }
+    for (const code of ['BACKUP_VERIFY_FAILED', 'BACKUP_ARCHIVE_INVALID', 'BACKUP_GATE_FAILED', 'RESTORE_REFUSED', 'PORT_NOT_ALLOWED', 'CARD_PIN_LAST_TRY', 'LINK_FIRMWARE_DIGEST_MISMATCH']) {
+      expect(errorCatalog[code as keyof typeof errorCatalog].exit, code).toBe(ExitCode.refused);
+    }
+  });
+
+  it('a fault of the gateway (500) is 1', () => {
+    for (const [code, spec] of entries.filter(([, s]) => s.http === 500)) expect(spec.exit, code).toBe(ExitCode.failed);
+  });
+});

@@ -1,4 +1,5 @@
-import { ExitCode, errorCatalog } from '../../../contracts/errors/index.js';
+import { ExitCode } from '../../../contracts/errors/index.js';
+import { exitCodeOf } from '../exitCodeOf.js';
 import type { InitializationCheck } from '../../services/initialize/InitializationCheck.js';
 import type { Command } from '../Command.js';
 import { renderTable } from '../output/table.js';
@@ -50,7 +51,7 @@ export const initCommand: Command = {
       ...(ctx.options['allow-last-pin-try'] === true ? { allowLastPinTry: true } : {}),
     };
     const dry = await ctx.client.post<DryRun>(path, readers);
-    const exitOfDry = dry.ok ? ExitCode.ok : (errorCatalog as Record<string, { exit: ExitCode }>)[dry.error?.code ?? '']?.exit ?? ExitCode.refused;
+    const exitOfDry = dry.ok ? ExitCode.ok : exitCodeOf(dry.error?.code, ExitCode.refused);
     if (!dry.ok || ctx.options.yes !== true) {
       if (ctx.json) {
         const { confirmation: _token, ...shown } = dry;
