@@ -9,6 +9,7 @@ import { hidEnumerator } from './hidEnumerator.js';
 import { expandGlob } from './pathGlob.js';
 import type { PortCandidate, PortEnumerator } from './PortCandidate.js';
 import { resolveNode } from './resolveNode.js';
+import { isSerialLineNode } from './serialLineNode.js';
 import { serialEnumerator } from './serialEnumerator.js';
 import { usbEnumerator } from './usbEnumerator.js';
 
@@ -28,6 +29,8 @@ export interface DeviceDiscoveryOptions {
   /** Replaces the bus enumerators (tests); by default serial, USB and HID per `config.buses`. */
   readonly enumerators?: readonly PortEnumerator[];
   readonly logger?: Logger;
+  /** Where sysfs lists character devices (`/sys/dev/char`); tests point it elsewhere. */
+  readonly sysDevChar?: string;
 }
 
 interface Link {
@@ -43,6 +46,7 @@ interface Link {
 export class DeviceDiscovery {
   private readonly enumerators: readonly PortEnumerator[];
   private readonly logger: Logger;
+  private readonly sysDevChar: string | undefined;
   private readonly listeners = new Set<(event: DiscoveryEvent) => void>();
   private readonly lastGood = new Map<string, PortCandidate[]>();
   private readonly failing = new Set<string>();
@@ -52,6 +56,7 @@ export class DeviceDiscovery {
 
   constructor(private readonly config: DiscoveryConfig, options: DeviceDiscoveryOptions = {}) {
     this.logger = options.logger ?? silentLogger;
+    this.sysDevChar = options.sysDevChar;
     this.enumerators = options.enumerators ?? config.buses.map((bus) => {
       if (bus === 'serial') {
         return serialEnumerator({
@@ -127,11 +132,11 @@ export class DeviceDiscovery {
       const description = openAs ? { ...candidate.description, path: openAs } : candidate.description;
       next.set(key, this.keep(key, description, () => candidate.createTransport(openAs)));
     }
-    // Allowed paths no bus listed (a pty, a port the binding cannot see) are serial lines.
+    // Allowed paths no bus listed (a pty, a port the binding cannot see) are serial lines, if their node can be one.
     for (const link of links) {
       if (byNode.has(link.node)) continue;
       const key = `serial:${link.node}`;
-      if (next.has(key)) continue;
+      if (next.has(key) || !(await isSerialLineNode(link.node, this.sysDevChar))) continue;
       const description: TransportDescription = { kind: 'serial', path: link.path };
       next.set(key, this.keep(key, description, () => new SerialTransport({
         path: link.path,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeviceDiscovery, type DiscoveryEvent } from '../../../src/devices/discovery/DeviceDiscovery.js';
@@ -92,8 +92,10 @@ describe('DeviceDiscovery', () => {
     const folder = mkdtempSync(join(tmpdir(), 'fiscal-disc-'));
     folders.push(folder);
     const link = join(folder, 'A');
-    writeFileSync(link, '');
-    discovery = new DeviceDiscovery(parseDiscoveryConfig({ allow: [link] }), { enumerators: [] });
+    symlinkSync('/dev/null', link);
+    // A sysfs that does not know the node, as it does not know a pty.
+    const sysDevChar = join(folder, 'sys');
+    discovery = new DeviceDiscovery(parseDiscoveryConfig({ allow: [link] }), { enumerators: [], sysDevChar });
     const events: DiscoveryEvent[] = [];
     discovery.onEvent((event) => events.push(event));
     const [port] = await discovery.scan();
@@ -102,6 +104,22 @@ describe('DeviceDiscovery', () => {
     rmSync(link);
     expect(await discovery.scan()).toEqual([]);
     expect(events.map((event) => event.type)).toEqual(['attached', 'detached']);
+  });
+
+  it('opens no folder, plain file or non-tty device that an allowed glob matches (/dev/fiscal/* holds the by-id folder)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'fiscal-disc-'));
+    folders.push(folder);
+    mkdirSync(join(folder, 'by-id'));
+    symlinkSync(join(folder, 'by-id'), join(folder, 'to-folder'));
+    writeFileSync(join(folder, 'plain'), '');
+    symlinkSync(join(folder, 'gone'), join(folder, 'dangling'));
+    symlinkSync('/dev/null', join(folder, 'reg-1'));
+    const serial = new FakeBus('serial');
+    discovery = new DeviceDiscovery(parseDiscoveryConfig({ allow: [`${folder}/*`] }), { enumerators: [serial], sysDevChar: join(folder, 'sys') });
+    expect((await discovery.scan()).map((port) => port.description.path)).toEqual([join(folder, 'reg-1')]);
+    const sysfsKnowsNull = new DeviceDiscovery(parseDiscoveryConfig({ allow: [`${folder}/*`] }), { enumerators: [serial] });
+    if (existsSync('/sys/dev/char')) expect(await sysfsKnowsNull.scan()).toEqual([]);
+    expect(serial.built).toEqual([]);
   });
 
   it('keeps the devices of a bus that fails to list, rather than reporting them gone', async () => {
