@@ -187,6 +187,11 @@ export const initializeErrors = {
     http: 409, exit: ExitCode.refused,
     zh: '收款机尚未税控初始化，无需注销', en: 'The register is not fiscally initialized: there is nothing to deregister',
   },
+  DEREG_ALREADY_DONE: {
+    http: 409, exit: ExitCode.refused,
+    zh: '这台收款机已于 {at} 注销（服务记录 {recordId}）', en: 'This register was already deregistered on {at} (service record {recordId})',
+    remedyZh: '无需再次注销；需要注销服务记录时用 fiscalctl records --device <设备> 查看或导出。', remedyEn: 'It needs no second deregistration; to see or export its service record use fiscalctl records --device <device>.',
+  },
   DEREG_UNDECLARED_PERIOD: {
     http: 409, exit: ExitCode.refused,
     zh: '还有未申报的期间：最后申报截至 {lastDeclarationEnd}，之后已有 {since} 的数据', en: 'An undeclared period remains: the last declaration ends {lastDeclarationEnd}, data exists from {since}',
@@ -202,6 +207,11 @@ export const initializeErrors = {
     http: 409, exit: ExitCode.refused,
     zh: '收款机尚未税控初始化，不能分发发票', en: 'The register is not fiscally initialized: invoice rolls cannot be distributed to it',
     remedyZh: '请先完成税控初始化。', remedyEn: 'Run the fiscal initialization first.',
+  },
+  ROLL_REGISTER_DEREGISTERED: {
+    http: 409, exit: ExitCode.refused,
+    zh: '这台收款机已于 {at} 注销，不能再分发发票', en: 'This register was deregistered on {at}: no invoice roll can be distributed to it',
+    remedyZh: '注销后的收款机不再开票；如注销有误，请持注销服务记录联系税务机关。', remedyEn: 'A deregistered register issues no more invoices; if the deregistration was a mistake, take its service record to the tax office.',
   },
   ROLL_USER_CARD_UNUSABLE: {
     http: 409, exit: ExitCode.refused,

@@ -29,10 +29,13 @@ export function rollsRoutes(registers: RegisterLending): ApiPlugin {
           const roll = body ?? rollRequestSchema.parse({});
           const claim = idempotencyClaim(request, roll);
           if (!(claim && context.store.idempotency.find(claim.scope, claim.key))) requireOnline(context, params.id);
+          const machineNumber = devices.get(params.id)?.identity?.machineNumber;
           const { job, reused } = jobs.start({
             kind: ROLL_JOB_KIND, deviceId: params.id, operator, stages: rollStages, params: roll, idempotency: claim,
-            record: { action: ROLL_JOB_KIND, machineNumber: devices.get(params.id)?.identity?.machineNumber },
-            run: (ctx) => registers.withSession(params.id, (session) => runRollDistribution(session, roll, ctx)),
+            record: { action: ROLL_JOB_KIND, machineNumber },
+            run: (ctx) => registers.withSession(params.id, (session) => runRollDistribution(session, roll, ctx, {
+              history: context.store.records.list({ device: machineNumber ?? params.id }),
+            })),
           });
           reply.code(reused ? 200 : 202).header('location', `/v1/jobs/${job.id}`);
           return { job: jobView(job, jobs) };

@@ -1,10 +1,12 @@
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
-import { distributeInvoiceNumbers } from '../../../protocols/gb-link/index.js';
 import type { CardSession, CardSessionOptions } from '../../devices/CardSession.js';
 import type { StageReporter } from '../initialize/initializeRegister.js';
+import { deregistrationOf } from '../deregister/deregistrationOf.js';
+import type { PastRecord } from '../deregister/PastRecord.js';
 import { isInDoubt } from '../initialize/stepFailure.js';
 import { stepFailure, type ChangeStatement } from './failureStatement.js';
 import { inspectRolls, mountedOnFiscalCard, recentRolls } from './inspectRolls.js';
+import { lastDistribution, type DistributionMark } from './lastDistribution.js';
 import { planRoll } from './planRoll.js';
 import { readSlotUserCard } from './readSlotUserCard.js';
 import { openSlotCard } from './openSlotCard.js';
@@ -53,6 +55,10 @@ const statements = {
     'zh-CN': '写入税控卡命令的应答丢失，是否已写入不明；请先用 fiscalctl info 核对，再决定是否重新运行',
     en: 'the reply to the mount was lost and whether the roll is mounted is unknown; check with fiscalctl info before running again',
   },
+  mountedUnverified: {
+    'zh-CN': '发票卷已分发，收款机也已应答写入税控卡，但回读核对没有完成；开票前请用 fiscalctl card <设备>/fiscal 查看税控卡上的发票卷。不要再次运行发票分发：那会再分发一卷',
+    en: 'the roll was distributed and the register answered the mount, but the read-back was not finished: before issuing invoices look at the fiscal card\'s rolls with fiscalctl card <device>/fiscal. Do not run the distribution again: that would distribute another roll',
+  },
   mounted: { 'zh-CN': '发票卷已分发并写入税控卡', en: 'the roll was distributed and mounted on the fiscal card' },
 } as const satisfies Record<string, ChangeStatement>;
 
@@ -73,18 +79,19 @@ function before(facts: RollFacts) {
 }
 
 /**
- * GB link 31 sent once, without RegisterSession's automatic re-send: after a lost answer the session
- * would re-send 31 when the register's roll count is unchanged, but the user card may already have
- * handed out a roll the register never stored (power lost while it wrote), and a second 31 would take
- * another. Here a lost answer stays in doubt; the next run finds the roll in the register (32) or on
- * the user card (EF07).
+ * GB link 31. After a lost answer RegisterSession reads the register back: one more distributed roll
+ * is the answer; anything else is LINK_IN_DOUBT and 31 is never sent again (the user card may have
+ * handed out a roll the register never stored). The next run finds such a roll in the register (32)
+ * or on the user card (EF07).
  */
-async function distribute(register: RollRegister): Promise<RollRange> {
+async function distribute(register: RollRegister, onInDoubt: () => void): Promise<RollRange> {
   try {
-    return await register.execute(distributeInvoiceNumbers, undefined);
+    return await register.distributeInvoiceNumbers();
   } catch (error) {
     if (isGatewayError(error, 'LINK_NOTHING_TO_DISTRIBUTE')) throw new GatewayError('ROLL_NONE_LEFT', { cause: error });
-    throw stepFailure('ROLL_STEP_FAILED', 'distribute (GB link 31)', error, isInDoubt(error) ? statements.distributeInDoubt : statements.nothing);
+    if (!isInDoubt(error)) throw stepFailure('ROLL_STEP_FAILED', 'distribute (GB link 31)', error, statements.nothing);
+    onInDoubt();
+    throw stepFailure('ROLL_STEP_FAILED', 'distribute (GB link 31)', error, statements.distributeInDoubt);
   }
 }
 
@@ -115,58 +122,120 @@ async function verify(register: RollRegister, roll: RollRange, options: CardSess
   return { status, onCard };
 }
 
+export interface RollRunOptions {
+  readonly card?: CardSessionOptions;
+  /** This gateway's earlier service records of the register: a deregistered register is refused, a lost 31 remembered. */
+  readonly history?: readonly PastRecord[];
+}
+
 /**
  * Puts one invoice roll from the user card in the register's slot onto its fiscal card through the
  * register: GB link 31 (the register runs DISTRIBUTE_INVOICE_NB on the user card and stores the roll
  * with its MAC) then 50 (the register runs VERIFY_FISCAL_PIN with the PIN it holds, then
- * INPUT_INVOICE_NB). The gateway sends no PIN; before 50 it asks the card's tries left without
+ * INPUT_INVOICE_NB). The gateway sends no PIN; before 31 it asks the card's tries left without
  * spending one. A roll an earlier run left distributed but not mounted is mounted instead, so a roll
- * is never distributed twice; the user card's EF07 exposes one the register lost.
+ * is never distributed twice; the user card's EF07 exposes one the register lost, and a 31 whose
+ * answer was lost is remembered in the service record (`after.distribution`) so that the next run
+ * refuses rather than take a second roll. A register this gateway deregistered is refused.
+ * Every failure after the plan says what was changed (`data.changed`).
  */
 export async function runRollDistribution(
-  register: RollRegister, request: RollRequest, reporter: StageReporter, options?: CardSessionOptions,
+  register: RollRegister, request: RollRequest, reporter: StageReporter, options: RollRunOptions = {},
 ): Promise<RollResult> {
-  reporter.stage('inspect');
-  const facts = await inspectRolls(register, options);
-  reporter.record({ action: ROLL_JOB_KIND, machineNumber: facts.machineNumber, before: before(facts) });
-  const plan = planRoll(facts);
-  const fiscal = await openSlotCard(register, 'fiscal', options);
-  // Refuse a last-try PIN check before anything is taken from the user card (nothing verifies the PIN until 50).
-  const triesBefore = await guardRegisterPinCheck(fiscal, { allowLastPinTry: request.allowLastPinTry, lastTryCode: 'ROLL_PIN_LAST_TRY' });
-  reporter.progress(1, plan.action === 'distribute' ? 'ready to distribute' : `mounting roll ${rollText(plan.roll)} left by an earlier run`);
+  let step = 'inspect';
+  let changed: ChangeStatement = statements.nothing;
+  let roll: RollRange | undefined;
+  const mark = (distribution: DistributionMark) => reporter.record({ after: { ...distribution, changed } });
+  try {
+    reporter.stage(step);
+    const deregistered = deregistrationOf(options.history ?? []);
+    if (deregistered !== undefined) {
+      throw new GatewayError('ROLL_REGISTER_DEREGISTERED', { params: { at: deregistered.at }, data: { ...deregistered } });
+    }
+    const previous = lastDistribution(options.history ?? []);
+    const facts = await inspectRolls(register, options.card);
+    reporter.record({ action: ROLL_JOB_KIND, machineNumber: facts.machineNumber, before: before(facts) });
+    let plan;
+    try {
+      plan = planRoll(facts, previous);
+    } catch (error) {
+      // A roll the card gave out during a lost 31 stays in doubt until it turns up or the card moves on.
+      if (isGatewayError(error, 'ROLL_ORPHANED') && previous?.distribution === 'in-doubt') mark(previous);
+      throw error;
+    }
+    const userCardLastRoll = facts.userCard.found === 'user' ? facts.userCard.content.lastDistributed : null;
+    mark({ distribution: 'settled' });
+    const fiscal = await openSlotCard(register, 'fiscal', options.card);
+    // Refuse a last-try PIN check before anything is taken from the user card (nothing verifies the PIN until 50).
+    const triesBefore = await guardRegisterPinCheck(fiscal, { allowLastPinTry: request.allowLastPinTry, lastTryCode: 'ROLL_PIN_LAST_TRY' });
+    reporter.progress(1, plan.action === 'distribute' ? 'ready to distribute' : `mounting roll ${rollText(plan.roll)} left by an earlier run`);
 
-  reporter.stage('distribute');
-  const roll = plan.action === 'distribute' ? await distribute(register) : plan.roll;
-  reporter.progress(1, `roll ${rollText(roll)}`);
+    reporter.stage(step = 'distribute');
+    roll = plan.action === 'distribute'
+      ? await distribute(register, () => {
+        changed = statements.distributeInDoubt;
+        mark({ distribution: 'in-doubt', userCardLastRoll: userCardLastRoll === null ? null : { ...userCardLastRoll } });
+      })
+      : plan.roll;
+    changed = statements.distributedNotMounted;
+    mark({ distribution: 'settled' });
+    reporter.progress(1, `roll ${rollText(roll)}`);
 
-  reporter.stage('mount');
-  await mount(register, fiscal, roll);
-  reporter.progress(1, 'mounted');
+    reporter.stage(step = 'mount');
+    await mount(register, fiscal, roll);
+    changed = statements.mountedUnverified;
+    mark({ distribution: 'settled' });
+    reporter.progress(1, 'mounted');
 
-  reporter.stage('verify');
-  const { status, onCard } = await verify(register, roll, options);
-  const card = await inspectUserCardAfter(register, options);
-  const pinTriesLeft = await fiscal.pinTriesLeft().catch(() => triesBefore);
-  reporter.record({
-    after: {
-      register: { distributedRollCount: status.distributedRollCount, currentRoll: status.currentRoll },
-      roll: { ...roll, mounted: true }, fiscalCard: { mountedRolls: onCard.length },
-      userCard: { rollsLeft: card }, changed: statements.mounted,
-    },
-  });
-  reporter.progress(1, 'verified');
-  return {
-    machineNumber: facts.machineNumber,
-    roll: { invoiceCode: roll.invoiceCode, start: roll.start, end: roll.end, numbers: roll.end - roll.start + 1 },
-    recovered: plan.action === 'mount-pending',
-    rollsLeftOnUserCard: card,
-    rollsOnFiscalCard: onCard.length,
-    pinTriesLeft: pinTriesLeft ?? null,
-    warnings: plan.warnings,
-  };
+    reporter.stage(step = 'verify');
+    const { status, onCard } = await verify(register, roll, options.card);
+    const card = await rollsLeftOnUserCard(register, options.card);
+    const pinTriesLeft = await fiscal.pinTriesLeft().catch(() => triesBefore);
+    changed = statements.mounted;
+    reporter.record({
+      after: {
+        distribution: 'settled',
+        register: { distributedRollCount: status.distributedRollCount, currentRoll: status.currentRoll },
+        roll: { ...roll, mounted: true }, fiscalCard: { mountedRolls: onCard.length },
+        userCard: { rollsLeft: card }, changed,
+      },
+    });
+    reporter.progress(1, 'verified');
+    return {
+      machineNumber: facts.machineNumber,
+      roll: { invoiceCode: roll.invoiceCode, start: roll.start, end: roll.end, numbers: roll.end - roll.start + 1 },
+      recovered: plan.action === 'mount-pending',
+      rollsLeftOnUserCard: card,
+      rollsOnFiscalCard: onCard.length,
+      pinTriesLeft: pinTriesLeft ?? null,
+      warnings: plan.warnings,
+    };
+  } catch (error) {
+    throw withRollStatement(error, step, changed, roll);
+  }
 }
 
-async function inspectUserCardAfter(register: RollRegister, options: CardSessionOptions | undefined): Promise<number | null> {
-  const card = await readSlotUserCard(register.cardChannel('user'), options);
-  return card.found === 'user' ? card.content.purchasedRolls.reduce((sum, batch) => sum + batch.rollCount, 0) : null;
+const stepNames: Readonly<Record<string, string>> = {
+  distribute: 'distribute (GB link 31)', mount: 'mount (GB link 50)', verify: 'verify (GB link 32, fiscal card EF05)',
+};
+
+/** A failure that does not say yet what was changed (a cancel between stages, a read of the verify stage) says it now. */
+function withRollStatement(error: unknown, step: string, changed: ChangeStatement, roll: RollRange | undefined): unknown {
+  if (isGatewayError(error) && error.data.changed !== undefined) return error;
+  const extra = roll === undefined ? {} : { roll };
+  if (isGatewayError(error) && !isInDoubt(error)) {
+    return new GatewayError(error.code, { params: error.params, data: { ...error.data, changed, ...extra }, cause: error });
+  }
+  return stepFailure('ROLL_STEP_FAILED', stepNames[step] ?? step, error, changed, extra);
+}
+
+/** Rolls the user card still holds (EF05), read after the mount; null when the card cannot be read then (the roll is mounted all the same). */
+async function rollsLeftOnUserCard(register: RollRegister, options: CardSessionOptions | undefined): Promise<number | null> {
+  try {
+    const card = await readSlotUserCard(register.cardChannel('user'), options);
+    return card.found === 'user' ? card.content.purchasedRolls.reduce((sum, batch) => sum + batch.rollCount, 0) : null;
+  } catch (error) {
+    if (isGatewayError(error)) return null;
+    throw error;
+  }
 }
