@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { BackupAccess } from '../../services/backup/BackupAccess.js';
 import type { BackupStore } from '../../services/backup/BackupStore.js';
-import { collectBackup } from '../../services/backup/collectBackup.js';
 import { deregisterRequestSchema } from '../../services/deregister/deregisterRequest.js';
+import { deregistrationBackup } from '../../services/deregister/deregistrationBackup.js';
 import { DEREGISTER_JOB_KIND, deregistrationStages, runDeregistration } from '../../services/deregister/runDeregistration.js';
 import type { RegisterLending } from '../../services/rolls/RegisterLending.js';
 import type { ApiPlugin } from '../ApiContext.js';
@@ -45,12 +45,8 @@ export function deregisterRoutes({ registers, backups }: DeregisterRoutesDeps): 
               backupKey: machineNumber ?? params.id,
               backups: backups.store,
               operator,
-              makeBackup: () => backups.access.withBackupPort(params.id, ctx.signal, (port) => collectBackup(port, backups.store, {
-                signal: ctx.signal,
-                onProgress: ({ records, expectedTotal }) => {
-                  if (expectedTotal !== undefined && expectedTotal > 0) ctx.progress(Math.min(1, records / expectedTotal), `backup ${records} / ${expectedTotal}`);
-                },
-              })),
+              history: context.store.records.list({ device: machineNumber ?? params.id }),
+              makeBackup: deregistrationBackup(params.id, backups, ctx),
               withRegister: (work) => registers.withSession(params.id, work),
             }, deregister, ctx),
           });

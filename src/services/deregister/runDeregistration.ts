@@ -5,6 +5,8 @@ import { ensureVerifiedBackup, type BackupGatePass } from '../backup/ensureVerif
 import type { StageReporter } from '../initialize/initializeRegister.js';
 import { stepFailure } from '../rolls/failureStatement.js';
 import type { DeregisterRegister } from './DeregisterRegister.js';
+import { deregistrationOf } from './deregistrationOf.js';
+import type { PastRecord } from './PastRecord.js';
 import type { DeregisterRequest } from './deregisterRequest.js';
 import { deregistrationSummary } from './deregistrationSummary.js';
 import type { FinalState } from './FinalState.js';
@@ -29,6 +31,8 @@ export interface DeregistrationDeps {
   /** Lends the register for the stages after the backup. */
   withRegister<T>(work: (register: DeregisterRegister) => Promise<T>): Promise<T>;
   readonly operator: string;
+  /** This gateway's earlier service records of the register: a second deregistration is refused. */
+  readonly history?: readonly PastRecord[];
   readonly maxBackupAgeMs?: number;
   readonly now?: () => Date;
   readonly card?: CardSessionOptions;
@@ -56,6 +60,7 @@ const nothingChanged = { 'zh-CN': '收款机的税控数据未被更改', en: 'n
 /**
  * Deregistration (注销, GB18240.md "Flows"). The register has no GB-link command for it and its fiscal
  * memory is write-once, so the gateway changes no fiscal data; it:
+ * 0. refuses a register its own records show deregistered already (DEREG_ALREADY_DONE);
  * 1. makes sure a verified backup of the register from the last hour exists (ensureVerifiedBackup makes
  *    one when none does), before anything else;
  * 2. reads the final state (identity, taxpayer, status, counters, last declaration and invoice, the
@@ -68,6 +73,8 @@ const nothingChanged = { 'zh-CN': '收款机的税控数据未被更改', en: 'n
 export async function runDeregistration(deps: DeregistrationDeps, request: DeregisterRequest, reporter: StageReporter): Promise<DeregistrationResult> {
   const now = deps.now ?? (() => new Date());
   reporter.stage('backup');
+  const done = deregistrationOf(deps.history ?? []);
+  if (done !== undefined) throw new GatewayError('DEREG_ALREADY_DONE', { params: { at: done.at, recordId: done.recordId }, data: { ...done } });
   const backup = await ensureVerifiedBackup(deps.backupKey, deps.backups, deps.makeBackup, {
     operation: 'deregistration', now, ...(deps.maxBackupAgeMs === undefined ? {} : { maxAgeMs: deps.maxBackupAgeMs }),
   });

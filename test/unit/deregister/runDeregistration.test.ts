@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collectBackup } from '../../../src/services/backup/collectBackup.js';
 import { runDeregistration, deregistrationStages, type DeregistrationDeps } from '../../../src/services/deregister/runDeregistration.js';
 import { deregisterRequestSchema } from '../../../src/services/deregister/deregisterRequest.js';
+import { deregistrationOf } from '../../../src/services/deregister/deregistrationOf.js';
+import type { PastRecord } from '../../../src/services/deregister/PastRecord.js';
 import { fakeBackupPort } from '../backup/fakeBackupPort.js';
 import { sampleDevice, tempStore } from '../backup/sampleBackup.js';
 import { failureOf, RecordingReporter, startInitializedRegister, type InitializedRegister } from '../rolls/harness.js';
@@ -95,5 +97,34 @@ describe('deregistration (注销)', () => {
     }, deregisterRequestSchema.parse({ allowUndeclared: true }), new RecordingReporter()));
     expect(failure.code).toBe('BACKUP_GATE_FAILED');
     expect(borrowed).toBe(false);
+  });
+
+  it('refuses a register this gateway deregistered already, before any backup or register read', async () => {
+    current = await startInitializedRegister();
+    const { deps, made } = await depsFor(current);
+    let borrowed = false;
+    const history: PastRecord[] = [{ id: 12, at: '2026-05-01T08:00:00.000Z', action: 'deregister', result: 'succeeded', after: { deregistered: true } }];
+    const failure = await failureOf(runDeregistration({
+      ...deps, history, withRegister: (work) => { borrowed = true; return work(current!.session); },
+    }, deregisterRequestSchema.parse({ allowUndeclared: true }), new RecordingReporter()));
+    expect(failure.code).toBe('DEREG_ALREADY_DONE');
+    expect(failure.params).toMatchObject({ at: '2026-05-01T08:00:00.000Z', recordId: 12 });
+    expect(made).toHaveLength(0);
+    expect(borrowed).toBe(false);
+  });
+});
+
+describe('deregistrationOf (the gateway\'s records of a register)', () => {
+  const record = (id: number, action: string, result: string): PastRecord => ({ id, at: `2026-05-0${id}T08:00:00.000Z`, action, result, after: null });
+
+  it('is the latest succeeded deregistration', () => {
+    expect(deregistrationOf([record(1, 'initialize', 'succeeded'), record(2, 'roll', 'succeeded'), record(3, 'deregister', 'succeeded')]))
+      .toEqual({ at: '2026-05-03T08:00:00.000Z', recordId: 3 });
+  });
+
+  it('ignores a failed or refused deregistration, and one followed by a new initialization', () => {
+    expect(deregistrationOf([record(1, 'initialize', 'succeeded'), record(2, 'deregister', 'failed')])).toBeUndefined();
+    expect(deregistrationOf([record(1, 'deregister', 'succeeded'), record(2, 'initialize', 'succeeded')])).toBeUndefined();
+    expect(deregistrationOf([record(2, 'deregister', 'succeeded'), record(1, 'initialize', 'succeeded')])).toMatchObject({ recordId: 2 });
   });
 });
