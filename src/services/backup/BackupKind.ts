@@ -5,8 +5,8 @@ import { z } from 'zod';
  * Register data comes over GB link; card kinds are the files of the cards in the register's slots.
  */
 export const registerKinds = [
-  'factory', 'user-info', 'tax-items', 'status', 'counts', 'datetime',
-  'rolls', 'daily', 'declarations', 'invoices',
+  'factory', 'user-info', 'init-history', 'tax-items', 'status', 'counts', 'datetime',
+  'rolls', 'roll-summaries', 'daily', 'declarations', 'invoices',
 ] as const;
 
 export const fiscalCardFiles = ['EF01', 'EF02', 'EF03', 'EF04', 'EF05'] as const;

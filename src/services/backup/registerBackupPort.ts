@@ -1,8 +1,8 @@
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 import * as link from '../../../protocols/gb-link/index.js';
 import type {
-  CommandSpec, DailyRecord, DeclarationRecord, FactoryData, InvoiceRecord, PayloadCodec, RecordCounts, RecordListCodec,
-  RegisterStatus, RollRecord, UserInfo,
+  CommandSpec, DailyRecord, DeclarationRecord, FactoryData, InitializationRecord, InvoiceRecord, PayloadCodec, RecordCounts, RecordListCodec,
+  RegisterStatus, RollRecord, RollSummary, UserInfo,
 } from '../../../protocols/gb-link/index.js';
 import type { RegisterSession } from '../../devices/RegisterSession.js';
 import { toJsonLine } from './jsonValue.js';
@@ -13,7 +13,7 @@ import { cardSections } from './cardSections.js';
 export interface RegisterBackupOptions {
   /** The gateway's id of the device (the registry's; its machine number once identified). */
   readonly deviceId?: string;
-  /** Records per 3F / 3E / 32 request. Default 256. */
+  /** Records per 3F / 3E / 32 / 3C / 73 request. Default 256. */
   readonly pageSize?: number;
   /** Days per 44 request. Default 62. */
   readonly dailyWindowDays?: number;
@@ -132,6 +132,17 @@ function rollFacts(roll: RollRecord, status: RegisterStatus): RecordFacts {
   };
 }
 
+function initializationFacts(record: InitializationRecord): RecordFacts {
+  return { date: day(record.recordedAt), number: record.seq };
+}
+
+function rollSummaryFacts(summary: RollSummary): RecordFacts {
+  return { ...(summary.closedOn === null ? {} : { date: summary.closedOn }), number: summary.seq };
+}
+
+/** What a roll summary adds up while its roll is in use; the rest of it never changes. */
+const growingSummaryFields = ['validCount', 'returnCount', 'voidCount', 'validTotal', 'returnTotal', 'closedOn'] as const;
+
 /* ---------- the register's answers as backup sections ---------- */
 
 interface Snapshot {
@@ -166,11 +177,12 @@ function reread(onDevice: unknown, stored: unknown, volatile: readonly string[] 
  */
 function indexSection<T>(
   session: RegisterSession, kind: string, spec: CommandSpec<link.IndexRange, T[], RecordListCodec<T>>, count: number,
-  pageSize: number, facts: (record: T) => RecordFacts, volatile: readonly string[] = [],
+  pageSize: number, facts: (record: T) => RecordFacts, volatile: readonly string[] = [], optional = false,
 ): BackupSection {
   return {
     kind,
     expected: count,
+    ...(optional ? { optional } : {}),
     async *read(signal) {
       for (let from = 1; from <= count; from += pageSize) {
         checkSignal(signal);
@@ -236,12 +248,13 @@ function fromCache(kind: string, raw: Uint8Array, value: unknown): BackupSection
  * A register as a BackupPort (GB link, SPEC.md §5): identity from 37 and 38 when opened; status 41,
  * record counts 72 and, when the register reports a fiscal-memory fault, its own fiscal-memory
  * self-check 5F as holdings; then factory data, user info, tax items 39, clock 3A, status, counts,
- * rolls 32, daily records 44, declarations 3E and invoices 3F (each with the count 72 announces),
- * and the fiscal and user cards in its slots over 59/5B. An uninitialized register has only its
- * identity, status, clock and cards.
+ * initialization history 73, rolls 32, roll usage summaries 3C, daily records 44, declarations 3E and
+ * invoices 3F (each with the count 72 announces), and the fiscal and user cards in its slots over
+ * 59/5B. An uninitialized register has only its identity, status, clock and cards.
  *
- * Not read, because GB link as SPEC.md defines it has no command for them: the initialization
- * history (only the data in force, 38) and the per-roll usage summaries of 3C.
+ * The initialization history and the roll summaries are optional sections: a register that cannot
+ * answer them (ER 20 on firmware without the project's 73) still gets a backup, with the read failure
+ * and the count 72 announced named as problems.
  */
 export async function openRegisterBackupPort(session: RegisterSession, options: RegisterBackupOptions = {}): Promise<BackupPort> {
   const pageSize = Math.max(1, Math.min(options.pageSize ?? 256, 0xffff));
@@ -301,8 +314,10 @@ export async function openRegisterBackupPort(session: RegisterSession, options: 
       if (snapshot.userInfo !== undefined && snapshot.userInfoRaw !== undefined) {
         sections.push(
           fromCache('user-info', snapshot.userInfoRaw, snapshot.userInfo),
+          indexSection(session, 'init-history', link.initializationHistory, counts.initializations, pageSize, initializationFacts, [], true),
           oneAnswer('tax-items', () => readRaw(session, link.taxItems, undefined), link.taxItems.response, (items) => items.map((record) => ({ record }))),
           indexSection(session, 'rolls', link.distributedRolls, counts.distributedRolls, pageSize, (roll) => rollFacts(roll, status), ['state']),
+          indexSection(session, 'roll-summaries', link.rollSummaries, counts.rollSummaries, pageSize, rollSummaryFacts, growingSummaryFields, true),
         );
         // No signed day yet: nothing to read, and the count 72 announces is still checked.
         const through = status.lastSignedDay ?? addDays(snapshot.userInfo.initializationDate, -1);

@@ -6,7 +6,9 @@ import { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import { collectBackup } from '../../../src/services/backup/collectBackup.js';
 import { compareWithDevice } from '../../../src/services/backup/compareWithDevice.js';
 import { decodeRecordList, openRegisterBackupPort } from '../../../src/services/backup/registerBackupPort.js';
-import { invoicesByIndex } from '../../../protocols/gb-link/index.js';
+import { CMD, initializationHistory, invoicesByIndex } from '../../../protocols/gb-link/index.js';
+import { handlerFor } from '../../../fixtures/simulator/CommandHandler.js';
+import { ErCode, RegisterRefusal } from '../../../fixtures/simulator/RegisterRefusal.js';
 import fc from 'fast-check';
 import { tempStore } from './sampleBackup.js';
 
@@ -41,7 +43,8 @@ describe('openRegisterBackupPort over a simulated register', () => {
     const { dir, manifest } = await collectBackup(port, store, { onProgress: (p) => progress.push(p) });
     const memory = register.simulator.memory.counts();
     // Progress by records read, against what 72 announced (plus the single-record answers).
-    const announced = memory.invoices + memory.dailyRecords + memory.declarations + memory.rolls + 4;
+    const counts72 = await session.recordCounts();
+    const announced = memory.invoices + memory.dailyRecords + memory.declarations + memory.rolls + counts72.rollSummaries + memory.initializations + 4;
     expect(progress.every((p) => p.expectedTotal === announced)).toBe(true);
     expect(progress.filter((p) => p.records < announced).length).toBeGreaterThan(5);
     expect(progress.at(-1)!.records).toBeGreaterThanOrEqual(announced);
@@ -50,6 +53,8 @@ describe('openRegisterBackupPort over a simulated register', () => {
     expect(manifest.kinds.daily).toMatchObject({ records: memory.dailyRecords, expected: memory.dailyRecords });
     expect(manifest.kinds.declarations.records).toBe(memory.declarations);
     expect(manifest.kinds.rolls.records).toBe(memory.rolls);
+    expect(manifest.kinds['init-history']).toMatchObject({ records: 1, expected: 1 });
+    expect(manifest.kinds['roll-summaries']).toMatchObject({ records: register.state.fiscal.rollUsage.length, expected: counts72.rollSummaries });
     expect(manifest.kinds.daily.firstDate).toBe(register.history!.firstDay.replace(/(\d{4})(\d{2})(\d{2})/, '$1-$2-$3'));
     expect(manifest.kinds['cards/fiscal-EF02'].records).toBe(1);
     expect(manifest.kinds['cards/user-EF03'].records).toBeGreaterThan(0);
@@ -90,7 +95,7 @@ describe('openRegisterBackupPort over a simulated register', () => {
     const { dir, manifest } = await collectBackup(await openRegisterBackupPort(session, { cards: false }), store);
     const fresh = await compareWithDevice(manifest, await openRegisterBackupPort(session, { cards: false }), new AbortController().signal, dir);
     expect(fresh).toMatchObject({ matches: true, differences: [], changedRecords: [] });
-    expect(fresh.checkedRecords.map((r) => r.kind).sort()).toEqual(['daily', 'declarations', 'invoices', 'rolls']);
+    expect(fresh.checkedRecords.map((r) => r.kind).sort()).toEqual(['daily', 'declarations', 'init-history', 'invoices', 'roll-summaries', 'rolls']);
     register.simulator.corruptRecord('invoice', register.state.fiscal.invoices.length - 1);
     const changed = await compareWithDevice(manifest, await openRegisterBackupPort(session, { cards: false }), new AbortController().signal, dir);
     expect(changed.matches).toBe(false);
@@ -105,6 +110,55 @@ describe('openRegisterBackupPort over a simulated register', () => {
     expect(Object.keys(manifest.kinds).filter((k) => !k.startsWith('cards/')).sort()).toEqual(['counts', 'datetime', 'factory', 'status']);
     expect(manifest.device.taxpayerNumber).toBeUndefined();
     expect(manifest.problems).toEqual([]);
+  });
+});
+
+describe('initialization history and roll summaries in a backup', () => {
+  it('reads every initialization-history record and roll summary, as many as 72 counts, and keeps them decoded', async () => {
+    const { register, session } = await seeded(50, 5);
+    await session.updateTaxpayer({ taxpayerName: '备份测试更名有限公司', officeCode: 44030500, declarationMode: 1 });
+    const { dir, manifest } = await collectBackup(await openRegisterBackupPort(session, { cards: false, pageSize: 1 }), await tempStore());
+    const counts = await session.recordCounts();
+    expect(counts.initializations).toBe(2);
+    expect(manifest.problems).toEqual([]);
+    expect(manifest.kinds['init-history']).toMatchObject({ records: 2, expected: counts.initializations, firstNumber: 1, lastNumber: 2 });
+    const history = await lines(dir, 'init-history');
+    expect(history.map((l) => [l.record.seq, l.record.kind, l.record.taxpayerName])).toEqual([
+      [1, 'initialize', register.history!.profile.taxpayerName], [2, 'registration-change', '备份测试更名有限公司'],
+    ]);
+    const summaries = await lines(dir, 'roll-summaries');
+    expect(summaries.map((l) => l.record.seq)).toEqual(register.state.fiscal.rollUsage.map((_, i) => i + 1));
+    expect(summaries.map((l) => [l.record.invoiceCode, l.record.start, l.record.end]))
+      .toEqual(register.state.fiscal.rollUsage.map((u) => [u.invoiceCode, u.start, u.end]));
+  });
+
+  it('names an init-history count that differs from 72\'s, and a register without 73, yet commits the backup', async () => {
+    const short = handlerFor(initializationHistory, () => []);
+    const { session } = await seeded(20, 3, { handlers: [short] });
+    const { manifest } = await collectBackup(await openRegisterBackupPort(session, { cards: false }), await tempStore());
+    expect(manifest.problems.map((p) => [p.check, p.kind])).toEqual([['count', 'init-history']]);
+    expect(manifest.problems[0]!.message).toMatch(/1/);
+
+    const publicFirmware = { code: CMD.INITIALIZATION_HISTORY, handle: async () => { throw new RegisterRefusal(ErCode.unknownCommand, 'no 73'); } };
+    const other = await seeded(20, 3, { handlers: [publicFirmware] });
+    const without = await collectBackup(await openRegisterBackupPort(other.session, { cards: false }), await tempStore());
+    expect(without.manifest.problems.map((p) => [p.check, p.kind])).toEqual([['read', 'init-history'], ['count', 'init-history']]);
+    expect(without.manifest.kinds.invoices.records).toBe(other.register.state.fiscal.invoices.length);
+  });
+
+  it('a roll summary that grows on the register is not a change; another range is', async () => {
+    const { register, session } = await seeded(30, 4);
+    const store = await tempStore();
+    const { dir, manifest } = await collectBackup(await openRegisterBackupPort(session, { cards: false }), store);
+    const usage = register.simulator.state.fiscal.rollUsage.at(-1)!;
+    const before = usage.validCount;
+    register.simulator.issueInvoice({ kind: 'normal', lines: [{ taxIndex: register.state.fiscal.initializations[0]!.taxItems[0]!.index, amount: 300 }] });
+    expect(usage.validCount).toBe(before + 1);
+    const grown = await compareWithDevice(manifest, await openRegisterBackupPort(session, { cards: false }), new AbortController().signal, dir);
+    expect(grown.checkedRecords).toContainEqual({ kind: 'roll-summaries', seq: manifest.kinds['roll-summaries']!.records - 1, outcome: 'same' });
+    register.simulator.state.fiscal.rollUsage.at(-1)!.end += 1;
+    const moved = await compareWithDevice(manifest, await openRegisterBackupPort(session, { cards: false }), new AbortController().signal, dir);
+    expect(moved.changedRecords.map((r) => r.kind)).toContain('roll-summaries');
   });
 });
 
