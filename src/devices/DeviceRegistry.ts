@@ -13,7 +13,7 @@ export interface DeviceRegistryOptions<S extends ClosableSession> {
   /** Where transports come from besides `add()`; the registry starts and stops its polling. */
   readonly discovery?: Pick<DeviceDiscovery, 'onEvent' | 'current' | 'start' | 'stop'>;
   readonly backoff?: RetryBackoff;
-  /** How often an idle online register is asked whether it still answers (`link.probe`); 0 turns it off. Default 5000. */
+  /** How often an idle online register is asked who it is (`link.identify`); 0 turns it off. Default 5000. */
   readonly heartbeatMs?: number;
   readonly logger?: Logger;
   readonly now?: () => Date;
@@ -225,10 +225,10 @@ export class DeviceRegistry<S extends ClosableSession> {
       attachment.present = false;
       void this.release(attachment, attachment.transport);
       this.attachments.delete(attachment.key);
-      if (provisional !== id) this.remove(provisional);
+      if (provisional !== id) this.leave(provisional, attachment);
       return;
     }
-    if (provisional !== id) this.remove(provisional);
+    if (provisional !== id) this.leave(provisional, attachment);
     attachment.deviceId = id;
     // An open transport may know more of its device than discovery could ask (a USB serial number).
     if (attachment.transport) attachment.description = attachment.transport.description;
@@ -244,12 +244,15 @@ export class DeviceRegistry<S extends ClosableSession> {
     this.scheduleHeartbeat(attachment);
   }
 
-  /** Asks an online register, when no job holds it, whether it still answers; silence counts as gone. */
+  /**
+   * Asks an online register, when no job holds it, who it is: silence counts as gone, and another
+   * machine number on the same port (a register swapped without the line closing) is a new device.
+   */
   private scheduleHeartbeat(attachment: Attachment<S>): void {
     const every = this.options.heartbeatMs ?? 5000;
-    const probe = this.link.probe;
-    if (every <= 0 || probe === undefined || this.closed) return;
+    if (every <= 0 || this.closed) return;
     const transport = attachment.transport;
+    clearTimeout(attachment.heartbeat);
     attachment.heartbeat = setTimeout(async () => {
       attachment.heartbeat = undefined;
       const record = this.records.get(attachment.deviceId);
@@ -258,9 +261,18 @@ export class DeviceRegistry<S extends ClosableSession> {
       const session = attachment.session;
       try {
         if (attachment.transport !== transport || session === undefined) return;
-        await probe.call(this.link, session);
-        this.upsert(record.id, { lastSeenAt: this.now().toISOString() }, 'quiet');
-        this.scheduleHeartbeat(attachment);
+        const identity = await this.link.identify(session);
+        if (attachment.transport !== transport) return;
+        if (identity.machineNumber === record.id) {
+          this.upsert(record.id, { lastSeenAt: this.now().toISOString() }, 'quiet');
+          this.scheduleHeartbeat(attachment);
+          return;
+        }
+        // A fresh session identifies the newcomer; the old register's record keeps nothing of it.
+        this.logger.warn({ id: record.id, answering: identity.machineNumber, path: attachment.description.path }, 'another register answers on this port');
+        await this.release(attachment, transport);
+        this.leave(record.id, attachment);
+        this.scheduleRetry(attachment);
       } catch (error) {
         if (attachment.transport !== transport) return;
         this.logger.warn({ id: record.id, err: error }, 'register stopped answering');
@@ -271,6 +283,24 @@ export class DeviceRegistry<S extends ClosableSession> {
         release();
       }
     }, every);
+  }
+
+  /**
+   * The attachment no longer feeds this record (another register answers on its port): a provisional
+   * record goes; an identified register stays listed, offline, with nothing attached.
+   */
+  private leave(id: string, attachment: Attachment<S>): void {
+    const record = this.records.get(id);
+    if (!record) return;
+    if (record.identity === undefined) {
+      this.remove(id);
+    } else if (record.attachment === attachment) {
+      this.upsert(id, {
+        state: 'offline',
+        attachment: undefined,
+        lastError: errorSummary(new GatewayError('TRANSPORT_UNPLUGGED', { params: { path: attachment.description.path } })),
+      }, 'changed');
+    }
   }
 
   private onTransportClosed(attachment: Attachment<S>, transport: ByteTransport, error?: Error): void {

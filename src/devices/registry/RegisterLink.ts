@@ -12,10 +12,9 @@ export interface ClosableSession {
  */
 export interface RegisterLink<S extends ClosableSession> {
   createSession(transport: ByteTransport): S;
-  identify(session: S): Promise<RegisterIdentity>;
   /**
-   * A cheap question that proves the register still answers (00 connect). A serial line whose far end
-   * went quiet never closes by itself: without it a dead register would look online until a job failed.
+   * Who answers: at connection, and as the heartbeat of an idle register (a serial line whose far end
+   * went quiet, or got another register, never closes by itself).
    */
-  probe?(session: S): Promise<void>;
+  identify(session: S): Promise<RegisterIdentity>;
 }

@@ -18,6 +18,5 @@ export function registerSessionLink(options: RegisterSessionOptions = {}): Regis
         bootloaderVersion: factory.bootloaderVersion,
       };
     },
-    probe: (session: RegisterSession) => session.connect(),
   };
 }

@@ -44,9 +44,6 @@ const identify = (session: FakeSession) => new Promise<RegisterIdentity>((resolv
 const link: RegisterLink<FakeSession> = {
   createSession: (transport) => new FakeSession(transport),
   identify,
-  probe: async (session) => {
-    await identify(session);
-  },
 };
 
 const backoff = { initialMs: 10, maxMs: 40 };
@@ -278,5 +275,106 @@ describe('DeviceRegistry', () => {
     });
     await waitFor(registry, () => registry!.get('8888888888888888')?.state === 'online');
     expect(registry.get('8888888888888888')!.transport).toEqual({ ...listed, serialNumber: 'SN9' });
+  });
+
+  it('takes a register swapped on the same port while the line stayed open as a new device, and keeps the old one offline and apart', async () => {
+    registry = new DeviceRegistry({ link, backoff, heartbeatMs: 20 });
+    const { host, device } = createMemoryTransportPair('sim:swap');
+    const first = serveRegister(device, '1111111111111111');
+    registry.add(host);
+    await waitFor(registry, () => registry!.get('1111111111111111')?.state === 'online');
+    const firstLease = await registry.borrow('1111111111111111');
+    const firstSession = firstLease.session;
+    firstLease.release();
+
+    first.mute(true);
+    serveRegister(device, '9999999999999999');
+    await waitFor(registry, () => registry!.get('9999999999999999')?.state === 'online');
+    await waitFor(registry, () => registry!.get('1111111111111111')?.state === 'offline');
+    expect(registry.get('1111111111111111')!.identity?.machineNumber).toBe('1111111111111111');
+    expect(registry.get('9999999999999999')!.identity?.machineNumber).toBe('9999999999999999');
+    await expect(registry.borrow('1111111111111111')).rejects.toMatchObject({ code: 'DEVICE_OFFLINE' });
+    const lease = await registry.borrow('9999999999999999');
+    expect(lease.session).not.toBe(firstSession);
+    expect(firstSession.closed).toBe(true);
+    lease.release();
+  });
+
+  it('takes a register swapped on the same port across a reconnect as a new device, and keeps the old one offline', async () => {
+    registry = new DeviceRegistry({ link, backoff });
+    const { host, device } = createMemoryTransportPair('sim:swap2');
+    const first = serveRegister(device, '1212121212121212');
+    registry.add(host);
+    await waitFor(registry, () => registry!.get('1212121212121212')?.state === 'online');
+    first.mute(true);
+    serveRegister(device, '3434343434343434');
+    host.cut();
+    await device.open();
+    await waitFor(registry, () => registry!.get('3434343434343434')?.state === 'online');
+    expect(registry.list().map((each) => [each.id, each.state]).sort()).toEqual([['1212121212121212', 'offline'], ['3434343434343434', 'online']]);
+  });
+
+  it('goes offline and back 25 times without leaving a listener or a timer behind', async () => {
+    const activeTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const timersBefore = activeTimers();
+    registry = new DeviceRegistry({ link, backoff: { initialMs: 1, maxMs: 2 }, heartbeatMs: 1000 });
+    const { host, device } = createMemoryTransportPair('sim:cycles');
+    serveRegister(device, '2525252525252525');
+    let subscriptions = 0;
+    const counted: ByteTransport = {
+      description: host.description,
+      get isOpen() {
+        return host.isOpen;
+      },
+      open: () => host.open(),
+      write: (bytes) => host.write(bytes),
+      onData: (listener) => {
+        subscriptions += 1;
+        const stop = host.onData(listener);
+        return () => {
+          if (stop()) subscriptions -= 1;
+        };
+      },
+      onClose: (listener) => {
+        subscriptions += 1;
+        const stop = host.onClose(listener);
+        return () => {
+          if (stop()) subscriptions -= 1;
+        };
+      },
+      close: () => host.close(),
+    };
+    registry.add(counted);
+    await waitFor(registry, () => registry!.get('2525252525252525')?.state === 'online');
+    const steady = subscriptions;
+    for (let cycle = 0; cycle < 25; cycle++) {
+      host.cut();
+      await waitFor(registry, () => registry!.get('2525252525252525')?.state === 'offline');
+      await device.open();
+      await waitFor(registry, () => registry!.get('2525252525252525')?.state === 'online');
+      expect(subscriptions).toBe(steady);
+    }
+    await registry.close();
+    expect(subscriptions).toBe(0);
+    expect(activeTimers()).toBeLessThanOrEqual(timersBefore);
+  });
+
+  it('never sends its heartbeat while a borrower holds the register, and asks again once it is released', async () => {
+    registry = new DeviceRegistry({ link, backoff, heartbeatMs: 5 });
+    const { host, device } = createMemoryTransportPair('sim:lease');
+    serveRegister(device, '4545454545454545');
+    registry.add(host);
+    await waitFor(registry, () => registry!.get('4545454545454545')?.state === 'online');
+    const lease = await registry.borrow('4545454545454545');
+    let questions = 0;
+    device.onData(() => {
+      questions += 1;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(questions).toBe(0);
+    const asked = new Promise((resolve) => device.onData(resolve));
+    lease.release();
+    await asked;
+    expect(questions).toBeGreaterThan(0);
   });
 });
