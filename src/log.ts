@@ -1,23 +1,26 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
- * Paths pino blanks out wherever they appear in a log line. A PIN, MAC, key or token is
- * never written to a log; add the field name here when a new secret appears.
+ * Field names whose values are secrets (a PIN, MAC, key or token, the confirmation token of an initialization,
+ * a raw APDU that may carry any of them). Add the name here when a new secret appears: the log (below), the
+ * store and the API's problem details (`redactSecrets`) all blank it out.
  */
-export const redactedPaths = [
-  'pin', '*.pin', '*.*.pin', 'newPin', '*.newPin', 'currentPin', '*.currentPin',
-  'mac', '*.mac', '*.*.mac', 'mac1', '*.mac1', 'mac2', '*.mac2',
-  'key', '*.key', 'privateKey', '*.privateKey', 'issuerKey', '*.issuerKey',
-  'token', '*.token', 'confirmationToken', '*.confirmationToken',
-  'authorization', '*.authorization', 'req.headers.authorization', 'headers.authorization',
-  'apdu', '*.apdu',
+export const secretFieldNames: readonly string[] = [
+  'pin', 'newPin', 'currentPin', 'mac', 'mac1', 'mac2', 'key', 'privateKey', 'issuerKey',
+  'token', 'confirmationToken', 'confirm', 'password', 'secret', 'authorization', 'apdu',
+];
+
+/** Paths pino blanks out wherever they appear in a log line, up to two levels down, and the request header. */
+export const redactedPaths: readonly string[] = [
+  ...secretFieldNames.flatMap((name) => [name, `*.${name}`, `*.*.${name}`]),
+  'req.headers.authorization', 'headers.authorization',
 ];
 
 /** The daemon's logger: JSON lines on stdout, or on `destination` (a test that reads what was logged). */
 export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
   const settings: LoggerOptions = {
     level: process.env.FISCALD_LOG_LEVEL ?? 'info',
-    redact: { paths: redactedPaths, censor: '[redacted]' },
+    redact: { paths: [...redactedPaths], censor: '[redacted]' },
     ...options,
   };
   return destination === undefined ? pino(settings) : pino(settings, destination);

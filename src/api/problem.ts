@@ -1,5 +1,5 @@
-import type { GatewayError} from '../../contracts/errors/index.js';
-import { type Language } from '../../contracts/errors/index.js';
+import type { GatewayError, Language } from '../../contracts/errors/index.js';
+import { redactSecrets } from '../jobs/redact.js';
 
 /** The language a client asked for: zh-CN when its first preference is any Chinese, else en. */
 export function languageFrom(acceptLanguage: string | undefined): Language {
@@ -22,7 +22,7 @@ const reserved = new Set(['type', 'status', 'code', 'title', 'detail', 'instance
  * `messages` carries both languages; the error's machine-readable facts (e.g. `jobId`) are extension members.
  */
 export function problemBody(error: GatewayError, language: Language, instance?: string): Record<string, unknown> {
-  const facts = Object.fromEntries(Object.entries(error.data).filter(([name]) => !reserved.has(name)));
+  const facts = redactSecrets(Object.fromEntries(Object.entries(error.data).filter(([name]) => !reserved.has(name))));
   const remedy = error.remedy(language);
   return {
     type: `urn:fiscal-gateway:error:${error.code}`,

@@ -290,15 +290,18 @@ export class JobRunner {
     fraction: number, result: unknown, error: StoredError | undefined, reconciled: boolean,
   ): void {
     const at = this.now().toISOString();
+    // What a service returns or throws is kept and sent as it is, but never a value under a secret's name.
+    const kept = redactSecrets(result);
+    const failure = error && { ...error, params: redactSecrets(error.params), data: redactSecrets(error.data) };
     this.store.transaction(() => {
-      if (!this.store.jobs.finish(row.id, { state, finishedAt: at, fraction, result, error })) return;
+      if (!this.store.jobs.finish(row.id, { state, finishedAt: at, fraction, result: kept, error: failure })) return;
       this.store.records.insert({
         at, operator: row.operator, deviceId: row.deviceId, machineNumber: draft.machineNumber ?? null,
         action: draft.action ?? row.kind, params: row.params, before: draft.before, after: draft.after,
-        result: recordResult, errorCode: error?.code ?? null, jobId: row.id,
+        result: recordResult, errorCode: failure?.code ?? null, jobId: row.id,
       });
       this.events.emit(row.id, 'end', {
-        state, fraction, ...(result === undefined ? {} : { result }), ...(error ? { error } : {}), ...(reconciled ? { reconciled } : {}),
+        state, fraction, ...(kept === undefined ? {} : { result: kept }), ...(failure ? { error: failure } : {}), ...(reconciled ? { reconciled } : {}),
       });
     });
   }

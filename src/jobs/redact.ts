@@ -1,10 +1,8 @@
-/** Keys whose values never reach the store or the log (compare src/log.ts). */
-const secretKeys = new Set([
-  'pin', 'newpin', 'currentpin', 'mac', 'mac1', 'mac2', 'key', 'privatekey', 'issuerkey', 'token',
-  'confirmationtoken', 'password', 'secret', 'authorization', 'apdu',
-]);
+import { secretFieldNames } from '../log.js';
 
-/** A deep copy of `value` with every secret-named field replaced by '[redacted]'. */
+const secretKeys = new Set(secretFieldNames.map((name) => name.toLowerCase()));
+
+/** A deep copy of `value` with every secret-named field (src/log.ts `secretFieldNames`, any case) replaced by '[redacted]'. */
 export function redactSecrets<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item) => redactSecrets(item)) as T;
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {

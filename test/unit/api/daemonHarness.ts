@@ -23,6 +23,9 @@ export interface InProcessDaemon {
   readonly fresh: DeviceSnapshot;
   readonly initialized: DeviceSnapshot;
   request(options: InjectOptions & { auth?: boolean }): Promise<LightMyRequestResponse>;
+  /** Shuts the daemon down as SIGTERM does (store closed, simulated registers saved); the data dir stays. */
+  shutdown(): Promise<void>;
+  /** Shuts down (if still running) and removes the data dir. */
   stop(): Promise<void>;
 }
 
@@ -42,6 +45,11 @@ export async function startInProcessDaemon(options: { log?: DestinationStream } 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const devices = await list();
+  let stopped = false;
+  const shutdown = async () => {
+    if (!stopped) await daemon.shutdown('test over');
+    stopped = true;
+  };
   return {
     daemon, dataDir, token,
     fresh: devices.find((d) => d.transport.path === 'memory:sim-1')!,
@@ -50,8 +58,9 @@ export async function startInProcessDaemon(options: { log?: DestinationStream } 
       ...rest,
       headers: { host: `127.0.0.1:${daemon.port}`, ...(auth ? { authorization: `Bearer ${token}` } : {}), ...headers },
     }),
+    shutdown,
     async stop() {
-      await daemon.shutdown('test over');
+      await shutdown();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

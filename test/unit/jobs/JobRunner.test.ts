@@ -198,3 +198,23 @@ describe('JobRunner', () => {
     expect((await runner.drain(1000)).stillRunning).toEqual([]);
   });
 });
+
+describe('JobRunner keeps no secret', () => {
+  it('blanks secret-named fields of a result and of an error\'s params and data, in the row, the record and the end event', async () => {
+    const { store, runner } = setup();
+    const ok = runner.start({
+      kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 's', weight: 1 }],
+      run: async () => ({ card: { number: '1', pin: '0011223344556677' }, confirm: 'tok-123456789012345' }),
+    });
+    const bad = runner.start({
+      kind: 'k', deviceId: 'D2', operator: 'o', stages: [{ id: 's', weight: 1 }],
+      run: async () => { throw new GatewayError('INTERNAL', { params: { detail: 'x' }, data: { mac: 'a1b2c3d4', step: 'auth' } }); },
+    });
+    const done = await runner.settled(ok.job.id);
+    const failed = await runner.settled(bad.job.id);
+    expect(done?.result).toEqual({ card: { number: '1', pin: '[redacted]' }, confirm: '[redacted]' });
+    expect(failed?.error?.data).toEqual({ mac: '[redacted]', step: 'auth' });
+    const stored = JSON.stringify([store.jobs.eventsAfter(ok.job.id, 0), store.jobs.eventsAfter(bad.job.id, 0), done, failed]);
+    expect(stored).not.toMatch(/0011223344556677|tok-123456789012345|a1b2c3d4/);
+  });
+});
