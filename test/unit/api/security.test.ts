@@ -50,6 +50,16 @@ describe('API security', () => {
     });
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-headers']).toMatch(/X-Operator/);
+    for (const origin of ['https://evil.example', 'null', 'https://console.example.evil', 'http://console.example']) {
+      const refused = await h.request({
+        method: 'OPTIONS', url: '/v1/devices/X/diagnostics', auth: false,
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
+      expect(refused.statusCode, origin).toBe(403);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.headers['access-control-allow-origin'], origin).toBeUndefined();
+      expect(refused.headers['access-control-allow-methods'], origin).toBeUndefined();
+    }
   });
 
   it('speaks the problem in the language asked for, and carries both', async () => {
