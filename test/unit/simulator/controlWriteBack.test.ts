@@ -88,3 +88,17 @@ describe('simulated register: 40 control write-back', () => {
     expect(reg.cards.fiscal.monitoring.singleInvoiceLimit).not.toBe(999);
   });
 });
+
+describe('a seeded register that has just declared and been paid', () => {
+  it('history.declaredAndPaid: declared flag set, declaration taken off the user card, new controls on it; 40 then runs', async () => {
+    reg = await createSimulatedRegister({ seed: 6, history: { days: 30, invoicesPerDay: 2, declaredAndPaid: true }, timing: { timed: false } });
+    await reg.transport.open();
+    const link = new HostLink(reg.transport);
+    const st = await link.call(status, undefined);
+    expect(st.awaitingControlUpdate).toBe(true);
+    expect(st.lastDeclarationEnd).toBe(st.lastSignedDay);
+    const answer = await link.call(controlWriteBack, undefined);
+    expect(answer.issueDeadline > st.issueDeadline!).toBe(true);
+    expect((await link.call(status, undefined)).awaitingControlUpdate).toBe(false);
+  });
+});
