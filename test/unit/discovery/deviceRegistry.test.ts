@@ -331,15 +331,21 @@ describe('DeviceRegistry', () => {
       onData: (listener) => {
         subscriptions += 1;
         const stop = host.onData(listener);
+        let active = true;
         return () => {
-          if (stop()) subscriptions -= 1;
+          if (active) subscriptions -= 1;
+          active = false;
+          stop();
         };
       },
       onClose: (listener) => {
         subscriptions += 1;
         const stop = host.onClose(listener);
+        let active = true;
         return () => {
-          if (stop()) subscriptions -= 1;
+          if (active) subscriptions -= 1;
+          active = false;
+          stop();
         };
       },
       close: () => host.close(),
