@@ -1,4 +1,4 @@
-import { GatewayError } from '../../contracts/errors/index.js';
+import { malformedResponse } from './fieldErrors.js';
 import { decodeBcd, decodeBcdDate, decodeOptionalBcdDate, type IsoDate } from './bcd.js';
 import { decodeAscii, decodeGbk } from './text.js';
 
@@ -21,9 +21,7 @@ export class ByteReader {
 
   bytesOf(length: number, field: string): Uint8Array {
     if (this.remaining < length) {
-      throw new GatewayError('CARD_RESPONSE_MALFORMED', {
-        params: { detail: `${this.layout}.${field} needs ${length} bytes at offset ${this.offset}, only ${this.remaining} left` },
-      });
+      throw malformedResponse(`${this.layout}.${field} needs ${length} bytes at offset ${this.offset}, only ${this.remaining} left`);
     }
     const slice = this.bytes.slice(this.offset, this.offset + length);
     this.offset += length;
@@ -67,9 +65,7 @@ export class ByteReader {
   /** Throws when bytes are left over: for command responses, whose length is fixed. */
   end(): void {
     if (this.remaining !== 0) {
-      throw new GatewayError('CARD_RESPONSE_MALFORMED', {
-        params: { detail: `${this.layout} has ${this.remaining} unexpected bytes after offset ${this.offset}` },
-      });
+      throw malformedResponse(`${this.layout} has ${this.remaining} unexpected bytes after offset ${this.offset}`);
     }
   }
 }

@@ -1,10 +1,6 @@
-import { GatewayError } from '../../contracts/errors/index.js';
 import { encodeBcd, encodeBcdDate, encodeOptionalBcdDate, type IsoDate } from './bcd.js';
+import { invalidValue } from './fieldErrors.js';
 import { encodeAscii, encodeGbk } from './text.js';
-
-function invalidValue(field: string, detail: string): GatewayError {
-  return new GatewayError('CARD_VALUE_INVALID', { params: { field, detail } });
-}
 
 function checkUnsigned(value: number, bits: 8 | 16 | 32, field: string): void {
   if (!Number.isInteger(value) || value < 0 || value > 2 ** bits - 1) {

@@ -1,7 +1,7 @@
-import { GatewayError } from '../../contracts/errors/index.js';
 import type { CommandApdu } from '../apdu/CommandApdu.js';
 import { ByteReader } from './ByteReader.js';
 import { ByteWriter } from './ByteWriter.js';
+import { malformedResponse } from './fieldErrors.js';
 import type { Layout } from './Layout.js';
 import { appendXor, stripXor } from './xor.js';
 
@@ -63,9 +63,7 @@ function encodeField<T>(layout: Layout<T>, value: T, xor: boolean): Uint8Array {
 function decodeField<T>(layout: Layout<T>, data: Uint8Array, xor: boolean, command: string, what: string): T {
   const expected = layout.size + (xor ? 1 : 0);
   if (data.length !== expected) {
-    throw new GatewayError('CARD_RESPONSE_MALFORMED', {
-      params: { detail: `${command} ${what} must be ${expected} bytes, got ${data.length}` },
-    });
+    throw malformedResponse(`${command} ${what} must be ${expected} bytes, got ${data.length}`);
   }
   const body = xor ? stripXor(data, command) : data;
   const reader = new ByteReader(body, `${command}.${what}`);

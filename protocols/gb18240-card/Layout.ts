@@ -34,3 +34,13 @@ export function decodeExact<T>(layout: Layout<T>, bytes: Uint8Array): T {
 export function readArray<T>(reader: ByteReader, count: number, item: (index: number) => T): T[] {
   return Array.from({ length: count }, (_, index) => item(index));
 }
+
+/** A data field that is one run of opaque bytes (a MAC, a PIN, a fiscal code, a signature), as `{ [key]: bytes }`. */
+export function opaqueBytesLayout<K extends string>(name: string, key: K, size: number): Layout<{ readonly [P in K]: Uint8Array }> {
+  return {
+    name,
+    size,
+    write: (w, v) => void w.fixed(v[key], size, key),
+    read: (r) => ({ [key]: r.bytesOf(size, key) }) as { readonly [P in K]: Uint8Array },
+  };
+}

@@ -1,15 +1,7 @@
-import { GatewayError } from '../../contracts/errors/index.js';
+import { invalidValue, malformedResponse } from './fieldErrors.js';
 
 /** A calendar date as the gateway shows it, `YYYY-MM-DD`; on the card it is 4-byte BCD `CCYYMMDD`. */
 export type IsoDate = string;
-
-function malformed(detail: string): GatewayError {
-  return new GatewayError('CARD_RESPONSE_MALFORMED', { params: { detail } });
-}
-
-function invalidValue(field: string, detail: string): GatewayError {
-  return new GatewayError('CARD_VALUE_INVALID', { params: { field, detail } });
-}
 
 /** Packs decimal digits two per byte, left-padded with zeros to `size` bytes. */
 export function encodeBcd(digits: string, size: number, field: string): Uint8Array {
@@ -27,7 +19,7 @@ export function decodeBcd(bytes: Uint8Array, field: string): string {
   for (const byte of bytes) {
     const high = byte >> 4;
     const low = byte & 0x0f;
-    if (high > 9 || low > 9) throw malformed(`${field}: byte ${byte.toString(16).padStart(2, '0')} is not BCD`);
+    if (high > 9 || low > 9) throw malformedResponse(`${field}: byte ${byte.toString(16).padStart(2, '0')} is not BCD`);
     digits += String(high) + String(low);
   }
   return digits;
@@ -52,7 +44,7 @@ export function encodeBcdDate(date: IsoDate, field: string): Uint8Array {
 export function decodeBcdDate(bytes: Uint8Array, field: string): IsoDate {
   const digits = decodeBcd(bytes, field);
   const date = `${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}`;
-  if (!isIsoDate(date)) throw malformed(`${field}: ${digits} is not a CCYYMMDD date`);
+  if (!isIsoDate(date)) throw malformedResponse(`${field}: ${digits} is not a CCYYMMDD date`);
   return date;
 }
 

@@ -5,8 +5,9 @@ import {
   type ControlData, type DailyTotals, type DeclarationBlock, type DeclarationResult, type InvoiceRoll, type RegisterChallenge,
 } from './blocks.js';
 import { defineCommand, noData } from './CardCommand.js';
-import { GatewayError } from '../../contracts/errors/index.js';
-import type { Layout } from './Layout.js';
+import { FISCAL_CODE_SIZE } from './fiscalCode.js';
+import { invalidValue, malformedResponse } from './fieldErrors.js';
+import { opaqueBytesLayout, type Layout } from './Layout.js';
 
 /** The fiscal card (税控卡) commands of GB18240.2, CLA C0. Layouts and offsets: SPEC.md. */
 
@@ -18,23 +19,13 @@ export interface Mac2 {
   readonly mac2: Uint8Array;
 }
 
-export const mac2Layout: Layout<Mac2> = {
-  name: 'Mac2',
-  size: MAC_SIZE,
-  write: (w, v) => void w.fixed(v.mac2, MAC_SIZE, 'mac2'),
-  read: (r) => ({ mac2: r.bytesOf(MAC_SIZE, 'mac2') }),
-};
+export const mac2Layout: Layout<Mac2> = opaqueBytesLayout('Mac2', 'mac2', MAC_SIZE);
 
 export interface FiscalPin {
   readonly pin: Uint8Array;
 }
 
-export const pinLayout: Layout<FiscalPin> = {
-  name: 'FiscalPin',
-  size: PIN_SIZE,
-  write: (w, v) => void w.fixed(v.pin, PIN_SIZE, 'pin'),
-  read: (r) => ({ pin: r.bytesOf(PIN_SIZE, 'pin') }),
-};
+const pinLayout: Layout<FiscalPin> = opaqueBytesLayout('FiscalPin', 'pin', PIN_SIZE);
 
 export const terminalRegister = defineCommand<Mac2, FiscalPin>({
   name: 'TERMINAL_REGISTER', card: 'fiscal', ins: 0xf1, request: mac2Layout, response: pinLayout,
@@ -65,7 +56,7 @@ export const issueInvoiceRequestLayout: Layout<IssueInvoiceRequest> = {
   size: 43,
   write(w, v) {
     if (v.lines.length > TAX_SLOTS) {
-      throw new GatewayError('CARD_VALUE_INVALID', { params: { field: 'lines', detail: `at most ${TAX_SLOTS} lines` } });
+      throw invalidValue('lines', `at most ${TAX_SLOTS} lines`);
     }
     w.date(v.date, 'date').u8(invoiceTypeCodes[v.type], 'type').u32(v.invoiceNumber, 'invoiceNumber');
     for (let i = 0; i < TAX_SLOTS; i += 1) {
@@ -79,7 +70,7 @@ export const issueInvoiceRequestLayout: Layout<IssueInvoiceRequest> = {
     const code = r.u8('type');
     const type = (Object.keys(invoiceTypeCodes) as InvoiceType[]).find((t) => invoiceTypeCodes[t] === code);
     if (type === undefined) {
-      throw new GatewayError('CARD_RESPONSE_MALFORMED', { params: { detail: `IssueInvoiceRequest.type ${code} is not 01, 02 or 03` } });
+      throw malformedResponse(`IssueInvoiceRequest.type ${code} is not 01, 02 or 03`);
     }
     const invoiceNumber = r.u32('invoiceNumber');
     const lines: TaxLine[] = [];
@@ -95,11 +86,7 @@ export interface FiscalCodeAnswer {
 
 export const issueInvoice = defineCommand<IssueInvoiceRequest, FiscalCodeAnswer>({
   name: 'ISSUE_INVOICE', card: 'fiscal', ins: 0xf2, request: issueInvoiceRequestLayout, requestXor: true,
-  response: {
-    name: 'FiscalCode', size: 8,
-    write: (w, v) => void w.fixed(v.fiscalCode, 8, 'fiscalCode'),
-    read: (r) => ({ fiscalCode: r.bytesOf(8, 'fiscalCode') }),
-  },
+  response: opaqueBytesLayout('FiscalCode', 'fiscalCode', FISCAL_CODE_SIZE),
 });
 
 export const declareDuty = defineCommand<DeclarationBlock, DeclarationResult>({
@@ -113,7 +100,7 @@ export interface UpdateControlsRequest {
   readonly mac2: Uint8Array;
 }
 
-export const updateControlsRequestLayout: Layout<UpdateControlsRequest> = {
+const updateControlsRequestLayout: Layout<UpdateControlsRequest> = {
   name: 'UpdateControlsRequest',
   size: 1 + controlDataLayout.size + MAC_SIZE,
   write(w, v) {
@@ -140,11 +127,7 @@ export interface NextPin {
 
 export const verifyFiscalPin = defineCommand<FiscalPin, NextPin>({
   name: 'VERIFY_FISCAL_PIN', card: 'fiscal', ins: 0xf9, request: pinLayout,
-  response: {
-    name: 'NextPin', size: PIN_SIZE,
-    write: (w, v) => void w.fixed(v.nextPin, PIN_SIZE, 'nextPin'),
-    read: (r) => ({ nextPin: r.bytesOf(PIN_SIZE, 'nextPin') }),
-  },
+  response: opaqueBytesLayout('NextPin', 'nextPin', PIN_SIZE),
 });
 
 export interface DailySignature {
@@ -153,11 +136,7 @@ export interface DailySignature {
 
 export const dailyCollectSign = defineCommand<DailyTotals, DailySignature>({
   name: 'DAILY_COLLECT_SIGN', card: 'fiscal', ins: 0xfb, request: dailyTotalsLayout, requestXor: true, responseXor: true,
-  response: {
-    name: 'DailySignature', size: SIGNATURE_SIZE,
-    write: (w, v) => void w.fixed(v.signature, SIGNATURE_SIZE, 'signature'),
-    read: (r) => ({ signature: r.bytesOf(SIGNATURE_SIZE, 'signature') }),
-  },
+  response: opaqueBytesLayout('DailySignature', 'signature', SIGNATURE_SIZE),
 });
 
 export const fiscalCommands = {

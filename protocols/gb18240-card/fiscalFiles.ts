@@ -1,40 +1,27 @@
 import type { IsoDate } from './bcd.js';
 import {
-  declarationBlockLayout, INVOICE_CODE_BYTES, MAC_SIZE, NUMBER_BYTES, readAmounts, readTaxIndex, writeAmounts, writeTaxIndex,
-  type DeclarationBlock,
+  declarationBlockLayout, declarationOutcomeLayout, INVOICE_CODE_BYTES, monitoringLimitsLayout, NUMBER_BYTES, readAmounts, writeAmounts,
+  type DeclarationBlock, type DeclarationOutcome, type MonitoringLimits,
 } from './blocks.js';
 import type { Layout } from './Layout.js';
 
 /** The elementary files of the fiscal card (税控卡). Byte offsets: SPEC.md §3. */
 
-/** EF01 monitoring data, 23 bytes, binary. */
-export interface FiscalMonitoringData {
-  readonly issueDeadline: IsoDate;
-  readonly singleInvoiceLimit: number;
-  readonly cumulativeLimit: number;
-  readonly returnLimit: number;
-  readonly taxIndex: readonly number[];
+/** EF01 monitoring data, 23 bytes, binary: the limits and the detail mode. */
+export interface FiscalMonitoringData extends MonitoringLimits {
   readonly detailMode: number;
 }
 
 export const fiscalEf01Layout: Layout<FiscalMonitoringData> = {
   name: 'FiscalEF01',
-  size: 23,
+  size: monitoringLimitsLayout.size + 1,
   write(w, v) {
-    w.date(v.issueDeadline, 'issueDeadline').u32(v.singleInvoiceLimit, 'singleInvoiceLimit')
-      .u32(v.cumulativeLimit, 'cumulativeLimit').u32(v.returnLimit, 'returnLimit');
-    writeTaxIndex(w, v.taxIndex);
+    monitoringLimitsLayout.write(w, v);
     w.u8(v.detailMode, 'detailMode');
   },
   read(r) {
-    return {
-      issueDeadline: r.date('issueDeadline'),
-      singleInvoiceLimit: r.u32('singleInvoiceLimit'),
-      cumulativeLimit: r.u32('cumulativeLimit'),
-      returnLimit: r.u32('returnLimit'),
-      taxIndex: readTaxIndex(r),
-      detailMode: r.u8('detailMode'),
-    };
+    const limits = monitoringLimitsLayout.read(r);
+    return { ...limits, detailMode: r.u8('detailMode') };
   },
 };
 
@@ -63,8 +50,6 @@ export interface FiscalBasicData {
   readonly declarationMode: number;
   readonly pinMode: number;
 }
-
-export type FiscalBasicDataInput = Omit<FiscalBasicData, 'registered'>;
 
 export const fiscalEf02Layout: Layout<FiscalBasicData> = {
   name: 'FiscalEF02',
@@ -145,30 +130,21 @@ export const fiscalEf03Layout: Layout<FiscalAccumulation> = {
   },
 };
 
-/** EF04 one record per declaration, 83 bytes: the block, its totals, status and MAC1. */
-export interface FiscalDeclarationRecord {
+/** EF04 one record per declaration, 83 bytes: the block and what the card made of it (totals, status, MAC1). */
+export interface FiscalDeclarationRecord extends DeclarationOutcome {
   readonly declaration: DeclarationBlock;
-  readonly validTotal: number;
-  readonly returnTotal: number;
-  readonly status: number;
-  readonly mac1: Uint8Array;
 }
 
 export const fiscalEf04RecordLayout: Layout<FiscalDeclarationRecord> = {
   name: 'FiscalEF04',
-  size: declarationBlockLayout.size + 4 + 4 + 1 + MAC_SIZE,
+  size: declarationBlockLayout.size + declarationOutcomeLayout.size,
   write(w, v) {
     declarationBlockLayout.write(w, v.declaration);
-    w.u32(v.validTotal, 'validTotal').u32(v.returnTotal, 'returnTotal').u8(v.status, 'status').fixed(v.mac1, MAC_SIZE, 'mac1');
+    declarationOutcomeLayout.write(w, v);
   },
   read(r) {
-    return {
-      declaration: declarationBlockLayout.read(r),
-      validTotal: r.u32('validTotal'),
-      returnTotal: r.u32('returnTotal'),
-      status: r.u8('status'),
-      mac1: r.bytesOf(MAC_SIZE, 'mac1'),
-    };
+    const declaration = declarationBlockLayout.read(r);
+    return { declaration, ...declarationOutcomeLayout.read(r) };
   },
 };
 

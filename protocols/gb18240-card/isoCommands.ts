@@ -1,22 +1,18 @@
-import { GatewayError } from '../../contracts/errors/index.js';
 import type { CommandApdu } from '../apdu/CommandApdu.js';
+import { invalidValue } from './fieldErrors.js';
 
 /** The ISO 7816-4 commands the GB18240.2 cards use (GB18240.md "ISO 7816-4 commands used"). */
 
 const empty = new Uint8Array(0);
 
-function invalid(field: string, detail: string): GatewayError {
-  return new GatewayError('CARD_VALUE_INVALID', { params: { field, detail } });
-}
-
 export function selectByName(name: string | Uint8Array): CommandApdu {
   const data = typeof name === 'string' ? Uint8Array.from(name, (c) => c.charCodeAt(0)) : name;
-  if (data.length < 1 || data.length > 16) throw invalid('applicationName', 'must be 1…16 bytes');
+  if (data.length < 1 || data.length > 16) throw invalidValue('applicationName', 'must be 1…16 bytes');
   return { cla: 0x00, ins: 0xa4, p1: 0x04, p2: 0x00, data };
 }
 
 export function selectByFileId(fid: number): CommandApdu {
-  if (!Number.isInteger(fid) || fid < 0 || fid > 0xffff) throw invalid('fileId', 'must be a 2-byte file identifier');
+  if (!Number.isInteger(fid) || fid < 0 || fid > 0xffff) throw invalidValue('fileId', 'must be a 2-byte file identifier');
   return { cla: 0x00, ins: 0xa4, p1: 0x00, p2: 0x00, data: Uint8Array.of(fid >> 8, fid & 0xff) };
 }
 
@@ -26,22 +22,22 @@ export function readBinary(offset: number, length: number, sfi?: number): Comman
 }
 
 export function updateBinary(offset: number, data: Uint8Array, sfi?: number): CommandApdu {
-  if (data.length === 0) throw invalid('data', 'UPDATE BINARY needs data');
+  if (data.length === 0) throw invalidValue('data', 'UPDATE BINARY needs data');
   return { ...binaryAddress(offset, sfi), ins: 0xd6, data };
 }
 
 function binaryAddress(offset: number, sfi: number | undefined): { cla: number; p1: number; p2: number } {
   if (sfi === undefined) {
-    if (!Number.isInteger(offset) || offset < 0 || offset > 0x7fff) throw invalid('offset', 'must be 0…32767');
+    if (!Number.isInteger(offset) || offset < 0 || offset > 0x7fff) throw invalidValue('offset', 'must be 0…32767');
     return { cla: 0x00, p1: offset >> 8, p2: offset & 0xff };
   }
   checkSfi(sfi);
-  if (!Number.isInteger(offset) || offset < 0 || offset > 0xff) throw invalid('offset', 'must be 0…255 with a short file identifier');
+  if (!Number.isInteger(offset) || offset < 0 || offset > 0xff) throw invalidValue('offset', 'must be 0…255 with a short file identifier');
   return { cla: 0x00, p1: 0x80 | sfi, p2: offset };
 }
 
 function checkSfi(sfi: number): void {
-  if (!Number.isInteger(sfi) || sfi < 1 || sfi > 30) throw invalid('sfi', 'must be 1…30');
+  if (!Number.isInteger(sfi) || sfi < 1 || sfi > 30) throw invalidValue('sfi', 'must be 1…30');
 }
 
 function recordP2(sfi: number | undefined): number {
@@ -51,21 +47,11 @@ function recordP2(sfi: number | undefined): number {
 }
 
 function checkRecord(record: number): void {
-  if (!Number.isInteger(record) || record < 1 || record > 254) throw invalid('record', 'must be 1…254');
+  if (!Number.isInteger(record) || record < 1 || record > 254) throw invalidValue('record', 'must be 1…254');
 }
 
 /** READ RECORD `record` (absolute number) of the current EF or of EF `sfi`. */
 export function readRecord(record: number, length: number, sfi?: number): CommandApdu {
   checkRecord(record);
   return { cla: 0x00, ins: 0xb2, p1: record, p2: recordP2(sfi), data: empty, le: length };
-}
-
-export function updateRecord(record: number, data: Uint8Array, sfi?: number): CommandApdu {
-  checkRecord(record);
-  if (data.length === 0) throw invalid('data', 'UPDATE RECORD needs data');
-  return { cla: 0x00, ins: 0xdc, p1: record, p2: recordP2(sfi), data };
-}
-
-export function getChallenge(length: number): CommandApdu {
-  return { cla: 0x00, ins: 0x84, p1: 0x00, p2: 0x00, data: empty, le: length };
 }

@@ -1,9 +1,5 @@
 import iconv from 'iconv-lite';
-import { GatewayError } from '../../contracts/errors/index.js';
-
-function invalidValue(field: string, detail: string): GatewayError {
-  return new GatewayError('CARD_VALUE_INVALID', { params: { field, detail } });
-}
+import { invalidValue, malformedResponse } from './fieldErrors.js';
 
 function pad(bytes: Uint8Array, size: number): Uint8Array {
   const out = new Uint8Array(size);
@@ -41,7 +37,7 @@ export function decodeAscii(bytes: Uint8Array, field: string): string {
   const text = unpadded(bytes);
   for (const byte of text) {
     if (byte < 0x20 || byte > 0x7e) {
-      throw new GatewayError('CARD_RESPONSE_MALFORMED', { params: { detail: `${field}: byte ${byte.toString(16).padStart(2, '0')} is not printable ASCII` } });
+      throw malformedResponse(`${field}: byte ${byte.toString(16).padStart(2, '0')} is not printable ASCII`);
     }
   }
   return String.fromCharCode(...text);

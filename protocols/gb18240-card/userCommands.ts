@@ -18,7 +18,7 @@ export interface DataCollectRequest {
   readonly result: DeclarationResult;
 }
 
-export const dataCollectRequestLayout: Layout<DataCollectRequest> = {
+const dataCollectRequestLayout: Layout<DataCollectRequest> = {
   name: 'DataCollectRequest',
   size: NUMBER_BYTES + declarationBlockLayout.size + declarationResultLayout.size,
   write(w, v) {
