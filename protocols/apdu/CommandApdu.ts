@@ -20,10 +20,10 @@ export type ApduCase = 1 | 2 | 3 | 4;
 /** A decoded command always says which length form it used. */
 export type DecodedCommandApdu = CommandApdu & { readonly extended: boolean };
 
-export const SHORT_MAX_LC = 255;
+const SHORT_MAX_LC = 255;
 export const SHORT_MAX_LE = 256;
-export const EXTENDED_MAX_LC = 65535;
-export const EXTENDED_MAX_LE = 65536;
+const EXTENDED_MAX_LC = 65535;
+const EXTENDED_MAX_LE = 65536;
 
 function invalid(detail: string): GatewayError {
   return new GatewayError('CARD_APDU_INVALID', { params: { detail } });
@@ -37,7 +37,7 @@ export function apduCase(command: Pick<CommandApdu, 'data' | 'le'>): ApduCase {
 }
 
 /** True when the command cannot be written in the short form. */
-export function needsExtended(command: Pick<CommandApdu, 'data' | 'le'>): boolean {
+function needsExtended(command: Pick<CommandApdu, 'data' | 'le'>): boolean {
   return command.data.length > SHORT_MAX_LC || (command.le !== undefined && command.le > SHORT_MAX_LE);
 }
 

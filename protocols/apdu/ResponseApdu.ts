@@ -33,7 +33,3 @@ export function encodeResponseApdu(data: Uint8Array, sw: number): Uint8Array {
   bytes[data.length + 1] = sw & 0xff;
   return bytes;
 }
-
-export function isSuccess(response: Pick<ResponseApdu, 'sw'>): boolean {
-  return response.sw === SW_OK;
-}

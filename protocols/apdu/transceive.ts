@@ -13,7 +13,7 @@ export interface TransceiveOptions {
 const DEFAULT_MAX_GET_RESPONSES = 64;
 const DEFAULT_MAX_RESPONSE_BYTES = 65536;
 
-export function getResponseCommand(le: number): CommandApdu {
+function getResponseCommand(le: number): CommandApdu {
   return { cla: 0x00, ins: 0xc0, p1: 0x00, p2: 0x00, data: new Uint8Array(0), le };
 }
 

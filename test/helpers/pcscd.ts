@@ -19,7 +19,7 @@ const SOCKET_DIR = '/run/pcscd';
 const LOCK_DIR = '/tmp/fiscal-gateway-pcscd.lock';
 const LOG_LIMIT = 64 * 1024;
 
-export interface PcscdRequirement {
+interface PcscdRequirement {
   readonly ok: boolean;
   /** Why the tests cannot run here, in words a developer can act on. */
   readonly reason: string;
@@ -70,7 +70,7 @@ function vpcdConfigured(): boolean {
 }
 
 /** What this machine lacks for the pcscd tests; checked synchronously so a file can decide at load time. */
-export function pcscdRequirement(): PcscdRequirement {
+function pcscdRequirement(): PcscdRequirement {
   if (process.platform !== 'linux') return { ok: false, reason: 'the pcscd tests run on Linux only' };
   if (!findExecutable('pcscd')) return { ok: false, reason: 'pcscd is not installed (apt-get install pcscd)' };
   if (!vpcdConfigured()) return { ok: false, reason: `no vpcd reader in ${READER_CONF_DIR} (apt-get install vsmartcard-vpcd)` };
