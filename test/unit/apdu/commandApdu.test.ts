@@ -50,8 +50,21 @@ describe('command APDU encoding', () => {
     }
   });
 
-  it.each(['00B001', '00B0010203AA', '00B00102000003AABB', '00B001020000'])('refuses the malformed APDU %s', (raw) => {
-    expect(() => decodeCommandApdu(bytes(raw))).toThrow(/APDU|Lc/);
+  it.each(['00B001', '00B0010203AA', '00B00102000003AABB', '00B001020000', '00B00102000000AA'])('refuses the malformed APDU %s with CARD_APDU_INVALID', (raw) => {
+    try {
+      decodeCommandApdu(bytes(raw));
+      expect.unreachable();
+    } catch (error) {
+      expect(isGatewayError(error, 'CARD_APDU_INVALID')).toBe(true);
+    }
+  });
+
+  it('reads the length bytes 00 as 256 (short Le) and 0000 as 65536 (extended Le)', () => {
+    expect(decodeCommandApdu(bytes('00B0000000'))).toMatchObject({ le: 256, extended: false });
+    expect(decodeCommandApdu(bytes('00B00000 01 AA 00'))).toMatchObject({ le: 256, extended: false });
+    expect(decodeCommandApdu(bytes('00B00000 00 0000'))).toMatchObject({ le: 65536, extended: true });
+    expect(decodeCommandApdu(bytes('00B00000 00 0001 AA 0000'))).toMatchObject({ le: 65536, extended: true });
+    expect(hex(encodeCommandApdu({ ...head, data: bytes('AA'), le: 65536 }))).toBe('00B00102000001AA0000');
   });
 });
 

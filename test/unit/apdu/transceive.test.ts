@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CardChannel } from '../../../contracts/CardChannel.js';
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 import { transceive } from '../../../protocols/apdu/transceive.js';
+import { rejection as failure } from '../card/helpers.js';
 
 const bytes = (h: string) => new Uint8Array(Buffer.from(h.replace(/ /g, ''), 'hex'));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
@@ -23,16 +24,6 @@ function scripted(answers: (string | Error)[]): CardChannel & { sent: string[] }
       return bytes('3B00');
     },
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
 }
 
 describe('transceive', () => {

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
+import { decodeCommandApdu, encodeCommandApdu } from '../../../protocols/apdu/CommandApdu.js';
 import {
   appendXor, decodeAscii, decodeBcd, decodeBcdDate, decodeGbk, decodeOptionalBcdDate, encodeAscii, encodeBcd, encodeBcdDate, encodeGbk,
-  formatFiscalCode, parseFiscalCode, stripXor,
+  formatFiscalCode, parseFiscalCode, readBinary, readRecord, selectByFileId, selectByName, stripXor, updateBinary,
 } from '../../../protocols/gb18240-card/index.js';
 import * as A from './arbitraries.js';
 
@@ -25,6 +27,29 @@ describe('BCD numbers and dates', () => {
     expect(hex(encodeBcd('4403100000000001', 8, 'cardNumber'))).toBe('4403100000000001');
     expect(hex(encodeBcd('123', 2, 'x'))).toBe('0123');
     expect(decodeBcd(bytes('0123'), 'x')).toBe('0123');
+  });
+
+  it('round-trips any digits, left-padded to the field', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 10 }).chain((size) => fc.tuple(fc.constant(size), fc.nat({ max: 2 * size }).chain((n) => A.digits(n)))), ([size, digits]) => {
+      expect(decodeBcd(encodeBcd(digits, size, 'x'), 'x')).toBe(digits.padStart(2 * size, '0'));
+    }));
+  });
+
+  it('decodes any bytes to digits or CARD_RESPONSE_MALFORMED, and any 4 bytes to a real date or CARD_RESPONSE_MALFORMED', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 10 }), A.bytes(4), (raw, date) => {
+      const code = codeOf(() => decodeBcd(raw, 'x'));
+      expect(code === undefined || code === 'CARD_RESPONSE_MALFORMED').toBe(true);
+      const dateCode = codeOf(() => decodeBcdDate(date, 'd'));
+      expect(dateCode === undefined || dateCode === 'CARD_RESPONSE_MALFORMED').toBe(true);
+    }));
+  });
+
+  it('refuses impossible dates both ways: 30 February, month 00 and 13, day 00 and 32', () => {
+    for (const digits of ['20260230', '20260001', '20261301', '20260100', '20260132', '20250229']) {
+      expect(codeOf(() => decodeBcdDate(bytes(digits), 'date'))).toBe('CARD_RESPONSE_MALFORMED');
+      expect(codeOf(() => encodeBcdDate(`${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6)}`, 'date'))).toBe('CARD_VALUE_INVALID');
+    }
+    expect(codeOf(() => encodeBcdDate('2026-1-05', 'date'))).toBe('CARD_VALUE_INVALID');
   });
 
   it('refuses non-digits, too many digits and non-BCD bytes', () => {
@@ -68,6 +93,17 @@ describe('names', () => {
     expect(codeOf(() => decodeAscii(bytes('41071F00'), 'id'))).toBe('CARD_RESPONSE_MALFORMED');
   });
 
+  it('round-trips any name that fits, and refuses one byte too many', () => {
+    fc.assert(fc.property(A.gbk(40), (name) => {
+      expect(decodeGbk(encodeGbk(name, 40, 'name'))).toBe(name);
+      const size = iconv.encode(name, 'gbk').length;
+      if (size > 0) expect(codeOf(() => encodeGbk(name, size - 1, 'name'))).toBe('CARD_VALUE_INVALID');
+    }));
+    fc.assert(fc.property(A.ascii(20), (id) => {
+      expect(decodeAscii(encodeAscii(id, 20, 'id'), 'id')).toBe(id);
+    }));
+  });
+
   it('reads any GBK bytes without throwing', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 40 }), (raw) => {
       expect(typeof decodeGbk(raw)).toBe('string');
@@ -87,6 +123,13 @@ describe('fiscal code (税控码)', () => {
     }));
   });
 
+  it('parses any string to 8 bytes or CARD_VALUE_INVALID', () => {
+    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 24 }), A.digits(20)), (text) => {
+      const code = codeOf(() => parseFiscalCode(text));
+      expect(code === undefined || code === 'CARD_VALUE_INVALID').toBe(true);
+    }));
+  });
+
   it('refuses a half above 4294967295 and wrong lengths', () => {
     expect(codeOf(() => parseFiscalCode('42949672960000000000'))).toBe('CARD_VALUE_INVALID');
     expect(codeOf(() => parseFiscalCode('123'))).toBe('CARD_VALUE_INVALID');
@@ -100,6 +143,15 @@ describe('XOR byte', () => {
     expect(hex(stripXor(bytes('0102F0F3'), 'X'))).toBe('0102F0');
   });
 
+  it('round-trips any data, and any change to one byte is CARD_XOR_MISMATCH', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 220 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (data, at, flip) => {
+      const framed = appendXor(data);
+      expect(stripXor(framed, 'X')).toEqual(data);
+      framed[at % framed.length] ^= flip;
+      expect(codeOf(() => stripXor(framed, 'X'))).toBe('CARD_XOR_MISMATCH');
+    }));
+  });
+
   it('refuses a wrong one with CARD_XOR_MISMATCH naming the command', () => {
     try {
       stripXor(bytes('0102F000'), 'DECLARE_DUTY');
@@ -108,5 +160,40 @@ describe('XOR byte', () => {
       expect(isGatewayError(error, 'CARD_XOR_MISMATCH')).toBe(true);
       expect((error as GatewayError).message).toContain('DECLARE_DUTY');
     }
+  });
+});
+
+describe('ISO 7816-4 command builders', () => {
+  it('put offset, record and SFI where GB18240.md says', () => {
+    expect(hex(encodeCommandApdu(selectByName('TSAM01')))).toBe('00A4040006' + Buffer.from('TSAM01').toString('hex').toUpperCase());
+    expect(hex(encodeCommandApdu(selectByFileId(0xef02)))).toBe('00A4000002EF02');
+    expect(hex(encodeCommandApdu(readBinary(0x0102, 16)))).toBe('00B0010210');
+    expect(hex(encodeCommandApdu(readBinary(7, 103, 0x02)))).toBe('00B0820767');
+    expect(hex(encodeCommandApdu(readRecord(3, 220, 0x04)))).toBe('00B20324DC');
+    expect(hex(encodeCommandApdu(readRecord(1, 37)))).toBe('00B2010425');
+    expect(hex(encodeCommandApdu(updateBinary(0, bytes('AABB'))))).toBe('00D6000002AABB');
+  });
+
+  it('decode back to the fields they were built from, and refuse what does not fit with CARD_VALUE_INVALID', () => {
+    fc.assert(fc.property(fc.integer({ min: -2, max: 0x8001 }), fc.integer({ min: -1, max: 256 }), fc.option(fc.integer({ min: 0, max: 32 }), { nil: undefined }), fc.integer({ min: 1, max: 256 }), (offset, record, sfi, length) => {
+      for (const build of [() => readBinary(offset, length, sfi), () => readRecord(record, length, sfi)]) {
+        let command;
+        try {
+          command = build();
+        } catch (error) {
+          expect(isGatewayError(error, 'CARD_VALUE_INVALID')).toBe(true);
+          continue;
+        }
+        const decoded = decodeCommandApdu(encodeCommandApdu(command));
+        expect(decoded.le).toBe(length);
+        if (decoded.ins === 0xb0) {
+          expect(sfi === undefined ? (decoded.p1 << 8) | decoded.p2 : decoded.p2).toBe(offset);
+          if (sfi !== undefined) expect(decoded.p1).toBe(0x80 | sfi);
+        } else {
+          expect(decoded.p1).toBe(record);
+          expect(decoded.p2).toBe(sfi === undefined ? 0x04 : (sfi << 3) | 0x04);
+        }
+      }
+    }));
   });
 });

@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../../contracts/errors/index.js';
-import { createMatchingCardSet, VirtualCardChannel, type CardSetOptions } from '../../../fixtures/cards/index.js';
-import { CardSession } from '../../../src/devices/CardSession.js';
-
-function sessions(options: CardSetOptions = {}) {
-  const set = createMatchingCardSet(options);
-  const fiscalChannel = new VirtualCardChannel(set.fiscal, 'fiscal-slot');
-  const userChannel = new VirtualCardChannel(set.user, 'user-slot');
-  return { set, fiscalChannel, userChannel, fiscal: new CardSession(fiscalChannel), user: new CardSession(userChannel) };
-}
-
-async function rejection(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import { cardSessions as sessions, rejection } from './helpers.js';
 
 describe.each(['t1', 't0'] as const)('three-way registration over %s', (transmission) => {
   it('reads EF02 of both cards and registers the fiscal card', async () => {
