@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { GatewayError } from '../../contracts/errors/index.js';
 import { silentLogger } from '../log.js';
 import type { Store } from '../store/Store.js';
-import type { JobRow, RecordDraft, RecordResult, StoredError } from '../store/types.js';
+import type { JobEvent, JobRow, RecordDraft, RecordResult, StoredError } from '../store/types.js';
 import { DeviceLocks } from './DeviceLocks.js';
 import { JobEventHub } from './JobEventHub.js';
 import { redactSecrets } from './redact.js';
@@ -39,6 +39,8 @@ export interface JobRunnerOptions {
   readonly logger?: Logger;
   readonly definitions?: readonly JobDefinition[];
   readonly now?: () => Date;
+  /** Monotonic milliseconds for progress and ETA (a wall clock set back must not make an ETA negative). */
+  readonly clock?: () => number;
 }
 
 /**
@@ -50,6 +52,7 @@ export class JobRunner {
   private readonly store: Store;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  private readonly clock: () => number;
   private readonly locks = new DeviceLocks();
   private readonly active = new Map<string, ActiveJob>();
   private readonly definitions = new Map<string, JobDefinition>();
@@ -59,7 +62,8 @@ export class JobRunner {
     this.store = options.store;
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
-    this.events = new JobEventHub(this.store.jobs);
+    this.clock = options.clock ?? (() => performance.now());
+    this.events = new JobEventHub(this.store.jobs, this.logger);
     for (const definition of options.definitions ?? []) this.define(definition);
   }
 
@@ -78,7 +82,7 @@ export class JobRunner {
 
   /** Stage, fraction and ETA of a job running here, computed now. */
   liveProgress(id: string): ProgressSnapshot | undefined {
-    return this.active.get(id)?.progress.snapshot(this.now().getTime());
+    return this.active.get(id)?.progress.snapshot(this.clock());
   }
 
   /** Whether a job is in a critical stage right now. */
@@ -114,24 +118,29 @@ export class JobRunner {
       throw new GatewayError('DEVICE_BUSY', { params: { deviceId: spec.deviceId, jobId: holder }, data: { jobId: holder } });
     }
     const createdAt = this.now();
+    let row: JobRow;
+    let started: JobEvent;
     try {
-      this.store.transaction(() => {
+      // The row, its first event and the key land together, or the device is let go and nothing is left.
+      started = this.store.transaction(() => {
         this.store.jobs.create({
           id, kind: spec.kind, deviceId: spec.deviceId, operator: spec.operator,
           params: redactSecrets(spec.params ?? {}), stages: spec.stages, createdAt: createdAt.toISOString(),
         });
         if (spec.record) this.store.jobs.setRecordDraft(id, redactSecrets(spec.record));
         if (claim) this.store.idempotency.insert(claim.scope, claim.key, claim.bodyHash, id, createdAt.toISOString());
+        return this.events.append(id, 'started', { kind: spec.kind, deviceId: spec.deviceId, stages: spec.stages }, createdAt);
       });
+      row = this.store.jobs.get(id)!;
     } catch (error) {
+      this.events.resync(id);
       this.locks.release(spec.deviceId, id);
       throw asGatewayError(error);
     }
-    const row = this.store.jobs.get(id)!;
-    this.events.emit(id, 'started', { kind: spec.kind, deviceId: spec.deviceId, stages: spec.stages }, createdAt);
+    this.events.publish(started);
 
     const controller = new AbortController();
-    const progress = new WeightedProgress(spec.stages, createdAt.getTime());
+    const progress = new WeightedProgress(spec.stages, this.clock());
     let resolveDone!: () => void;
     const done = new Promise<void>((resolve) => { resolveDone = resolve; });
     const active: ActiveJob = { row, controller, progress, done, cancelPending: false, draft: spec.record ?? {} };
@@ -231,7 +240,7 @@ export class JobRunner {
     let lastPersist = 0;
     let lastDetail: string | undefined;
     const publish = (force: boolean, detail?: string): void => {
-      const now = this.now().getTime();
+      const now = this.clock();
       if (!force && now - lastPersist < PROGRESS_INTERVAL_MS && detail === lastDetail) return;
       lastPersist = now;
       lastDetail = detail;
@@ -278,7 +287,7 @@ export class JobRunner {
       const cancelled = controller.signal.aborted;
       const stored = toStoredError(cancelled && !(error instanceof GatewayError) ? controller.signal.reason : error);
       const state = cancelled || stored.code === 'CANCELLED' ? 'cancelled' : 'failed';
-      const fraction = progress.snapshot(this.now().getTime()).fraction;
+      const fraction = progress.snapshot(this.clock()).fraction;
       this.finishRow(row, active.draft, state, state, fraction, undefined, stored, false);
       if (state === 'failed') log.warn({ code: stored.code, detail: stored.message }, 'job failed');
       else log.info('job cancelled');
@@ -293,16 +302,23 @@ export class JobRunner {
     // What a service returns or throws is kept and sent as it is, but never a value under a secret's name.
     const kept = redactSecrets(result);
     const failure = error && { ...error, params: redactSecrets(error.params), data: redactSecrets(error.data) };
-    this.store.transaction(() => {
-      if (!this.store.jobs.finish(row.id, { state, finishedAt: at, fraction, result: kept, error: failure })) return;
-      this.store.records.insert({
-        at, operator: row.operator, deviceId: row.deviceId, machineNumber: draft.machineNumber ?? null,
-        action: draft.action ?? row.kind, params: row.params, before: draft.before, after: draft.after,
-        result: recordResult, errorCode: failure?.code ?? null, jobId: row.id,
+    let end: JobEvent | undefined;
+    try {
+      end = this.store.transaction(() => {
+        if (!this.store.jobs.finish(row.id, { state, finishedAt: at, fraction, result: kept, error: failure })) return undefined;
+        this.store.records.insert({
+          at, operator: row.operator, deviceId: row.deviceId, machineNumber: draft.machineNumber ?? null,
+          action: draft.action ?? row.kind, params: row.params, before: draft.before, after: draft.after,
+          result: recordResult, errorCode: failure?.code ?? null, jobId: row.id,
+        });
+        return this.events.append(row.id, 'end', {
+          state, fraction, ...(kept === undefined ? {} : { result: kept }), ...(failure ? { error: failure } : {}), ...(reconciled ? { reconciled } : {}),
+        });
       });
-      this.events.emit(row.id, 'end', {
-        state, fraction, ...(kept === undefined ? {} : { result: kept }), ...(failure ? { error: failure } : {}), ...(reconciled ? { reconciled } : {}),
-      });
-    });
+    } catch (error) {
+      this.events.resync(row.id);
+      throw error;
+    }
+    if (end) this.events.publish(end);
   }
 }

@@ -43,11 +43,16 @@ export class WeightedProgress {
     return this.stages[this.index];
   }
 
+  /**
+   * Where the job stands at `now` (monotonic ms). The ETA is the time so far scaled by what is left; when the
+   * work goes back (a stage entered again), the same pace gives a longer ETA, never a negative one. It is 0
+   * only at the end, and null until 2 % is done (too little to judge a pace from).
+   */
   snapshot(now: number): ProgressSnapshot {
     const stage = this.stages[this.index];
-    const fraction = stage === undefined ? 0 : (this.offsets[this.index]! + Math.max(stage.weight, 0) * this.within) / this.total;
-    const elapsed = (now - this.startedAt) / 1000;
-    const etaSeconds = fraction >= 0.02 && fraction < 1 ? Math.round((elapsed / fraction) * (1 - fraction)) : fraction >= 1 ? 0 : null;
-    return { stage: stage?.id ?? null, stageIndex: this.index, fraction: Math.min(fraction, 1), etaSeconds };
+    const fraction = Math.min(stage === undefined ? 0 : (this.offsets[this.index]! + Math.max(stage.weight, 0) * this.within) / this.total, 1);
+    const elapsed = Math.max(now - this.startedAt, 0) / 1000;
+    const etaSeconds = fraction >= 1 ? 0 : fraction >= 0.02 ? Math.max(1, Math.round((elapsed / fraction) * (1 - fraction))) : null;
+    return { stage: stage?.id ?? null, stageIndex: this.index, fraction, etaSeconds };
   }
 }

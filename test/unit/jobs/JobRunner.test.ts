@@ -218,3 +218,92 @@ describe('JobRunner keeps no secret', () => {
     expect(stored).not.toMatch(/0011223344556677|tok-123456789012345|a1b2c3d4/);
   });
 });
+
+describe('JobRunner lets the device go on every path', () => {
+  const one = [{ id: 's', weight: 1 }];
+
+  it('a job whose code throws (synchronously, from a stage callback, or after a cancel) fails or is cancelled, and the device is free', async () => {
+    const { runner } = setup();
+    const runs: [string, (ctx: JobContext) => Promise<unknown>, string][] = [
+      ['sync throw', (() => { throw new GatewayError('DEVICE_OFFLINE', { params: { id: 'x' } }); }) as unknown as (ctx: JobContext) => Promise<unknown>, 'DEVICE_OFFLINE'],
+      ['unknown stage', async (ctx) => { ctx.stage('nope'); }, 'INTERNAL'],
+      ['record that cannot be stored', async (ctx) => { const loop: Record<string, unknown> = {}; loop.self = loop; ctx.record({ before: loop }); }, 'INTERNAL'],
+      ['progress callback of a service that throws', async (ctx) => { ctx.stage('s'); [1].forEach(() => { throw new TypeError('bad callback'); }); }, 'INTERNAL'],
+    ];
+    for (const [what, run, code] of runs) {
+      const { job } = runner.start({ kind: 'k', deviceId: 'D1', operator: 'o', stages: one, run });
+      const final = await runner.settled(job.id);
+      expect(final?.error?.code, what).toBe(code);
+      expect(runner.runningOn('D1'), what).toBeUndefined();
+    }
+  });
+
+  it('a subscriber that throws reaches neither the job nor the other subscribers', async () => {
+    const { store, runner } = setup();
+    const g = gate();
+    const { job } = runner.start({ kind: 'k', deviceId: 'D1', operator: 'o', stages: twoStages, run: async (ctx) => { ctx.stage('read'); await g.wait; ctx.stage('write'); ctx.progress(1); return 'done'; } });
+    await new Promise((r) => setImmediate(r));
+    const seen: string[] = [];
+    runner.events.subscribe(job.id, 0, () => { throw new Error('the client went away badly'); });
+    runner.events.subscribe(job.id, 0, (event) => seen.push(event.type));
+    g.open();
+    const final = await runner.settled(job.id);
+    expect(final?.state).toBe('succeeded');
+    expect(seen.at(-1)).toBe('end');
+    expect(store.jobs.eventsAfter(job.id, 0).map((e) => e.seq)).toEqual(seen.map((_, i) => i + 1));
+    expect(runner.runningOn('D1')).toBeUndefined();
+  });
+
+  it('a job row that cannot be written leaves no lock and no row; its end that cannot be written leaves the device free', async () => {
+    const { store, runner } = setup();
+    const claim = { scope: 'POST /x', key: 'k', bodyHash: 'h' };
+    const insert = store.idempotency.insert.bind(store.idempotency);
+    store.idempotency.insert = () => { throw new Error('disk full'); };
+    expect(() => runner.start({ kind: 'k', deviceId: 'D1', operator: 'o', stages: one, idempotency: claim, run: async () => 1 })).toThrow(/disk full/);
+    expect(runner.runningOn('D1')).toBeUndefined();
+    expect(store.jobs.list({ deviceId: 'D1' })).toEqual([]);
+    store.idempotency.insert = insert;
+
+    const { job } = runner.start({ kind: 'k', deviceId: 'D1', operator: 'o', stages: one, run: async () => 1 });
+    const records = store.records.insert.bind(store.records);
+    store.records.insert = () => { throw new Error('disk full'); };
+    await runner.settled(job.id);
+    store.records.insert = records;
+    expect(runner.runningOn('D1')).toBeUndefined();
+    // The end was not stored (the transaction rolled back whole): the row waits for the next start's reconcile.
+    expect(store.jobs.get(job.id)?.state).toBe('running');
+    expect(store.jobs.eventsAfter(job.id, 0).map((e) => e.type)).toEqual(['started']);
+    const next = runner.start({ kind: 'k', deviceId: 'D1', operator: 'o', stages: one, run: async () => 2 });
+    expect((await runner.settled(next.job.id))?.state).toBe('succeeded');
+  });
+
+  it('a cancel asked for in the last, critical stage comes too late: the job ends as it ran, and says the cancel was deferred', async () => {
+    const { store, runner } = setup();
+    const inWrite = gate();
+    const finish = gate();
+    const { job } = runner.start({
+      kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 'write', weight: 1, critical: true }],
+      run: async (ctx) => { ctx.stage('write'); inWrite.open(); await finish.wait; ctx.progress(1); return 'written'; },
+    });
+    await inWrite.wait;
+    expect(runner.cancel(job.id, 'o')).toMatchObject({ deferred: true });
+    finish.open();
+    expect((await runner.settled(job.id))?.state).toBe('succeeded');
+    const types = store.jobs.eventsAfter(job.id, 0).map((e) => [e.type, e.data.deferred]);
+    expect(types).toContainEqual(['cancel-requested', true]);
+    expect(types.at(-1)![0]).toBe('end');
+  });
+
+  it('ETA runs on a monotonic clock: never negative, whatever the wall clock does', async () => {
+    const { store } = setup();
+    let mono = 1_000;
+    const runner = new JobRunner({ store, clock: () => mono, now: () => new Date(Date.now() - 3_600_000 * Math.random()) });
+    const g = gate();
+    const { job } = runner.start({ kind: 'k', deviceId: 'D1', operator: 'o', stages: twoStages, run: async (ctx) => { ctx.stage('read'); ctx.progress(1); await g.wait; return 1; } });
+    await new Promise((r) => setImmediate(r));
+    mono += 10_000;
+    expect(runner.liveProgress(job.id)).toMatchObject({ fraction: 0.25, etaSeconds: 30 });
+    g.open();
+    await runner.settled(job.id);
+  });
+});
