@@ -35,7 +35,7 @@ describe('registration failures', () => {
     const challenge = await fiscal.getRegisterNb();
     const error = await rejection(user.registerSign(challenge));
     expect(isGatewayError(error, 'CARD_MAC_MISMATCH')).toBe(true);
-    expect((error as { data: { sw: string } }).data.sw).toBe('9302');
+    expect(error.data.sw).toBe('9302');
     const forged = await rejection(fiscal.terminalRegister(Uint8Array.of(1, 2, 3, 4)));
     expect(isGatewayError(forged, 'CARD_MAC_MISMATCH')).toBe(true);
   });
