@@ -4,8 +4,8 @@ import { PcscLibraryError, ScardCode, type PcscDisposition, type PcscProtocol, t
 
 /** Largest response of an extended-length APDU: 65536 data bytes and SW1 SW2. */
 const MAX_RESPONSE = 65538;
-/** Largest command APDU: extended case 4 with 65535 data bytes. */
-const MAX_COMMAND = 4 + 3 + 65535 + 3;
+/** Largest command APDU: extended case 4, header 4 + Lc 3 + 65535 data bytes + Le 2. */
+const MAX_COMMAND = 4 + 3 + 65535 + 2;
 
 /** What a connected card needs from the PcscReaders that made it. */
 export interface PcscCardHost {

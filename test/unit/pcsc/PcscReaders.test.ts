@@ -195,7 +195,9 @@ describe('PcscCard: connect, transmit, reset, disconnect', () => {
     const readers = await start(library);
     const card = await readers.connect(READER);
     expect((await rejection(card.transmit(Uint8Array.from([0, 0xa4, 0])))).code).toBe('BAD_REQUEST');
-    expect((await rejection(card.transmit(new Uint8Array(65546)))).code).toBe('BAD_REQUEST');
+    // The longest APDU there is: extended case 4, header 4 + Lc 3 + 65535 data + Le 2.
+    expect((await card.transmit(new Uint8Array(65544))).length).toBeGreaterThanOrEqual(2);
+    expect((await rejection(card.transmit(new Uint8Array(65545)))).code).toBe('BAD_REQUEST');
   });
 
   it('refuses a response without a status word', async () => {
