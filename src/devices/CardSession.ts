@@ -55,8 +55,8 @@ const cardLabels: Readonly<Record<CardKind, string>> = {
   upgrade: 'upgrade card (升级卡)',
 };
 
-/** Records read from one record EF at most; the largest GB18240 record file holds 12. */
-const MAX_RECORDS = 64;
+/** READ RECORD addresses records 1…254 (P1 = FF is reserved), so no record EF holds more. */
+const MAX_RECORDS = 254;
 
 /**
  * Typed GB18240.2 operations over any CardChannel (PC/SC reader, register slot, virtual card).
@@ -130,7 +130,7 @@ export class CardSession {
     return decodeLayout(layout, data);
   }
 
-  /** Reads every record of a record EF (until 6A83) and decodes each. */
+  /** Reads every record of a record EF (until 6A83, or all 254 a record EF can hold) and decodes each. */
   async readRecordFile<T>(kind: CardKind, ef: number, layout: Layout<T>): Promise<T[]> {
     await this.selectFile(kind, ef);
     const records: T[] = [];

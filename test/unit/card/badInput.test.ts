@@ -87,6 +87,31 @@ describe('bad answers from the card', () => {
   });
 });
 
+describe('record files', () => {
+  it('reads every record up to 6A83, however many (a virtual fiscal card may hold up to 100 declarations)', async () => {
+    const s = cardSessions();
+    const record = Uint8Array.of(0x01, ...Buffer.from('00000000144030012345', 'hex'), 0, 0, 0, 1, 0, 0, 0, 100);
+    const session = new CardSession(tampered(s.fiscalChannel, (command, response) => {
+      if (command[1] !== 0xb2) return response;
+      return command[2]! <= 70 ? Uint8Array.of(...record, 0x90, 0x00) : Uint8Array.of(0x6a, 0x83);
+    }));
+    expect(await session.readFiscalRolls()).toHaveLength(70);
+  });
+
+  it('stops at record 254, the last one READ RECORD can address', async () => {
+    const s = cardSessions();
+    const record = Uint8Array.of(0x01, ...Buffer.from('00000000144030012345', 'hex'), 0, 0, 0, 1, 0, 0, 0, 100);
+    const asked: number[] = [];
+    const session = new CardSession(tampered(s.fiscalChannel, (command, response) => {
+      if (command[1] !== 0xb2) return response;
+      asked.push(command[2]!);
+      return Uint8Array.of(...record, 0x90, 0x00);
+    }));
+    expect(await session.readFiscalRolls()).toHaveLength(254);
+    expect(asked.at(-1)).toBe(254);
+  });
+});
+
 describe('identification and the wrong card', () => {
   it('tells the four kinds apart, and an unknown card', async () => {
     const s = cardSessions();
