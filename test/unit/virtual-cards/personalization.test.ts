@@ -115,6 +115,13 @@ describe('state that survives a reconnect', () => {
 });
 
 describe('VirtualCardChannel', () => {
+  it('keeps only the latest exchanges in its trace, so a long-running simulated reader does not grow without end', async () => {
+    const channel = new VirtualCardChannel(createMatchingCardSet().fiscal);
+    for (let i = 0; i < 300; i += 1) await channel.transmit(Uint8Array.of(0x00, 0xb0, 0x00, i & 0xff, 0x01));
+    expect(channel.trace.length).toBeLessThanOrEqual(VirtualCardChannel.TRACE_LIMIT);
+    expect(channel.trace.at(-1)!.command).toEqual(Uint8Array.of(0x00, 0xb0, 0x00, 299 & 0xff, 0x01));
+  });
+
   it('fails with CARD_REMOVED without a card and works again once it is back', async () => {
     const set = createMatchingCardSet();
     const channel = new VirtualCardChannel(set.fiscal, 'reader-1');
