@@ -1,10 +1,9 @@
 import type { ByteTransport, TransportDescription, Unsubscribe } from '../../contracts/ByteTransport.js';
 import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
+import { ioFailure, notOpen, openFailed } from '../transportErrors.js';
+import { TransportEvents, type CloseListener, type DataListener } from '../TransportEvents.js';
 import type { HidApi, HidDeviceHandle, HidDeviceInfo } from './HidApi.js';
 import { payloadOfReport, splitIntoReports } from './hidReports.js';
-
-type DataListener = (chunk: Uint8Array) => void;
-type CloseListener = (error?: Error) => void;
 
 export interface HidTransportOptions {
   /** As listed by `HidApi.devices()`; `path` is what gets opened. */
@@ -12,10 +11,6 @@ export interface HidTransportOptions {
   readonly api: HidApi;
   /** How long one read waits for a report before checking whether the transport was closed. Default 200 ms. */
   readonly readTimeoutMs?: number;
-}
-
-function detailOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The transport path of a HID device. */
@@ -28,12 +23,12 @@ export class HidTransport implements ByteTransport {
   readonly description: TransportDescription;
   private handle: HidDeviceHandle | undefined;
   private state: 'closed' | 'open' | 'closing' = 'closed';
+  private closing: Promise<void> = Promise.resolve();
   private unplugged = false;
   private invalidReports = 0;
   private writes: Promise<void> = Promise.resolve();
   private readLoop: Promise<void> = Promise.resolve();
-  private readonly dataListeners = new Set<DataListener>();
-  private readonly closeListeners = new Set<CloseListener>();
+  private readonly events = new TransportEvents();
 
   constructor(private readonly options: HidTransportOptions) {
     const { info } = options;
@@ -58,28 +53,38 @@ export class HidTransport implements ByteTransport {
   }
 
   async open(): Promise<void> {
+    await this.closing;
     if (this.state !== 'closed') return;
     try {
       this.handle = await this.options.api.open(this.options.info.path);
     } catch (cause) {
       if (isGatewayError(cause)) throw cause;
-      throw new GatewayError('TRANSPORT_OPEN_FAILED', { params: { path: this.description.path, detail: detailOf(cause) }, cause });
+      throw openFailed(this.description.path, cause);
     }
     this.state = 'open';
     this.unplugged = false;
+    this.events.opened();
     this.readLoop = this.readUntilClosed(this.handle);
   }
 
+  /** Resolves when every report has been handed to the OS; an empty write sends nothing. */
   async write(bytes: Uint8Array): Promise<void> {
     const handle = this.requireOpen();
     const reports = splitIntoReports(bytes);
     const result = this.writes.then(async () => {
       for (const report of reports) {
-        if (this.state !== 'open') throw this.closedError();
+        if (this.state !== 'open') throw notOpen(this.description.path, this.unplugged);
+        let written: number;
         try {
-          await handle.write(report);
+          written = await handle.write(report);
         } catch (cause) {
           throw await this.fail(cause);
+        }
+        // hidapi counts the report id byte; a device that took less has lost part of the frame.
+        if (written < report.length) {
+          throw new GatewayError('TRANSPORT_IO_FAILED', {
+            params: { path: this.description.path, detail: `${written} of ${report.length} report bytes written` },
+          });
         }
       }
     });
@@ -88,17 +93,16 @@ export class HidTransport implements ByteTransport {
   }
 
   onData(listener: DataListener): Unsubscribe {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
+    return this.events.onData(listener);
   }
 
   onClose(listener: CloseListener): Unsubscribe {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+    return this.events.onClose(listener);
   }
 
-  async close(): Promise<void> {
-    await this.shut(undefined);
+  /** Resolves once the device is closed, also when a close is already under way. */
+  close(): Promise<void> {
+    return this.shut(undefined);
   }
 
   private async readUntilClosed(handle: HidDeviceHandle): Promise<void> {
@@ -119,45 +123,47 @@ export class HidTransport implements ByteTransport {
         this.invalidReports += 1;
         continue;
       }
-      if (payload.length === 0) continue;
-      for (const listener of [...this.dataListeners]) listener(payload);
+      this.events.data(payload);
     }
   }
 
   /** A read or write failed: close, as unplugged when the device is no longer listed. */
   private async fail(cause: unknown): Promise<GatewayError> {
     if (isGatewayError(cause)) return cause;
-    if (this.state !== 'open') return this.closedError();
+    if (this.state !== 'open') return notOpen(this.description.path, this.unplugged);
     const path = this.options.info.path;
     const present = await this.options.api.devices().then(
       (devices) => devices.some((device) => device.path === path),
       () => false,
     );
-    const error = present
-      ? new GatewayError('TRANSPORT_IO_FAILED', { params: { path: this.description.path, detail: detailOf(cause) }, cause })
-      : new GatewayError('TRANSPORT_UNPLUGGED', { params: { path: this.description.path }, cause });
+    const error = ioFailure(this.description.path, cause, present);
+    // A close asked for meanwhile waits for the read loop, which may be this very call: do not wait for it.
+    if (this.state !== 'open') return error;
     this.unplugged = !present;
     await this.shut(error);
     return error;
   }
 
-  private async shut(reason: GatewayError | undefined): Promise<void> {
-    if (this.state !== 'open') return;
-    this.state = 'closing';
+  private shut(reason: GatewayError | undefined): Promise<void> {
+    if (this.state === 'open') {
+      this.state = 'closing';
+      this.closing = this.closeHandle(reason);
+    }
+    return this.closing;
+  }
+
+  private async closeHandle(reason: GatewayError | undefined): Promise<void> {
     const handle = this.handle;
+    // A requested close lets the pending read end first, so the handle is never closed under it.
     if (reason === undefined) await this.readLoop;
     await handle?.close().catch(() => undefined);
     this.handle = undefined;
     this.state = 'closed';
-    for (const listener of [...this.closeListeners]) listener(reason);
+    this.events.closed(reason);
   }
 
   private requireOpen(): HidDeviceHandle {
-    if (this.state !== 'open' || !this.handle) throw this.closedError();
+    if (this.state !== 'open' || !this.handle) throw notOpen(this.description.path, this.unplugged);
     return this.handle;
-  }
-
-  private closedError(): GatewayError {
-    return new GatewayError(this.unplugged ? 'TRANSPORT_UNPLUGGED' : 'TRANSPORT_CLOSED', { params: { path: this.description.path } });
   }
 }

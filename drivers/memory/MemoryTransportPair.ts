@@ -1,14 +1,15 @@
 import type { ByteTransport, TransportDescription, Unsubscribe } from '../../contracts/ByteTransport.js';
+import { GatewayError } from '../../contracts/errors/index.js';
+import { TransportEvents, type CloseListener, type DataListener } from '../TransportEvents.js';
 
-type DataListener = (chunk: Uint8Array) => void;
-type CloseListener = (error?: Error) => void;
-
-/** One end of an in-memory cable. Bytes written here arrive at the peer on a later tick, in order. */
+/**
+ * One end of an in-memory cable. Bytes written here arrive at the peer on a later microtask, in
+ * order, as a copy, if the peer is still open then; an empty write sends nothing.
+ */
 class MemoryTransport implements ByteTransport {
   peer!: MemoryTransport;
   private open_ = false;
-  private readonly dataListeners = new Set<DataListener>();
-  private readonly closeListeners = new Set<CloseListener>();
+  private readonly events = new TransportEvents();
 
   constructor(readonly description: TransportDescription) {}
 
@@ -17,26 +18,26 @@ class MemoryTransport implements ByteTransport {
   }
 
   async open(): Promise<void> {
+    if (this.open_) return;
     this.open_ = true;
+    this.events.opened();
   }
 
   async write(bytes: Uint8Array): Promise<void> {
-    if (!this.open_) throw new Error(`memory transport ${this.description.path} is not open`);
+    if (!this.open_) throw new GatewayError('TRANSPORT_CLOSED', { params: { path: this.description.path } });
     const copy = Uint8Array.from(bytes);
     const peer = this.peer;
     queueMicrotask(() => {
-      if (peer.open_) for (const listener of [...peer.dataListeners]) listener(copy);
+      if (peer.open_) peer.events.data(copy);
     });
   }
 
   onData(listener: DataListener): Unsubscribe {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
+    return this.events.onData(listener);
   }
 
   onClose(listener: CloseListener): Unsubscribe {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+    return this.events.onClose(listener);
   }
 
   async close(): Promise<void> {
@@ -50,9 +51,8 @@ class MemoryTransport implements ByteTransport {
   }
 
   private shut(error?: Error): void {
-    if (!this.open_) return;
     this.open_ = false;
-    for (const listener of [...this.closeListeners]) listener(error);
+    this.events.closed(error);
   }
 }
 

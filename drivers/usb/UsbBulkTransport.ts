@@ -1,10 +1,11 @@
 import type { ByteTransport, TransportDescription, Unsubscribe } from '../../contracts/ByteTransport.js';
 import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
+import { ioFailure, notOpen, openFailed } from '../transportErrors.js';
+import { TransportEvents, type CloseListener, type DataListener } from '../TransportEvents.js';
+import { findBulkPair, type BulkPair } from './bulkPair.js';
 import { classifyTransferFailure } from './transferFailure.js';
-import { usbPathOf, type UsbApi, type UsbDeviceHandle, type UsbEndpointInfo, type UsbInResult, type UsbOutResult } from './UsbApi.js';
-
-type DataListener = (chunk: Uint8Array) => void;
-type CloseListener = (error?: Error) => void;
+import { usbPathOf, type UsbApi, type UsbDeviceHandle, type UsbInResult, type UsbOutResult } from './UsbApi.js';
+import { usbDescriptionOf, usbStringsOf } from './usbDescription.js';
 
 export interface UsbBulkTransportOptions {
   readonly device: UsbDeviceHandle;
@@ -25,64 +26,19 @@ function wholePackets(length: number, packetSize: number): number {
   return Math.max(1, Math.ceil(length / packet)) * packet;
 }
 
-function detailOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-interface BulkPair {
-  readonly interfaceNumber: number;
-  readonly inEndpoint: UsbEndpointInfo;
-  readonly outEndpoint: UsbEndpointInfo;
-}
-
-function findBulkPair(device: UsbDeviceHandle, wanted?: number): BulkPair | undefined {
-  for (const candidate of device.configuration?.interfaces ?? []) {
-    if (wanted !== undefined && candidate.interfaceNumber !== wanted) continue;
-    const endpoints = candidate.alternate.endpoints;
-    const inEndpoint = endpoints.find((endpoint) => endpoint.type === 'bulk' && endpoint.direction === 'in');
-    const outEndpoint = endpoints.find((endpoint) => endpoint.type === 'bulk' && endpoint.direction === 'out');
-    if (inEndpoint && outEndpoint) return { interfaceNumber: candidate.interfaceNumber, inEndpoint, outEndpoint };
-  }
-  return undefined;
-}
-
-/** What can be known of a USB device without opening it. */
-export function usbDescriptionOf(device: UsbDeviceHandle): TransportDescription {
-  return { kind: 'usb', path: usbPathOf(device), vendorId: device.vendorId, productId: device.productId };
-}
-
 /**
- * The device's serial number and names. node-usb opens the device to read a string the system has not
- * cached, so this is for a device that is allowed and open; a string that cannot be read is left out.
+ * A register that carries GB link over a vendor-class USB interface with one bulk IN and one bulk OUT
+ * endpoint. A write is not followed by a zero-length packet: GB-link frames carry their own length.
  */
-function usbStringsOf(device: UsbDeviceHandle): Pick<TransportDescription, 'serialNumber' | 'manufacturer' | 'product'> {
-  const read = (get: () => string | null | undefined): string | undefined => {
-    try {
-      return get() || undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const serialNumber = read(() => device.serialNumber);
-  const manufacturer = read(() => device.manufacturerName);
-  const product = read(() => device.productName);
-  return {
-    ...(serialNumber ? { serialNumber } : {}),
-    ...(manufacturer ? { manufacturer } : {}),
-    ...(product ? { product } : {}),
-  };
-}
-
-/** A register that carries GB link over a vendor-class USB interface with one bulk IN and one bulk OUT endpoint. */
 export class UsbBulkTransport implements ByteTransport {
   private description_: TransportDescription;
   private pair: BulkPair | undefined;
   private state: 'closed' | 'open' | 'closing' = 'closed';
+  private closing: Promise<void> = Promise.resolve();
   private unplugged = false;
   private writes: Promise<void> = Promise.resolve();
   private readLoop: Promise<void> = Promise.resolve();
-  private readonly dataListeners = new Set<DataListener>();
-  private readonly closeListeners = new Set<CloseListener>();
+  private readonly events = new TransportEvents();
 
   constructor(private readonly options: UsbBulkTransportOptions) {
     this.description_ = usbDescriptionOf(options.device);
@@ -98,13 +54,14 @@ export class UsbBulkTransport implements ByteTransport {
   }
 
   async open(): Promise<void> {
+    await this.closing;
     if (this.state !== 'closed') return;
     const { device } = this.options;
     const path = this.description.path;
     try {
       await device.open();
     } catch (cause) {
-      throw new GatewayError('TRANSPORT_OPEN_FAILED', { params: { path, detail: detailOf(cause) }, cause });
+      throw openFailed(path, cause);
     }
     const pair = findBulkPair(device, this.options.interfaceNumber);
     if (!pair) {
@@ -115,12 +72,13 @@ export class UsbBulkTransport implements ByteTransport {
       await device.claimInterface(pair.interfaceNumber);
     } catch (cause) {
       await device.close().catch(() => undefined);
-      throw new GatewayError('TRANSPORT_OPEN_FAILED', { params: { path, detail: detailOf(cause) }, cause });
+      throw openFailed(path, cause);
     }
     this.description_ = { ...usbDescriptionOf(device), ...usbStringsOf(device) };
     this.pair = pair;
     this.state = 'open';
     this.unplugged = false;
+    this.events.opened();
     this.readLoop = this.readUntilClosed(pair);
   }
 
@@ -133,24 +91,23 @@ export class UsbBulkTransport implements ByteTransport {
   }
 
   onData(listener: DataListener): Unsubscribe {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
+    return this.events.onData(listener);
   }
 
   onClose(listener: CloseListener): Unsubscribe {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+    return this.events.onClose(listener);
   }
 
-  async close(): Promise<void> {
-    await this.shut(undefined);
+  /** Resolves once the device is released and closed, also when a close is already under way. */
+  close(): Promise<void> {
+    return this.shut(undefined);
   }
 
   private async writeAll(pair: BulkPair, bytes: Uint8Array): Promise<void> {
     const endpoint = pair.outEndpoint.endpointNumber;
     let offset = 0;
     while (offset < bytes.length) {
-      if (this.state !== 'open') throw this.closedError();
+      if (this.state !== 'open') throw notOpen(this.description.path, this.unplugged);
       let result: UsbOutResult;
       try {
         result = await this.options.device.transferOut(endpoint, bytes.subarray(offset));
@@ -192,10 +149,7 @@ export class UsbBulkTransport implements ByteTransport {
       stalls = 0;
       const view = result.data;
       // A zero-length packet ends a transfer that filled whole packets; it carries no bytes.
-      if (view && view.byteLength > 0) {
-        const chunk = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-        for (const listener of [...this.dataListeners]) listener(chunk);
-      }
+      if (view) this.events.data(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
     }
   }
 
@@ -208,38 +162,40 @@ export class UsbBulkTransport implements ByteTransport {
   /** A transfer failed: close the transport, as unplugged when the device is no longer on the bus. */
   private async fail(cause: unknown): Promise<GatewayError> {
     if (isGatewayError(cause)) return cause;
-    if (this.state !== 'open') return this.closedError();
     const path = this.description.path;
+    if (this.state !== 'open') return notOpen(path, this.unplugged);
     const present = await this.options.api.getDevices().then(
       (devices) => devices.some((device) => usbPathOf(device) === path),
       () => false,
     );
-    const error = present
-      ? new GatewayError('TRANSPORT_IO_FAILED', { params: { path, detail: detailOf(cause) }, cause })
-      : new GatewayError('TRANSPORT_UNPLUGGED', { params: { path }, cause });
+    const error = ioFailure(path, cause, present);
+    // A close asked for meanwhile waits for the read loop, which may be this very call: do not wait for it.
+    if (this.state !== 'open') return error;
     this.unplugged = !present;
     await this.shut(error);
     return error;
   }
 
-  private async shut(reason: GatewayError | undefined): Promise<void> {
-    if (this.state !== 'open') return;
-    this.state = 'closing';
+  private shut(reason: GatewayError | undefined): Promise<void> {
+    if (this.state === 'open') {
+      this.state = 'closing';
+      this.closing = this.release(reason);
+    }
+    return this.closing;
+  }
+
+  private async release(reason: GatewayError | undefined): Promise<void> {
     const { device } = this.options;
     if (!this.unplugged && this.pair) await device.releaseInterface(this.pair.interfaceNumber).catch(() => undefined);
     await device.close().catch(() => undefined);
     if (reason === undefined) await this.readLoop;
     this.state = 'closed';
     this.pair = undefined;
-    for (const listener of [...this.closeListeners]) listener(reason);
+    this.events.closed(reason);
   }
 
   private requireOpen(): BulkPair {
-    if (this.state !== 'open' || !this.pair) throw this.closedError();
+    if (this.state !== 'open' || !this.pair) throw notOpen(this.description.path, this.unplugged);
     return this.pair;
-  }
-
-  private closedError(): GatewayError {
-    return new GatewayError(this.unplugged ? 'TRANSPORT_UNPLUGGED' : 'TRANSPORT_CLOSED', { params: { path: this.description.path } });
   }
 }

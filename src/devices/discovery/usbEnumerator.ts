@@ -1,5 +1,6 @@
 import { loadUsbApi } from '../../../drivers/usb/loadUsbApi.js';
-import { UsbBulkTransport, usbDescriptionOf } from '../../../drivers/usb/UsbBulkTransport.js';
+import { UsbBulkTransport } from '../../../drivers/usb/UsbBulkTransport.js';
+import { usbDescriptionOf } from '../../../drivers/usb/usbDescription.js';
 import type { UsbApi } from '../../../drivers/usb/UsbApi.js';
 import type { PortCandidate, PortEnumerator } from './PortCandidate.js';
 

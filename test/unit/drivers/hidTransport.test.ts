@@ -13,10 +13,14 @@ class FakeHid implements HidApi {
   readonly inbox: Uint8Array[] = [];
   present = true;
   failWrites = false;
+  /** What the next writes report as written, when the device takes less than a report. */
+  shortWrite: number | undefined;
   closed = 0;
   private waiting: (() => void) | undefined;
 
+  listingDelayMs = 0;
   async devices(): Promise<HidDeviceInfo[]> {
+    if (this.listingDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.listingDelayMs));
     return this.present ? [info] : [];
   }
 
@@ -26,7 +30,7 @@ class FakeHid implements HidApi {
       write: async (report) => {
         if (this.failWrites || !this.present) throw new Error('Cannot write to hid device');
         this.written.push(Uint8Array.from(report));
-        return report.length;
+        return this.shortWrite ?? report.length;
       },
       read: async (timeoutMs) => {
         if (!this.present) throw new Error('could not read from HID device');
@@ -173,5 +177,47 @@ describe('HidTransport over a fake node-hid', () => {
     await transport.close();
     await transport.close();
     expect(reasons).toEqual([undefined]);
+  });
+
+  it('sends nothing for an empty write, and fails a report the device took only partly with TRANSPORT_IO_FAILED', async () => {
+    const hid = new FakeHid();
+    const transport = new HidTransport({ info, api: hid, readTimeoutMs: 10 });
+    await transport.open();
+    await transport.write(new Uint8Array(0));
+    expect(hid.written).toEqual([]);
+    hid.shortWrite = 10;
+    await expect(transport.write(Uint8Array.of(1, 2, 3))).rejects.toMatchObject({ code: 'TRANSPORT_IO_FAILED' });
+    await transport.close();
+  });
+
+  it('lets a second close wait for the first, and reopens when asked to open while closing', async () => {
+    const hid = new FakeHid();
+    const transport = new HidTransport({ info, api: hid, readTimeoutMs: 10 });
+    await transport.open();
+    const first = transport.close();
+    await transport.close();
+    expect(hid.closed).toBe(1);
+    await first;
+    const closing = transport.close();
+    await transport.open();
+    await closing;
+    expect(transport.isOpen).toBe(true);
+    await transport.close();
+    expect(hid.closed).toBe(1 + 1);
+  });
+
+  it('closes when asked to while it is finding out whether a failed device is still there', async () => {
+    const hid = new FakeHid();
+    hid.listingDelayMs = 20;
+    const transport = new HidTransport({ info, api: hid, readTimeoutMs: 10 });
+    await transport.open();
+    const reasons: (Error | undefined)[] = [];
+    transport.onClose((reason) => reasons.push(reason));
+    hid.unplug();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await transport.close();
+    expect(transport.isOpen).toBe(false);
+    expect(hid.closed).toBe(1);
+    expect(reasons).toHaveLength(1);
   });
 });

@@ -40,7 +40,9 @@ class FakeUsbDevice implements UsbDeviceHandle {
     if (!this.present) throw new Error('LIBUSB_ERROR_NO_DEVICE');
     this.log.push('open');
   }
+  closeDelayMs = 0;
   async close(): Promise<void> {
+    if (this.closeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.closeDelayMs));
     this.log.push('close');
     this.waiting?.();
   }
@@ -89,8 +91,13 @@ class FakeUsbDevice implements UsbDeviceHandle {
   }
 }
 
-function apiOf(device: FakeUsbDevice): UsbApi {
-  return { getDevices: async () => (device.present ? [device] : []) };
+function apiOf(device: FakeUsbDevice, listingDelayMs = 0): UsbApi {
+  return {
+    getDevices: async () => {
+      if (listingDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, listingDelayMs));
+      return device.present ? [device] : [];
+    },
+  };
 }
 
 describe('UsbBulkTransport over a fake usb device', () => {
@@ -238,5 +245,35 @@ describe('UsbBulkTransport over a fake usb device', () => {
     expect(chunks).toEqual([[9]]);
     expect(device.inLengths.every((length) => length === 128)).toBe(true);
     await transport.close();
+  });
+
+  it('lets a second close wait for the first, and reopens when asked to open while closing', async () => {
+    const device = new FakeUsbDevice();
+    device.closeDelayMs = 10;
+    const transport = new UsbBulkTransport({ device, api: apiOf(device) });
+    await transport.open();
+    const first = transport.close();
+    await transport.close();
+    expect(device.log).toEqual(['open', 'claim 1', 'release 1', 'close']);
+    await first;
+    const closing = transport.close();
+    await transport.open();
+    await closing;
+    expect(transport.isOpen).toBe(true);
+    await transport.close();
+  });
+
+  it('closes when asked to while it is finding out whether a failed device is still on the bus', async () => {
+    const device = new FakeUsbDevice();
+    const transport = new UsbBulkTransport({ device, api: apiOf(device, 20) });
+    await transport.open();
+    const reasons: (Error | undefined)[] = [];
+    transport.onClose((reason) => reasons.push(reason));
+    device.present = false;
+    device.failIn(new Error('transferIn error: Disconnected'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await transport.close();
+    expect(transport.isOpen).toBe(false);
+    expect(reasons).toHaveLength(1);
   });
 });
