@@ -106,6 +106,9 @@ describe.each(['t1', 't0'] as const)('CardSession operations over %s', (transmis
     expect((await rejection(s.user.dataCollect({ fiscalCardNumber: '4403100000000001', declaration: block, result: forged }))).code).toBe('CARD_MAC_MISMATCH');
 
     s.set.user.taxOfficeAcceptDeclarations();
+    // A DATA_COLLECT re-sent after the tax office took the declaration adds no second, pending record.
+    await s.user.dataCollect({ fiscalCardNumber: '4403100000000001', declaration: block, result });
+    expect((await s.user.readUserDeclarations()).map((d) => d.flag)).toEqual([0]);
     s.set.user.taxOfficeIssueControls({
       fiscalCardNumber: '4403100000000001', issueDeadline: '2099-12-31', singleInvoiceLimit: 2_000_000, cumulativeLimit: 20_000_000,
       returnLimit: 900_000, taxIndex: [1, 2, 0, 0, 0, 0], flags: 1,
