@@ -3,7 +3,6 @@ import type { CommandHandler } from '../../../fixtures/simulator/CommandHandler.
 import { prepareSimulatedRegister, type SimulatedRegister } from '../../../fixtures/simulator/createSimulatedRegister.js';
 import { RegisterSimulator } from '../../../fixtures/simulator/RegisterSimulator.js';
 import { RegisterSession } from '../../../src/devices/RegisterSession.js';
-import type { StageReporter } from '../../../src/services/initialize/initializeRegister.js';
 
 export const DEVICE = 'sim-g2';
 
@@ -44,26 +43,6 @@ export async function startInitializedRegister(
   };
 }
 
-/** A StageReporter that keeps what a job would record. */
-export class RecordingReporter implements StageReporter {
-  readonly stages: string[] = [];
-  before: unknown;
-  after: unknown;
-  stage(id: string): void { this.stages.push(id); }
-  progress(): void {}
-  record(draft: { before?: unknown; after?: unknown }): void {
-    if (draft.before !== undefined) this.before = draft.before;
-    if (draft.after !== undefined) this.after = draft.after;
-  }
-  throwIfCancelled(): void {}
-}
-
-/** Runs `work` and returns the GatewayError it throws (fails the test when it does not throw). */
-export async function failureOf(work: Promise<unknown>): Promise<{ code: string; params: Record<string, unknown>; data: Record<string, unknown> }> {
-  try {
-    await work;
-  } catch (error) {
-    return error as { code: string; params: Record<string, unknown>; data: Record<string, unknown> };
-  }
-  throw new Error('expected a failure');
-}
+// Shared with the other flows' tests (changes, deregister import them from here).
+export { RecordingReporter } from '../support/RecordingReporter.js';
+export { failureOf } from '../support/failureOf.js';
