@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFactoryState } from '../../fixtures/simulator/state/factoryState.js';
-import { eventually, removeDataDir, runFiscalctl, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { removeDataDir, runFiscalctl, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
 
 /**
  * Initialization end to end: `fiscald --simulate=1` starts one new register with matching cards in
@@ -54,14 +56,13 @@ describe('initialization against fiscald --simulate', () => {
     expect(dry.ok).toBe(true);
     expect(dry.plan).toBe('fresh');
     expect(dry.checks.filter((c) => !c.passed)).toEqual([]);
+    // A wrong token is answered at once: no job, no service record.
+    const jobsBefore = (await (await api('/v1/jobs')).json()) as { jobs: unknown[] };
     const bad = await api(`/v1/devices/${machineNumber}/initialize`, { method: 'POST', body: { confirm: 'x'.repeat(32) } });
-    expect(bad.status).toBe(202);
-    const { job } = (await bad.json()) as { job: { id: string } };
-    const ended = await eventually(async () => {
-      const row = (await (await api(`/v1/jobs/${job.id}`)).json()) as { state: string; error: { code: string } | null };
-      return row.state === 'running' ? undefined : row;
-    });
-    expect(ended).toMatchObject({ state: 'failed', error: { code: 'INIT_TOKEN_INVALID' } });
+    expect(bad.status).toBe(409);
+    expect(await bad.json()).toMatchObject({ code: 'INIT_TOKEN_INVALID' });
+    const jobsAfter = (await (await api('/v1/jobs')).json()) as { jobs: unknown[] };
+    expect(jobsAfter.jobs).toHaveLength(jobsBefore.jobs.length);
   });
 
   it('initializes with fiscalctl init --yes; the read-back matches and the service record shows it', async () => {
@@ -74,13 +75,20 @@ describe('initialization against fiscald --simulate', () => {
     const { job } = JSON.parse(run.stdout) as { job: { state: string; result: { readBack: { field: string; matches: boolean }[]; machineNumber: string } } };
     expect(job.state).toBe('succeeded');
     expect(job.result.machineNumber).toBe(machineNumber);
-    expect(job.result.readBack.length).toBe(14);
+    expect(job.result.readBack.map((f) => f.field)).toEqual([
+      '37.machineNumber', '38.taxpayerNumber', '38.taxpayerId', '38.taxpayerName', '38.officeCode', '38.fiscalCardNumber',
+      '38.declarationMode', '38.applicationStartDate', '38.validUntil', '38.initializationDate',
+      '39.taxItemCount', '39.taxItem[1]', '39.taxItem[2]', '39.taxItem[3]',
+      '41.initialized', '41.fiscalMode', '41.issueDeadline',
+    ]);
     expect(job.result.readBack.every((f) => f.matches)).toBe(true);
 
     const { records } = (await (await api(`/v1/records?device=${machineNumber}`)).json()) as { records: { action: string; result: string; operator: string; before: { register: { initialized: boolean } }; after: { register: { initialized: boolean } } }[] };
     const record = records.find((r) => r.action === 'initialize' && r.result === 'succeeded');
     expect(record).toMatchObject({ operator: '王工', before: { register: { initialized: false } }, after: { register: { initialized: true } } });
     expect(JSON.stringify(records)).not.toMatch(/"pin"\s*:\s*"[0-9a-f]{16}"/);
+    // The kept PIN is gone once the register holds it and the read-back matched.
+    expect(readdirSync(join(daemon.dataDir, 'initialize')).filter((name) => name.endsWith('.json'))).toEqual([]);
 
     const again = await runFiscalctl(daemon, ['init', machineNumber, '--json']);
     expect(again.code).toBe(3);

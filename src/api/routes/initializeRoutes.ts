@@ -54,6 +54,7 @@ export function initializeRoutes(access: InitializationAccess, deps: Initializat
         responses: {
           200: { description: 'Dry run: the check list, and a confirmation token when every check passed', schema: dryRunResponseSchema },
           202: { description: 'Real run started', schema: z.object({ job: jobViewSchema }) },
+          409: { description: 'The token is unknown, spent, expired or another device\'s (INIT_TOKEN_INVALID), or the device is busy or offline' },
         },
         handler: async ({ params, body, operator, reply }) => {
           requireOnline(context, params.id);
@@ -72,6 +73,7 @@ export function initializeRoutes(access: InitializationAccess, deps: Initializat
             return { dryRun: true as const, ...result };
           }
           const token = request.confirm;
+          deps.tokens.check(token, params.id);
           const { job } = jobs.start({
             kind: INITIALIZE_KIND, deviceId: params.id, operator, stages: initializationStages,
             params: { ...readers, allowLastPinTry: options.allowLastPinTry },

@@ -78,8 +78,9 @@ export const initCommand: Command = {
     }
     if (job.state !== 'succeeded') {
       ctx.print(describeEnd(job, ctx.language));
-      const data = (job.error as { data?: { changed?: { 'zh-CN': string; en: string }; cause?: { message: { 'zh-CN': string; en: string } } } } | null)?.data;
+      const data = (job.error as { data?: { changed?: { 'zh-CN': string; en: string }; cause?: { message: { 'zh-CN': string; en: string } }; triesLeft?: number | null } } | null)?.data;
       if (data?.cause) ctx.print(`  ${zh ? '原因' : 'Cause'}: ${data.cause.message[ctx.language]}\n`);
+      if (typeof data?.triesLeft === 'number') ctx.print(`  ${zh ? '税控卡口令剩余次数' : 'Fiscal card PIN tries left'}: ${data.triesLeft}\n`);
       if (data?.changed) ctx.print(`  ${data.changed[ctx.language]}\n`);
       return jobExitCode(job);
     }

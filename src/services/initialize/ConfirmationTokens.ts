@@ -35,14 +35,26 @@ export class ConfirmationTokens {
     return { token, expiresAt: new Date(expiresAtMs).toISOString() };
   }
 
+  /**
+   * Refuses, without spending it, a token that redeem would refuse: the API answers a wrong token at
+   * once instead of starting a job that can only fail.
+   */
+  check(token: string, deviceId: string): void {
+    this.valid(this.entries.get(token), deviceId);
+  }
+
   /** Takes the token out (it is spent even when the run then refuses) and answers the facts it was bound to. */
   redeem(token: string, deviceId: string): FactsFingerprint {
     const entry = this.entries.get(token);
     this.entries.delete(token);
+    return this.valid(entry, deviceId).fingerprint;
+  }
+
+  private valid(entry: Entry | undefined, deviceId: string): Entry {
     if (entry === undefined) throw new GatewayError('INIT_TOKEN_INVALID', { params: { reason: 'unknown or already used' } });
     if (entry.expiresAtMs < this.now()) throw new GatewayError('INIT_TOKEN_INVALID', { params: { reason: 'expired' } });
     if (entry.deviceId !== deviceId) throw new GatewayError('INIT_TOKEN_INVALID', { params: { reason: `issued for device ${entry.deviceId}` } });
-    return entry.fingerprint;
+    return entry;
   }
 
   private sweep(): void {

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 
-/** The checks of the dry run, in the order of GB18240.md "Flows" (initialization steps 1–5), then the register's own. */
+/**
+ * The checks of the dry run, in the order of GB18240.md "Flows" (initialization step 1: fiscal card EF02
+ * type and registration, then user card EF02 type; steps 2–5), then the register's own.
+ */
 export const checkIds = [
   'fiscal-card-type',
-  'user-card-type',
   'fiscal-card-not-registered',
+  'user-card-type',
   'machine-number',
   'taxpayer',
   'user-card-lists-machine',
@@ -41,8 +44,8 @@ export type InitializationCheck = z.infer<typeof initializationCheckSchema>;
 
 export const checkTitles: Readonly<Record<CheckId, { 'zh-CN': string; en: string }>> = {
   'fiscal-card-type': { 'zh-CN': '税控卡类型', en: 'Fiscal card type' },
-  'user-card-type': { 'zh-CN': '用户卡类型', en: 'User card type' },
   'fiscal-card-not-registered': { 'zh-CN': '税控卡尚未注册', en: 'Fiscal card not yet registered' },
+  'user-card-type': { 'zh-CN': '用户卡类型', en: 'User card type' },
   'machine-number': { 'zh-CN': '机器编号一致（税控卡 EF02 与收款机 37）', en: 'Machine number matches (fiscal card EF02 vs register 37)' },
   taxpayer: { 'zh-CN': '纳税人一致（用户卡与税控卡）', en: 'Same taxpayer on user card and fiscal card' },
   'user-card-lists-machine': { 'zh-CN': '用户卡登记了本机和本税控卡（EF06）', en: 'User card lists this machine and fiscal card (EF06)' },

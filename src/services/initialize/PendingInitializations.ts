@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -6,15 +6,15 @@ import { z } from 'zod';
  * What the gateway must remember between the fiscal card's registration (TERMINAL_REGISTER, which
  * hands out the fiscal PIN exactly once) and a verified initialization of the register: without it an
  * interrupted run could never resume, and the card would go back to the tax office. The PIN is the
- * card's own answer in this flow; it is kept only until the register has stored it and the read-back
- * matched, then the entry is deleted. Never logged.
+ * card's own answer in this flow; it is kept only until the register has taken it (GB link 30), and
+ * the entry itself until the read-back is done. Never logged.
  */
 export const pendingInitializationSchema = z.object({
   deviceId: z.string(),
   machineNumber: z.string(),
   fiscalCardNumber: z.string(),
   userCardNumber: z.string(),
-  /** The PIN from TERMINAL_REGISTER (hex), or null when registration was sent and its answer never came. */
+  /** The PIN from TERMINAL_REGISTER (hex); null before its answer came, and again once the register holds it (`written`). */
   pin: z.string().regex(/^[0-9a-f]{16}$/).nullable(),
   /** `registering`: TERMINAL_REGISTER sent; `registered`: PIN received; `written`: GB link 30 took effect. */
   stage: z.enum(['registering', 'registered', 'written']),
@@ -49,12 +49,22 @@ export class MemoryPendingInitializations implements PendingInitializations {
 }
 
 /**
- * One JSON file per fiscal card in a 0700 folder of the data dir, each 0600, written atomically
- * (temp + rename), so that a daemon restart between the card's registration and the register's
- * write can still resume.
+ * One JSON file per fiscal card in a 0700 folder of the data dir, each 0600 whatever the umask,
+ * written atomically and durably (temp file synced, renamed, folder synced), so that a power cut or a
+ * daemon restart between the card's registration and the register's write can still resume. An
+ * unreadable file counts as no entry (the dry run then refuses a registered card rather than guess).
  */
 export class FilePendingInitializations implements PendingInitializations {
   constructor(private readonly folder: string) {}
+
+  private async syncFolder(): Promise<void> {
+    const folder = await open(this.folder, 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  }
 
   private path(fiscalCardNumber: string): string {
     if (!/^\d{16}$/.test(fiscalCardNumber)) throw new RangeError(`not a card number: ${fiscalCardNumber}`);
@@ -69,7 +79,13 @@ export class FilePendingInitializations implements PendingInitializations {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    const parsed = pendingInitializationSchema.safeParse(JSON.parse(text));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    const parsed = pendingInitializationSchema.safeParse(json);
     return parsed.success ? parsed.data : undefined;
   }
 
@@ -79,11 +95,22 @@ export class FilePendingInitializations implements PendingInitializations {
     await chmod(this.folder, 0o700);
     const target = this.path(valid.fiscalCardNumber);
     const temp = `${target}.tmp`;
-    await writeFile(temp, JSON.stringify(valid), { mode: 0o600 });
+    await rm(temp, { force: true });
+    const file = await open(temp, 'wx', 0o600);
+    try {
+      await file.chmod(0o600);
+      await file.writeFile(JSON.stringify(valid), 'utf8');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(temp, target);
+    await this.syncFolder();
   }
 
   async delete(fiscalCardNumber: string): Promise<void> {
     await rm(this.path(fiscalCardNumber), { force: true });
+    await rm(`${this.path(fiscalCardNumber)}.tmp`, { force: true });
+    await this.syncFolder().catch(() => undefined);
   }
 }

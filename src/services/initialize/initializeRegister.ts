@@ -11,7 +11,9 @@ import type { PendingInitialization, PendingInitializations } from './PendingIni
 import type { InitializationTarget } from './RegisterPort.js';
 import type { ResumePlan } from './resumePlan.js';
 import { checksError, runChecks } from './runChecks.js';
-import { isInDoubt, stepFailure } from './stepFailure.js';
+import { changeStatement, type ChangeStatement } from './changeStatement.js';
+import { asCause } from './describeCause.js';
+import { isInDoubt, stepFailure, type InitializationStep } from './stepFailure.js';
 import { verifyReadBack, type FieldComparison } from './verifyReadBack.js';
 
 export interface InitializationSettings {
@@ -127,10 +129,21 @@ function stateOf(facts: InitializationFacts, plan: ResumePlan) {
   };
 }
 
-/** Mutual authentication (GB18240.md "Flows" step 6): GET_REGISTER_NB → REGISTER_SIGN → TERMINAL_REGISTER → PIN. */
+/** A card in the authentication is not the one the checks read (swapped since): stop before anything changes. */
+function cardSwapped(card: 'fiscalCard' | 'userCard', checked: string, found: string): GatewayError {
+  return new GatewayError('INIT_FACTS_CHANGED', {
+    params: { fields: card }, data: { fields: [card], expected: checked, found, changed: changeStatement('nothing-changed') },
+  });
+}
+
+/**
+ * Mutual authentication (GB18240.md "Flows" step 6): GET_REGISTER_NB → REGISTER_SIGN → TERMINAL_REGISTER → PIN.
+ * The challenge names the fiscal card and the user card is read again first: a card swapped after the
+ * checks stops the run before the fiscal card is registered.
+ */
 async function authenticate(
   target: InitializationTarget, deps: InitializationDeps, entry: Omit<PendingInitialization, 'pin' | 'stage' | 'at'>, reporter: StageReporter,
-): Promise<Uint8Array> {
+): Promise<{ readonly pin: Uint8Array; readonly kept: boolean }> {
   const cardOptions = deps.settings.card ?? {};
   const fiscalCard = new CardSession(target.cards.fiscal, cardOptions);
   const userCard = new CardSession(target.cards.user, cardOptions);
@@ -141,16 +154,25 @@ async function authenticate(
   } catch (error) {
     throw stepFailure('GET_REGISTER_NB', error, 'nothing-changed');
   }
+  if (challenge.fiscalCardNumber !== entry.fiscalCardNumber) throw cardSwapped('fiscalCard', entry.fiscalCardNumber, challenge.fiscalCardNumber);
   reporter.progress(0.3, 'GET_REGISTER_NB');
   let mac2;
   try {
+    const user = await userCard.readUserBasic();
+    if (user.cardNumber !== entry.userCardNumber) throw cardSwapped('userCard', entry.userCardNumber, user.cardNumber);
     mac2 = await userCard.registerSign(challenge);
   } catch (error) {
+    if (isGatewayError(error, 'INIT_FACTS_CHANGED')) throw error;
     throw stepFailure('REGISTER_SIGN', error, 'nothing-changed');
   }
   reporter.progress(0.6, 'REGISTER_SIGN');
   // Remembered before the card is asked: if its answer is lost, the next dry run can say what happened.
-  await deps.pending.put({ ...entry, pin: null, stage: 'registering', at: now() });
+  // A gateway that cannot remember stops here, before the card is registered.
+  try {
+    await deps.pending.put({ ...entry, pin: null, stage: 'registering', at: now() });
+  } catch (error) {
+    throw stepFailure('TERMINAL_REGISTER', error, 'nothing-changed');
+  }
   let pin: Uint8Array;
   try {
     pin = await fiscalCard.terminalRegister(mac2);
@@ -167,9 +189,16 @@ async function authenticate(
     }
     throw stepFailure('TERMINAL_REGISTER', error, card === undefined ? 'registration-in-doubt' : 'registered-pin-lost');
   }
-  await deps.pending.put({ ...entry, pin: hex(pin), stage: 'registered', at: now() });
+  let kept = true;
+  try {
+    await deps.pending.put({ ...entry, pin: hex(pin), stage: 'registered', at: now() });
+  } catch (error) {
+    // The card has answered its PIN once and for all: go on to the register, its one safe home.
+    kept = false;
+    reporter.progress(0.9, `the PIN could not be kept on disk (${asCause(error).code}); writing the register at once`);
+  }
   reporter.progress(1, 'TERMINAL_REGISTER');
-  return pin;
+  return { pin, kept };
 }
 
 /** After a lost answer to 30: true when the register is initialized with this card, false when surely not, undefined when unknown. */
@@ -184,23 +213,38 @@ async function settleWrite(target: InitializationTarget, fiscalCardNumber: strin
   }
 }
 
-/** GB link 30 with the initialization data and the PIN; a lost answer is settled by reading the register back. */
+/** The fiscal card's tries left after the register's PIN check failed, asked without spending one. */
+async function triesLeft(target: InitializationTarget, deps: InitializationDeps): Promise<number | null> {
+  try {
+    const card = new CardSession(target.cards.fiscal, deps.settings.card ?? {});
+    await target.cards.fiscal.reset();
+    return (await card.pinTriesLeft()) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * GB link 30 with the initialization data and the PIN (the register verifies it on the card in its
+ * slot); a lost answer is settled by reading the register back. A refused PIN is never tried again.
+ */
 async function write(
-  target: InitializationTarget, deps: InitializationDeps, content: InitializationContent, pin: Uint8Array,
+  target: InitializationTarget, deps: InitializationDeps, content: InitializationContent, pin: Uint8Array, pinKept: boolean,
 ): Promise<void> {
+  // Without the kept PIN a register left unwritten cannot be resumed: say so rather than promise it.
+  const unwritten = (state: 'card-registered' | 'write-not-taken') => (pinKept ? state : 'registered-pin-lost');
   try {
     await target.register.initialize({ ...content, pin: Uint8Array.from(pin) });
     return;
   } catch (error) {
     if (isGatewayError(error, 'LINK_PIN_CHECK_FAILED')) {
-      // The card counted a wrong PIN: the gateway never tries it again.
       await deps.pending.delete(content.fiscalCardNumber);
-      throw stepFailure('GB link 30', error, 'pin-refused');
+      throw stepFailure('GB link 30', error, 'pin-refused', { triesLeft: await triesLeft(target, deps) });
     }
-    if (!isInDoubt(error) && !isGatewayError(error, 'LINK_ALREADY_INITIALIZED')) throw stepFailure('GB link 30', error, 'card-registered');
+    if (!isInDoubt(error) && !isGatewayError(error, 'LINK_ALREADY_INITIALIZED')) throw stepFailure('GB link 30', error, unwritten('card-registered'));
     const settled = await settleWrite(target, content.fiscalCardNumber);
     if (settled === true) return;
-    throw stepFailure('GB link 30', error, settled === false ? 'card-registered' : 'write-in-doubt');
+    throw stepFailure('GB link 30', error, settled === false ? unwritten('write-not-taken') : 'write-in-doubt');
   }
 }
 
@@ -216,68 +260,108 @@ async function readBack(target: InitializationTarget, machineNumber: string, con
   }
 }
 
+/** True, false, or unknown, as the facts (or the dry run's fingerprint) read it. */
+const known = (value: boolean | string | null | undefined): boolean | 'unknown' =>
+  value === true || value === 'true' ? true : value === false || value === 'false' ? false : 'unknown';
+
+/**
+ * Any failure of a run, saying what was changed: an error that says it already stays as it is; a
+ * refusal (a check, changed facts, a cancel) keeps its code and gains the statement; a lost link or an
+ * unexpected error becomes INIT_STEP_FAILED at the step it happened in.
+ */
+function withStatement(error: unknown, step: InitializationStep, changed: ChangeStatement): GatewayError {
+  if (isGatewayError(error) && error.data.changed !== undefined) return error;
+  if (isGatewayError(error) && !isInDoubt(error)) {
+    return new GatewayError(error.code, { params: error.params, data: { ...error.data, changed }, cause: error });
+  }
+  return stepFailure(step, error, changed);
+}
+
 /**
  * The real run, redeeming the dry run's token: re-check, mutual authentication through whatever
  * channels hold the cards, GB link 30, read-back of 37/38/39/41 compared field by field, and the
  * service record's before and after. A run interrupted after the card's registration resumes where
- * it stopped (the dry run says where); a failure names its step, its cause and what was changed.
+ * it stopped (the dry run says where). Every failure names its step and cause, and says in
+ * `data.changed` what was and was not changed; the kept PIN is deleted once the register holds it
+ * and whenever it can no longer serve.
  */
 export async function runInitialization(
   target: InitializationTarget, deps: InitializationDeps, request: InitializationOptions & { readonly token: string }, reporter: StageReporter,
 ): Promise<InitializationResult> {
   reporter.stage('recheck');
   const bound = deps.tokens.redeem(request.token, target.deviceId);
-  const { facts, outcome } = await look(target, deps, request);
-  const refused = checksError(outcome);
-  if (refused !== undefined) throw refused;
-  const changed = changedFields(bound, factsFingerprint(facts, outcome.plan));
-  if (changed.length > 0) throw new GatewayError('INIT_FACTS_CHANGED', { params: { fields: changed.join(', ') }, data: { fields: changed } });
-  const fiscal = facts.fiscal.read ? facts.fiscal.data as FiscalCardFacts : undefined;
-  const user = facts.user.read ? facts.user.data as UserCardFacts : undefined;
-  if (fiscal === undefined || user === undefined) throw new GatewayError('INTERNAL', { params: { detail: 'checks passed without both cards' } });
-  const machineNumber = facts.factory.machineNumber;
-  const plan = outcome.plan;
-  reporter.record({ action: 'initialize', machineNumber, before: stateOf(facts, plan) });
-  const content = initializationContent(fiscal, user, facts.pending?.initializationDate ?? facts.today);
-  const entry = {
-    deviceId: target.deviceId, machineNumber, fiscalCardNumber: fiscal.basic.cardNumber, userCardNumber: user.basic.cardNumber,
-    initializationDate: content.initializationDate,
-  };
-  reporter.progress(1);
-  reporter.throwIfCancelled();
+  let step: InitializationStep = 'recheck';
+  let changed = changeStatement('unchanged', {
+    fiscalCardRegistered: known(bound.fiscalCardRegistered), registerInitialized: known(bound.registerInitialized),
+  });
+  try {
+    const { facts, outcome } = await look(target, deps, request);
+    const fiscalRead = facts.fiscal.read ? facts.fiscal.data : undefined;
+    changed = changeStatement('unchanged', { fiscalCardRegistered: known(fiscalRead?.basic.registered), registerInitialized: facts.status.initialized });
+    const refused = checksError(outcome);
+    if (refused !== undefined) throw refused;
+    const differs = changedFields(bound, factsFingerprint(facts, outcome.plan));
+    if (differs.length > 0) throw new GatewayError('INIT_FACTS_CHANGED', { params: { fields: differs.join(', ') }, data: { fields: differs } });
+    const fiscal = facts.fiscal.read ? facts.fiscal.data as FiscalCardFacts : undefined;
+    const user = facts.user.read ? facts.user.data as UserCardFacts : undefined;
+    if (fiscal === undefined || user === undefined) throw new GatewayError('INTERNAL', { params: { detail: 'checks passed without both cards' } });
+    const machineNumber = facts.factory.machineNumber;
+    const plan = outcome.plan;
+    reporter.record({ action: 'initialize', machineNumber, before: stateOf(facts, plan) });
+    const content = initializationContent(fiscal, user, facts.pending?.initializationDate ?? facts.today);
+    const entry = {
+      deviceId: target.deviceId, machineNumber, fiscalCardNumber: fiscal.basic.cardNumber, userCardNumber: user.basic.cardNumber,
+      initializationDate: content.initializationDate,
+    };
+    if (plan === 'write') changed = changeStatement('card-registered');
+    if (plan === 'verify') changed = changeStatement('written-unverified');
+    reporter.progress(1);
+    reporter.throwIfCancelled();
 
-  if (plan === 'fresh' || plan === 'write') {
-    let pin: Uint8Array;
-    if (plan === 'fresh') {
-      reporter.stage('authenticate');
-      pin = await authenticate(target, deps, entry, reporter);
-    } else {
-      pin = fromHex(facts.pending!.pin!);
+    if (plan === 'fresh' || plan === 'write') {
+      let registration: { readonly pin: Uint8Array; readonly kept: boolean };
+      if (plan === 'fresh') {
+        reporter.stage('authenticate');
+        step = 'GET_REGISTER_NB';
+        registration = await authenticate(target, deps, entry, reporter);
+        changed = changeStatement(registration.kept ? 'card-registered' : 'registered-pin-lost');
+      } else {
+        registration = { pin: fromHex(facts.pending!.pin!), kept: true };
+      }
+      reporter.stage('write');
+      step = 'GB link 30';
+      await write(target, deps, content, registration.pin, registration.kept);
+      changed = changeStatement('written-unverified');
+      // The register holds the PIN now: the gateway's copy goes; what is kept serves the read-back only.
+      await deps.pending.put({ ...entry, pin: null, stage: 'written', at: new Date((deps.settings.now ?? Date.now)()).toISOString() })
+        .catch(() => deps.pending.delete(entry.fiscalCardNumber));
+      reporter.progress(1, 'GB link 30');
     }
-    reporter.stage('write');
-    await write(target, deps, content, pin);
-    await deps.pending.put({ ...entry, pin: hex(pin), stage: 'written', at: new Date((deps.settings.now ?? Date.now)()).toISOString() });
-    reporter.progress(1, 'GB link 30');
-  }
 
-  reporter.stage('verify');
-  const comparisons = await readBack(target, machineNumber, content);
-  const mismatches = comparisons.filter((c) => !c.matches);
-  await deps.pending.delete(fiscal.basic.cardNumber);
-  const after = {
-    register: { machineNumber, initialized: true, fiscalCardNumber: content.fiscalCardNumber, taxpayerNumber: content.taxpayerNumber,
-      taxpayerName: content.taxpayerName, initializationDate: content.initializationDate, issueDeadline: content.issueDeadline, taxItems: content.taxItems.length },
-    fiscalCard: { cardNumber: fiscal.basic.cardNumber, registered: true },
-    userCard: { cardNumber: user.basic.cardNumber },
-    readBack: comparisons,
-  };
-  reporter.record({ after });
-  if (mismatches.length > 0) {
-    throw new GatewayError('INIT_READBACK_MISMATCH', { params: { fields: mismatches.map((m) => m.field).join(', ') }, data: { mismatches } });
+    reporter.stage('verify');
+    step = 'read-back';
+    const comparisons = await readBack(target, machineNumber, content);
+    const mismatches = comparisons.filter((c) => !c.matches);
+    await deps.pending.delete(fiscal.basic.cardNumber);
+    const after = {
+      register: { machineNumber, initialized: true, fiscalCardNumber: content.fiscalCardNumber, taxpayerNumber: content.taxpayerNumber,
+        taxpayerName: content.taxpayerName, initializationDate: content.initializationDate, issueDeadline: content.issueDeadline, taxItems: content.taxItems.length },
+      fiscalCard: { cardNumber: fiscal.basic.cardNumber, registered: true },
+      userCard: { cardNumber: user.basic.cardNumber },
+      readBack: comparisons,
+    };
+    reporter.record({ after });
+    if (mismatches.length > 0) {
+      throw new GatewayError('INIT_READBACK_MISMATCH', {
+        params: { fields: mismatches.map((m) => m.field).join(', ') }, data: { mismatches, changed: changeStatement('written-mismatch') },
+      });
+    }
+    reporter.progress(1, 'read-back verified');
+    return {
+      deviceId: target.deviceId, machineNumber, startedAt: plan, fiscalCardNumber: fiscal.basic.cardNumber, userCardNumber: user.basic.cardNumber,
+      taxpayerName: content.taxpayerName, initializationDate: content.initializationDate, readBack: comparisons,
+    };
+  } catch (error) {
+    throw withStatement(error, step, changed);
   }
-  reporter.progress(1, 'read-back verified');
-  return {
-    deviceId: target.deviceId, machineNumber, startedAt: plan, fiscalCardNumber: fiscal.basic.cardNumber, userCardNumber: user.basic.cardNumber,
-    taxpayerName: content.taxpayerName, initializationDate: content.initializationDate, readBack: comparisons,
-  };
 }

@@ -1,5 +1,6 @@
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
-import { changeStatement, type ChangeState } from './changeStatement.js';
+import { changeStatement, type ChangeState, type ChangeStatement } from './changeStatement.js';
+import { asCause, describeCause } from './describeCause.js';
 
 /** The steps of the real run, as a failure names them. */
 export type InitializationStep =
@@ -23,23 +24,13 @@ export function isInDoubt(error: unknown): boolean {
  * INIT_STEP_FAILED for people: the exact step, the card or register error it came from in both
  * languages (with its own remedy), and what was and was not changed.
  */
-export function stepFailure(step: InitializationStep, cause: unknown, state: ChangeState): GatewayError {
-  const error = isGatewayError(cause)
-    ? cause
-    : new GatewayError('INTERNAL', { params: { detail: cause instanceof Error ? cause.message : String(cause) } });
-  const statement = changeStatement(state);
+export function stepFailure(
+  step: InitializationStep, cause: unknown, changed: ChangeState | ChangeStatement, extra: Record<string, unknown> = {},
+): GatewayError {
+  const error = asCause(cause);
   return new GatewayError('INIT_STEP_FAILED', {
     params: { step, cause: error.code },
-    data: {
-      step,
-      cause: {
-        code: error.code,
-        message: { 'zh-CN': error.localized('zh-CN'), en: error.localized('en') },
-        ...(error.remedy('en') === undefined ? {} : { remedy: { 'zh-CN': error.remedy('zh-CN'), en: error.remedy('en') } }),
-        ...(error.data.erCode === undefined ? {} : { erCode: error.data.erCode }),
-      },
-      changed: statement,
-    },
+    data: { step, cause: describeCause(error), changed: typeof changed === 'string' ? changeStatement(changed) : changed, ...extra },
     cause: error,
   });
 }

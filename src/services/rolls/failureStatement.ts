@@ -1,4 +1,5 @@
-import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
+import { GatewayError } from '../../../contracts/errors/index.js';
+import { asCause, describeCause } from '../initialize/describeCause.js';
 
 /** What a failed step of a change, roll distribution or deregistration did and did not change, in both languages. */
 export interface ChangeStatement {
@@ -15,23 +16,6 @@ type StepFailureCode = 'CHANGE_STEP_FAILED' | 'DEREG_STEP_FAILED' | 'ROLL_STEP_F
 export function stepFailure(
   code: StepFailureCode, step: string, cause: unknown, changed: ChangeStatement, extra: Record<string, unknown> = {},
 ): GatewayError {
-  const error = isGatewayError(cause)
-    ? cause
-    : new GatewayError('INTERNAL', { params: { detail: cause instanceof Error ? cause.message : String(cause) } });
-  const remedyEn = error.remedy('en');
-  return new GatewayError(code, {
-    params: { step, cause: error.code },
-    data: {
-      step,
-      cause: {
-        code: error.code,
-        message: { 'zh-CN': error.localized('zh-CN'), en: error.localized('en') },
-        ...(remedyEn === undefined ? {} : { remedy: { 'zh-CN': error.remedy('zh-CN'), en: remedyEn } }),
-        ...(error.data.erCode === undefined ? {} : { erCode: error.data.erCode }),
-      },
-      changed,
-      ...extra,
-    },
-    cause: error,
-  });
+  const error = asCause(cause);
+  return new GatewayError(code, { params: { step, cause: error.code }, data: { step, cause: describeCause(error), changed, ...extra }, cause: error });
 }

@@ -4,7 +4,7 @@ import { RegisterSimulator } from '../../../fixtures/simulator/RegisterSimulator
 import { createFactoryState } from '../../../fixtures/simulator/state/factoryState.js';
 import { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import { ConfirmationTokens } from '../../../src/services/initialize/ConfirmationTokens.js';
-import type { InitializationDeps, StageReporter } from '../../../src/services/initialize/initializeRegister.js';
+import type { InitializationDeps } from '../../../src/services/initialize/initializeRegister.js';
 import { MemoryPendingInitializations } from '../../../src/services/initialize/PendingInitializations.js';
 import { targetOf, type InitializationCards, type InitializationTarget } from '../../../src/services/initialize/RegisterPort.js';
 import { DEFAULT_REGISTER_UTC_OFFSET_MINUTES, localDateTime } from '../../../src/services/initialize/registerTime.js';
@@ -20,6 +20,8 @@ export interface SimulatedRegister {
   readonly sim: RegisterSimulator;
   readonly set: CardSet;
   readonly deps: InitializationDeps;
+  /** The fiscal card's number (the key of the gateway's pending initialization). */
+  readonly fiscalCardNumber: string;
   session: RegisterSession;
   target: InitializationTarget;
   /** A new cable and session (after a cut), with the same register, cards and gateway memory. */
@@ -53,7 +55,7 @@ export async function startSimulatedRegister(options: {
   };
   const first = await connect();
   const register: SimulatedRegister = {
-    sim, set, deps, session: first.session, target: first.target,
+    sim, set, deps, fiscalCardNumber: set.fiscal.snapshot().personalization.cardNumber, session: first.session, target: first.target,
     async reconnect() {
       await register.session.close().catch(() => undefined);
       if (sim.attached) await sim.close();
@@ -70,16 +72,5 @@ export async function startSimulatedRegister(options: {
   return register;
 }
 
-/** A StageReporter that keeps what a job would record. */
-export class RecordingReporter implements StageReporter {
-  readonly stages: string[] = [];
-  before: unknown;
-  after: unknown;
-  stage(id: string): void { this.stages.push(id); }
-  progress(): void {}
-  record(draft: { before?: unknown; after?: unknown }): void {
-    if (draft.before !== undefined) this.before = draft.before;
-    if (draft.after !== undefined) this.after = draft.after;
-  }
-  throwIfCancelled(): void {}
-}
+export { RecordingReporter } from '../support/RecordingReporter.js';
+export { failureOf } from '../support/failureOf.js';

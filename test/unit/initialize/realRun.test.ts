@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../../contracts/errors/index.js';
 import { readCard } from '../../../src/services/cards/readCard.js';
 import { dryRunInitialization, initializationStages, runInitialization } from '../../../src/services/initialize/initializeRegister.js';
-import { RecordingReporter, registerToday, startSimulatedRegister, type SimulatedRegister } from './harness.js';
+import { GatewayError } from '../../../contracts/errors/index.js';
+import type { ChangeStatement } from '../../../src/services/initialize/changeStatement.js';
+import { failureOf, RecordingReporter, registerToday, startSimulatedRegister, type SimulatedRegister } from './harness.js';
 
 let register: SimulatedRegister | undefined;
 afterEach(async () => {
@@ -78,9 +80,80 @@ describe('initialization real run', () => {
     register = await startSimulatedRegister();
     const dry = await dryRunInitialization(register.target, register.deps);
     register.sim.setRegisterNow(Date.now() + 3_600_000);
-    const error = await runInitialization(register.target, register.deps, { token: dry.confirmation!.token }, new RecordingReporter()).catch((e: unknown) => e);
-    expect(isGatewayError(error, 'INIT_CLOCK_OFF')).toBe(true);
+    const error = await failureOf(runInitialization(register.target, register.deps, { token: dry.confirmation!.token }, new RecordingReporter()));
+    expect(error.code).toBe('INIT_CLOCK_OFF');
+    expect(error.data.changed).toMatchObject({ state: 'unchanged', fiscalCardRegistered: false, registerInitialized: false });
     expect(register.set.fiscal.registered).toBe(false);
+  });
+
+  /** A reporter that runs `act` when the run enters `stage`. */
+  function onStage(stage: string, act: () => void): RecordingReporter {
+    const reporter = new RecordingReporter();
+    const enter = reporter.stage.bind(reporter);
+    reporter.stage = (id) => {
+      if (id === stage) act();
+      enter(id);
+    };
+    return reporter;
+  }
+
+  for (const card of ['fiscal', 'user'] as const) {
+    it(`stops before registering when the ${card} card is swapped after the re-check, and says nothing changed`, async () => {
+      register = await startSimulatedRegister();
+      const other = await startSimulatedRegister({ cards: card === 'fiscal' ? { fiscalCardNumber: '4403100000000077' } : { userCardNumber: '4403200000000077' } });
+      await other.close();
+      const dry = await dryRunInitialization(register.target, register.deps);
+      const reporter = onStage('authenticate', () => {
+        // Swapped and powered, as a reader or slot that powers a new card by itself would leave it.
+        register!.sim.removeCard(card);
+        register!.sim.insertCard(card, other.set[card]);
+        register!.sim.slots.powerOn(card);
+      });
+      const error = await failureOf(runInitialization(register.target, register.deps, { token: dry.confirmation!.token }, reporter));
+      expect(error.code).toBe('INIT_FACTS_CHANGED');
+      expect(error.data.fields).toEqual([`${card}Card`]);
+      expect(error.data.changed).toMatchObject({ state: 'nothing-changed', fiscalCardRegistered: false });
+      expect(register.set.fiscal.registered).toBe(false);
+      expect(other.set.fiscal.registered).toBe(false);
+      expect(register.sim.memory.initialized).toBe(false);
+    });
+  }
+
+  it('a cancel that lands between the registration and the write says the card is registered with its PIN kept, and the next run resumes', async () => {
+    register = await startSimulatedRegister();
+    const dry = await dryRunInitialization(register.target, register.deps);
+    const reporter = onStage('write', () => { throw new GatewayError('CANCELLED'); });
+    const error = await failureOf(runInitialization(register.target, register.deps, { token: dry.confirmation!.token }, reporter));
+    expect(error.code).toBe('CANCELLED');
+    expect(error.data.changed).toMatchObject({ state: 'card-registered', fiscalCardRegistered: true, registerInitialized: false });
+    expect(register.set.fiscal.registered).toBe(true);
+    expect((await register.deps.pending.get(register.fiscalCardNumber))?.pin).toMatch(/^[0-9a-f]{16}$/);
+
+    const next = await dryRunInitialization(register.target, register.deps);
+    expect(next.plan).toBe('write');
+    const done = await runInitialization(register.target, register.deps, { token: next.confirmation!.token }, new RecordingReporter());
+    expect(done.startedAt).toBe('write');
+    expect(await register.deps.pending.get(register.fiscalCardNumber)).toBeUndefined();
+  });
+
+  it('a kept PIN the card refuses is never tried again: the error shows the tries left and the gateway forgets the PIN', async () => {
+    register = await startSimulatedRegister();
+    const dry = await dryRunInitialization(register.target, register.deps);
+    await failureOf(runInitialization(register.target, register.deps, { token: dry.confirmation!.token }, onStage('write', () => { throw new GatewayError('CANCELLED'); })));
+    const kept = (await register.deps.pending.get(register.fiscalCardNumber))!;
+    await register.deps.pending.put({ ...kept, pin: '0000000000000000' });
+    const resume = await dryRunInitialization(register.target, register.deps);
+    expect(resume.plan).toBe('write');
+    const error = await failureOf(runInitialization(register.target, register.deps, { token: resume.confirmation!.token }, new RecordingReporter()));
+    expect(error.code).toBe('INIT_STEP_FAILED');
+    expect(error.data).toMatchObject({ step: 'GB link 30', triesLeft: 2, cause: { code: 'LINK_PIN_CHECK_FAILED' } });
+    expect((error.data.changed as ChangeStatement).state).toBe('pin-refused');
+    expect(register.set.fiscal.pinTriesLeft).toBe(2);
+    expect(await register.deps.pending.get(register.fiscalCardNumber)).toBeUndefined();
+    const after = await dryRunInitialization(register.target, register.deps);
+    expect(after.ok).toBe(false);
+    expect(after.error?.code).toBe('INIT_FISCAL_CARD_REGISTERED');
+    expect(register.set.fiscal.pinTriesLeft).toBe(2);
   });
 
   it('reports a card refusal during authentication with the card\'s error and "nothing changed"', async () => {
