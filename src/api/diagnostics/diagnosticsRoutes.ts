@@ -2,20 +2,16 @@ import { z } from 'zod';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
-import { idempotencyClaim } from '../idempotency.js';
 import { jobView, jobViewSchema } from '../jobView.js';
 import { deviceIdParams } from '../routes/deviceRoutes.js';
+import { startDeviceJob } from '../startDeviceJob.js';
 import type { RegisterAccess } from './DiagnosticsPort.js';
 import { diagnosticsStages, runDiagnostics } from './runDiagnostics.js';
 
-export const DIAGNOSTICS_KIND = 'diagnostics';
+/** Kept here for the route files that import it from this module; it lives in ../requireOnline.ts. */
+export { requireOnline } from '../requireOnline.js';
 
-/** Checks the device is known and online before a job is created for it. */
-export function requireOnline(context: Parameters<ApiPlugin['register']>[1], id: string): void {
-  const device = context.devices.get(id);
-  if (!device) throw new GatewayError('DEVICE_NOT_FOUND', { params: { id } });
-  if (device.state !== 'online') throw new GatewayError('DEVICE_OFFLINE', { params: { id } });
-}
+export const DIAGNOSTICS_KIND = 'diagnostics';
 
 /** `POST /v1/devices/{id}/diagnostics` starts the job; `GET /v1/diagnostics/{id}` gives its report. */
 export function diagnosticsRoutes(access: RegisterAccess): ApiPlugin {
@@ -33,17 +29,12 @@ export function diagnosticsRoutes(access: RegisterAccess): ApiPlugin {
           200: { description: 'Same Idempotency-Key: the earlier job', schema: z.object({ job: jobViewSchema, report: z.string() }) },
         },
         handler: async ({ params, body, operator, request, reply }) => {
-          const claim = idempotencyClaim(request, body ?? {});
-          const existing = claim && context.store.idempotency.find(claim.scope, claim.key);
-          if (!existing) requireOnline(context, params.id);
-          const { job, reused } = jobs.start({
-            kind: DIAGNOSTICS_KIND, deviceId: params.id, operator, stages: diagnosticsStages, idempotency: claim,
-            record: { action: DIAGNOSTICS_KIND, machineNumber: context.devices.get(params.id)?.identity?.machineNumber },
+          const report = (jobId: string) => `/v1/diagnostics/${jobId}`;
+          const answer = startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: body ?? {} }, {
+            kind: DIAGNOSTICS_KIND, stages: diagnosticsStages, location: report,
             run: (ctx) => access.withDiagnostics(params.id, ctx.signal, (port) => runDiagnostics(ctx, port)),
           });
-          const report = `/v1/diagnostics/${job.id}`;
-          reply.code(reused ? 200 : 202).header('location', report);
-          return { job: jobView(job, jobs), report };
+          return { ...answer, report: report(String(answer.job.id)) };
         },
       });
 

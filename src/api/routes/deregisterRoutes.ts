@@ -7,9 +7,8 @@ import { DEREGISTER_JOB_KIND, deregistrationStages, runDeregistration } from '..
 import type { RegisterLending } from '../../services/rolls/RegisterLending.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
-import { requireOnline } from '../diagnostics/diagnosticsRoutes.js';
-import { idempotencyClaim } from '../idempotency.js';
-import { jobView, jobViewSchema } from '../jobView.js';
+import { jobViewSchema } from '../jobView.js';
+import { startDeviceJob } from '../startDeviceJob.js';
 import { deviceIdParams } from './deviceRoutes.js';
 
 export interface DeregisterRoutesDeps {
@@ -22,7 +21,7 @@ export function deregisterRoutes({ registers, backups }: DeregisterRoutesDeps): 
   return {
     name: 'deregister',
     register(app, context) {
-      const { catalog, jobs, devices } = context;
+      const { catalog, devices } = context;
       defineRoute(app, catalog, {
         method: 'POST', url: '/devices/:id/deregister', tags: ['deregister'], params: deviceIdParams,
         summary: 'Retires a register: a verified backup from the last hour first (made if needed), the final state recorded, refused while an undeclared period remains unless allowUndeclared; the result has the service record for the tax office (JSON and printable zh-CN)',
@@ -35,12 +34,9 @@ export function deregisterRoutes({ registers, backups }: DeregisterRoutesDeps): 
         },
         handler: async ({ params, body, operator, request, reply }) => {
           const deregister = body ?? deregisterRequestSchema.parse({});
-          const claim = idempotencyClaim(request, deregister);
-          if (!(claim && context.store.idempotency.find(claim.scope, claim.key))) requireOnline(context, params.id);
           const machineNumber = devices.get(params.id)?.identity?.machineNumber;
-          const { job, reused } = jobs.start({
-            kind: DEREGISTER_JOB_KIND, deviceId: params.id, operator, stages: deregistrationStages, params: deregister, idempotency: claim,
-            record: { action: DEREGISTER_JOB_KIND, machineNumber },
+          return startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: deregister }, {
+            kind: DEREGISTER_JOB_KIND, stages: deregistrationStages, params: deregister,
             run: (ctx) => runDeregistration({
               backupKey: machineNumber ?? params.id,
               backups: backups.store,
@@ -50,8 +46,6 @@ export function deregisterRoutes({ registers, backups }: DeregisterRoutesDeps): 
               withRegister: (work) => registers.withSession(params.id, work),
             }, deregister, ctx),
           });
-          reply.code(reused ? 200 : 202).header('location', `/v1/jobs/${job.id}`);
-          return { job: jobView(job, jobs) };
         },
       });
     },

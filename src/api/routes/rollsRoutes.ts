@@ -4,9 +4,8 @@ import { ROLL_JOB_KIND, rollStages, runRollDistribution } from '../../services/r
 import { rollRequestSchema } from '../../services/rolls/rollRequest.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
-import { requireOnline } from '../diagnostics/diagnosticsRoutes.js';
-import { idempotencyClaim } from '../idempotency.js';
-import { jobView, jobViewSchema } from '../jobView.js';
+import { jobViewSchema } from '../jobView.js';
+import { startDeviceJob } from '../startDeviceJob.js';
 import { deviceIdParams } from './deviceRoutes.js';
 
 /** Invoice rolls (发票分发): `POST /v1/devices/{id}/rolls`, a job. */
@@ -14,7 +13,7 @@ export function rollsRoutes(registers: RegisterLending): ApiPlugin {
   return {
     name: 'rolls',
     register(app, context) {
-      const { catalog, jobs, devices } = context;
+      const { catalog, devices } = context;
       defineRoute(app, catalog, {
         method: 'POST', url: '/devices/:id/rolls', tags: ['rolls'], params: deviceIdParams,
         summary: 'Puts one invoice roll from the user card in the register\'s slot onto its fiscal card (GB link 31 then 50); a roll an interrupted run left distributed is mounted instead, never distributed twice',
@@ -27,18 +26,13 @@ export function rollsRoutes(registers: RegisterLending): ApiPlugin {
         },
         handler: async ({ params, body, operator, request, reply }) => {
           const roll = body ?? rollRequestSchema.parse({});
-          const claim = idempotencyClaim(request, roll);
-          if (!(claim && context.store.idempotency.find(claim.scope, claim.key))) requireOnline(context, params.id);
           const machineNumber = devices.get(params.id)?.identity?.machineNumber;
-          const { job, reused } = jobs.start({
-            kind: ROLL_JOB_KIND, deviceId: params.id, operator, stages: rollStages, params: roll, idempotency: claim,
-            record: { action: ROLL_JOB_KIND, machineNumber },
+          return startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: roll }, {
+            kind: ROLL_JOB_KIND, stages: rollStages, params: roll,
             run: (ctx) => registers.withSession(params.id, (session) => runRollDistribution(session, roll, ctx, {
               history: context.store.records.list({ device: machineNumber ?? params.id }),
             })),
           });
-          reply.code(reused ? 200 : 202).header('location', `/v1/jobs/${job.id}`);
-          return { job: jobView(job, jobs) };
         },
       });
     },

@@ -163,3 +163,22 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/v1/devices/{id}/rolls']!.post!.requestBody!.required).toBe(false);
   });
 });
+
+describe('Idempotency-Key on the routes that start device jobs', () => {
+  it('same key and body: the same job (200); another body: 422; the key on another device: its own job', async () => {
+    const url = `/v1/devices/${d.fresh.id}/rolls`;
+    const post = (payload: object, key: string, to = url) => d.request({ method: 'POST', url: to, payload, headers: { ...headers, 'idempotency-key': key } });
+    const first = await post({}, 'roll-key-1');
+    expect(first.statusCode, first.body).toBe(202);
+    expect(first.headers.location).toBe(`/v1/jobs/${first.json().job.id}`);
+    await d.daemon.jobs.settled(first.json().job.id);
+    const again = await post({ allowLastPinTry: false }, 'roll-key-1');
+    expect(again.statusCode).toBe(200);
+    expect(again.json().job.id).toBe(first.json().job.id);
+    const other = await post({ allowLastPinTry: true }, 'roll-key-1');
+    expect(other.statusCode).toBe(422);
+    expect(other.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const elsewhere = await post({}, 'roll-key-1', `/v1/devices/no-such-device/rolls`);
+    expect(elsewhere.json().code).toBe('DEVICE_NOT_FOUND');
+  });
+});

@@ -1,0 +1,39 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { JobSpec } from '../jobs/types.js';
+import type { ApiContext } from './ApiContext.js';
+import { idempotencyClaim } from './idempotency.js';
+import { jobView } from './jobView.js';
+import { requireOnline } from './requireOnline.js';
+
+export interface DeviceJobRequest {
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly operator: string;
+  readonly deviceId: string;
+  /** The validated body, defaults applied: what an Idempotency-Key is bound to. */
+  readonly body: unknown;
+}
+
+export type DeviceJob<R> = Pick<JobSpec<R>, 'kind' | 'stages' | 'params' | 'run'> & {
+  /** The service record's action; the job's kind when absent. */
+  readonly action?: string;
+  /** Where the answer points (`Location`); the job itself when absent. */
+  readonly location?: (jobId: string) => string;
+};
+
+/**
+ * What every route that starts a job on one device does: honour `Idempotency-Key` (the same key and body give
+ * the earlier job, 200; another body 422), else require the device online, start the job (409 with the running
+ * job's id when busy), name the machine in the service record, and answer 202 with `Location`.
+ */
+export function startDeviceJob<R>(context: ApiContext, input: DeviceJobRequest, job: DeviceJob<R>): { job: Record<string, unknown> } {
+  const { request, reply, operator, deviceId, body } = input;
+  const claim = idempotencyClaim(request, body);
+  if (!(claim && context.store.idempotency.find(claim.scope, claim.key))) requireOnline(context, deviceId);
+  const { job: row, reused } = context.jobs.start({
+    kind: job.kind, deviceId, operator, stages: job.stages, params: job.params, idempotency: claim, run: job.run,
+    record: { action: job.action ?? job.kind, machineNumber: context.devices.get(deviceId)?.identity?.machineNumber },
+  });
+  reply.code(reused ? 200 : 202).header('location', job.location?.(row.id) ?? `/v1/jobs/${row.id}`);
+  return { job: jobView(row, context.jobs) };
+}
