@@ -23,7 +23,9 @@ Options (config-file key / environment variable):
                                 path or glob (repeatable; default /dev/fiscal/* and the supported ids)
                                                         devices.allow / FISCALD_DEVICES_ALLOW (comma list)
   --simulate[=N]                run N simulated registers with virtual cards instead of hardware
-                                (default N = 2; the first is new, the others carry a year of history),
+                                (default N = 2; the first is new, the others carry a year of history,
+                                from the third on also just declared and paid: ready for a
+                                monitoring-data change),
                                 and two simulated card readers (a spare user card, an inspection card);
                                 all kept in <data-dir>/simulator from one start to the next
                                                         simulate / FISCALD_SIMULATE

@@ -35,6 +35,15 @@ async function savedState(path: string, logger: Logger): Promise<RegisterState |
 const SIMULATED_LINE_BAUD = 115200;
 
 /**
+ * The first register is new; the second carries a year of history; from the third on, each has also
+ * just declared and been paid at the tax office, so a monitoring-data change (GB link 40) can run at once.
+ */
+function historyOf(index: number): { history?: typeof HISTORY & { declaredAndPaid?: boolean } } {
+  if (index === 0) return {};
+  return index === 1 ? { history: HISTORY } : { history: { ...HISTORY, declaredAndPaid: true } };
+}
+
+/**
  * `fiscald --simulate=N`: the first register is new (uninitialized, its fiscal and user cards matching
  * and ready for initialization); the others are initialized and carry a year of history. Machine
  * numbers differ per register and stay the same from one start to the next; with a data dir, so does
@@ -55,7 +64,7 @@ export async function createSimulatedRegisters(count: number, options: Simulated
       // about half a minute instead of the ten it takes at the factory default of 9600.
       defaultBaud: SIMULATED_LINE_BAUD,
       ...(timing === undefined ? {} : { timing }),
-      ...(saved !== undefined ? { state: saved } : index === 0 ? {} : { history: HISTORY }),
+      ...(saved !== undefined ? { state: saved } : { ...historyOf(index) }),
     });
     const keeper = statePath === undefined ? undefined : new RegisterStateKeeper(register.simulator, statePath, { logger });
     if (keeper !== undefined && saved === undefined) {
