@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
 import { basename, dirname, join, normalize, sep } from 'node:path';
 import { GatewayError } from '../../contracts/errors/index.js';
 import { findRemovableVolumes, systemStickRoots, type RemovableVolume, type StickRoots } from './RemovableVolumes.js';
@@ -64,15 +64,38 @@ function writeError(error: unknown, volume: RemovableVolume, needed: number, fil
 
 async function chooseVolume(options: CopyToStickOptions): Promise<RemovableVolume> {
   const volumes = await findRemovableVolumes(options.roots ?? systemStickRoots);
-  const volume = options.mountPoint === undefined ? volumes[0] : volumes.find((v) => v.mountPoint === options.mountPoint);
+  const volume = options.mountPoint === undefined
+    ? volumes.find((v) => !v.readOnly) ?? volumes[0]
+    : volumes.find((v) => v.mountPoint === options.mountPoint);
   if (volume === undefined) throw new GatewayError('STICK_NOT_FOUND');
   if (volume.readOnly) throw new GatewayError('STICK_READ_ONLY', { params: { mountPoint: volume.mountPoint } });
   return volume;
 }
 
+/**
+ * Creates the folders of `relativeFolder` under the mount point one by one, refusing a link or a file
+ * on the way: a stick (ext4 can hold links) must not lead a write onto another disk.
+ */
+async function makeFoldersOnStick(mountPoint: string, relativeFolder: string, relativeTarget: string): Promise<void> {
+  let folder = mountPoint;
+  for (const part of relativeFolder.split(sep).filter((each) => each !== '' && each !== '.')) {
+    folder = join(folder, part);
+    const found = await lstat(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (found === undefined) await mkdir(folder);
+    else if (!found.isDirectory()) {
+      throw new GatewayError('BAD_REQUEST', { params: { detail: `target ${relativeTarget} passes through ${part}, which is not a folder on the stick` } });
+    }
+  }
+}
+
 async function writeDurably(target: string, fill: (handle: Awaited<ReturnType<typeof open>>) => Promise<void>): Promise<void> {
   const partial = join(dirname(target), `.${basename(target)}.partial`);
-  const handle = await open(partial, 'w', 0o644);
+  // A leftover (or planted link) of that name goes first; 'wx' then never follows a link.
+  await rm(partial, { force: true });
+  const handle = await open(partial, 'wx', 0o644);
   try {
     await fill(handle);
     await handle.sync();
@@ -107,7 +130,7 @@ export async function copyToStick(sourcePath: string, relativeTarget: string, op
   const written = createHash('sha256');
   let bytes = 0;
   try {
-    await mkdir(dirname(target), { recursive: true });
+    await makeFoldersOnStick(volume.mountPoint, dirname(clean), relativeTarget);
     await writeDurably(target, async (handle) => {
       for await (const chunk of createReadStream(sourcePath, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
         written.update(chunk);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,5 +88,27 @@ describe('copy to stick', () => {
       },
     })).rejects.toSatisfy((e) => isGatewayError(e, 'STICK_VERIFY_FAILED') && e.params.file === 'B/backup.tar');
     expect(await readdir(join(tree.stick, 'B'))).toEqual([]);
+  });
+
+  it('picks a writable stick by default when a read-only one comes first', async () => {
+    const tree = await fakeStickTree();
+    const mounts = await readFile(tree.roots.procMounts, 'utf8');
+    // Mounted under a name that sorts first: /media/0-ro.
+    const first = tree.readOnlyStick.replace(/\/ro$/, '/0-ro');
+    await mkdir(first, { recursive: true });
+    await writeFile(tree.roots.procMounts, mounts.replace(/ \S+\/ro vfat/, ` ${first} vfat`));
+    const copy = await copyToStick((await sourceFile(10)).path, 'x.tar', { roots: tree.roots });
+    expect(copy.volume.mountPoint).toBe(tree.stick);
+  });
+
+  it('never follows a link on the stick out of it, for a folder or for the temporary file', async () => {
+    const tree = await fakeStickTree();
+    const outside = await mkdtemp(join(tmpdir(), 'fg-outside-'));
+    await symlink(outside, join(tree.stick, 'FISCAL'));
+    await expect(copyToStick((await sourceFile(10)).path, 'FISCAL/BACKUP/x.tar', { roots: tree.roots })).rejects.toSatisfy((e) => isGatewayError(e, 'BAD_REQUEST'));
+    await mkdir(join(tree.stick, 'B'));
+    await symlink(join(outside, 'planted'), join(tree.stick, 'B', '.y.tar.partial'));
+    await copyToStick((await sourceFile(10)).path, 'B/y.tar', { roots: tree.roots });
+    expect(await readdir(outside)).toEqual([]);
   });
 });
