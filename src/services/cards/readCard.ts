@@ -1,5 +1,5 @@
 import type { CardChannel } from '../../../contracts/CardChannel.js';
-import { isGatewayError } from '../../../contracts/errors/index.js';
+import { isGatewayError, type GatewayError } from '../../../contracts/errors/index.js';
 import { CardSession, type CardSessionOptions } from '../../devices/CardSession.js';
 import { DECLARATION_FLAG_PENDING } from '../../../protocols/gb18240-card/userFiles.js';
 import { ROLL_FLAG_IN_USE, ROLL_FLAG_USED_UP, ROLL_FLAG_WAITING } from '../../../protocols/gb18240-card/fiscalFiles.js';
@@ -15,21 +15,45 @@ function rollState(flag: number): FiscalCardReport['rolls'][number]['state'] {
   return 'unknown';
 }
 
+/** The card answered with an error (a part of the report is missing), rather than the card or the link going away. */
+function isCardAnswer(error: unknown): error is GatewayError {
+  return isGatewayError(error) && error.code !== 'CARD_REMOVED' && !error.code.startsWith('LINK_') && !error.code.startsWith('TRANSPORT_');
+}
+
+function problemOf(part: string, error: GatewayError): CardReadProblem {
+  return { part, code: error.code, message: error.localized('en'), messageZh: error.localized('zh-CN') };
+}
+
 /** Reads one optional part; a card error becomes a named problem and the part's fallback. */
 async function part<T>(problems: CardReadProblem[], name: string, read: () => Promise<T>, fallback: T): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    if (!isGatewayError(error) || error.code === 'CARD_REMOVED' || error.code.startsWith('LINK_') || error.code.startsWith('TRANSPORT_')) throw error;
-    problems.push({ part: name, code: error.code, message: error.localized('en'), messageZh: error.localized('zh-CN') });
+    if (!isCardAnswer(error)) throw error;
+    problems.push(problemOf(name, error));
     return fallback;
+  }
+}
+
+/** A part the report cannot do without, refused by the card: carried to readCard, which reports it by name. */
+class RequiredPartRefused extends Error {
+  constructor(readonly part: string, readonly refusal: GatewayError) {
+    super(refusal.message);
+  }
+}
+
+async function required<T>(name: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw isCardAnswer(error) ? new RequiredPartRefused(name, error) : error;
   }
 }
 
 /** Fiscal card (税控卡): EF02 basic data and EF01 monitoring data are required; the rest is reported when readable. */
 export async function readFiscalCard(session: CardSession, problems: CardReadProblem[]): Promise<FiscalCardReport> {
-  const basic = await session.readFiscalBasic();
-  const monitoring = await session.readFiscalMonitoring();
+  const basic = await required('EF02', () => session.readFiscalBasic());
+  const monitoring = await required('EF01', () => session.readFiscalMonitoring());
   const accumulation = await part(problems, 'EF03', () => session.readFiscalAccumulation(), undefined);
   const rolls = await part(problems, 'EF05', () => session.readFiscalRolls(), []);
   const declarations = await part(problems, 'EF04', () => session.readFiscalDeclarations(), []);
@@ -73,7 +97,7 @@ export async function readFiscalCard(session: CardSession, problems: CardReadPro
 
 /** User card (用户卡): EF02 is required; tax items, controls, machines, rolls and declarations are reported when readable. */
 export async function readUserCard(session: CardSession, problems: CardReadProblem[]): Promise<UserCardReport> {
-  const basic = await session.readUserBasic();
+  const basic = await required('EF02', () => session.readUserBasic());
   const taxItems = await part(problems, 'EF03', () => session.readUserTaxItems(), []);
   const controls = await part(problems, 'EF01', () => session.readUserControls(), []);
   const machines = await part(problems, 'EF06', () => session.readUserMachines(), []);
@@ -126,8 +150,10 @@ export async function readCard(channel: CardChannel, options: CardSessionOptions
     if (kind === 'user') return { ...report, user: await readUserCard(session, problems) };
     if (kind === 'inspection') return { ...report, inspection: await readInspectionCard(session) };
   } catch (error) {
-    if (!isGatewayError(error) || error.code === 'CARD_REMOVED') throw error;
-    problems.push({ part: 'EF02', code: error.code, message: error.localized('en'), messageZh: error.localized('zh-CN') });
+    // A link or card that went away fails the read; a card that refused a required file is reported with what is known.
+    if (error instanceof RequiredPartRefused) problems.push(problemOf(error.part, error.refusal));
+    else if (isCardAnswer(error)) problems.push(problemOf('EF02', error));
+    else throw error;
   }
   return report;
 }

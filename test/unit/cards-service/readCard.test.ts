@@ -3,7 +3,8 @@ import { createInspectionCard, createMatchingCardSet, VirtualCardChannel } from 
 import { cardReportSchema } from '../../../src/services/cards/CardReport.js';
 import { readCard } from '../../../src/services/cards/readCard.js';
 import { money, rate } from '../../../src/services/cards/money.js';
-import { isGatewayError } from '../../../contracts/errors/index.js';
+import type { CardChannel } from '../../../contracts/CardChannel.js';
+import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 
 describe('readCard', () => {
   it('decodes a fiscal card for people, with no PIN tries before registration', async () => {
@@ -66,5 +67,37 @@ describe('readCard', () => {
     expect(money(123456789).yuan).toBe('1234567.89');
     expect(rate(600).percent).toBe('6.00');
     expect(rate(5).percent).toBe('0.05');
+  });
+});
+
+describe('readCard when a part fails', () => {
+  /** A channel over a virtual card that answers `sw` to READ BINARY of one EF (selected by FID), or loses the link there. */
+  function failingAt(fid: number, failure: { sw: number } | { lost: true }): CardChannel {
+    const inner = new VirtualCardChannel(createMatchingCardSet({ today: '2026-03-01' }).fiscal, 'reader F');
+    let selected = -1;
+    return {
+      description: inner.description,
+      reset: () => inner.reset(),
+      async transmit(apdu) {
+        if (apdu[1] === 0xa4 && apdu[2] === 0x00) selected = (apdu[5]! << 8) | apdu[6]!;
+        if (apdu[1] === 0xb0 && selected === fid) {
+          if ('lost' in failure) throw new GatewayError('LINK_TIMEOUT', { params: { command: '5B', ms: 500 } });
+          return Uint8Array.of(failure.sw >> 8, failure.sw & 0xff);
+        }
+        return inner.transmit(apdu);
+      },
+    };
+  }
+
+  it('names the required file the card refused (EF01, not always EF02)', async () => {
+    const report = await readCard(failingAt(0xef01, { sw: 0x6a82 }));
+    expect(report.kind).toBe('fiscal');
+    expect(report.fiscal).toBeUndefined();
+    expect(report.problems.map((p) => p.part)).toEqual(['EF01']);
+  });
+
+  it('fails with the link error when the register link is lost mid-read, instead of a report with a hole', async () => {
+    const error = await readCard(failingAt(0xef01, { lost: true })).catch((e: unknown) => e);
+    expect(isGatewayError(error, 'LINK_TIMEOUT')).toBe(true);
   });
 });
