@@ -22,9 +22,22 @@ function six(values: readonly number[], field: string): readonly number[] {
   return [...values, ...Array<number>(TAX_SLOTS - values.length).fill(0)];
 }
 
-/** Six tax indexes (0 = slot unused), one byte each; shorter lists are padded with 0. */
+/** A tax item index as commands and files carry it: 1…6, or 0 for none. */
+export function checkTaxItemIndex(value: number, field: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > TAX_SLOTS) throw invalidValue(field, `${value} is not a tax item index 0…${TAX_SLOTS}`);
+}
+
+/**
+ * Six tax indexes (0 = slot unused), one byte each; shorter lists are padded with 0. Amounts are
+ * ordered by it, so an item may stand in one slot only.
+ */
 export function writeTaxIndex(w: ByteWriter, values: readonly number[], field = 'taxIndex'): void {
-  for (const [i, v] of six(values, field).entries()) w.u8(v, `${field}[${i}]`);
+  const slots = six(values, field);
+  for (const [i, v] of slots.entries()) {
+    checkTaxItemIndex(v, `${field}[${i}]`);
+    if (v !== 0 && slots.indexOf(v) !== i) throw invalidValue(field, `tax item ${v} stands in two slots`);
+    w.u8(v, `${field}[${i}]`);
+  }
 }
 
 export function readTaxIndex(r: ByteReader, field = 'taxIndex'): number[] {

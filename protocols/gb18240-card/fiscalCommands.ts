@@ -1,6 +1,6 @@
 import type { IsoDate } from './bcd.js';
 import {
-  controlDataLayout, dailyTotalsLayout, declarationBlockLayout, declarationResultLayout, invoiceRollLayout,
+  checkTaxItemIndex, controlDataLayout, dailyTotalsLayout, declarationBlockLayout, declarationResultLayout, invoiceRollLayout,
   MAC_SIZE, PIN_SIZE, registerChallengeLayout, SIGNATURE_SIZE, TAX_SLOTS,
   type ControlData, type DailyTotals, type DeclarationBlock, type DeclarationResult, type InvoiceRoll, type RegisterChallenge,
 } from './blocks.js';
@@ -61,6 +61,7 @@ export const issueInvoiceRequestLayout: Layout<IssueInvoiceRequest> = {
     w.date(v.date, 'date').u8(invoiceTypeCodes[v.type], 'type').u32(v.invoiceNumber, 'invoiceNumber');
     for (let i = 0; i < TAX_SLOTS; i += 1) {
       const line = v.lines[i] ?? { taxIndex: 0, amount: 0 };
+      checkTaxItemIndex(line.taxIndex, `lines[${i}].taxIndex`);
       w.u8(line.taxIndex, `lines[${i}].taxIndex`).u32(line.amount, `lines[${i}].amount`);
     }
     w.u32(v.total, 'total');

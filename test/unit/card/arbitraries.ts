@@ -23,7 +23,9 @@ export const gbk = (maxBytes: number) =>
     .map((chars) => chars.join(''))
     .filter((text) => iconv.encode(text, 'gbk').length <= maxBytes);
 export const six = (item: fc.Arbitrary<number>) => fc.array(item, { minLength: 6, maxLength: 6 });
-export const taxIndex = six(u8);
+/** A tax index as the card holds it: items 1…6 each in one slot at most, 0 in the unused ones. */
+export const taxIndex = fc.shuffledSubarray([1, 2, 3, 4, 5, 6]).chain((items) =>
+  fc.shuffledSubarray([...items, 0, 0, 0, 0, 0, 0], { minLength: 6, maxLength: 6 }));
 export const amounts = six(u32);
 
 export const registerChallenge: fc.Arbitrary<RegisterChallenge> = fc.record({ random: bytes(4), fiscalCardNumber: digits(16), mac1: bytes(4) });
@@ -44,6 +46,6 @@ export const issueInvoiceRequest: fc.Arbitrary<IssueInvoiceRequest> = fc.record(
   date: isoDate,
   type: fc.constantFrom('normal', 'return', 'void'),
   invoiceNumber: u32,
-  lines: fc.array(fc.record({ taxIndex: u8, amount: u32 }), { minLength: 6, maxLength: 6 }),
+  lines: fc.array(fc.record({ taxIndex: fc.integer({ min: 0, max: 6 }), amount: u32 }), { minLength: 6, maxLength: 6 }),
   total: u32,
 });

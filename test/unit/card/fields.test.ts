@@ -4,8 +4,8 @@ import iconv from 'iconv-lite';
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 import { decodeCommandApdu, encodeCommandApdu } from '../../../protocols/apdu/CommandApdu.js';
 import {
-  appendXor, decodeAscii, decodeBcd, decodeBcdDate, decodeGbk, decodeOptionalBcdDate, encodeAscii, encodeBcd, encodeBcdDate, encodeGbk,
-  formatFiscalCode, parseFiscalCode, readBinary, readRecord, selectByFileId, selectByName, stripXor, updateBinary,
+  appendXor, dailyTotalsLayout, decodeAscii, decodeBcd, decodeBcdDate, decodeGbk, decodeOptionalBcdDate, encodeAscii, encodeBcd, encodeBcdDate, encodeGbk,
+  encodeLayout, formatFiscalCode, issueInvoiceRequestLayout, parseFiscalCode, readBinary, readRecord, selectByFileId, selectByName, stripXor, updateBinary,
 } from '../../../protocols/gb18240-card/index.js';
 import * as A from './arbitraries.js';
 
@@ -160,6 +160,17 @@ describe('XOR byte', () => {
       expect(isGatewayError(error, 'CARD_XOR_MISMATCH')).toBe(true);
       expect((error as GatewayError).message).toContain('DECLARE_DUTY');
     }
+  });
+});
+
+describe('tax index', () => {
+  it('refuses to write an index outside 0…6, or one item in two slots', () => {
+    const daily = { date: '2026-01-01', validCount: 0, returnCount: 0, voidCount: 0, validAmounts: [], returnAmounts: [] };
+    expect(codeOf(() => encodeLayout(dailyTotalsLayout, { ...daily, taxIndex: [1, 7] }))).toBe('CARD_VALUE_INVALID');
+    expect(codeOf(() => encodeLayout(dailyTotalsLayout, { ...daily, taxIndex: [1, 2, 1] }))).toBe('CARD_VALUE_INVALID');
+    expect(hex(encodeLayout(dailyTotalsLayout, { ...daily, taxIndex: [3, 0, 1] }).slice(10, 16))).toBe('030001000000');
+    const invoice = { date: '2026-01-01', type: 'normal' as const, invoiceNumber: 1, total: 1 };
+    expect(codeOf(() => encodeLayout(issueInvoiceRequestLayout, { ...invoice, lines: [{ taxIndex: 9, amount: 1 }] }))).toBe('CARD_VALUE_INVALID');
   });
 });
 
