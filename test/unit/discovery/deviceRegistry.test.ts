@@ -60,6 +60,22 @@ function waitFor(registry: DeviceRegistry<FakeSession>, predicate: () => boolean
   });
 }
 
+/** The same transport seen through another object, with some members replaced. */
+function wrapTransport(inner: ByteTransport, replaced: Partial<ByteTransport>): ByteTransport {
+  return {
+    description: inner.description,
+    get isOpen() {
+      return inner.isOpen;
+    },
+    open: () => inner.open(),
+    write: (bytes) => inner.write(bytes),
+    onData: (listener) => inner.onData(listener),
+    onClose: (listener) => inner.onClose(listener),
+    close: () => inner.close(),
+    ...replaced,
+  };
+}
+
 /** Discovery as the registry sees it, driven by the test. */
 class FakeDiscovery {
   private listener: ((event: DiscoveryEvent) => void) | undefined;
@@ -259,18 +275,7 @@ describe('DeviceRegistry', () => {
       createTransport() {
         const { host, device } = createMemoryTransportPair(listed.path);
         serveRegister(device, '8888888888888888');
-        const opened: ByteTransport = {
-          description: { ...listed, serialNumber: 'SN9' },
-          get isOpen() {
-            return host.isOpen;
-          },
-          open: () => host.open(),
-          write: (bytes) => host.write(bytes),
-          onData: (listener) => host.onData(listener),
-          onClose: (listener) => host.onClose(listener),
-          close: () => host.close(),
-        };
-        return opened;
+        return wrapTransport(host, { description: { ...listed, serialNumber: 'SN9' } });
       },
     });
     await waitFor(registry, () => registry!.get('8888888888888888')?.state === 'online');
@@ -321,35 +326,20 @@ describe('DeviceRegistry', () => {
     const { host, device } = createMemoryTransportPair('sim:cycles');
     serveRegister(device, '2525252525252525');
     let subscriptions = 0;
-    const counted: ByteTransport = {
-      description: host.description,
-      get isOpen() {
-        return host.isOpen;
-      },
-      open: () => host.open(),
-      write: (bytes) => host.write(bytes),
-      onData: (listener) => {
-        subscriptions += 1;
-        const stop = host.onData(listener);
-        let active = true;
-        return () => {
-          if (active) subscriptions -= 1;
-          active = false;
-          stop();
-        };
-      },
-      onClose: (listener) => {
-        subscriptions += 1;
-        const stop = host.onClose(listener);
-        let active = true;
-        return () => {
-          if (active) subscriptions -= 1;
-          active = false;
-          stop();
-        };
-      },
-      close: () => host.close(),
+    const counting = <L>(subscribe: (listener: L) => Unsubscribe) => (listener: L): Unsubscribe => {
+      subscriptions += 1;
+      const stop = subscribe(listener);
+      let active = true;
+      return () => {
+        if (active) subscriptions -= 1;
+        active = false;
+        stop();
+      };
     };
+    const counted = wrapTransport(host, {
+      onData: counting((listener: (chunk: Uint8Array) => void) => host.onData(listener)),
+      onClose: counting((listener: (error?: Error) => void) => host.onClose(listener)),
+    });
     registry.add(counted);
     await waitFor(registry, () => registry!.get('2525252525252525')?.state === 'online');
     const steady = subscriptions;
