@@ -1,5 +1,6 @@
 import { GatewayError } from '../../contracts/errors/index.js';
 import { DaemonProblem } from './DaemonProblem.js';
+import { sseMessages, type SseMessage } from './sseMessages.js';
 
 export interface DaemonClientOptions {
   readonly url: string;
@@ -7,12 +8,6 @@ export interface DaemonClientOptions {
   readonly token: () => Promise<string>;
   readonly operator: string;
   readonly language: 'zh-CN' | 'en';
-}
-
-export interface SseMessage {
-  readonly id?: string;
-  readonly event: string;
-  readonly data: string;
 }
 
 /** fiscald's HTTP API as fiscalctl uses it: JSON in and out, problems as DaemonProblem, no daemon as DAEMON_UNREACHABLE. */
@@ -83,28 +78,8 @@ export class DaemonClient {
   async stream(path: string, lastEventId: string | undefined, onMessage: (message: SseMessage) => void): Promise<void> {
     const res = await this.send('GET', path, { accept: 'text/event-stream', headers: lastEventId ? { 'last-event-id': lastEventId } : {} });
     if (!res.body) return;
-    const decoder = new TextDecoder();
-    let buffer = '';
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const message: { id?: string; event: string; data: string[] } = { event: 'message', data: [] };
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':') || line === '') continue;
-            const colon = line.indexOf(':');
-            const field = colon < 0 ? line : line.slice(0, colon);
-            const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-            if (field === 'id') message.id = value;
-            else if (field === 'event') message.event = value;
-            else if (field === 'data') message.data.push(value);
-          }
-          if (message.data.length) onMessage({ id: message.id, event: message.event, data: message.data.join('\n') });
-        }
-      }
+      for await (const message of sseMessages(res.body as unknown as AsyncIterable<Uint8Array>)) onMessage(message);
     } catch (cause) {
       throw this.unreachable(cause);
     }

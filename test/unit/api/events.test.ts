@@ -1,25 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sseMessages, type SseMessage } from '../../../src/cli/sseMessages.js';
 import { harness, TOKEN, type Harness } from './apiHarness.js';
 
 let h: Harness | undefined;
 afterEach(async () => { await h?.close(); h = undefined; });
 
-interface SseEvent { id?: string; event?: string; data?: string }
-
-async function readSse(url: string, headers: Record<string, string>): Promise<SseEvent[]> {
+async function readSse(url: string, headers: Record<string, string>): Promise<SseMessage[]> {
   const res = await fetch(url, { headers });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const text = await res.text();
-  return text.split('\n\n').filter((block) => block.trim() !== '' && !block.startsWith('retry') && !block.startsWith(':')).map((block) => {
-    const event: SseEvent = {};
-    for (const line of block.split('\n')) {
-      const [name, ...rest] = line.split(': ');
-      (event as Record<string, string>)[name!] = rest.join(': ');
-    }
-    return event;
-  });
+  const messages: SseMessage[] = [];
+  for await (const message of sseMessages(res.body as unknown as AsyncIterable<Uint8Array>)) messages.push(message);
+  return messages;
 }
 
 describe('job events over SSE (real socket)', () => {
