@@ -14,7 +14,7 @@ export interface HidTransportOptions {
 }
 
 /** The transport path of a HID device. */
-export function hidPathOf(info: { readonly path: string }): string {
+function hidPathOf(info: { readonly path: string }): string {
   return `hid:${info.path}`;
 }
 

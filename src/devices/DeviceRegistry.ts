@@ -98,7 +98,7 @@ export class DeviceRegistry<S extends ClosableSession> {
 
   /**
    * Adds a transport by hand (a simulator's memory transport, a port named in the API after the
-   * allow-list check). Resolves with the provisional id; the register's id follows once identified.
+   * allow-list check). Returns the provisional id; the register's id follows once identified.
    */
   add(transport: ByteTransport, options: { simulated?: boolean } = {}): string {
     this.assertOpen();

@@ -3,7 +3,7 @@ import type { ByteTransport, TransportDescription, Unsubscribe } from '../../../
 import { GatewayError } from '../../../contracts/errors/index.js';
 import { SerialTransport } from '../../../drivers/serial/SerialTransport.js';
 import { silentLogger } from '../../log.js';
-import { ruleAllows, type AllowRule } from './AllowRule.js';
+import { ruleAllows } from './AllowRule.js';
 import type { DiscoveryConfig } from './discoveryConfig.js';
 import { hidEnumerator } from './hidEnumerator.js';
 import { expandGlob } from './pathGlob.js';
@@ -66,10 +66,6 @@ export class DeviceDiscovery {
       }
       return bus === 'usb' ? usbEnumerator() : hidEnumerator();
     });
-  }
-
-  get allowList(): readonly AllowRule[] {
-    return this.config.allow;
   }
 
   onEvent(listener: (event: DiscoveryEvent) => void): Unsubscribe {

@@ -38,7 +38,6 @@ export const discoveryConfigSchema = z.object({
   buses: z.array(z.enum(['serial', 'usb', 'hid'])).default(['serial', 'usb', 'hid']),
 });
 
-export type DiscoveryConfigInput = z.input<typeof discoveryConfigSchema>;
 export type DiscoveryConfig = z.output<typeof discoveryConfigSchema>;
 
 /** Validates the `devices` section of the daemon's configuration; DEVICE_CONFIG_INVALID names what is wrong. */
