@@ -22,11 +22,15 @@ export interface ByteTransport {
   readonly description: TransportDescription;
   readonly isOpen: boolean;
   open(): Promise<void>;
-  /** Resolves when the bytes have been handed to the OS (serial: drained). */
+  /** Resolves when the bytes have been handed to the OS (serial: drained); an empty write sends nothing. */
   write(bytes: Uint8Array): Promise<void>;
-  /** Every chunk read from the device, in order. */
+  /** Every chunk read from the device, in order; never an empty one. */
   onData(listener: (chunk: Uint8Array) => void): Unsubscribe;
-  /** The device went away or the transport was closed; `error` is set when it was not asked to close. */
+  /**
+   * The device went away or the transport was closed, told once per open period; `error` is set when
+   * it was not asked to close.
+   */
   onClose(listener: (error?: Error) => void): Unsubscribe;
+  /** Resolves once closed; a second call, or one while a close is under way, waits for that close. */
   close(): Promise<void>;
 }
