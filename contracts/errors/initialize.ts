@@ -30,8 +30,8 @@ export const initializeErrors = {
   INIT_FISCAL_CARD_REGISTERED: {
     http: 409, exit: ExitCode.refused,
     zh: '税控卡 {cardNumber} 已经注册过，不能再次初始化', en: 'Fiscal card {cardNumber} is already registered and cannot be initialized again',
-    remedyZh: '已注册的税控卡只能由税务机关处理；如是本网关中断的初始化，请在同一台网关上重新运行初始化以继续。',
-    remedyEn: 'A registered fiscal card can only be dealt with by the tax office; if this gateway\'s own initialization was interrupted, run it again on the same gateway to resume.',
+    remedyZh: '请持税控卡到税务机关处理。（本网关能继续的中断初始化，试运行会直接从中断处继续，不会出现这条提示。）',
+    remedyEn: 'Take the fiscal card to the tax office. (An interrupted initialization this gateway can continue is resumed by the dry run, without this message.)',
   },
   INIT_WRONG_MACHINE: {
     http: 409, exit: ExitCode.refused,
@@ -45,7 +45,7 @@ export const initializeErrors = {
   },
   INIT_USER_CARD_LACKS_MACHINE: {
     http: 409, exit: ExitCode.refused,
-    zh: '用户卡未登记机器 {machineNumber} 与税控卡 {fiscalCardNumber}', en: 'The user card does not list machine {machineNumber} with fiscal card {fiscalCardNumber}',
+    zh: '用户卡上没有登记机器 {machineNumber} 及其税控卡 {fiscalCardNumber}', en: 'The user card does not list machine {machineNumber} with fiscal card {fiscalCardNumber}',
     remedyZh: '请到税务机关在用户卡上登记这台收款机和税控卡。', remedyEn: 'Have the tax office add this register and fiscal card to the user card.',
   },
   INIT_CARD_NOT_YET_VALID: {
@@ -70,7 +70,7 @@ export const initializeErrors = {
   },
   INIT_NO_TAX_ITEMS: {
     http: 409, exit: ExitCode.refused,
-    zh: '用户卡上没有可用的税种税目（税控卡索引 {missing} 未找到）', en: 'The user card holds no usable tax items (fiscal card index {missing} not found)',
+    zh: '用户卡上缺少税控卡要用的税种税目（税目索引 {missing}）', en: 'The user card lacks tax items the fiscal card uses (tax index {missing})',
     remedyZh: '请到税务机关在用户卡上写入税种税目。', remedyEn: 'Have the tax office write the tax items onto the user card.',
   },
   INIT_NO_LIMITS: {
@@ -81,7 +81,7 @@ export const initializeErrors = {
   INIT_ALREADY_INITIALIZED: {
     http: 409, exit: ExitCode.refused,
     zh: '收款机已经初始化（税控卡 {fiscalCardNumber}）', en: 'The register is already initialized (fiscal card {fiscalCardNumber})',
-    remedyZh: '无需再次初始化；如需更改登记信息请使用变更功能。', remedyEn: 'It needs no second initialization; use a registration change to alter its data.',
+    remedyZh: '无需再次初始化；要更改登记信息请办理变更（fiscalctl change）。', remedyEn: 'It needs no second initialization; to alter its data make a registration change (fiscalctl change).',
   },
   INIT_FISCAL_SLOT_EMPTY: {
     http: 409, exit: ExitCode.refused,
@@ -91,27 +91,30 @@ export const initializeErrors = {
   INIT_CLOCK_OFF: {
     http: 409, exit: ExitCode.refused,
     zh: '收款机时钟 {registerTime} 与电脑时间 {hostTime} 相差 {offset} 秒，超过允许的 {tolerance} 秒', en: 'The register clock {registerTime} is {offset} s away from the PC\'s {hostTime}, more than the {tolerance} s allowed',
-    remedyZh: '请先校准收款机时钟（初始化前可直接设置），再重试。', remedyEn: 'Set the register clock first (it may be set freely before initialization), then try again.',
+    remedyZh: '请在收款机上把时钟调到正确时间（初始化前收款机允许直接调整），或先校正电脑时间，然后重新试运行。',
+    remedyEn: 'Set the register\'s clock to the right time on the register (it allows this before initialization), or correct the PC\'s clock, then run the dry run again.',
   },
   INIT_PIN_LAST_TRY: {
     http: 409, exit: ExitCode.refused,
-    zh: '税控卡口令只剩 {triesLeft} 次机会，继续初始化会用掉它', en: 'The fiscal card has {triesLeft} PIN try left and resuming the initialization would spend it',
-    remedyZh: '请先联系税务机关核实；确认无误后可在请求中注明 allowLastPinTry。', remedyEn: 'Check with the tax office first; once sure, say allowLastPinTry in the request.',
+    zh: '税控卡口令只剩 {triesLeft} 次机会，继续初始化时收款机校验口令会用掉它', en: 'The fiscal card has {triesLeft} PIN try left and resuming the initialization would make the register spend it',
+    remedyZh: '请先联系税务机关核实；确认无误后加 --allow-last-pin-try 运行 fiscalctl init（API：allowLastPinTry）。',
+    remedyEn: 'Check with the tax office first; once sure, run fiscalctl init with --allow-last-pin-try (API: allowLastPinTry).',
   },
   INIT_PIN_LOCKED: {
     http: 409, exit: ExitCode.refused,
     zh: '税控卡口令已锁定', en: 'The fiscal card PIN is locked',
-    remedyZh: '卡片已锁死，须由税务机关解锁或更换。', remedyEn: 'The card is locked: the tax office must unlock or replace it.',
+    remedyZh: '税控卡已锁死，须由税务机关解锁或更换。', remedyEn: 'The card is locked: the tax office must unlock or replace it.',
   },
   INIT_TOKEN_INVALID: {
     http: 409, exit: ExitCode.refused,
     zh: '确认码无效：{reason}', en: 'The confirmation token is not valid: {reason}',
-    remedyZh: '请先重新检查（试运行），再用新的确认码执行。', remedyEn: 'Run the checks (dry run) again and use the new token.',
+    remedyZh: '请重新试运行（不带 --yes 的 fiscalctl init），再用新的确认码执行；确认码只能用一次，几分钟后失效。',
+    remedyEn: 'Run the dry run again (fiscalctl init without --yes) and use its new token; a token serves once and expires after a few minutes.',
   },
   INIT_FACTS_CHANGED: {
     http: 409, exit: ExitCode.refused,
     zh: '自检查以来卡片或收款机已变化：{fields}', en: 'The cards or the register changed since the checks: {fields}',
-    remedyZh: '请重新检查（试运行）后再执行。', remedyEn: 'Run the checks (dry run) again before initializing.',
+    remedyZh: '请重新试运行，核对卡片和收款机后再执行。', remedyEn: 'Run the dry run again and check the cards and the register before initializing.',
   },
   INIT_STEP_FAILED: {
     http: 502, exit: ExitCode.failed,
@@ -122,7 +125,7 @@ export const initializeErrors = {
   INIT_READBACK_MISMATCH: {
     http: 502, exit: ExitCode.failed,
     zh: '收款机回读的初始化数据与卡片不一致：{fields}', en: 'The register\'s read-back differs from the card data: {fields}',
-    remedyZh: '收款机已进入税控状态但数据不符：请勿开票，保存记录并联系厂家和税务机关。',
+    remedyZh: '收款机已进入税控状态但数据不符：请勿开票，保存服务记录并联系厂家和税务机关。',
     remedyEn: 'The register is in fiscal mode with wrong data: issue no invoices, keep the record and contact the maker and the tax office.',
   },
 
@@ -170,7 +173,8 @@ export const initializeErrors = {
   CHANGE_PIN_LAST_TRY: {
     http: 409, exit: ExitCode.refused,
     zh: '税控卡口令只剩 {triesLeft} 次机会，收款机校验口令会用掉它', en: 'The fiscal card has {triesLeft} PIN try left and the register\'s PIN check would spend it',
-    remedyZh: '请先联系税务机关核实；确认无误后可在请求中注明 allowLastPinTry。', remedyEn: 'Check with the tax office first; once sure, say allowLastPinTry in the request.',
+    remedyZh: '请先联系税务机关核实；确认无误后加 --allow-last-pin-try 运行 fiscalctl change（API：allowLastPinTry）。',
+    remedyEn: 'Check with the tax office first; once sure, run fiscalctl change with --allow-last-pin-try (API: allowLastPinTry).',
   },
   CHANGE_STEP_FAILED: {
     http: 502, exit: ExitCode.failed,
@@ -195,8 +199,8 @@ export const initializeErrors = {
   DEREG_UNDECLARED_PERIOD: {
     http: 409, exit: ExitCode.refused,
     zh: '还有未申报的期间：最后申报截至 {lastDeclarationEnd}，之后已有 {since} 的数据', en: 'An undeclared period remains: the last declaration ends {lastDeclarationEnd}, data exists from {since}',
-    remedyZh: '注销前请先在收款机上完成申报；如税务机关同意直接注销，请在请求中注明 allowUndeclared。',
-    remedyEn: 'Declare on the register before deregistering; if the tax office agrees to deregister as is, say allowUndeclared in the request.',
+    remedyZh: '注销前请先在收款机上完成申报；如税务机关同意直接注销，加 --allow-undeclared 运行 fiscalctl deregister（API：allowUndeclared）。',
+    remedyEn: 'Declare on the register before deregistering; if the tax office agrees to deregister as is, run fiscalctl deregister with --allow-undeclared (API: allowUndeclared).',
   },
   DEREG_STEP_FAILED: {
     http: 502, exit: ExitCode.failed,
@@ -232,13 +236,14 @@ export const initializeErrors = {
   ROLL_PIN_LAST_TRY: {
     http: 409, exit: ExitCode.refused,
     zh: '税控卡口令只剩 {triesLeft} 次机会，收款机校验口令会用掉它', en: 'The fiscal card has {triesLeft} PIN try left and the register\'s PIN check would spend it',
-    remedyZh: '请先联系税务机关核实；确认无误后可在请求中注明 allowLastPinTry。', remedyEn: 'Check with the tax office first; once sure, say allowLastPinTry in the request.',
+    remedyZh: '请先联系税务机关核实；确认无误后加 --allow-last-pin-try 运行 fiscalctl roll（API：allowLastPinTry）。',
+    remedyEn: 'Check with the tax office first; once sure, run fiscalctl roll with --allow-last-pin-try (API: allowLastPinTry).',
   },
   ROLL_STEP_FAILED: {
     http: 502, exit: ExitCode.failed,
     zh: '发票分发在“{step}”步骤失败（{cause}）', en: 'Roll distribution failed at step "{step}" ({cause})',
-    remedyZh: '按说明处理后重新运行 fiscalctl roll：已分发但未写入税控卡的发票卷会被找到并写入，不会再分发一卷。',
-    remedyEn: 'Act on the statement, then run fiscalctl roll again: a roll distributed but not mounted is found and mounted, never distributed twice.',
+    remedyZh: '按错误中“已更改/未更改”的说明处理后再运行 fiscalctl roll：收款机里已分发但未写入税控卡的发票卷会先写入；用户卡交出却下落不明的发票卷会被拒绝，不会再分发一卷。',
+    remedyEn: 'Act on the changed / not changed statement, then run fiscalctl roll again: a roll the register holds but has not mounted is mounted first; a roll the user card gave out that cannot be found is refused, never replaced by another.',
   },
   ROLL_READBACK_MISMATCH: {
     http: 502, exit: ExitCode.failed,

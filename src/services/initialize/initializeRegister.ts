@@ -99,15 +99,9 @@ export async function dryRunInitialization(
   const error = checksError(outcome);
   const base = { deviceId: target.deviceId, machineNumber: facts.factory.machineNumber, plan: outcome.plan, checks: outcome.checks };
   if (error !== undefined) {
-    const remedyZh = error.remedy('zh-CN');
-    const remedyEn = error.remedy('en');
-    return {
-      ...base, ok: false,
-      error: {
-        code: error.code, message: { 'zh-CN': error.localized('zh-CN'), en: error.localized('en') },
-        ...(remedyZh !== undefined && remedyEn !== undefined ? { remedy: { 'zh-CN': remedyZh, en: remedyEn } } : {}),
-      },
-    };
+    // The lead check's own message and remedy, which read right in each language.
+    const lead = outcome.checks.find((c) => c.id === error.data.check)!;
+    return { ...base, ok: false, error: { code: error.code, message: lead.message, ...(lead.remedy === undefined ? {} : { remedy: lead.remedy }) } };
   }
   return { ...base, ok: true, confirmation: deps.tokens.issue(target.deviceId, factsFingerprint(facts, outcome.plan)) };
 }

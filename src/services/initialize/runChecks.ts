@@ -12,25 +12,43 @@ export interface CheckOptions {
 
 type Outcome =
   | { readonly kind: 'pass'; readonly expected?: string; readonly actual?: string; readonly note?: { 'zh-CN': string; en: string } }
-  | { readonly kind: 'fail'; readonly code: ErrorCode; readonly params?: ErrorParams; readonly expected?: string; readonly actual?: string }
+  | {
+    readonly kind: 'fail'; readonly code: ErrorCode; readonly params?: ErrorParams; readonly expected?: string; readonly actual?: string;
+    /** Parameters that read differently in Chinese (a card kind, a cause's own text): the check's zh-CN message uses these. */
+    readonly paramsZh?: ErrorParams;
+  }
   | { readonly kind: 'skip'; readonly because: { 'zh-CN': string; en: string } };
 
 const pass = (expected?: string, actual?: string, note?: { 'zh-CN': string; en: string }): Outcome => ({
   kind: 'pass', ...(expected === undefined ? {} : { expected }), ...(actual === undefined ? {} : { actual }), ...(note === undefined ? {} : { note }),
 });
-const fail = (code: ErrorCode, params: ErrorParams, expected?: string, actual?: string): Outcome => ({
+const fail = (code: ErrorCode, params: ErrorParams, expected?: string, actual?: string, paramsZh?: ErrorParams): Outcome => ({
   kind: 'fail', code, params, ...(expected === undefined ? {} : { expected }), ...(actual === undefined ? {} : { actual }),
+  ...(paramsZh === undefined ? {} : { paramsZh }),
 });
 const skip = (zh: string, en: string): Outcome => ({ kind: 'skip', because: { 'zh-CN': zh, en } });
 
 const fiscalUnread = skip('税控卡未能读取', 'the fiscal card could not be read');
 const userUnread = skip('用户卡未能读取', 'the user card could not be read');
 
+const kindNames: Readonly<Record<string, { 'zh-CN': string; en: string }>> = {
+  fiscal: { 'zh-CN': '税控卡', en: 'a fiscal card' },
+  user: { 'zh-CN': '用户卡', en: 'a user card' },
+  inspection: { 'zh-CN': '稽查卡', en: 'an inspection card' },
+  upgrade: { 'zh-CN': '升级卡', en: 'an upgrade card' },
+  unknown: { 'zh-CN': '无法识别的卡', en: 'a card of no known kind' },
+};
+
 function cardTypeCheck<T>(card: CardFacts<T>, expected: 'fiscal' | 'user'): Outcome {
   const unreadable: ErrorCode = expected === 'fiscal' ? 'INIT_FISCAL_CARD_UNREADABLE' : 'INIT_USER_CARD_UNREADABLE';
   const wrongType: ErrorCode = expected === 'fiscal' ? 'INIT_FISCAL_CARD_WRONG_TYPE' : 'INIT_USER_CARD_WRONG_TYPE';
-  if (!card.read) return fail(unreadable, { where: card.where, cause: card.error.localized('en') }, expected, card.error.code);
-  if (card.kind !== expected || card.data === undefined) return fail(wrongType, { where: card.where, found: card.kind }, expected, card.kind);
+  if (!card.read) {
+    return fail(unreadable, { where: card.where, cause: card.error.localized('en') }, expected, card.error.code, { cause: card.error.localized('zh-CN') });
+  }
+  if (card.kind !== expected || card.data === undefined) {
+    const name = kindNames[card.kind] ?? kindNames.unknown!;
+    return fail(wrongType, { where: card.where, found: name.en }, expected, card.kind, { found: name['zh-CN'] });
+  }
   return pass(expected, expected);
 }
 
@@ -64,14 +82,16 @@ export function runChecks(facts: InitializationFacts, options: CheckOptions): Ch
     'fiscal-card-type': () => {
       const outcome = cardTypeCheck(facts.fiscal, 'fiscal');
       if (outcome.kind === 'pass' && fiscal !== undefined && fiscal.basic.cardType !== 0x00) {
-        return fail('INIT_FISCAL_CARD_WRONG_TYPE', { where: facts.fiscal.where, found: `type ${fiscal.basic.cardType}` }, '00', String(fiscal.basic.cardType));
+        return fail('INIT_FISCAL_CARD_WRONG_TYPE', { where: facts.fiscal.where, found: `card type ${fiscal.basic.cardType} in EF02` }, '00',
+          String(fiscal.basic.cardType), { found: `EF02 卡类型为 ${fiscal.basic.cardType}` });
       }
       return outcome;
     },
     'user-card-type': () => {
       const outcome = cardTypeCheck(facts.user, 'user');
       if (outcome.kind === 'pass' && user !== undefined && user.basic.cardType !== 0x01) {
-        return fail('INIT_USER_CARD_WRONG_TYPE', { where: facts.user.where, found: `type ${user.basic.cardType}` }, '01', String(user.basic.cardType));
+        return fail('INIT_USER_CARD_WRONG_TYPE', { where: facts.user.where, found: `card type ${user.basic.cardType} in EF02` }, '01',
+          String(user.basic.cardType), { found: `EF02 卡类型为 ${user.basic.cardType}` });
       }
       return outcome;
     },
@@ -198,12 +218,13 @@ export function runChecks(facts: InitializationFacts, options: CheckOptions): Ch
     if (outcome.kind === 'fail') {
       const error = new GatewayError(outcome.code, { params: outcome.params ?? {} });
       errors.set(id, error);
-      const remedyZh = error.remedy('zh-CN');
+      const zh = outcome.paramsZh === undefined ? error : new GatewayError(outcome.code, { params: { ...outcome.params, ...outcome.paramsZh } });
+      const remedyZh = zh.remedy('zh-CN');
       const remedyEn = error.remedy('en');
       return {
         id, title, passed: false, skipped: false, code: outcome.code,
         expected: outcome.expected ?? null, actual: outcome.actual ?? null,
-        message: { 'zh-CN': error.localized('zh-CN'), en: error.localized('en') },
+        message: { 'zh-CN': zh.localized('zh-CN'), en: error.localized('en') },
         ...(remedyZh !== undefined && remedyEn !== undefined ? { remedy: { 'zh-CN': remedyZh, en: remedyEn } } : {}),
       };
     }

@@ -40,8 +40,8 @@ export interface RollResult {
 const statements = {
   nothing: { 'zh-CN': '未作任何更改', en: 'nothing was changed' },
   distributeInDoubt: {
-    'zh-CN': '分发命令的应答丢失：用户卡可能已交出一卷发票，收款机可能已保存；再次运行会先找出它再写入税控卡，不会再分发一卷',
-    en: 'the reply to the distribution was lost: the user card may have handed out a roll and the register may have stored it; running again finds it and mounts it first, it never distributes another',
+    'zh-CN': '分发命令的应答丢失，读回也没有找到新的发票卷：用户卡可能已交出一卷而收款机没有保存。再次运行时，收款机里有这一卷就写入税控卡；用户卡交出的一卷下落不明就拒绝（ROLL_ORPHANED），不会再分发一卷',
+    en: 'the reply to the distribution was lost and no new roll shows in the register: the user card may have handed out a roll the register did not store. Running again mounts the roll if the register holds it, and refuses (ROLL_ORPHANED) if the card gave out a roll that cannot be found: it never distributes another',
   },
   distributedNotMounted: {
     'zh-CN': '发票卷已从用户卡分发到收款机，但尚未写入税控卡；再次运行会写入这一卷',
@@ -52,8 +52,8 @@ const statements = {
     en: 'the roll is in the register; the register\'s PIN check failed and the gateway does not retry it',
   },
   mountInDoubt: {
-    'zh-CN': '写入税控卡命令的应答丢失，是否已写入不明；请先用 fiscalctl info 核对，再决定是否重新运行',
-    en: 'the reply to the mount was lost and whether the roll is mounted is unknown; check with fiscalctl info before running again',
+    'zh-CN': '写入税控卡命令的应答丢失，是否已写入不明；请先用 fiscalctl card <设备>/fiscal 查看税控卡上的发票卷，再决定是否重新运行',
+    en: 'the reply to the mount was lost and whether the roll is mounted is unknown; look at the fiscal card\'s rolls with fiscalctl card <device>/fiscal before running again',
   },
   mountedUnverified: {
     'zh-CN': '发票卷已分发，收款机也已应答写入税控卡，但回读核对没有完成；开票前请用 fiscalctl card <设备>/fiscal 查看税控卡上的发票卷。不要再次运行发票分发：那会再分发一卷',

@@ -32,7 +32,7 @@ describe('initialization dry run', () => {
     { name: 'wrong machine', defect: 'wrong-machine', check: 'machine-number', code: 'INIT_WRONG_MACHINE', zh: /税控卡属于机器 4403000099999999/, en: /belongs to machine 4403000099999999, but this register is machine 4403000012345678/ },
     { name: 'other taxpayer', defect: 'other-taxpayer', check: 'taxpayer', code: 'INIT_TAXPAYER_MISMATCH', zh: /纳税人.*不一致/, en: /4403010000654321.*differs/ },
     { name: 'fiscal card already registered', defect: 'fiscal-already-registered', check: 'fiscal-card-not-registered', code: 'INIT_FISCAL_CARD_REGISTERED', zh: /已经注册过/, en: /already registered/ },
-    { name: 'user card without this machine', defect: 'user-lacks-machine', check: 'user-card-lists-machine', code: 'INIT_USER_CARD_LACKS_MACHINE', zh: /未登记机器 4403000012345678/, en: /does not list machine 4403000012345678/ },
+    { name: 'user card without this machine', defect: 'user-lacks-machine', check: 'user-card-lists-machine', code: 'INIT_USER_CARD_LACKS_MACHINE', zh: /没有登记机器 4403000012345678 及其税控卡/, en: /does not list machine 4403000012345678/ },
     { name: 'expired fiscal card', defect: 'expired-fiscal-card', check: 'fiscal-card-validity', code: 'INIT_CARD_EXPIRED', zh: /卡片 4403100000000001 已于 .* 过期/, en: /Card 4403100000000001 expired on/ },
     { name: 'expired user card', defect: 'expired-user-card', check: 'user-card-validity', code: 'INIT_CARD_EXPIRED', zh: /卡片 4403200000000001 已于 .* 过期/, en: /Card 4403200000000001 expired on/ },
     { name: 'card not yet valid', defect: 'not-yet-valid', check: 'fiscal-card-validity', code: 'INIT_CARD_NOT_YET_VALID', zh: /启用日期/, en: /becomes valid on/ },
@@ -74,6 +74,8 @@ describe('initialization dry run', () => {
     const byId = Object.fromEntries(result.checks.map((c) => [c.id, c]));
     expect(byId['user-card-type']).toMatchObject({ passed: false, code: 'INIT_USER_CARD_UNREADABLE' });
     expect(byId['user-card-type']!.message.en).toMatch(/reg-1\/user/);
+    // The cause reads in the technician's language, not in English inside a Chinese sentence.
+    expect(byId['user-card-type']!.message['zh-CN']).not.toMatch(/[A-Za-z]{4,} [a-z]{3,}/);
     expect(byId.taxpayer).toMatchObject({ passed: false, skipped: true });
     expect(result.error?.code).toBe('INIT_USER_CARD_UNREADABLE');
   });
@@ -84,6 +86,7 @@ describe('initialization dry run', () => {
     register.sim.insertCard('fiscal', register.set.user);
     const result = await dryRunInitialization(register.target, register.deps);
     expect(result.error?.code).toBe('INIT_FISCAL_CARD_WRONG_TYPE');
-    expect(result.error?.message.en).toMatch(/it is: user/);
+    expect(result.error?.message.en).toMatch(/it is: a user card\)$/);
+    expect(result.error?.message['zh-CN']).toMatch(/识别为：用户卡）$/);
   });
 });
