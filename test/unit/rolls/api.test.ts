@@ -5,6 +5,7 @@ import { rollsRoutes } from '../../../src/api/routes/rollsRoutes.js';
 import type { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import { JobRunner } from '../../../src/jobs/JobRunner.js';
 import { silentLogger } from '../../../src/log.js';
+import { VirtualUserCard } from '../../../fixtures/cards/index.js';
 import type { RegisterLending } from '../../../src/services/rolls/RegisterLending.js';
 import { openStore } from '../../../src/store/Store.js';
 import { FakeDirectory, PORT, snapshot, TOKEN } from '../api/apiHarness.js';
@@ -75,5 +76,35 @@ describe('rolls and changes over the API', () => {
     const tin = await post(`/v1/devices/${DEVICE}/changes`, { kind: 'basic-info', taxpayerName: '新名称', taxpayerId: '91440300MA5FZZZZ9Z' });
     const job = await jobs.settled(tin.json().job.id);
     expect(job?.error).toMatchObject({ code: 'CHANGE_TAXPAYER_ID_CHANGE' });
+  });
+
+  it('remembers a lost 31 in the job\'s service record: the next roll job on the register refuses rather than take a second roll', async () => {
+    const { post, jobs, store } = await serve();
+    const { reg, session } = register!;
+    // The user card serves other machines too: only the gateway's memory tells the lost roll from one given elsewhere.
+    const snapshot = reg.cards.user.snapshot();
+    const card = VirtualUserCard.restore({ ...snapshot, personalization: { ...snapshot.personalization,
+      machines: [...snapshot.personalization.machines, { machineNumber: '4403000099999999', fiscalCardNumber: '4403100000009999', tag: 0 }] } });
+    reg.simulator.insertCard('user', card);
+    reg.simulator.setFaults({ faults: [{ kind: 'power-loss', during: 'flash-write', offMs: 0 }] });
+    const first = await jobs.settled((await post(`/v1/devices/${DEVICE}/rolls`, {})).json().job.id);
+    expect(first?.error).toMatchObject({ code: 'ROLL_STEP_FAILED' });
+    expect(store.records.list({ device: DEVICE }).at(-1)?.after).toMatchObject({ distribution: 'in-doubt', userCardLastRoll: null });
+    reg.simulator.setFaults({});
+    for (let attempt = 0; attempt < 50 && !(await session.connect().then(() => true, () => false)); attempt += 1) await new Promise((r) => setTimeout(r, 20));
+    const second = await jobs.settled((await post(`/v1/devices/${DEVICE}/rolls`, {})).json().job.id);
+    expect(second?.error).toMatchObject({ code: 'ROLL_ORPHANED' });
+    expect(card.snapshot().state.rolls[0]).toMatchObject({ start: 101, rollCount: 4 });
+  });
+
+  it('refuses a roll for a register the gateway\'s records show deregistered', async () => {
+    const { post, jobs, store } = await serve();
+    store.records.insert({
+      at: new Date().toISOString(), operator: 'tester', deviceId: DEVICE, machineNumber: null, action: 'deregister', params: {},
+      before: null, after: { deregistered: true }, result: 'succeeded', errorCode: null, jobId: null,
+    });
+    const job = await jobs.settled((await post(`/v1/devices/${DEVICE}/rolls`, {})).json().job.id);
+    expect(job?.error).toMatchObject({ code: 'ROLL_REGISTER_DEREGISTERED' });
+    expect(register!.reg.cards.user.lastDistributed).toBeNull();
   });
 });
