@@ -41,3 +41,12 @@ ${command.summary}${command.help ? `\n\n${command.help}` : ''}
 
 ${globalOptionsHelp}`;
 }
+
+/** `--help --json`: the same help as data (stdout stays JSON only). */
+export function helpDocument(commands: readonly Command[], command?: Command): Record<string, unknown> {
+  const describe = (c: Command) => ({
+    name: c.name, usage: `fiscalctl ${c.usage}`, summary: c.summary, ...(c.help ? { help: c.help } : {}),
+    options: Object.keys(c.options ?? {}).map((name) => `--${name}`),
+  });
+  return command ? describe(command) : { usage: 'fiscalctl [global options] COMMAND [options]', commands: commands.map(describe), globalOptions: globalOptionsHelp };
+}

@@ -8,7 +8,7 @@ import type { Command } from './Command.js';
 import { commandTable } from './commandTable.js';
 import { DaemonClient } from './DaemonClient.js';
 import { DaemonProblem } from './DaemonProblem.js';
-import { commandHelp, generalHelp } from './helpText.js';
+import { commandHelp, generalHelp, helpDocument } from './helpText.js';
 import { resolveToken } from './resolveToken.js';
 
 const globalOptions = {
@@ -86,13 +86,11 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
     json = values.json === true;
     language = languageOf(values.lang as string | undefined, io.env);
-    if (!command) {
-      io.stdout.write(generalHelp(commands));
+    if (!command && !values.help && json) throw new GatewayError('CLI_USAGE', { params: { detail: 'no command given' } });
+    if (!command || values.help) {
+      if (json) io.stdout.write(`${JSON.stringify(helpDocument(commands, command), null, 2)}\n`);
+      else io.stdout.write(command ? commandHelp(command) : generalHelp(commands));
       return values.help ? ExitCode.ok : ExitCode.usage;
-    }
-    if (values.help) {
-      io.stdout.write(commandHelp(command));
-      return ExitCode.ok;
     }
     const required = command.positionals.filter((p) => p.required).length;
     if (parsed.positionals.length < required || parsed.positionals.length > command.positionals.length) {

@@ -1,6 +1,7 @@
 import { ExitCode, isGatewayError } from '../../contracts/errors/index.js';
 import type { CliContext } from './CliContext.js';
 import { exitCodeOf } from './exitCodeOf.js';
+import { stateLabel } from './output/stateLabels.js';
 import { ProgressView } from './output/ProgressView.js';
 import type { JobView } from './types.js';
 
@@ -52,6 +53,6 @@ export function describeEnd(job: JobView, language: 'zh-CN' | 'en'): string {
   const zh = language === 'zh-CN';
   if (job.state === 'succeeded') return zh ? `任务 ${job.id} 已完成\n` : `Job ${job.id} succeeded\n`;
   const message = job.error ? (zh ? job.error.messageZh : job.error.message) : '';
-  const state = zh ? { failed: '失败', cancelled: '已取消', running: '仍在运行' }[job.state] : job.state;
+  const state = stateLabel(job.state, language);
   return zh ? `任务 ${job.id} ${state}：${message}（${job.error?.code ?? ''}）\n` : `Job ${job.id} ${state}: ${message} (${job.error?.code ?? ''})\n`;
 }

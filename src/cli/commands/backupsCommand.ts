@@ -1,5 +1,7 @@
 import { ExitCode } from '../../../contracts/errors/index.js';
 import type { Command } from '../Command.js';
+import { displayTime } from '../output/displayTime.js';
+import { renderTable } from '../output/table.js';
 
 interface BackupView { id: string; createdAt: string; machineNumber: string; counts: Record<string, number>; problems: number; bytes: number }
 
@@ -18,11 +20,11 @@ export const backupsCommand: Command = {
       ctx.print(zh ? `${id} 没有备份\n` : `No backups of ${id}\n`);
       return ExitCode.ok;
     }
-    const lines = [zh ? '编号          创建时间(UTC)              发票    日数据  问题  字节' : 'ID            CREATED (UTC)              INVOICES DAILY  PROBLEMS BYTES'];
-    for (const b of backups) {
-      lines.push(`${b.id}  ${b.createdAt.padEnd(25)}  ${String(b.counts.invoices ?? 0).padStart(7)} ${String(b.counts.daily ?? 0).padStart(6)}  ${String(b.problems).padStart(8)} ${b.bytes}`);
-    }
-    ctx.print(`${lines.join('\n')}\n`);
+    ctx.print(renderTable(
+      zh ? ['备份编号', '创建时间', '发票', '日数据', '问题', '字节'] : ['ID', 'CREATED', 'INVOICES', 'DAILY', 'PROBLEMS', 'BYTES'],
+      backups.map((b) => [b.id, displayTime(b.createdAt), b.counts.invoices ?? 0, b.counts.daily ?? 0, b.problems, b.bytes]),
+      { keep: [0] },
+    ));
     return ExitCode.ok;
   },
 };

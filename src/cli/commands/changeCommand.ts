@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { ExitCode, GatewayError } from '../../../contracts/errors/index.js';
+import { GatewayError } from '../../../contracts/errors/index.js';
 import type { Command } from '../Command.js';
-import type { JobView } from '../types.js';
-import { describeEnd, jobExitCode, watchJob } from '../watchJob.js';
+import { changeRows } from '../output/fieldRows.js';
+import { renderTable } from '../output/table.js';
+import { runDeviceJob } from '../runDeviceJob.js';
 
 const kinds = ['basic-info', 'installation-info', 'invoice-approval', 'monitoring-data', 'tax-registration'] as const;
 
@@ -48,25 +48,20 @@ export const changeCommand: Command = {
     const types = ctx.options['invoice-type'];
     if (Array.isArray(types)) body.invoiceTypes = types;
     if (ctx.options['allow-last-pin-try'] === true) body.allowLastPinTry = true;
-    const started = await ctx.client.post<{ job: JobView }>(`/v1/devices/${encodeURIComponent(id)}/changes`, body, { 'idempotency-key': randomUUID() });
-    if (!ctx.json) ctx.io.stderr.write(ctx.language === 'zh-CN' ? `变更任务 ${started.job.id}\n` : `Change job ${started.job.id}\n`);
-    const job = await watchJob(ctx, started.job.id);
-    const result = job.result as ChangeResultView | null;
-    if (ctx.json) {
-      ctx.printJson({ job, change: result });
-      return jobExitCode(job);
-    }
-    if (job.state !== 'succeeded' || !result) {
-      ctx.print(describeEnd(job, ctx.language));
-      return jobExitCode(job);
-    }
-    const zh = ctx.language === 'zh-CN';
-    const written = { 'gb-link-62': zh ? '已写入收款机（GB link 62）并回读核对' : 'written to the register (GB link 62) and read back',
-      'gb-link-40': zh ? '监控数据已回写（GB link 40）并回读核对' : 'control data written back (GB link 40) and read back',
-      unchanged: zh ? '收款机已是这些数据，未发送' : 'the register already held these fields; nothing sent',
-      'record-only': zh ? '已记入服务记录（收款机不保存这些数据）' : 'kept in the service record (the register holds no such data)' }[result.register] ?? result.register;
-    const lines = [`${result.kind}: ${written}`, `  before: ${JSON.stringify(result.before)}`, `  after:  ${JSON.stringify(result.after)}`, ...result.notes.map((n) => `  - ${n}`)];
-    ctx.print(`${lines.join('\n')}\n`);
-    return ExitCode.ok;
+    return runDeviceJob<ChangeResultView>(ctx, {
+      path: `/v1/devices/${encodeURIComponent(id)}/changes`, body,
+      label: { 'zh-CN': '变更任务', en: 'Change job' }, resultKey: 'change',
+      show(result, { language }) {
+        const zh = language === 'zh-CN';
+        const written = {
+          'gb-link-62': zh ? '已写入收款机（GB link 62）并回读核对' : 'written to the register (GB link 62) and read back',
+          'gb-link-40': zh ? '监控数据已回写（GB link 40）并回读核对' : 'control data written back (GB link 40) and read back',
+          unchanged: zh ? '收款机已是这些数据，未发送' : 'the register already held these fields; nothing sent',
+          'record-only': zh ? '已记入服务记录（收款机不保存这些数据）' : 'kept in the service record (the register holds no such data)',
+        }[result.register] ?? result.register;
+        const table = renderTable(zh ? ['字段', '变更前', '变更后'] : ['Field', 'Before', 'After'], changeRows(result.before, result.after));
+        return `${result.kind}: ${written}\n${table}${result.notes.map((n) => `  - ${n}\n`).join('')}`;
+      },
+    });
   },
 };

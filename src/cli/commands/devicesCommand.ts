@@ -1,5 +1,6 @@
 import { ExitCode } from '../../../contracts/errors/index.js';
 import type { Command } from '../Command.js';
+import { stateLabel } from '../output/stateLabels.js';
 import { renderTable } from '../output/table.js';
 import type { DeviceView } from '../types.js';
 
@@ -11,9 +12,13 @@ export const devicesCommand: Command = {
       ctx.printJson({ devices });
       return ExitCode.ok;
     }
+    const zh = ctx.language === 'zh-CN';
     ctx.print(renderTable(
-      ['ID', 'STATE', 'MODEL', 'FIRMWARE', 'TRANSPORT', 'JOB'],
-      devices.map((d) => [d.id, `${d.state}${d.simulated ? ' (sim)' : ''}`, d.identity?.model, d.identity?.firmwareVersion, d.transport.path, d.busyWithJob]),
+      zh ? ['编号', '状态', '型号', '固件', '连接', '任务'] : ['ID', 'STATE', 'MODEL', 'FIRMWARE', 'TRANSPORT', 'JOB'],
+      devices.map((d) => [
+        d.id, `${stateLabel(d.state, ctx.language)}${d.simulated ? (zh ? '（模拟）' : ' (sim)') : ''}`, d.identity?.model, d.identity?.firmwareVersion, d.transport.path, d.busyWithJob,
+      ]),
+      { keep: [0, 5] },
     ));
     return ExitCode.ok;
   },

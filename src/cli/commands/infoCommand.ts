@@ -1,5 +1,8 @@
 import { ExitCode } from '../../../contracts/errors/index.js';
 import type { Command } from '../Command.js';
+import { displayTime } from '../output/displayTime.js';
+import { stateLabel } from '../output/stateLabels.js';
+import { renderTable } from '../output/table.js';
 import type { DeviceView } from '../types.js';
 
 export const infoCommand: Command = {
@@ -10,15 +13,16 @@ export const infoCommand: Command = {
       ctx.printJson(device);
       return ExitCode.ok;
     }
-    const lines: [string, string | undefined][] = [
-      ['id', device.id], ['state', device.state], ['simulated', String(device.simulated)],
-      ['machine number', device.identity?.machineNumber], ['model', device.identity?.model],
-      ['hardware', device.identity?.hardwareRevision], ['firmware', device.identity?.firmwareVersion],
-      ['bootloader', device.identity?.bootloaderVersion], ['transport', `${device.transport.path} (${device.transport.kind})`],
-      ['last seen', device.lastSeenAt], ['busy with job', device.busyWithJob ?? undefined],
-      ['last error', device.lastError ? `${device.lastError.code}: ${device.lastError.message}` : undefined],
+    const zh = ctx.language === 'zh-CN';
+    const rows: [string, string, string | undefined][] = [
+      ['编号', 'id', device.id], ['状态', 'state', stateLabel(device.state, ctx.language)], ['模拟', 'simulated', String(device.simulated)],
+      ['机器编号', 'machine number', device.identity?.machineNumber], ['型号', 'model', device.identity?.model],
+      ['硬件版本', 'hardware', device.identity?.hardwareRevision], ['固件版本', 'firmware', device.identity?.firmwareVersion],
+      ['引导程序', 'bootloader', device.identity?.bootloaderVersion], ['连接', 'transport', `${device.transport.path} (${device.transport.kind})`],
+      ['最近应答', 'last seen', displayTime(device.lastSeenAt)], ['正在执行', 'busy with job', device.busyWithJob ?? undefined],
+      ['最近错误', 'last error', device.lastError ? `${device.lastError.code}: ${device.lastError.message}` : undefined],
     ];
-    ctx.print(lines.filter(([, v]) => v !== undefined).map(([k, v]) => `${k.padEnd(15)} ${v}`).join('\n') + '\n');
+    ctx.print(renderTable(zh ? ['项目', '内容'] : ['Field', 'Value'], rows.filter(([, , v]) => v !== undefined).map(([z, e, v]) => [zh ? z : e, v])));
     return ExitCode.ok;
   },
 };

@@ -30,7 +30,7 @@ function checkTable(checks: readonly InitializationCheck[], language: 'zh-CN' | 
 }
 
 export const initCommand: Command = {
-  name: 'init', summary: 'Fiscal initialization (税控初始化): check everything, then with --yes initialize', usage: 'init ID [--yes]',
+  name: 'init', summary: 'Fiscal initialization (税控初始化): check everything, then with --yes initialize', usage: 'init ID [--yes] [--fiscal-reader READER] [--user-reader READER] [--allow-last-pin-try]',
   positionals: [{ name: 'ID', required: true }],
   options: {
     yes: { type: 'boolean' },
@@ -40,7 +40,8 @@ export const initCommand: Command = {
   },
   help: 'Runs the dry run (every check, nothing changed) and prints the check list. With --yes and every check passed, it\n'
     + 'initializes: mutual authentication, GB link 30, read-back verified field by field. --fiscal-reader/--user-reader name\n'
-    + 'PC/SC readers holding the cards (default: the register\'s slots). Exit code 3 when a check fails.',
+    + 'PC/SC readers holding the cards (default: the register\'s slots). --allow-last-pin-try lets a resumed run make the register\n'
+    + 'verify the fiscal PIN on the card\'s last try. Exit code 3 when a check fails.',
   async run(ctx) {
     const id = ctx.positionals[0]!;
     const zh = ctx.language === 'zh-CN';

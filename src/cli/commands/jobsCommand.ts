@@ -1,10 +1,14 @@
 import { ExitCode } from '../../../contracts/errors/index.js';
 import type { Command } from '../Command.js';
+import { displayTime } from '../output/displayTime.js';
+import { stateLabel } from '../output/stateLabels.js';
 import { renderTable } from '../output/table.js';
 import type { JobView } from '../types.js';
 
 export const jobsCommand: Command = {
   name: 'jobs', summary: 'List recent jobs, newest first', usage: 'jobs [--device ID] [--state STATE] [--limit N]', positionals: [],
+  help: 'STATE is running, succeeded, failed or cancelled; N is 1 to 1000 (default 100). fiscalctl watch JOB follows one;\n'
+    + '--json also gives the operator, parameters and result of each.',
   options: { device: { type: 'string' }, state: { type: 'string' }, limit: { type: 'string' } },
   async run(ctx) {
     const query = new URLSearchParams();
@@ -17,9 +21,12 @@ export const jobsCommand: Command = {
       ctx.printJson({ jobs });
       return ExitCode.ok;
     }
+    const zh = ctx.language === 'zh-CN';
+    // The id stays whole (fiscalctl watch takes it); how a job failed goes on a line of its own under it.
     ctx.print(renderTable(
-      ['ID', 'KIND', 'DEVICE', 'STATE', 'PROGRESS', 'OPERATOR', 'CREATED', 'ERROR'],
-      jobs.map((j) => [j.id, j.kind, j.deviceId, j.state, `${Math.round(j.fraction * 100)}%`, j.operator, j.createdAt, j.error?.code]),
+      zh ? ['任务编号', '类型', '设备', '状态', '进度', '创建时间'] : ['ID', 'KIND', 'DEVICE', 'STATE', 'DONE', 'CREATED'],
+      jobs.map((j) => [j.id, j.kind, j.deviceId, stateLabel(j.state, ctx.language), `${Math.round(j.fraction * 100)}%`, displayTime(j.createdAt, 'short')]),
+      { keep: [0, 2], notes: jobs.map((j) => j.error && `${j.error.code}: ${zh ? j.error.messageZh : j.error.message}`) },
     ));
     return ExitCode.ok;
   },

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/runCli.js';
 import { ProgressView } from '../../../src/cli/output/ProgressView.js';
-import { renderTable } from '../../../src/cli/output/table.js';
+import { commandTable } from '../../../src/cli/commandTable.js';
+import { displayWidth, renderTable, TABLE_WIDTH } from '../../../src/cli/output/table.js';
+import { exitCodeOf } from '../../../src/cli/exitCodeOf.js';
 import { harness, TOKEN, type Harness } from '../api/apiHarness.js';
 
 let h: Harness;
@@ -106,6 +108,52 @@ describe('fiscalctl', () => {
     const downWithToken = await cli(['devices'], { FISCALD_URL: 'http://127.0.0.1:1' });
     expect(downWithToken.code).toBe(5);
     expect(downWithToken.stderr).toMatch(/Cannot reach fiscald/);
+  });
+});
+
+describe('--json: stdout is one JSON document for every command, errors included', () => {
+  /** Arguments that make each command fail against this daemon (unknown ids, areas it does not serve, missing options). */
+  const failing: Record<string, string[]> = {
+    devices: ['devices', '--limit', '3'], info: ['info', 'NOPE'], diagnose: ['diagnose', 'NOPE'], jobs: ['jobs', '--limit', '0'],
+    watch: ['watch', 'NOPE'], records: ['records', '--since', 'soon'], backup: ['backup', 'NOPE'], backups: ['backups', 'NOPE'],
+    'verify-backup': ['verify-backup', 'NOPE'], restore: ['restore', '1100000000000001'], card: ['card', 'NOPE'], init: ['init', 'NOPE'],
+    change: ['change', 'NOPE', 'basic-info', '--taxpayer-name', 'x'], roll: ['roll', 'NOPE'], deregister: ['deregister', 'NOPE'],
+  };
+
+  it.each(commandTable.map((c) => c.name))('%s', async (name) => {
+    const args = failing[name];
+    expect(args, `a failing invocation of ${name} is listed here`).toBeDefined();
+    const run = await cli([...args!, '--json']);
+    expect(run.stderr, name).toBe('');
+    const problem = JSON.parse(run.stdout) as { code: string };
+    expect(typeof problem.code, run.stdout).toBe('string');
+    expect(run.code, `${name} ${problem.code}`).toBe(exitCodeOf(problem.code));
+    expect(run.code).not.toBe(0);
+  });
+
+  it('help and a missing command too', async () => {
+    const help = await cli(['--help', '--json']);
+    expect(help.code).toBe(0);
+    expect((JSON.parse(help.stdout) as { commands: { name: string }[] }).commands.map((c) => c.name)).toEqual(commandTable.map((c) => c.name));
+    const one = await cli(['init', '--help', '--json']);
+    expect(JSON.parse(one.stdout)).toMatchObject({ name: 'init', options: expect.arrayContaining(['--yes', '--allow-last-pin-try']) });
+    const none = await cli(['--json']);
+    expect(none.code).toBe(2);
+    expect(JSON.parse(none.stdout).code).toBe('CLI_USAGE');
+  });
+});
+
+describe('human output', () => {
+  it('devices, info, jobs and records fit 100 columns, with zh-CN or en headers', async () => {
+    await cli(['diagnose', '1100000000000001'], { FISCAL_OPERATOR: '王工程师（深圳市南山区服务网点，第三服务台）' });
+    for (const language of ['en', 'zh']) {
+      for (const args of [['devices'], ['info', '1100000000000001'], ['jobs'], ['records']]) {
+        const run = await cli([...args, '--lang', language]);
+        expect(run.code, args.join(' ')).toBe(0);
+        for (const line of run.stdout.trimEnd().split('\n')) expect(displayWidth(line), `${args.join(' ')}: ${line}`).toBeLessThanOrEqual(TABLE_WIDTH);
+        expect(/[\u4e00-\u9fff]/.test(run.stdout.split('\n')[0]!), `${args.join(' ')} --lang ${language} header`).toBe(language === 'zh');
+      }
+    }
   });
 });
 

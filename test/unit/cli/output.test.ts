@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { commandTable } from '../../../src/cli/commandTable.js';
+import { commandHelp } from '../../../src/cli/helpText.js';
+import { changeRows, fieldRows } from '../../../src/cli/output/fieldRows.js';
+import { displayWidth, renderTable, TABLE_WIDTH, wrapText } from '../../../src/cli/output/table.js';
+
+describe('tables at 100 columns', () => {
+  const id = '0f6c2a8e-3c1d-4b7e-9a55-6d2f1e0b9c44';
+  const rows = [
+    [id, 'deregister', '4403605992674944', 'failed', '37%', '2026-03-01 10:00:00', '王工程师（深圳市南山区服务网点）', 'INTERRUPTED_BY_RESTART'],
+    [id, 'diagnostics', '/dev/serial/by-id/usb-Fiscal_Register_GB18240_0123456789-if00-port0', 'succeeded', '100%', '2026-03-01 10:00:00', 'li', null],
+  ];
+  const headers = ['ID', 'KIND', 'DEVICE', 'STATE', 'DONE', 'CREATED', 'OPERATOR', 'ERROR'];
+
+  it('wraps the widest columns so that no line is wider than the limit, and keeps ids whole', () => {
+    const table = renderTable(headers, rows, { keep: [0] });
+    for (const line of table.trimEnd().split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(TABLE_WIDTH);
+    expect(table.split('\n').filter((line) => line.includes(id))).toHaveLength(2);
+    expect(table.split('\n')[0]).toMatch(/^ID\s+KIND\s+DEVICE/);
+  });
+
+  it('puts a note under its row, wrapped to the full width', () => {
+    const note = 'INTERRUPTED_BY_RESTART: The job was interrupted by a gateway restart; check the device (fiscalctl diagnose) and run it again';
+    const table = renderTable(['ID', 'STATE'], [[id, 'failed'], [id, 'succeeded']], { keep: [0], notes: [note, null] });
+    const lines = table.trimEnd().split('\n');
+    expect(lines[1]).toMatch(/failed$/);
+    expect(lines[2]).toMatch(/^ {4}INTERRUPTED_BY_RESTART: The job/);
+    expect(lines.at(-1)).toMatch(/succeeded$/);
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(TABLE_WIDTH);
+    expect(lines.slice(2, -1).map((l) => l.trim()).join(' ')).toBe(note);
+  });
+
+  it('leaves a table that fits as it was, and aligns by display width, CJK counting double', () => {
+    expect(renderTable(['A', 'B'], [['王工', 1], ['x', null]])).toBe('A     B\n王工  1\nx     -\n');
+    expect(renderTable(['A', 'B'], [['line\nbreak', 'x']])).toBe('A           B\nline break  x\n');
+  });
+
+  it('wraps text at spaces where it can and between characters where it must', () => {
+    expect(wrapText('the register already held these fields', 16)).toEqual(['the register', 'already held', 'these fields']);
+    expect(wrapText('深圳市南山区服务网点', 8)).toEqual(['深圳市南', '山区服务', '网点']);
+    expect(wrapText('INTERRUPTED_BY_RESTART', 12)).toEqual(['INTERRUPTED_', 'BY_RESTART']);
+    expect(wrapText('registration-change', 14)).toEqual(['registration-', 'change']);
+    expect(wrapText('0123456789abcdef', 10)).toEqual(['0123456789', 'abcdef']);
+    expect(wrapText('', 5)).toEqual(['']);
+  });
+
+  it('shows a change as fields before and after, never as JSON', () => {
+    expect(fieldRows({ register: { taxpayerName: '甲', items: [1, 2] }, empty: {} })).toEqual([['register.taxpayerName', '甲'], ['register.items', '1, 2'], ['empty', '-']]);
+    expect(changeRows({ register: { name: 'a' } }, { register: { name: 'b', phone: '1' } })).toEqual([['register.name', 'a', 'b'], ['register.phone', '-', '1']]);
+  });
+});
+
+describe('fiscalctl --help', () => {
+  it('names every option and positional of every command in its usage or help', () => {
+    for (const command of commandTable) {
+      const help = commandHelp(command);
+      expect(command.usage.startsWith(command.name), command.name).toBe(true);
+      for (const positional of command.positionals) expect(command.usage, `${command.name} ${positional.name}`).toContain(positional.name);
+      for (const option of Object.keys(command.options ?? {})) expect(help, `${command.name} --${option}`).toContain(`--${option}`);
+    }
+  });
+});
