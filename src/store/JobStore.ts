@@ -31,15 +31,8 @@ export interface JobListFilter {
   readonly limit?: number;
 }
 
-export interface NewJob {
-  readonly id: string;
-  readonly kind: string;
-  readonly deviceId: string;
-  readonly operator: string;
-  readonly params: Record<string, unknown>;
-  readonly stages: readonly StageSpec[];
-  readonly createdAt: string;
-}
+/** What a job row starts with; the rest (state, progress, end) is written as it runs. */
+export type NewJob = Pick<JobRow, 'id' | 'kind' | 'deviceId' | 'operator' | 'params' | 'stages' | 'createdAt'>;
 
 export interface JobEnding {
   readonly state: Exclude<JobState, 'running'>;
