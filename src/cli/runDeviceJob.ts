@@ -19,7 +19,8 @@ export interface DeviceJobCommand<T> {
 /**
  * What every fiscalctl command that runs a job on a register does: start it (with a fresh Idempotency-Key, so
  * a retried request never starts a second job), follow it with a progress bar, then print the result: JSON
- * `{ job, <resultKey> }` with --json, else the command's own view, or how the job ended. Exit code per jobExitCode.
+ * `{ job, <resultKey> }` with --json, else the command's own view, or how the job ended with what the failed run
+ * changed (`data.changed`) and the fiscal PIN tries left. Exit code per jobExitCode.
  */
 export async function runDeviceJob<T>(ctx: CliContext, command: DeviceJobCommand<T>): Promise<ExitCode> {
   const started = await ctx.client.post<{ job: JobView }>(command.path, command.body, { 'idempotency-key': randomUUID() });
@@ -32,6 +33,10 @@ export async function runDeviceJob<T>(ctx: CliContext, command: DeviceJobCommand
   }
   if (job.state !== 'succeeded' || result === null) {
     ctx.print(describeEnd(job, ctx.language));
+    // What a failed run changed decides what to do next (never distribute again over a roll in doubt, say).
+    const data = (job.error as { data?: { changed?: { 'zh-CN': string; en: string }; triesLeft?: number | null } } | null)?.data;
+    if (typeof data?.triesLeft === 'number') ctx.print(`  ${ctx.language === 'zh-CN' ? '税控卡口令剩余次数' : 'Fiscal card PIN tries left'}: ${data.triesLeft}\n`);
+    if (data?.changed) ctx.print(`  ${data.changed[ctx.language]}\n`);
     return jobExitCode(job);
   }
   ctx.print(command.show(result, ctx));
