@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { diagnosticsRoutes, DIAGNOSTICS_KIND } from '../api/diagnostics/diagnosticsRoutes.js';
+import { diagnosticsRoutes, DIAGNOSTICS_KIND } from '../api/routes/diagnosticsRoutes.js';
 import { changesArea } from '../api/routes/changesArea.js';
 import { initializeArea } from '../api/routes/initializeArea.js';
 import { lazyPcsc } from '../devices/readers/lazyPcsc.js';

@@ -1,4 +1,4 @@
-import type { DiagnosticsPort, RegisterAccess } from '../api/diagnostics/DiagnosticsPort.js';
+import type { DiagnosticsPort, RegisterAccess } from '../services/diagnostics/DiagnosticsPort.js';
 import type { DeviceRegistry } from '../devices/DeviceRegistry.js';
 import type { RegisterSession } from '../devices/RegisterSession.js';
 import { GatewayError } from '../../contracts/errors/index.js';

@@ -8,7 +8,7 @@ import { compareWithDevice, type DeviceComparison } from '../../services/backup/
 import { RESTORE_JOB_KIND, restoreStages, runRestoreJob } from '../../services/backup/restore/restoreJob.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
-import { requireOnline } from '../diagnostics/diagnosticsRoutes.js';
+import { requireOnline } from '../requireOnline.js';
 import { idempotencyClaim } from '../idempotency.js';
 import { jobView, jobViewSchema } from '../jobView.js';
 import { deviceIdParams } from './deviceRoutes.js';

@@ -4,7 +4,7 @@ import { CHANGE_JOB_KIND, changeStages, runChange } from '../../services/changes
 import type { RegisterLending } from '../../services/rolls/RegisterLending.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
-import { requireOnline } from '../diagnostics/diagnosticsRoutes.js';
+import { requireOnline } from '../requireOnline.js';
 import { idempotencyClaim } from '../idempotency.js';
 import { jobView, jobViewSchema } from '../jobView.js';
 import { deviceIdParams } from './deviceRoutes.js';

@@ -7,7 +7,7 @@ import {
 } from '../../services/initialize/initializeRegister.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
-import { requireOnline } from '../diagnostics/diagnosticsRoutes.js';
+import { requireOnline } from '../requireOnline.js';
 import { jobView, jobViewSchema } from '../jobView.js';
 import { deviceIdParams } from './deviceRoutes.js';
 

@@ -2,8 +2,8 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { GatewayError } from '../../../contracts/errors/index.js';
 import type { DeviceDirectory } from '../../../src/api/DeviceDirectory.js';
 import { buildServer } from '../../../src/api/buildServer.js';
-import type { DiagnosticsPort, RegisterAccess } from '../../../src/api/diagnostics/DiagnosticsPort.js';
-import { diagnosticsRoutes } from '../../../src/api/diagnostics/diagnosticsRoutes.js';
+import type { DiagnosticsPort, RegisterAccess } from '../../../src/services/diagnostics/DiagnosticsPort.js';
+import { diagnosticsRoutes } from '../../../src/api/routes/diagnosticsRoutes.js';
 import type { DeviceSnapshot } from '../../../src/devices/Device.js';
 import { JobRunner } from '../../../src/jobs/JobRunner.js';
 import { silentLogger } from '../../../src/log.js';

@@ -6,7 +6,7 @@ import { createInspectionCard } from '../../../fixtures/cards/cardSet.js';
 import { VirtualCardChannel } from '../../../fixtures/cards/VirtualCardChannel.js';
 import { buildServer } from '../../../src/api/buildServer.js';
 import { consolePage } from '../../../src/api/consolePlugin.js';
-import { diagnosticsRoutes } from '../../../src/api/diagnostics/diagnosticsRoutes.js';
+import { diagnosticsRoutes } from '../../../src/api/routes/diagnosticsRoutes.js';
 import { readersRoutes } from '../../../src/api/routes/readersRoutes.js';
 import type { CardReaders, ReaderEntry } from '../../../src/devices/readers/CardReaders.js';
 import { JobRunner } from '../../../src/jobs/JobRunner.js';

@@ -47,7 +47,7 @@ export async function runDiagnostics(ctx: JobContext, port: DiagnosticsPort, now
 
   ctx.stage('status');
   const status = await port.status(ctx.signal);
-  findings.push(...statusFindings(status));
+  findings.push(...statusFindings(status, ctx.deviceId));
   ctx.progress(1);
 
   ctx.stage('clock');

@@ -3,13 +3,10 @@ import { GatewayError } from '../../../contracts/errors/index.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
 import { jobView, jobViewSchema } from '../jobView.js';
-import { deviceIdParams } from '../routes/deviceRoutes.js';
+import { deviceIdParams } from './deviceRoutes.js';
 import { startDeviceJob } from '../startDeviceJob.js';
-import type { RegisterAccess } from './DiagnosticsPort.js';
-import { diagnosticsStages, runDiagnostics } from './runDiagnostics.js';
-
-/** Kept here for the route files that import it from this module; it lives in ../requireOnline.ts. */
-export { requireOnline } from '../requireOnline.js';
+import type { RegisterAccess } from '../../services/diagnostics/DiagnosticsPort.js';
+import { diagnosticsStages, runDiagnostics } from '../../services/diagnostics/runDiagnostics.js';
 
 export const DIAGNOSTICS_KIND = 'diagnostics';
 

@@ -37,7 +37,8 @@ export function selfCheckFinding(name: SelfCheckName, outcome: SelfCheckOutcome)
   };
 }
 
-export function statusFindings(status: RegisterStatusFacts): Finding[] {
+/** `deviceId` fills in the commands a remedy names, so the technician can run them as written. */
+export function statusFindings(status: RegisterStatusFacts, deviceId: string): Finding[] {
   const findings: Finding[] = [];
   findings.push(status.initialized
     ? { check: 'status:initialized', severity: 'ok', zh: '收款机已完成税控初始化', en: 'The register is fiscalized (initialized)' }
@@ -81,7 +82,8 @@ export function statusFindings(status: RegisterStatusFacts): Finding[] {
   if (status.awaitingControlUpdate) {
     findings.push({
       check: 'status:control-update', severity: 'warning', zh: '已申报，等待完税后更新监控数据', en: 'Declared; waiting for the control update after tax payment',
-      remedyZh: '完税后插入用户卡执行监控数据更新。', remedyEn: 'After the tax is paid, insert the user card and update the control data.',
+      remedyZh: `完税后插入用户卡，执行 fiscalctl change ${deviceId} monitoring-data 更新监控数据。`,
+      remedyEn: `After the tax is paid, insert the user card and run fiscalctl change ${deviceId} monitoring-data to update the control data.`,
     });
   }
   if (status.userCardPresent === false && !status.initialized) {
