@@ -19,17 +19,23 @@ export type DeviceJob<R> = Pick<JobSpec<R>, 'kind' | 'stages' | 'params' | 'run'
   readonly action?: string;
   /** Where the answer points (`Location`); the job itself when absent. */
   readonly location?: (jobId: string) => string;
+  /** Run for a new job only, after the online check: what else must hold before it starts (a named backup exists). */
+  readonly check?: () => Promise<void>;
 };
 
 /**
  * What every route that starts a job on one device does: honour `Idempotency-Key` (the same key and body give
- * the earlier job, 200; another body 422), else require the device online, start the job (409 with the running
- * job's id when busy), name the machine in the service record, and answer 202 with `Location`.
+ * the earlier job, 200; another body 422), else require the device online and pass the job's own check, start
+ * the job (409 with the running job's id when busy), name the machine in the service record, and answer 202
+ * with `Location`.
  */
-export function startDeviceJob<R>(context: ApiContext, input: DeviceJobRequest, job: DeviceJob<R>): { job: Record<string, unknown> } {
+export async function startDeviceJob<R>(context: ApiContext, input: DeviceJobRequest, job: DeviceJob<R>): Promise<{ job: Record<string, unknown> }> {
   const { request, reply, operator, deviceId, body } = input;
   const claim = idempotencyClaim(request, body);
-  if (!(claim && context.store.idempotency.find(claim.scope, claim.key))) requireOnline(context, deviceId);
+  if (!(claim && context.store.idempotency.find(claim.scope, claim.key))) {
+    requireOnline(context, deviceId);
+    await job.check?.();
+  }
   const { job: row, reused } = context.jobs.start({
     kind: job.kind, deviceId, operator, stages: job.stages, params: job.params, idempotency: claim, run: job.run,
     record: { action: job.action ?? job.kind, machineNumber: context.devices.get(deviceId)?.identity?.machineNumber },

@@ -4,13 +4,12 @@ import { backupArchiveStream } from '../../services/backup/BackupArchive.js';
 import type { BackupAccess } from '../../services/backup/BackupAccess.js';
 import { BACKUP_JOB_KIND, backupStages, runBackupJob } from '../../services/backup/backupJob.js';
 import type { BackupStore, BackupSummary } from '../../services/backup/BackupStore.js';
-import { compareWithDevice, type DeviceComparison } from '../../services/backup/compareWithDevice.js';
 import { RESTORE_JOB_KIND, restoreStages, runRestoreJob } from '../../services/backup/restore/restoreJob.js';
+import { verifyBackupAgainstDevice } from '../../services/backup/verifyBackupAgainstDevice.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
-import { requireOnline } from '../requireOnline.js';
-import { idempotencyClaim } from '../idempotency.js';
-import { jobView, jobViewSchema } from '../jobView.js';
+import { jobViewSchema } from '../jobView.js';
+import { startDeviceJob } from '../startDeviceJob.js';
 import { deviceIdParams } from './deviceRoutes.js';
 
 const backupIdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -47,6 +46,7 @@ export function backupsRoutes({ store, access }: BackupRoutesDeps): ApiPlugin {
     name: 'backups',
     register(app, context) {
       const { catalog, jobs, devices } = context;
+      const registers = { isOnline: (id: string) => devices.get(id)?.state === 'online', runningJob: (id: string) => jobs.runningOn(id) };
 
       defineRoute(app, catalog, {
         method: 'POST', url: '/devices/:id/backups', tags: ['backups'], params: deviceIdParams,
@@ -57,18 +57,10 @@ export function backupsRoutes({ store, access }: BackupRoutesDeps): ApiPlugin {
           202: { description: 'Job started', schema: z.object({ job: jobViewSchema }) },
           200: { description: 'Same Idempotency-Key: the earlier job', schema: z.object({ job: jobViewSchema }) },
         },
-        handler: async ({ params, body, operator, request, reply }) => {
-          const claim = idempotencyClaim(request, body ?? {});
-          const existing = claim && context.store.idempotency.find(claim.scope, claim.key);
-          if (!existing) requireOnline(context, params.id);
-          const { job, reused } = jobs.start({
-            kind: BACKUP_JOB_KIND, deviceId: params.id, operator, stages: backupStages, idempotency: claim,
-            record: { action: BACKUP_JOB_KIND, machineNumber: devices.get(params.id)?.identity?.machineNumber },
-            run: (ctx) => access.withBackupPort(params.id, ctx.signal, (port) => runBackupJob(ctx, port, store)),
-          });
-          reply.code(reused ? 200 : 202).header('location', `/v1/jobs/${job.id}`);
-          return { job: jobView(job, jobs) };
-        },
+        handler: async ({ params, body, operator, request, reply }) => startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: body ?? {} }, {
+          kind: BACKUP_JOB_KIND, stages: backupStages,
+          run: (ctx) => access.withBackupPort(params.id, ctx.signal, (port) => runBackupJob(ctx, port, store)),
+        }),
       });
 
       defineRoute(app, catalog, {
@@ -83,22 +75,11 @@ export function backupsRoutes({ store, access }: BackupRoutesDeps): ApiPlugin {
           202: { description: 'Job started; its result is the plan, what was applied, and what is never restored', schema: z.object({ job: jobViewSchema }) },
           200: { description: 'Same Idempotency-Key: the earlier job', schema: z.object({ job: jobViewSchema }) },
         },
-        handler: async ({ params, body, operator, request, reply }) => {
-          const claim = idempotencyClaim(request, body);
-          const existing = claim && context.store.idempotency.find(claim.scope, claim.key);
-          if (!existing) {
-            requireOnline(context, params.id);
-            await store.get(body.backup);
-          }
-          const { job, reused } = jobs.start({
-            kind: RESTORE_JOB_KIND, deviceId: params.id, operator, stages: restoreStages, idempotency: claim,
-            params: { backup: body.backup, dryRun: body.dryRun },
-            record: { action: RESTORE_JOB_KIND, machineNumber: devices.get(params.id)?.identity?.machineNumber },
-            run: (ctx) => access.withRestoreTarget(params.id, ctx.signal, (target) => runRestoreJob(ctx, target, store, { backupId: body.backup, dryRun: body.dryRun })),
-          });
-          reply.code(reused ? 200 : 202).header('location', `/v1/jobs/${job.id}`);
-          return { job: jobView(job, jobs) };
-        },
+        handler: async ({ params, body, operator, request, reply }) => startDeviceJob(context, { request, reply, operator, deviceId: params.id, body }, {
+          kind: RESTORE_JOB_KIND, stages: restoreStages, params: { backup: body.backup, dryRun: body.dryRun },
+          check: async () => { await store.get(body.backup); },
+          run: (ctx) => access.withRestoreTarget(params.id, ctx.signal, (target) => runRestoreJob(ctx, target, store, { backupId: body.backup, dryRun: body.dryRun })),
+        }),
       });
 
       defineRoute(app, catalog, {
@@ -129,23 +110,7 @@ export function backupsRoutes({ store, access }: BackupRoutesDeps): ApiPlugin {
             schema: z.object({ id: z.string(), ok: z.boolean(), verifiedAt: z.string(), failures: z.array(failureSchema), device: z.unknown() }),
           },
         },
-        handler: async ({ params, body }) => {
-          const verification = await store.verify(params.id);
-          let device: (DeviceComparison & { compared: true }) | { compared: false; reason: string } = { compared: false, reason: 'not asked' };
-          if ((body?.compareWithDevice ?? true) && verification.manifest !== undefined) {
-            const deviceId = verification.manifest.device.id;
-            const snapshot = devices.get(deviceId);
-            const busyWith = jobs.runningOn(deviceId);
-            if (snapshot?.state !== 'online') device = { compared: false, reason: 'register not connected' };
-            else if (busyWith !== undefined) device = { compared: false, reason: `register busy with job ${busyWith}` };
-            else {
-              const manifest = verification.manifest;
-              const controller = new AbortController();
-              device = { compared: true, ...(await access.withBackupPort(deviceId, controller.signal, (port) => compareWithDevice(manifest, port, controller.signal, verification.dir))) };
-            }
-          }
-          return { id: verification.id, ok: verification.ok, verifiedAt: verification.verifiedAt, failures: verification.failures, device };
-        },
+        handler: async ({ params, body }) => verifyBackupAgainstDevice({ store, access, registers }, params.id, { compareWithDevice: body?.compareWithDevice ?? true }),
       });
 
       defineRoute(app, catalog, {

@@ -4,9 +4,8 @@ import { CHANGE_JOB_KIND, changeStages, runChange } from '../../services/changes
 import type { RegisterLending } from '../../services/rolls/RegisterLending.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
-import { requireOnline } from '../requireOnline.js';
-import { idempotencyClaim } from '../idempotency.js';
-import { jobView, jobViewSchema } from '../jobView.js';
+import { jobViewSchema } from '../jobView.js';
+import { startDeviceJob } from '../startDeviceJob.js';
 import { deviceIdParams } from './deviceRoutes.js';
 
 /** Registration changes (税控装置变更): `POST /v1/devices/{id}/changes`, one kind per request, a job. */
@@ -14,7 +13,7 @@ export function changesRoutes(registers: RegisterLending): ApiPlugin {
   return {
     name: 'changes',
     register(app, context) {
-      const { catalog, jobs, devices } = context;
+      const { catalog } = context;
       defineRoute(app, catalog, {
         method: 'POST', url: '/devices/:id/changes', tags: ['changes'], params: deviceIdParams,
         summary: 'One registration change by kind: basic-info, installation-info, invoice-approval, monitoring-data (the control update) or tax-registration; a new taxpayer identification number is refused (deregister and initialize again)',
@@ -25,17 +24,10 @@ export function changesRoutes(registers: RegisterLending): ApiPlugin {
           200: { description: 'Same Idempotency-Key: the earlier job', schema: z.object({ job: jobViewSchema }) },
           409: { description: 'Device busy (with the running job\'s id) or offline' },
         },
-        handler: async ({ params, body, operator, request, reply }) => {
-          const claim = idempotencyClaim(request, body);
-          if (!(claim && context.store.idempotency.find(claim.scope, claim.key))) requireOnline(context, params.id);
-          const { job, reused } = jobs.start({
-            kind: CHANGE_JOB_KIND, deviceId: params.id, operator, stages: changeStages, params: body, idempotency: claim,
-            record: { action: `${CHANGE_JOB_KIND}:${body.kind}`, machineNumber: devices.get(params.id)?.identity?.machineNumber },
-            run: (ctx) => registers.withSession(params.id, (session) => runChange(session, body, ctx)),
-          });
-          reply.code(reused ? 200 : 202).header('location', `/v1/jobs/${job.id}`);
-          return { job: jobView(job, jobs) };
-        },
+        handler: async ({ params, body, operator, request, reply }) => startDeviceJob(context, { request, reply, operator, deviceId: params.id, body }, {
+          kind: CHANGE_JOB_KIND, stages: changeStages, params: body, action: `${CHANGE_JOB_KIND}:${body.kind}`,
+          run: (ctx) => registers.withSession(params.id, (session) => runChange(session, body, ctx)),
+        }),
       });
     },
   };

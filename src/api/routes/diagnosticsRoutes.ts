@@ -27,7 +27,7 @@ export function diagnosticsRoutes(access: RegisterAccess): ApiPlugin {
         },
         handler: async ({ params, body, operator, request, reply }) => {
           const report = (jobId: string) => `/v1/diagnostics/${jobId}`;
-          const answer = startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: body ?? {} }, {
+          const answer = await startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: body ?? {} }, {
             kind: DIAGNOSTICS_KIND, stages: diagnosticsStages, location: report,
             run: (ctx) => access.withDiagnostics(params.id, ctx.signal, (port) => runDiagnostics(ctx, port)),
           });
