@@ -8,7 +8,8 @@ import {
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
 import { requireOnline } from '../requireOnline.js';
-import { jobView, jobViewSchema } from '../jobView.js';
+import { jobViewSchema } from '../jobView.js';
+import { startDeviceJob } from '../startDeviceJob.js';
 import { deviceIdParams } from './deviceRoutes.js';
 
 export const INITIALIZE_KIND = 'initialize';
@@ -42,6 +43,8 @@ export const dryRunResponseSchema = z.object({
 /**
  * `POST /v1/devices/{id}/initialize` (税控初始化): without `confirm`, the dry run (every check, nothing
  * changed, a token when all pass); with the token, the real run as a job whose result holds the read-back.
+ * The token is single-use, so a client that lost the answer can only retry the confirming POST with its
+ * `Idempotency-Key`: the same key and body give the job the first POST started.
  */
 export function initializeRoutes(access: InitializationAccess, deps: InitializationDeps): ApiPlugin {
   return {
@@ -51,20 +54,24 @@ export function initializeRoutes(access: InitializationAccess, deps: Initializat
       defineRoute(app, catalog, {
         method: 'POST', url: '/devices/:id/initialize', tags: ['initialize'], params: deviceIdParams, body: initializeBodySchema.optional(),
         summary: 'Fiscal initialization: dry run (checks, token) without `confirm`; the real run as a job with it',
+        headers: [{ name: 'Idempotency-Key', description: 'On the confirming POST: repeated with the same body it returns the same job, though the token is spent' }],
         responses: {
-          200: { description: 'Dry run: the check list, and a confirmation token when every check passed', schema: dryRunResponseSchema },
+          200: {
+            description: 'Dry run: the check list, and a confirmation token when every check passed; or, for the confirming POST repeated with its Idempotency-Key, the job it started',
+            schema: z.union([dryRunResponseSchema, z.object({ job: jobViewSchema })]),
+          },
           202: { description: 'Real run started', schema: z.object({ job: jobViewSchema }) },
           409: { description: 'The token is unknown, spent, expired or another device\'s (INIT_TOKEN_INVALID), or the device is busy or offline' },
         },
-        handler: async ({ params, body, operator, reply }) => {
-          requireOnline(context, params.id);
-          const request = body ?? {};
+        handler: async ({ params, body, operator, request, reply }) => {
+          const input = body ?? {};
           const readers = {
-            ...(request.fiscalReader === undefined ? {} : { fiscalReader: request.fiscalReader }),
-            ...(request.userReader === undefined ? {} : { userReader: request.userReader }),
+            ...(input.fiscalReader === undefined ? {} : { fiscalReader: input.fiscalReader }),
+            ...(input.userReader === undefined ? {} : { userReader: input.userReader }),
           };
-          const options = { allowLastPinTry: request.allowLastPinTry ?? false };
-          if (request.confirm === undefined) {
+          const options = { allowLastPinTry: input.allowLastPinTry ?? false };
+          if (input.confirm === undefined) {
+            requireOnline(context, params.id);
             const busy = jobs.runningOn(params.id);
             if (busy !== undefined) {
               throw new GatewayError('DEVICE_BUSY', { params: { deviceId: params.id, jobId: busy }, data: { jobId: busy } });
@@ -72,16 +79,12 @@ export function initializeRoutes(access: InitializationAccess, deps: Initializat
             const result = await access.withTarget(params.id, readers, (target) => dryRunInitialization(target, deps, options));
             return { dryRun: true as const, ...result };
           }
-          const token = request.confirm;
-          deps.tokens.check(token, params.id);
-          const { job } = jobs.start({
-            kind: INITIALIZE_KIND, deviceId: params.id, operator, stages: initializationStages,
-            params: { ...readers, allowLastPinTry: options.allowLastPinTry },
-            record: { action: INITIALIZE_KIND, machineNumber: context.devices.get(params.id)?.identity?.machineNumber },
+          const token = input.confirm;
+          return startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: input }, {
+            kind: INITIALIZE_KIND, stages: initializationStages, params: { ...readers, allowLastPinTry: options.allowLastPinTry },
+            check: async () => { deps.tokens.check(token, params.id); },
             run: (ctx) => access.withTarget(params.id, readers, (target) => runInitialization(target, deps, { ...options, token }, ctx)),
           });
-          reply.code(202).header('location', `/v1/jobs/${job.id}`);
-          return { job: jobView(job, jobs) };
         },
       });
     },
