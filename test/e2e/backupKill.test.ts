@@ -5,6 +5,7 @@ import { createFactoryState } from '../../fixtures/simulator/state/factoryState.
 import { BACKUP_FOLDER } from '../../src/services/backup/backupLayout.js';
 import { verifyBackupFolder } from '../../src/services/backup/verifyBackupFolder.js';
 import { eventually, removeDataDir, startDaemon, tempDataDir, type RunningDaemon } from '../helpers/daemon.js';
+import { readJobEvents } from './sse.js';
 
 const dataDir = tempDataDir();
 const machine = createFactoryState({ seed: 1 }).identity.machineNumber;
@@ -38,31 +39,53 @@ async function onDisk(): Promise<{ complete: string[]; temporary: string[] }> {
   return { complete, temporary: names.filter((n) => n.startsWith('.tmp-')) };
 }
 
+/** Kills the daemon as soon as a `.tmp-*` folder shows in the machine's backups folder: the backup has begun. */
+async function killWhenTemporaryAppears(running: RunningDaemon): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await readdir(machineDir).catch(() => [] as string[])).some((n) => n.startsWith('.tmp-'))) {
+    if (Date.now() > deadline) throw new Error('no temporary backup folder appeared');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await running.kill9();
+}
+
+/** Kills the daemon on the job's first progress event past `fraction` of the records read. */
+async function killOnProgress(running: RunningDaemon, job: string, fraction: number): Promise<void> {
+  let killing: Promise<void> | undefined;
+  await readJobEvents(`${running.url}/v1/jobs/${job}/events`, running.token, (event) => {
+    if (event.event === 'progress' && Number(event.data.fraction) >= fraction && !killing) killing = running.kill9();
+  });
+  expect(killing, `no progress event reached ${fraction}`).toBeDefined();
+  await killing;
+}
+
 describe('kill -9 of fiscald during a backup', () => {
   it('never leaves a backup that lists without verifying; the restart removes the leftover and fails the job', async () => {
     daemon = await startDaemon({ dataDir, simulate: 1 });
-    // One whole backup first, to learn how long one takes on this machine.
-    const t0 = performance.now();
+    // One whole backup first, so there is a complete one the kills must leave alone.
     const first = await startBackup();
     await eventually(async () => ((await jobState(first)).state === 'succeeded' ? true : undefined), 60_000);
-    const duration = performance.now() - t0;
     expect((await onDisk()).complete).toHaveLength(1);
 
-    let leftovers = 0;
-    for (const fraction of [0.3 + Math.random() * 0.2, 0.6 + Math.random() * 0.3]) {
+    // Kill points come from the backup itself, not from a clock: as its folder is made, and half-way
+    // through its records.
+    const killPoints = [
+      (running: RunningDaemon) => killWhenTemporaryAppears(running),
+      (running: RunningDaemon, job: string) => killOnProgress(running, job, 0.5),
+    ];
+    for (const killPoint of killPoints) {
       const job = await startBackup();
-      await new Promise((r) => setTimeout(r, duration * fraction));
-      const finished = (await jobState(job)).state === 'succeeded';
-      await daemon.kill9();
+      await killPoint(daemon, job);
       const killed = await onDisk();
-      leftovers += killed.temporary.length;
+      // The kill landed inside the backup: its temporary folder is still there, nothing new completed.
+      expect(killed.temporary).toHaveLength(1);
+      expect(killed.complete).toHaveLength(1);
 
       daemon = await startDaemon({ dataDir, simulate: 1 });
       const after = await onDisk();
       expect(after.temporary).toEqual([]);
       expect(after.complete).toEqual(killed.complete);
-      const state = await jobState(job);
-      if (!finished && killed.complete.length === 1) expect(state).toMatchObject({ state: 'failed', error: { code: 'INTERRUPTED_BY_RESTART' } });
+      expect(await jobState(job)).toMatchObject({ state: 'failed', error: { code: 'INTERRUPTED_BY_RESTART' } });
       const { backups } = (await (await api(`/v1/devices/${machine}/backups`)).json()) as { backups: { id: string }[] };
       expect(backups).toHaveLength(after.complete.length);
       for (const backup of backups) {
@@ -70,7 +93,5 @@ describe('kill -9 of fiscald during a backup', () => {
         expect(verified.ok).toBe(true);
       }
     }
-    // At least one kill landed inside a backup, with its temporary folder on disk.
-    expect(leftovers).toBeGreaterThan(0);
   }, 180_000);
 });
