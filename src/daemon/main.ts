@@ -29,9 +29,9 @@ try {
     process.exit(0);
   }
   const config = loadDaemonConfig(invocation);
-  prepareDataDir(config.dataDir);
-  const { token, created } = ensureToken(config.dataDir);
   const logger = createLogger({ level: config.logLevel, base: { pid: process.pid, name: 'fiscald' } });
+  prepareDataDir(config.dataDir, logger);
+  const { token, created } = ensureToken(config.dataDir, logger);
   if (created) logger.info({ path: `${config.dataDir}/token` }, 'created the API token');
   daemon = await Daemon.start({ config, token, logger, version: gatewayVersion, devices: () => createDeviceSide(config, logger) });
   const stop = (signal: string) => {

@@ -31,9 +31,9 @@ export interface InProcessDaemon {
 
 export async function startInProcessDaemon(options: { log?: DestinationStream } = {}): Promise<InProcessDaemon> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fiscald-inproc-'));
-  prepareDataDir(dataDir);
-  const { token } = ensureToken(dataDir);
   const logger = options.log === undefined ? silentLogger : createLogger({ level: 'trace' }, options.log);
+  prepareDataDir(dataDir, logger);
+  const { token } = ensureToken(dataDir, logger);
   const config = resolveConfig({ listen: '127.0.0.1:0', dataDir, simulate: 2, simulatorTiming: { timed: false }, logLevel: 'trace' });
   const daemon = await Daemon.start({ config, token, logger, version: 'test', devices: () => createDeviceSide(config, logger) });
   const list = async (): Promise<DeviceSnapshot[]> => {

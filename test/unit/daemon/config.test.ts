@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../../contracts/errors/index.js';
-import { ensureToken, prepareDataDir } from '../../../src/daemon/dataDir.js';
+import { ensureToken, prepareDataDir, type DataDirLog } from '../../../src/daemon/dataDir.js';
 import { loadDaemonConfig, parseDaemonArgs } from '../../../src/daemon/loadDaemonConfig.js';
 import { defaultDataDir } from '../../../src/daemon/paths.js';
 import { parseListen } from '../../../src/daemon/listenAddress.js';
@@ -71,27 +71,66 @@ describe('fiscald configuration', () => {
   });
 });
 
+/** A logger that keeps what was warned, to check the words and that no token is in them. */
+function warnings() {
+  const lines: { fields: Record<string, unknown>; message: string }[] = [];
+  return { lines, log: { warn: (fields: Record<string, unknown>, message: string) => { lines.push({ fields, message }); } } as unknown as DataDirLog };
+}
+
 describe('data dir and token', () => {
-  it('creates the dir 0700 and the token 0600 once, and keeps it across starts', () => {
+  it('creates the dir 0700 and the token 0600 once, and keeps it across starts, without a warning', () => {
+    const { lines, log } = warnings();
     const dir = join(tmp(), 'nested', 'data');
-    prepareDataDir(dir);
+    prepareDataDir(dir, log);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    const first = ensureToken(dir);
+    const first = ensureToken(dir, log);
     expect(first.created).toBe(true);
     expect(first.token.length).toBeGreaterThanOrEqual(40);
     expect(statSync(join(dir, 'token')).mode & 0o777).toBe(0o600);
-    const second = ensureToken(dir);
-    expect(second).toEqual({ token: first.token, created: false });
+    const second = ensureToken(dir, log);
+    expect(second).toEqual({ token: first.token, created: false, rotated: false });
     expect(readFileSync(join(dir, 'token'), 'utf8').trim()).toBe(first.token);
+    expect(lines).toEqual([]);
   });
 
-  it('tightens a loose data dir and token file', () => {
+  it('tightens a loose data dir to 0700 and warns with its path and old mode', () => {
+    const { lines, log } = warnings();
     const dir = tmp();
     chmodSync(dir, 0o755);
-    prepareDataDir(dir);
+    prepareDataDir(dir, log);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    writeFileSync(join(dir, 'token'), 'a-token-that-is-long-enough\n', { mode: 0o644 });
-    expect(ensureToken(dir).token).toBe('a-token-that-is-long-enough');
-    expect(statSync(join(dir, 'token')).mode & 0o777).toBe(0o600);
+    expect(lines).toEqual([{ fields: { path: dir, oldMode: '0755', newMode: '0700' }, message: expect.stringContaining('data dir') }]);
+  });
+
+  it('a group-readable token file is tightened with a warning and kept', () => {
+    const { lines, log } = warnings();
+    const dir = tmp();
+    const path = join(dir, 'token');
+    writeFileSync(path, 'a-token-that-is-long-enough\n', { mode: 0o600 });
+    chmodSync(path, 0o640);
+    expect(ensureToken(dir, log)).toEqual({ token: 'a-token-that-is-long-enough', created: false, rotated: false });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(lines).toEqual([{ fields: { path, oldMode: '0640', newMode: '0600' }, message: expect.stringContaining('tightened') }]);
+  });
+
+  it('a token file others could read is tightened and the token rotated, logged without either token', () => {
+    const { lines, log } = warnings();
+    const dir = tmp();
+    const path = join(dir, 'token');
+    const old = 'a-token-that-is-long-enough';
+    writeFileSync(path, `${old}\n`, { mode: 0o600 });
+    chmodSync(path, 0o644);
+    const result = ensureToken(dir, log);
+    expect(result.rotated).toBe(true);
+    expect(result.token).not.toBe(old);
+    expect(result.token.length).toBeGreaterThanOrEqual(40);
+    expect(readFileSync(path, 'utf8').trim()).toBe(result.token);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(lines.map((line) => line.fields)).toEqual([{ path, oldMode: '0644', newMode: '0600' }, { path }]);
+    expect(lines[1]?.message).toContain('rotated');
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain(old);
+    expect(logged).not.toContain(result.token);
+    expect(ensureToken(dir, log)).toEqual({ token: result.token, created: false, rotated: false });
   });
 });
