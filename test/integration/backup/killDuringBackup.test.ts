@@ -12,27 +12,30 @@ const runTs = join(import.meta.dirname, '../../../bin/run-ts.js');
 const child = join(import.meta.dirname, 'backupChild.ts');
 
 /**
- * Starts a child writing backups and SIGKILLs it once it has committed one backup, `fraction` of one
- * backup's duration later (so the kill points follow the machine's speed, not a fixed clock);
- * resolves with how many it committed.
+ * Starts a child writing backups and SIGKILLs it during its second backup, once that backup has read
+ * `fraction` of the records the first one held (the child's own progress lines, not a clock); a fraction
+ * of 1 kills it while it commits, past 1 on its second `committed`, as the third begins. Resolves with
+ * how many backups it committed.
  */
-function killMidway(root: string, fraction: number): Promise<number> {
+function killAt(root: string, fraction: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [runTs, child, root], { stdio: ['ignore', 'pipe', 'inherit'] });
     let committed = 0;
-    let readyAt: number | undefined;
-    let timer: NodeJS.Timeout | undefined;
+    let recordsPerBackup = 0;
+    let pending = '';
+    const kill = () => proc.kill('SIGKILL');
     proc.stdout.setEncoding('utf8').on('data', (text: string) => {
-      if (text.includes('ready')) readyAt ??= performance.now();
-      const commits = text.split('committed').length - 1;
-      if (commits > 0 && committed === 0 && readyAt !== undefined) {
-        timer = setTimeout(() => proc.kill('SIGKILL'), Math.floor((performance.now() - readyAt) * fraction));
+      const lines = (pending + text).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const progress = /^progress (\d+)$/.exec(line);
+        if (progress && committed === 0) recordsPerBackup = Number(progress[1]);
+        else if (progress && committed === 1 && fraction <= 1 && Number(progress[1]) >= fraction * recordsPerBackup) kill();
+        else if (line === 'committed' && ++committed === 2) kill();
       }
-      committed += commits;
     });
     proc.on('error', reject);
     proc.on('exit', (_code, signal) => {
-      clearTimeout(timer);
       if (signal !== 'SIGKILL') reject(new Error(`child ended by itself (${signal ?? _code})`));
       else resolve(committed);
     });
@@ -44,13 +47,13 @@ describe('kill -9 during a backup', () => {
     const base = await mkdtemp(join(tmpdir(), 'fg-kill-'));
     let committedTotal = 0;
     let sawLeftover = 0;
-    // Three children at a time, each in its own data dir; kill points spread over 0…1.3 backups after the
-    // first commit, with jitter, so they land inside reads, commits and renames alike.
-    const delays = Array.from({ length: TRIALS }, (_, i) => (i * 1.3) / TRIALS + Math.random() * 0.1);
+    // Three children at a time, each in its own data dir; kill points spread over the second backup's
+    // records and past its end, with jitter, so they land inside reads, commits and renames alike.
+    const delays = Array.from({ length: TRIALS }, (_, i) => Math.min(1.1, (i * 1.1) / (TRIALS - 1) + Math.random() * 0.05));
     const roots = [0, 1, 2].map((k) => join(base, `d${k}`));
     for (let start = 0; start < TRIALS; start += roots.length) {
       const batch = delays.slice(start, start + roots.length);
-      const counts = await Promise.all(batch.map((delay, k) => killMidway(roots[k], delay)));
+      const counts = await Promise.all(batch.map((delay, k) => killAt(roots[k], delay)));
       committedTotal += counts.reduce((a, b) => a + b, 0);
       for (const root of roots.slice(0, batch.length)) {
         const store = new BackupStore(root);
