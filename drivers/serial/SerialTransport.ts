@@ -3,11 +3,10 @@ import { InterByteTimeoutParser } from '@serialport/parser-inter-byte-timeout';
 import type { BindingInterface } from '@serialport/bindings-cpp';
 import type { ByteTransport, TransportDescription, Unsubscribe } from '../../contracts/ByteTransport.js';
 import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
+import { TransportEvents, type CloseListener, type DataListener } from '../TransportEvents.js';
+import { notOpen, openFailed } from '../transportErrors.js';
 import { assertBaudRate, type BaudRate } from './baudRates.js';
 import { loadSerialBinding } from './loadSerialBinding.js';
-
-type DataListener = (chunk: Uint8Array) => void;
-type CloseListener = (error?: Error) => void;
 
 export interface SerialTransportOptions {
   readonly path: string;
@@ -35,8 +34,9 @@ export class SerialTransport implements ByteTransport {
   private baudRate_: BaudRate;
   private stream: SerialPortStream | undefined;
   private unplugged = false;
-  private readonly dataListeners = new Set<DataListener>();
-  private readonly closeListeners = new Set<CloseListener>();
+  private readonly events = new TransportEvents();
+  /** The close under way: a second `close()` waits for it instead of closing the stream again. */
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly options: SerialTransportOptions) {
     this.baudRate_ = assertBaudRate(options.baudRate ?? 9600);
@@ -66,13 +66,14 @@ export class SerialTransport implements ByteTransport {
     await new Promise<void>((resolve, reject) => {
       stream.open((error) => {
         if (error) {
-          reject(new GatewayError('TRANSPORT_OPEN_FAILED', { params: { path: this.options.path, detail: error.message }, cause: error }));
+          reject(openFailed(this.options.path, error));
         } else {
           resolve();
         }
       });
     });
     this.stream = stream;
+    this.events.opened();
     this.unplugged = false;
     // Errors also reach the write callbacks or the close event; without a listener they would crash the process.
     stream.on('error', () => undefined);
@@ -80,18 +81,18 @@ export class SerialTransport implements ByteTransport {
       ? stream
       : stream.pipe(new InterByteTimeoutParser({ interval: this.options.interByteTimeoutMs }));
     source.on('data', (chunk: Buffer) => {
-      const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      for (const listener of [...this.dataListeners]) listener(bytes);
+      this.events.data(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     });
     stream.on('close', (disconnect?: Error | null) => {
       if (this.stream !== stream) return;
       this.stream = undefined;
+      this.closing = undefined;
       let reason: Error | undefined;
       if (disconnect) {
         this.unplugged = true;
         reason = new GatewayError('TRANSPORT_UNPLUGGED', { params: { path: this.options.path }, cause: disconnect });
       }
-      for (const listener of [...this.closeListeners]) listener(reason);
+      this.events.closed(reason);
     });
   }
 
@@ -128,22 +129,21 @@ export class SerialTransport implements ByteTransport {
   }
 
   onData(listener: DataListener): Unsubscribe {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
+    return this.events.onData(listener);
   }
 
   onClose(listener: CloseListener): Unsubscribe {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+    return this.events.onClose(listener);
   }
 
   async close(): Promise<void> {
     const stream = this.stream;
     if (!stream) return;
-    await new Promise<void>((resolve) => {
+    this.closing ??= new Promise<void>((resolve) => {
       // A close error means the port is already gone; either way it is closed now.
       stream.close(() => resolve());
     });
+    await this.closing;
   }
 
   private async resolveBinding(): Promise<BindingInterface> {
@@ -155,7 +155,7 @@ export class SerialTransport implements ByteTransport {
   private requireOpen(): SerialPortStream {
     const stream = this.stream;
     if (!stream?.isOpen) {
-      throw new GatewayError(this.unplugged ? 'TRANSPORT_UNPLUGGED' : 'TRANSPORT_CLOSED', { params: { path: this.options.path } });
+      throw notOpen(this.options.path, this.unplugged);
     }
     return stream;
   }

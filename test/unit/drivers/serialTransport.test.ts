@@ -105,4 +105,30 @@ describe('SerialTransport over @serialport/binding-mock', () => {
     expect(requested).toEqual([undefined]);
     await expect(again.write(Uint8Array.of(1))).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
   });
+
+  it('lets a second close wait for the first: the port is closed once and the close told once', async () => {
+    const transport = new SerialTransport({ path, binding: MockBinding });
+    await transport.open();
+    const port = portOf(transport);
+    const steps: string[] = [];
+    const bindingClose = port.close.bind(port);
+    port.close = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await bindingClose();
+      steps.push('port closed');
+    };
+    const reasons: (Error | undefined)[] = [];
+    transport.onClose((reason) => reasons.push(reason));
+    const first = transport.close();
+    await transport.close();
+    steps.push('second close returned');
+    await first;
+    expect(steps).toEqual(['port closed', 'second close returned']);
+    expect(reasons).toEqual([undefined]);
+    expect(transport.isOpen).toBe(false);
+    await transport.open();
+    expect(transport.isOpen).toBe(true);
+    await transport.close();
+    expect(reasons).toEqual([undefined, undefined]);
+  });
 });
