@@ -44,10 +44,10 @@ class MemoryTransport implements ByteTransport {
     this.shut();
   }
 
-  /** Pulls the plug: both ends see the cable go, the peer with an error. */
+  /** Pulls the plug: both ends see the cable go, the peer with TRANSPORT_UNPLUGGED. */
   cut(): void {
     this.shut();
-    this.peer.shut(new Error('link cut'));
+    this.peer.shut(new GatewayError('TRANSPORT_UNPLUGGED', { params: { path: this.peer.description.path } }));
   }
 
   private shut(error?: Error): void {

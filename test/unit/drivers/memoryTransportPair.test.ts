@@ -50,7 +50,7 @@ describe('the in-memory transport pair', () => {
     expect(seen).toEqual([]);
   });
 
-  it('tells close listeners once per open period: undefined on close, an error at the peer of a cut', async () => {
+  it('tells close listeners once per open period: undefined on close, TRANSPORT_UNPLUGGED at the peer of a cut', async () => {
     const { host, device } = await openPair();
     const hostReasons: (Error | undefined)[] = [];
     const deviceReasons: (Error | undefined)[] = [];
@@ -61,7 +61,8 @@ describe('the in-memory transport pair', () => {
     await host.close();
     expect(hostReasons).toEqual([undefined]);
     expect(deviceReasons).toHaveLength(1);
-    expect(deviceReasons[0]).toBeInstanceOf(Error);
+    expect(isGatewayError(deviceReasons[0], 'TRANSPORT_UNPLUGGED')).toBe(true);
+    expect(deviceReasons[0]?.message).toContain(device.description.path);
     await device.open();
     await device.close();
     await device.close();

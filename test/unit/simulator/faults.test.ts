@@ -8,6 +8,7 @@ import { CMD } from '../../../protocols/gb-link/commandCodes.js';
 import { lineDurationMs } from '../../../fixtures/simulator/SimulatedLine.js';
 import { FaultPlan } from '../../../fixtures/simulator/faults.js';
 import { startHarness } from './simulatorHarness.js';
+import { isGatewayError } from '../../../contracts/errors/index.js';
 
 const untimed = { simulator: { timing: { timed: false } } };
 const connectFrame = encodeCommandFrame(CMD.CONNECT, 0);
@@ -91,7 +92,9 @@ describe('fault injection', () => {
     const { link, host } = await startHarness({ simulator: { timing: { timed: false }, faults: { faults: [{ kind: 'cut', at: 2, mode: 'close' }] } } });
     const closed = new Promise<Error | undefined>((resolve) => host.onClose(resolve));
     await link.sendRaw(connectFrame);
-    expect((await closed)?.message).toBe('link cut');
+    const reason = await closed;
+    expect(isGatewayError(reason, 'TRANSPORT_UNPLUGGED')).toBe(true);
+    expect(isGatewayError(reason) && reason.params).toEqual({ path: host.description.path });
   });
 
   it('loses power during a firmware write: the slot is half-written, the old image boots, the upgrade resumes', async () => {
