@@ -148,6 +148,7 @@ export const controlDataLayout: Layout<ControlData> = {
 
 /** The tax index and the valid and return amounts in its order: the 54 bytes that end both sales totals. */
 export interface TaxAmounts {
+  /** The fiscal card's tax index: slot i of the amounts belongs to tax item `taxIndex[i]` (0 = unused). */
   readonly taxIndex: readonly number[];
   readonly validAmounts: readonly number[];
   readonly returnAmounts: readonly number[];

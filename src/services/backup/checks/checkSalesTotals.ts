@@ -1,3 +1,4 @@
+import type { SalesTotals } from '../../../../protocols/gb18240-card/blocks.js';
 import type { BackupProblem } from '../BackupManifest.js';
 
 export interface SaleAmounts {
@@ -7,17 +8,10 @@ export interface SaleAmounts {
 }
 
 /** What a daily record (one day) or a declaration (a period) says its invoices or daily records add up to. */
-export interface PeriodTotals {
+export interface PeriodTotals extends SalesTotals {
   /** `YYYY-MM-DD`, inclusive. */
   readonly from: string;
   readonly to: string;
-  readonly validCount: number;
-  readonly returnCount: number;
-  readonly voidCount: number;
-  /** The fiscal card's tax index: slot i of the amounts belongs to tax item `taxIndex[i]` (0 = unused). */
-  readonly taxIndex: readonly number[];
-  readonly validAmounts: readonly number[];
-  readonly returnAmounts: readonly number[];
   /** Declarations carry their totals too. */
   readonly validTotal?: number;
   readonly returnTotal?: number;
