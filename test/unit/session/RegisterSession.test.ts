@@ -1,24 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../../contracts/errors/index.js';
 import * as link from '../../../protocols/gb-link/index.js';
-import type { RegisterSession } from '../../../src/devices/RegisterSession.js';
-import { connected, initData, invoices, statefulRegister, userInfoFrom } from './fixtures.js';
+import { initData, invoices, statefulRegister, userInfoFrom, rejection, sessionSetup } from './fixtures.js';
 
-const sessions: RegisterSession[] = [];
-afterEach(async () => {
-  for (const s of sessions.splice(0)) await s.close();
-});
-
-async function setup(options = {}) {
-  const ctx = await connected(options);
-  sessions.push(ctx.session);
-  return ctx;
-}
-
-async function rejection(promise: Promise<unknown>) {
-  try { await promise; } catch (error) { return error; }
-  throw new Error('expected a rejection');
-}
+const setup = sessionSetup();
 
 const factory = { machineNumber: '1234567890123456', model: 'SK-3000', hardwareRevision: 'B2', firmwareVersion: '2.4.1', bootloaderVersion: '1.1.0', productionDate: null };
 

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { createMemoryTransportPair } from '../../../drivers/memory/MemoryTransportPair.js';
 import * as link from '../../../protocols/gb-link/index.js';
 import type { InitializationData, InvoiceRecord, RegisterStatus, UserInfo } from '../../../protocols/gb-link/index.js';
@@ -12,6 +13,29 @@ export async function connected(options: RegisterSessionOptions = {}) {
   const register = new FakeRegister(device);
   const session = await RegisterSession.open(host, { deviceId: 'reg-1', ...fast, ...options });
   return { host, device, register, session };
+}
+
+/** `connected()` for one test file: every session it opens is closed after each test. */
+export function sessionSetup(): (options?: RegisterSessionOptions) => ReturnType<typeof connected> {
+  const sessions: RegisterSession[] = [];
+  afterEach(async () => {
+    for (const session of sessions.splice(0)) await session.close();
+  });
+  return async (options = {}) => {
+    const ctx = await connected(options);
+    sessions.push(ctx.session);
+    return ctx;
+  };
+}
+
+/** What a promise rejects with; a promise that resolves fails the test. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
 }
 
 export const baseStatus: RegisterStatus = {

@@ -1,26 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isGatewayError } from '../../../contracts/errors/index.js';
 import * as link from '../../../protocols/gb-link/index.js';
-import type { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import type { ReplyFault } from './FakeRegister.js';
-import { connected, initData, invoices, statefulRegister } from './fixtures.js';
+import { initData, invoices, statefulRegister, rejection, sessionSetup } from './fixtures.js';
 
-const sessions: RegisterSession[] = [];
-afterEach(async () => {
-  for (const s of sessions.splice(0)) await s.close();
-});
-
-async function setup(options = {}) {
-  const ctx = await connected(options);
-  sessions.push(ctx.session);
-  return ctx;
-}
-
-async function rejection(promise: Promise<unknown>) {
-  try { await promise; } catch (error) { return error; }
-  throw new Error('expected a rejection');
-}
+const setup = sessionSetup();
 
 describe('state-changing commands under random faults', () => {
   it('initialize is executed at most once, and success is only reported when the register is initialized', async () => {
