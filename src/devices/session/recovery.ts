@@ -22,10 +22,17 @@ export interface Recovery<Req, Res, Before = unknown> {
   check(read: StateReader, request: Req, context: { before: Before; sentAt: number; now: number }): Promise<Verdict<Res>>;
 }
 
+/**
+ * Initialization took effect when the register reports itself initialized for this taxpayer and
+ * fiscal card. "Not initialized" does not prove the command never arrived: the register checks the
+ * PIN with the fiscal card (which then rotates it) before it writes fiscal memory, so a second 30 with
+ * the same PIN could spend a PIN try. It is never re-sent here; the next run decides, with the PIN
+ * tries in its checks and the last try guarded.
+ */
 export const initializeRecovery: Recovery<InitializationData, void> = {
   async check(read, request) {
     const status = await read(link.status, undefined);
-    if (!status.initialized) return { outcome: 'not-applied' };
+    if (!status.initialized) return { outcome: 'unknown', found: { initialized: false, pinMayHaveRotated: true } };
     const info = await read(link.userInfo, undefined);
     if (info.taxpayerNumber === request.taxpayerNumber && info.fiscalCardNumber === request.fiscalCardNumber) {
       return { outcome: 'applied', result: undefined };

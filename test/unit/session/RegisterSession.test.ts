@@ -163,14 +163,14 @@ describe('RegisterSession: state-changing commands are never re-sent blindly', (
     expect(register.count(link.CMD.USER_INFO)).toBe(1);
   });
 
-  it('initialize that never reached the register: state shows it did not happen, sent once more', async () => {
+  it('initialize unanswered and not initialized is LINK_IN_DOUBT, never sent twice (the card may have rotated its PIN)', async () => {
     const { register, session } = await setup();
     const state = statefulRegister(register);
     register.ignoreCommands = 1;
-    await session.initialize(initData);
-    expect(register.count(link.CMD.INITIALIZE)).toBe(1);
-    expect(register.framesIn).toBe(5); // 2 packets ignored, 41 read back, 2 packets again
-    expect(state.status.initialized).toBe(true);
+    const error = await rejection(session.initialize(initData));
+    expect(isGatewayError(error, 'LINK_IN_DOUBT')).toBe(true);
+    expect(register.framesIn).toBe(3); // 2 packets ignored, 41 read back; nothing sent again
+    expect(state.status.initialized).toBe(false);
   });
 
   it('throws LINK_IN_DOUBT when the state read back matches neither outcome', async () => {

@@ -86,9 +86,9 @@ describe('other recoveries', () => {
   it('gives up with LINK_IN_DOUBT when a write that surely did not happen is lost twice', async () => {
     const { register, session } = await setup();
     statefulRegister(register);
-    register.on(link.CMD.INITIALIZE, () => ({ silent: true }));
-    expect(isGatewayError(await rejection(session.initialize(initData)), 'LINK_IN_DOUBT')).toBe(true);
-    expect(register.count(link.CMD.INITIALIZE)).toBe(2);
+    register.on(link.CMD.SET_TIME, () => ({ silent: true }));
+    expect(isGatewayError(await rejection(session.setTime('2030-01-01T00:00:00')), 'LINK_IN_DOUBT')).toBe(true);
+    expect(register.count(link.CMD.SET_TIME)).toBe(2);
   });
 
   it('an unreadable state after a lost reply is LINK_IN_DOUBT, with the read-back failure recorded', async () => {
