@@ -13,11 +13,12 @@ import { jobsCommand } from './commands/jobsCommand.js';
 import { recordsCommand } from './commands/recordsCommand.js';
 import { restoreCommand } from './commands/restoreCommand.js';
 import { verifyBackupCommand } from './commands/verifyBackupCommand.js';
+import { exportBackupCommand } from './commands/exportBackupCommand.js';
 import { watchCommand } from './commands/watchCommand.js';
 
 /** Every fiscalctl command; a later one is one import and one entry here. */
 export const commandTable: readonly Command[] = [
   devicesCommand, infoCommand, diagnoseCommand, jobsCommand, watchCommand, recordsCommand,
-  backupCommand, backupsCommand, verifyBackupCommand, restoreCommand, cardCommand, initCommand,
+  backupCommand, backupsCommand, verifyBackupCommand, exportBackupCommand, restoreCommand, cardCommand, initCommand,
   changeCommand, rollCommand, deregisterCommand,
 ];

@@ -12,6 +12,8 @@ import { RESTORE_JOB_KIND } from '../services/backup/restore/restoreJob.js';
 import { sessionRestoreTarget } from '../services/backup/restore/RestoreTarget.js';
 import { silentLogger } from '../log.js';
 import { withBulkBaud } from './bulkBaud.js';
+import { copyToStick } from '../../drivers/stick/copyToStick.js';
+import type { StickWriter } from '../services/backup/exportBackupToStick.js';
 
 /**
  * A backup borrows the device's session from the registry for the length of the run (one borrower per
@@ -48,5 +50,9 @@ export async function registerBackup(dataDir: string, registry: DeviceRegistry<R
   const store = BackupStore.forDataDir(dataDir, logger);
   await store.cleanTemporary();
   const access = registryBackupAccess(registry, logger);
-  return { store, access, plugin: backupsRoutes({ store, access }), definitions: [{ kind: BACKUP_JOB_KIND }, { kind: RESTORE_JOB_KIND }] };
+  const stick: StickWriter = async (source, target, mountPoint) => {
+    const copy = await copyToStick(source, target, mountPoint === undefined ? {} : { mountPoint });
+    return { mountPoint: copy.volume.mountPoint, path: copy.path, checksumPath: copy.checksumPath, bytes: copy.bytes, sha256: copy.sha256 };
+  };
+  return { store, access, plugin: backupsRoutes({ store, access, stick }), definitions: [{ kind: BACKUP_JOB_KIND }, { kind: RESTORE_JOB_KIND }] };
 }

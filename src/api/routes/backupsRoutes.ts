@@ -5,6 +5,7 @@ import type { BackupAccess } from '../../services/backup/BackupAccess.js';
 import { BACKUP_JOB_KIND, backupStages, runBackupJob } from '../../services/backup/backupJob.js';
 import type { BackupStore, BackupSummary } from '../../services/backup/BackupStore.js';
 import { RESTORE_JOB_KIND, restoreStages, runRestoreJob } from '../../services/backup/restore/restoreJob.js';
+import { exportBackupToStick, type StickWriter } from '../../services/backup/exportBackupToStick.js';
 import { verifyBackupAgainstDevice } from '../../services/backup/verifyBackupAgainstDevice.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
@@ -34,6 +35,8 @@ function view(summary: BackupSummary) {
 export interface BackupRoutesDeps {
   readonly store: BackupStore;
   readonly access: BackupAccess;
+  /** Writes onto a removable volume (drivers/stick, given by the daemon). */
+  readonly stick: StickWriter;
 }
 
 /**
@@ -41,7 +44,7 @@ export interface BackupRoutesDeps {
  * `GET /v1/backups/{id}`, `POST /v1/backups/{id}/verify`, `GET /v1/backups/{id}/archive`, and
  * `POST /v1/devices/{id}/restore` (a job: a backup's parameters onto a replacement register).
  */
-export function backupsRoutes({ store, access }: BackupRoutesDeps): ApiPlugin {
+export function backupsRoutes({ store, access, stick }: BackupRoutesDeps): ApiPlugin {
   return {
     name: 'backups',
     register(app, context) {
@@ -111,6 +114,24 @@ export function backupsRoutes({ store, access }: BackupRoutesDeps): ApiPlugin {
           },
         },
         handler: async ({ params, body }) => verifyBackupAgainstDevice({ store, access, registers }, params.id, { compareWithDevice: body?.compareWithDevice ?? true }),
+      });
+
+      defineRoute(app, catalog, {
+        method: 'POST', url: '/backups/:id/export', tags: ['backups'], params: backupIdParams,
+        summary: 'Exports a backup that still verifies onto a USB stick (FISCAL/BACKUP/<machine>/…tar with a .sha256), reads it back and checks every file in the copy',
+        body: z.strictObject({
+          mountPoint: z.string().min(1).max(4096).optional().describe('Mount point of the stick; default: the first writable removable volume'),
+        }).optional(),
+        responses: {
+          200: {
+            description: 'Where the copy is and what was proved of it',
+            schema: z.object({
+              backupId: z.string(), mountPoint: z.string(), path: z.string(), checksumPath: z.string(),
+              bytes: z.number(), sha256: z.string(), filesVerified: z.number(),
+            }),
+          },
+        },
+        handler: async ({ params, body }) => exportBackupToStick(store, params.id, stick, body?.mountPoint),
       });
 
       defineRoute(app, catalog, {

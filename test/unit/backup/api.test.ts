@@ -13,6 +13,9 @@ import type { BackupPort } from '../../../src/services/backup/BackupPort.js';
 import { openStore } from '../../../src/store/Store.js';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import { fakeBackupPort, type FakeRegisterOptions } from './fakeBackupPort.js';
+import { copyToStick } from '../../../drivers/stick/copyToStick.js';
+import type { StickWriter } from '../../../src/services/backup/exportBackupToStick.js';
+import { fakeStickTree } from '../stick/fakeStickTree.js';
 import { sampleDevice, tempStore } from './sampleBackup.js';
 
 const TOKEN = 'backup-test-token-0123';
@@ -31,9 +34,14 @@ async function harness(registerOptions: FakeRegisterOptions = {}) {
     withBackupPort: <T>(_id: string, _signal: AbortSignal, fn: (port: BackupPort) => Promise<T>) => fn(fakeBackupPort(state.options)),
     withRestoreTarget: (id: string) => Promise.reject(new GatewayError('DEVICE_OFFLINE', { params: { id } })),
   };
+  const sticks = await fakeStickTree();
+  const stick: StickWriter = async (source, target, mountPoint) => {
+    const copy = await copyToStick(source, target, { roots: sticks.roots, ...(mountPoint === undefined ? {} : { mountPoint }) });
+    return { mountPoint: copy.volume.mountPoint, path: copy.path, checksumPath: copy.checksumPath, bytes: copy.bytes, sha256: copy.sha256 };
+  };
   const app = await buildServer(
     { jobs, store, devices: { list: () => [device], get: (id) => (id === device.id ? device : undefined) }, logger: silentLogger, version: 'test' },
-    { token: TOKEN, port: () => 18240, plugins: [backupsRoutes({ store: backups, access })] },
+    { token: TOKEN, port: () => 18240, plugins: [backupsRoutes({ store: backups, access, stick })] },
   );
   const request = (options: InjectOptions) => app.inject({ ...options, headers: { host: '127.0.0.1:18240', authorization: `Bearer ${TOKEN}`, ...options.headers } });
   const close = async () => {
@@ -41,7 +49,7 @@ async function harness(registerOptions: FakeRegisterOptions = {}) {
     await app.close();
     store.close();
   };
-  return { app, backups, store, jobs, state, request, close };
+  return { app, backups, store, jobs, state, request, close, sticks };
 }
 
 let closeHarness: (() => Promise<void>) | undefined;
@@ -97,6 +105,31 @@ describe('backup API', () => {
     const archive = await h.request({ method: 'GET', url: `/v1/backups/${backupId}/archive` });
     expect(archive.statusCode).toBe(422);
     expect(archive.json()).toMatchObject({ code: 'BACKUP_VERIFY_FAILED' });
+  });
+
+  it('exports a backup onto a USB stick, read back and verified file by file; refuses a damaged backup', async () => {
+    const h = await harness();
+    closeHarness = h.close;
+    const { backupId } = (await backedUp(h)).result as { backupId: string };
+    const exported = await h.request({ method: 'POST', url: `/v1/backups/${backupId}/export`, headers: operator, payload: {} });
+    expect(exported.statusCode, exported.body).toBe(200);
+    const copy = exported.json() as { mountPoint: string; path: string; checksumPath: string; sha256: string; filesVerified: number };
+    expect(copy.mountPoint).toBe(h.sticks.stick);
+    expect(copy.path.startsWith(join(h.sticks.stick, 'FISCAL', 'BACKUP', sampleDevice.machineNumber))).toBe(true);
+    expect(copy.path).toMatch(new RegExp(`${backupId}\\.tar$`));
+    expect(await readFile(copy.checksumPath, 'utf8')).toContain(copy.sha256);
+    expect(copy.filesVerified).toBeGreaterThan(5);
+    expect((await verifyBackupArchive(copy.path)).ok).toBe(true);
+
+    const onReadOnly = await h.request({ method: 'POST', url: `/v1/backups/${backupId}/export`, headers: operator, payload: { mountPoint: h.sticks.readOnlyStick } });
+    expect(onReadOnly.json()).toMatchObject({ code: 'STICK_READ_ONLY' });
+
+    const file = join((await h.backups.get(backupId)).dir, 'invoices.jsonl');
+    const bytes = await readFile(file);
+    bytes[3] ^= 0x01;
+    await writeFile(file, bytes);
+    const refused = await h.request({ method: 'POST', url: `/v1/backups/${backupId}/export`, headers: operator, payload: {} });
+    expect(refused.json()).toMatchObject({ code: 'BACKUP_VERIFY_FAILED' });
   });
 
   it('serves an archive that the archive verifier accepts', async () => {

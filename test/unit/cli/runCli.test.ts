@@ -116,7 +116,7 @@ describe('--json: stdout is one JSON document for every command, errors included
   const failing: Record<string, string[]> = {
     devices: ['devices', '--limit', '3'], info: ['info', 'NOPE'], diagnose: ['diagnose', 'NOPE'], jobs: ['jobs', '--limit', '0'],
     watch: ['watch', 'NOPE'], records: ['records', '--since', 'soon'], backup: ['backup', 'NOPE'], backups: ['backups', 'NOPE'],
-    'verify-backup': ['verify-backup', 'NOPE'], restore: ['restore', '1100000000000001'], card: ['card', 'NOPE'], init: ['init', 'NOPE'],
+    'verify-backup': ['verify-backup', 'NOPE'], 'export-backup': ['export-backup', 'NOPE'], restore: ['restore', '1100000000000001'], card: ['card', 'NOPE'], init: ['init', 'NOPE'],
     change: ['change', 'NOPE', 'basic-info', '--taxpayer-name', 'x'], roll: ['roll', 'NOPE'], deregister: ['deregister', 'NOPE'],
   };
 
