@@ -212,6 +212,12 @@ export const initializeErrors = {
     zh: '收款机尚未税控初始化，不能分发发票', en: 'The register is not fiscally initialized: invoice rolls cannot be distributed to it',
     remedyZh: '请先完成税控初始化。', remedyEn: 'Run the fiscal initialization first.',
   },
+  CHANGE_REGISTER_DEREGISTERED: {
+    http: 409, exit: ExitCode.refused,
+    zh: '这台收款机已于 {at} 注销，不能再做税控装置变更', en: 'This register was deregistered on {at}: no registration change can be made to it',
+    remedyZh: '注销后的收款机需重新进行税控初始化才能使用；如注销有误，请持注销服务记录联系税务机关。',
+    remedyEn: 'A deregistered register must be initialized again before use; if the deregistration was a mistake, take its service record to the tax office.',
+  },
   ROLL_REGISTER_DEREGISTERED: {
     http: 409, exit: ExitCode.refused,
     zh: '这台收款机已于 {at} 注销，不能再分发发票', en: 'This register was deregistered on {at}: no invoice roll can be distributed to it',

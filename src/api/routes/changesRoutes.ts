@@ -26,7 +26,8 @@ export function changesRoutes(registers: RegisterLending): ApiPlugin {
         },
         handler: async ({ params, body, operator, request, reply }) => startDeviceJob(context, { request, reply, operator, deviceId: params.id, body }, {
           kind: CHANGE_JOB_KIND, stages: changeStages, params: body, action: `${CHANGE_JOB_KIND}:${body.kind}`,
-          run: (ctx) => registers.withSession(params.id, (session) => runChange(session, body, ctx)),
+          run: (ctx) => registers.withSession(params.id, (session) => runChange(session, body, ctx, undefined,
+            context.store.records.list({ device: context.devices.get(params.id)?.identity?.machineNumber ?? params.id }))),
         }),
       });
     },

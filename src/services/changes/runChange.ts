@@ -1,3 +1,5 @@
+import { deregistrationOf } from '../deregister/deregistrationOf.js';
+import type { PastRecord } from '../deregister/PastRecord.js';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import type { RegisterStatus, TaxpayerUpdate, UserInfo } from '../../../protocols/gb-link/index.js';
 import type { CardSessionOptions } from '../../devices/CardSession.js';
@@ -93,8 +95,14 @@ async function approvalNotes(register: ChangeRegister, request: Extract<ChangeRe
  */
 export async function runChange(
   register: ChangeRegister, request: ChangeRequest, reporter: StageReporter, options?: CardSessionOptions,
+  /** This gateway's earlier service records of the register: a register it deregistered takes no change. */
+  history: readonly PastRecord[] = [],
 ): Promise<ChangeResult> {
   reporter.stage('check');
+  const deregistered = deregistrationOf(history);
+  if (deregistered !== undefined) {
+    throw new GatewayError('CHANGE_REGISTER_DEREGISTERED', { params: { at: deregistered.at }, data: { ...deregistered } });
+  }
   const factory = await register.factoryData();
   const status = await register.status();
   if (!status.initialized) throw new GatewayError('CHANGE_REGISTER_NOT_INITIALIZED');

@@ -67,6 +67,17 @@ describe('registration changes on an initialized register', () => {
     expect(current.reg.simulator.state.fiscal.initializations).toHaveLength(records);
   });
 
+  it('refuses any change to a register this gateway deregistered, until it is initialized again', async () => {
+    current = await startInitializedRegister();
+    const deregistered = { id: 7, at: '2026-11-20T09:00:00.000Z', action: 'deregister', result: 'succeeded', after: {} };
+    const error = await failureOf(runChange(current.session, parse({ kind: 'basic-info', taxpayerName: '深圳市新名称有限公司' }), new RecordingReporter(), undefined, [deregistered]));
+    expect(error.code).toBe('CHANGE_REGISTER_DEREGISTERED');
+    expect((await current.session.userInfo()).taxpayerName).not.toBe('深圳市新名称有限公司');
+    const reinitialized = { id: 8, at: '2026-11-21T09:00:00.000Z', action: 'initialize', result: 'succeeded', after: {} };
+    const result = await runChange(current.session, parse({ kind: 'basic-info', taxpayerName: '深圳市新名称有限公司' }), new RecordingReporter(), undefined, [deregistered, reinitialized]);
+    expect(result.register).toBe('gb-link-62');
+  });
+
   it('refuses a change of the taxpayer identification number with the instruction to deregister and initialize again', async () => {
     current = await startInitializedRegister();
     const records = current.reg.simulator.state.fiscal.initializations.length;
