@@ -12,12 +12,12 @@ import { FileSink } from './FileSink.js';
 import { fsyncPath } from './fsyncPath.js';
 import { gatewayVersion } from './gatewayVersion.js';
 import { toJsonLine } from './jsonValue.js';
-import { encodeRawChunk, RAW_MAGIC } from './rawFraming.js';
+import { encodeRawChunk, RAW_MAGIC } from '../../../protocols/codec/rawFraming.js';
 import { renderSha256Sums } from './sha256sums.js';
 
 /** What a record contributes to the manifest's first/last bounds of its kind. */
 export interface RecordMeta {
-  /** Index of the raw chunk (see rawFraming) this record was decoded from. */
+  /** Index of the raw chunk (see protocols/codec/rawFraming) this record was decoded from. */
   readonly raw?: number;
   /** `YYYY-MM-DD` or an ISO time: compared as strings. */
   readonly date?: string;

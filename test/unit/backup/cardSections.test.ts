@@ -6,7 +6,7 @@ import { VirtualCardChannel } from '../../../fixtures/cards/VirtualCardChannel.j
 import type { BackupPort } from '../../../src/services/backup/BackupPort.js';
 import { cardSections } from '../../../src/services/backup/cardSections.js';
 import { collectBackup } from '../../../src/services/backup/collectBackup.js';
-import { decodeRawFile } from '../../../src/services/backup/rawFraming.js';
+import { decodeRawFile } from '../../../protocols/codec/rawFraming.js';
 import { sampleDevice, tempStore } from './sampleBackup.js';
 
 describe('card sections', () => {

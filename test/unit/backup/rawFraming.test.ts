@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../../contracts/errors/index.js';
-import { decodeRawFile, encodeRawChunk, RAW_MAGIC } from '../../../src/services/backup/rawFraming.js';
+import { decodeRawFile, encodeRawChunk, RAW_MAGIC } from '../../../protocols/codec/rawFraming.js';
 import { parseSha256Sums, renderSha256Sums } from '../../../src/services/backup/sha256sums.js';
 
 const file = (chunks: Uint8Array[]) => Buffer.concat([RAW_MAGIC, ...chunks.map(encodeRawChunk)]);

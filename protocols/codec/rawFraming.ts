@@ -1,4 +1,4 @@
-import { GatewayError } from '../../../contracts/errors/index.js';
+import { GatewayError } from '../../contracts/errors/index.js';
 
 /**
  * The `<kind>.raw` file: the bytes exactly as the register or card gave them, one chunk per reply,
