@@ -94,6 +94,19 @@ export const daemonErrors = {
     remedyZh: '使用 127.0.0.1 或 [::1]；确需对外监听时加 --allow-remote。',
     remedyEn: 'Use 127.0.0.1 or [::1]; add --allow-remote only if the gateway really must listen beyond this PC.',
   },
+  LISTEN_ADDRESS_IN_USE: {
+    // Busy: another program holds the port, as another job holds a device.
+    http: 409, exit: ExitCode.busy,
+    zh: '监听地址 {address} 已被其他程序占用', en: 'The listen address {address} is already in use by another program',
+    remedyZh: '停止占用该端口的程序（可用 ss -ltnp 查看；也可能是另一个 fiscald），或用 --listen 指定其他端口。',
+    remedyEn: 'Stop the program holding that port (ss -ltnp shows it; it may be another fiscald), or choose another port with --listen.',
+  },
+  LISTEN_FAILED: {
+    http: 500, exit: ExitCode.failed,
+    zh: '无法监听 {address}：{detail}', en: 'Cannot listen on {address}: {detail}',
+    remedyZh: '检查该地址是否属于本机，以及端口是否允许本用户使用（1024 以下需要特权）。',
+    remedyEn: 'Check that the address belongs to this PC and that this user may use the port (below 1024 needs privileges).',
+  },
   DATA_DIR_UNUSABLE: {
     http: 500, exit: ExitCode.failed,
     zh: '数据目录 {dir} 不可用：{detail}', en: 'The data dir {dir} is unusable: {detail}',

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { GatewayError } from '../../contracts/errors/index.js';
@@ -24,6 +25,11 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   /** Areas beyond the core (diagnostics, and later initialize, changes, backups, upgrade…). */
   readonly plugins?: readonly ApiPlugin[];
+  /**
+   * A server already listening (fiscald binds its address before opening any device): the caller hands its
+   * requests to `app.routing` once the app is built, and closes it after `app.close()`.
+   */
+  readonly server?: Server;
 }
 
 export type ServerDeps = Omit<ApiContext, 'catalog' | 'logger'> & { readonly logger: Logger };
@@ -45,6 +51,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
     forceCloseConnections: true,
+    ...(options.server === undefined ? {} : { serverFactory: () => options.server! }),
   });
   const context: ApiContext = { ...deps, catalog: new RouteCatalog() };
   const registered: { method: string; url: string }[] = [];

@@ -1,11 +1,11 @@
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildServer } from '../api/buildServer.js';
 import { JobRunner } from '../jobs/JobRunner.js';
 import { openStore, type Store } from '../store/Store.js';
 import type { DaemonConfig } from './config.js';
-import type { DeviceSide } from './DeviceSide.js';
+import type { DeviceSide, DeviceSideContext } from './DeviceSide.js';
+import { EarlyListener } from './EarlyListener.js';
 import { hostName } from './listenAddress.js';
 import { databasePath } from './paths.js';
 
@@ -18,46 +18,49 @@ export interface DaemonOptions {
   readonly token: string;
   readonly logger: Logger;
   readonly version: string;
-  /** Builds the device side once the store and job runner exist. */
-  readonly devices: () => Promise<DeviceSide>;
+  /** Builds the device side once the store, the job runner and the bound listen address exist. */
+  readonly devices: (context: DeviceSideContext) => Promise<DeviceSide>;
 }
 
 /**
- * fiscald put together: store, job runner (reconciled before anything new starts), devices, HTTP API,
+ * fiscald put together: store, job runner, the listen address (bound before any device is opened, so a busy
+ * port is refused before a register is touched), devices, jobs reconciled before anything new starts, HTTP API,
  * the daily retention sweep, and a shutdown that will not cut a critical step.
  */
 export class Daemon {
   private stopping = false;
   private sweepTimer: NodeJS.Timeout | undefined;
-  private boundPort: number | undefined;
+  private readonly boundPort: number;
 
   private constructor(
     readonly app: FastifyInstance, readonly jobs: JobRunner, readonly store: Store,
-    private readonly deviceSide: DeviceSide, private readonly options: DaemonOptions,
-  ) {}
+    private readonly deviceSide: DeviceSide, private readonly listener: EarlyListener, private readonly options: DaemonOptions,
+  ) {
+    this.boundPort = listener.port;
+  }
 
   static async start(options: DaemonOptions): Promise<Daemon> {
     const { config, logger } = options;
     const store = openStore(databasePath(config.dataDir), logger.child({ area: 'store' }));
     let deviceSide: DeviceSide | undefined;
+    let listener: EarlyListener | undefined;
     try {
       const jobs = new JobRunner({ store, logger: logger.child({ area: 'jobs' }) });
-      deviceSide = await options.devices();
+      listener = await EarlyListener.bind(config.listen.host, config.listen.port);
+      const port = listener.port;
+      deviceSide = await options.devices({ jobs });
       for (const definition of deviceSide.definitions) jobs.define(definition);
       const reconciled = await jobs.reconcile();
       if (reconciled.length) logger.warn({ jobs: reconciled.map((j) => ({ id: j.id, kind: j.kind, state: j.state })) }, 'reconciled jobs a previous run left running');
-      let port = config.listen.port;
       const app = await buildServer(
         { jobs, store, devices: deviceSide.directory, logger: logger.child({ area: 'api' }), version: options.version },
         {
           token: options.token, port: () => port, corsOrigins: config.corsOrigins, extraHosts: config.allowedHosts,
-          plugins: deviceSide.plugins,
+          plugins: deviceSide.plugins, server: listener.server,
         },
       );
-      await app.listen({ host: config.listen.host, port: config.listen.port });
-      port = (app.server.address() as AddressInfo).port;
-      const daemon = new Daemon(app, jobs, store, deviceSide, options);
-      daemon.boundPort = port;
+      listener.serve((request, response) => app.routing(request, response));
+      const daemon = new Daemon(app, jobs, store, deviceSide, listener, options);
       daemon.sweep();
       daemon.sweepTimer = setInterval(() => daemon.sweep(), DAY_MS);
       daemon.sweepTimer.unref();
@@ -65,6 +68,7 @@ export class Daemon {
       return daemon;
     } catch (error) {
       await deviceSide?.close().catch(() => undefined);
+      await listener?.close().catch(() => undefined);
       store.close();
       throw error;
     }
@@ -72,7 +76,6 @@ export class Daemon {
 
   /** The port listened on (fixed once started, also after stop). */
   get port(): number {
-    this.boundPort ??= (this.app.server.address() as AddressInfo).port;
     return this.boundPort;
   }
 
@@ -112,6 +115,7 @@ export class Daemon {
     }
     clearInterval(this.sweepTimer);
     await this.app.close();
+    await this.listener.close();
     await this.deviceSide.close();
     this.store.close();
     logger.info('fiscald stopped');

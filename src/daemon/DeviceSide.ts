@@ -1,6 +1,12 @@
 import type { ApiPlugin } from '../api/ApiContext.js';
 import type { DeviceDirectory } from '../api/DeviceDirectory.js';
+import type { JobRunner } from '../jobs/JobRunner.js';
 import type { JobDefinition } from '../jobs/types.js';
+
+/** What the device side is built with: the job runner, whose jobs hold devices (a busy slot names its job). */
+export interface DeviceSideContext {
+  readonly jobs: Pick<JobRunner, 'runningOn'>;
+}
 
 /**
  * The hardware half of the daemon, real or simulated: the devices the API lists, the API areas and

@@ -8,7 +8,7 @@ import { DeviceRegistry } from '../devices/DeviceRegistry.js';
 import type { RegisterSession } from '../devices/RegisterSession.js';
 import { registerSessionLink } from '../devices/registry/registerSessionLink.js';
 import type { DaemonConfig } from './config.js';
-import type { DeviceSide } from './DeviceSide.js';
+import type { DeviceSide, DeviceSideContext } from './DeviceSide.js';
 import { registerBackup } from './registerBackup.js';
 import { registryDiagnosticsAccess } from './registerDiagnostics.js';
 import { createSimulatedReaders } from './simulatedReaders.js';
@@ -18,7 +18,7 @@ import { createSimulatedRegisters } from './simulatedRegisters.js';
  * The device registry over real hardware (discovery with the allow-list) or over `--simulate` registers,
  * and the API areas that use it.
  */
-export async function createDeviceSide(config: DaemonConfig, logger: Logger): Promise<DeviceSide> {
+export async function createDeviceSide(config: DaemonConfig, logger: Logger, context?: DeviceSideContext): Promise<DeviceSide> {
   const link = registerSessionLink({ logger: logger.child({ area: 'link' }) });
   const simulatorLogger = logger.child({ area: 'simulator' });
   const simulated = config.simulate > 0
@@ -38,7 +38,10 @@ export async function createDeviceSide(config: DaemonConfig, logger: Logger): Pr
     plugins: [
       diagnosticsRoutes(registryDiagnosticsAccess(registry)), backup.plugin,
       ...changesArea({ registers: registry, backups: backup }),
-      ...initializeArea({ registry, dataDir: config.dataDir, logger, pcsc: simulatedReaders?.pcsc ?? lazyPcsc({ logger }) }),
+      ...initializeArea({
+        registry, dataDir: config.dataDir, logger, pcsc: simulatedReaders?.pcsc ?? lazyPcsc({ logger }),
+        ...(context === undefined ? {} : { busyWith: (deviceId: string) => context.jobs.runningOn(deviceId) }),
+      }),
     ],
     // Diagnostics only read: one cut short by a restart is simply failed, and the default says so.
     definitions: [{ kind: DIAGNOSTICS_KIND }, ...backup.definitions],

@@ -37,7 +37,7 @@ Options (config-file key / environment variable):
   --backup-max-age-hours H      oldest verified backup an upgrade, repair or deregistration
                                 may rely on before it makes a new one (default 1)
                                                         backupMaxAgeHours / FISCALD_BACKUP_MAX_AGE_HOURS
-  --shutdown-grace-seconds S    on SIGTERM/SIGINT, wait this long for a firmware or card write to end
+  --shutdown-grace-seconds S    on SIGTERM/SIGINT/SIGHUP, wait this long for a firmware or card write to end
                                 (default 120); if it has not, fiscald refuses to stop and keeps running
                                                         shutdownGraceSeconds / FISCALD_SHUTDOWN_GRACE_SECONDS
   --log-level LEVEL             fatal|error|warn|info|debug|trace|silent  logLevel / FISCALD_LOG_LEVEL
@@ -49,4 +49,6 @@ At first start fiscald creates the data dir (mode 0700) and the API token <data-
 every request but GET /v1/health must carry it as "Authorization: Bearer <token>".
 The web console is at / of the listen address (http://127.0.0.1:18240/); it asks for that token once per tab.
 Logs are JSON lines (pino) on stdout; PINs, MACs, keys and tokens are redacted.
+The listen address is bound before any register is opened; exit status 4 (LISTEN_ADDRESS_IN_USE) when
+another program holds it, 2 for a usage or configuration error, 1 for any other failure.
 `;

@@ -33,7 +33,7 @@ try {
   prepareDataDir(config.dataDir, logger);
   const { token, created } = ensureToken(config.dataDir, logger);
   if (created) logger.info({ path: `${config.dataDir}/token` }, 'created the API token');
-  daemon = await Daemon.start({ config, token, logger, version: gatewayVersion, devices: () => createDeviceSide(config, logger) });
+  daemon = await Daemon.start({ config, token, logger, version: gatewayVersion, devices: (context) => createDeviceSide(config, logger, context) });
   const stop = (signal: string) => {
     void daemon.shutdown(signal).then((outcome) => {
       if (outcome === 'stopped') process.exit(0);
@@ -41,8 +41,8 @@ try {
         + 'fiscald: 正在写入固件或卡片，拒绝停止；请在其结束后再停止\n');
     }, (error: unknown) => fail(error));
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  // A closed terminal (SIGHUP) or Ctrl-C (SIGINT) stops fiscald as a service manager does: a critical step finishes first.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
 } catch (error) {
   fail(error);
 }

@@ -23,6 +23,8 @@ export interface InitializeAreaOptions {
   readonly utcOffsetMinutes?: number;
   readonly tokenTtlMs?: number;
   readonly logger?: Logger;
+  /** The job holding a register: its slots are then reported busy with it at once instead of waited for. */
+  readonly busyWith?: (deviceId: string) => string | undefined;
 }
 
 /**
@@ -31,7 +33,11 @@ export interface InitializeAreaOptions {
  * The daemon adds the returned plugins to its list.
  */
 export function initializeArea(options: InitializeAreaOptions): ApiPlugin[] {
-  const readers = new ReaderDirectory({ registers: options.registry, ...(options.pcsc === undefined ? {} : { pcsc: options.pcsc }) });
+  const readers = new ReaderDirectory({
+    registers: options.registry,
+    ...(options.pcsc === undefined ? {} : { pcsc: options.pcsc }),
+    ...(options.busyWith === undefined ? {} : { busyWith: options.busyWith }),
+  });
   const deps: InitializationDeps = {
     pending: options.dataDir === undefined ? new MemoryPendingInitializations() : new FilePendingInitializations(join(options.dataDir, 'initialize')),
     tokens: new ConfirmationTokens({ ttlMs: options.tokenTtlMs ?? 5 * 60_000 }),
