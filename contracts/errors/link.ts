@@ -176,8 +176,9 @@ export const linkErrors = {
   },
   LINK_BAD_LENGTH: {
     http: 502, exit: ExitCode.failed,
-    zh: '收款机报告数据长度错误', en: 'The register reported a bad length',
-    remedyZh: '检查串口线；若持续出现，请保存日志并报告。', remedyEn: 'Check the cable; if it persists, keep the log and report it.',
+    zh: '收款机报告命令 {command} 的数据长度超出其能力或不符', en: 'The register refused command {command} as too long (or of the wrong length) for it',
+    remedyZh: '网关不会原样重发；分页读取会自动缩小页面。若单条命令仍被拒绝，请保存日志并报告。',
+    remedyEn: 'The gateway never re-sends it unchanged; paged reads shrink their pages by themselves. If a single command is still refused, keep the log and report it.',
   },
   LINK_INVOICES_USED_UP: {
     http: 409, exit: ExitCode.failed,
@@ -335,6 +336,19 @@ export const linkErrors = {
     http: 502, exit: ExitCode.failed,
     zh: '命令 {command} 的数据无效：{detail}', en: 'Invalid data for command {command}: {detail}',
     remedyZh: '保存日志并报告此问题。', remedyEn: 'Keep the log and report the problem.',
+  },
+  LINK_EXTENSION_NOT_OFFERED: {
+    http: 501, exit: ExitCode.failed,
+    zh: '收款机的能力应答（命令 70）未列出命令 {command}，网关不发送该命令', en: 'The register does not list command {command} in its capabilities (70), so the gateway does not send it',
+    remedyZh: '此收款机固件不提供该扩展；网关会改用公共命令，若仍需要该功能请升级固件。',
+    remedyEn: "This register's firmware does not offer the extension; the gateway uses public commands instead, and a firmware upgrade adds it where needed.",
+  },
+  LINK_REGISTER_BELOW_MINIMUM: {
+    http: 501, exit: ExitCode.failed,
+    zh: '收款机未按要求应答命令 {command}，网关无法为其服务（收款机至少须应答命令 {minimum}）',
+    en: 'The register does not answer command {command} as the gateway needs it, so it cannot be served (a register must answer commands {minimum})',
+    remedyZh: '此收款机的固件不符合网关要求的最低命令集；请升级固件或联系厂家。',
+    remedyEn: "This register's firmware lacks the minimum command set the gateway needs; upgrade its firmware or contact the manufacturer.",
   },
   LINK_CLOSED: {
     http: 503, exit: ExitCode.unreachable,

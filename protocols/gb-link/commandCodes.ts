@@ -40,3 +40,17 @@ export const CMD = {
 } as const;
 
 export type CommandCode = (typeof CMD)[keyof typeof CMD];
+
+/**
+ * What a register must answer, with the layouts of SPEC.md §5, to be served at all (SPEC.md §5.0):
+ * 00 connect, 37 factory data, 38 user info (ER 10 before initialization), 3A date-time, 41 status.
+ */
+export const MINIMUM_COMMANDS: readonly number[] = [CMD.CONNECT, CMD.FACTORY_DATA, CMD.USER_INFO, CMD.DATE_TIME, CMD.STATUS];
+
+/**
+ * Commands the host sends only when 70 lists them (SPEC.md §5.9): every extension from 71 up, and
+ * 3C, a public code whose layout is this project's.
+ */
+export function offeredOnlyWhenListed(code: number): boolean {
+  return code > CMD.CAPABILITIES || code === CMD.ROLL_SUMMARIES;
+}

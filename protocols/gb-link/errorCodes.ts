@@ -81,11 +81,18 @@ export function hexByte(value: number): string {
 }
 
 /**
- * ER codes that say the register threw the frame away before acting on it (bad CRC, header or
- * length): re-sending is safe even for a command that changes state.
+ * ER codes that say the register threw a damaged frame away before acting on it (bad CRC, bad
+ * header or impossible LEN, SPEC.md §6): re-sending is safe even for a command that changes state.
+ * ER 22 is not one of them: it answers a whole, intact message the register cannot take or answer
+ * in the size it has, and the same request would only be refused again.
  */
 export function isTransmissionError(code: number): boolean {
-  return code === ER.CRC_ERROR || code === ER.BAD_HEADER || code === ER.BAD_LENGTH;
+  return code === ER.CRC_ERROR || code === ER.BAD_HEADER;
+}
+
+/** ER 22 (SPEC.md §6): the message or its answer is too long for the register; never re-sent unchanged, a paged read shrinks its page. */
+export function isTooLong(code: number): boolean {
+  return code === ER.BAD_LENGTH;
 }
 
 /**

@@ -5,7 +5,7 @@ import * as link from '../../protocols/gb-link/index.js';
 import type {
   Capabilities, CardSlot, CommandEffect, CommandSpec, ControlLimits, DailyRecord, DateRange, DeclarationRecord, FactoryData,
   FirmwareBegin, FirmwareBlock, FirmwareResume, FirmwareTransfer, IndexRange, InitializationData, InitializationRecord, InvoiceRecord,
-  InvoiceRoll, LinkDateTime, NumberRange, RecordCounts, RecordListCodec, RegisterStatus, RollRecord, RollSummary, SelfCheckKind,
+  InvoiceRoll, LinkDateTime, NumberRange, PayloadCodec, RecordCounts, RecordListCodec, RegisterStatus, RollRecord, RollSummary, SelfCheckKind,
   SelfCheckResult, TaxItem, TaxpayerUpdate, TimeRange, UserInfo,
 } from '../../protocols/gb-link/index.js';
 import { silentLogger } from '../log.js';
@@ -16,7 +16,8 @@ import {
   clockRecovery, controlWriteBackRecovery, distributeRecovery, initializeRecovery, inputInvoiceNumbersRecovery, updateTaxpayerRecovery,
   type Recovery, type StateReader, type Verdict,
 } from './session/recovery.js';
-import { pagedRead, dateWindows, type PageOptions } from './session/paging.js';
+import { pagedRead, dateWindowAt, daysBetween, type PageOptions, type PagePlan } from './session/paging.js';
+import { RegisterExtensions, recordsThatFit } from './session/RegisterExtensions.js';
 
 export interface RegisterSessionOptions {
   /** Name used in logs and in card channel names (`<deviceId>/fiscal`). */
@@ -52,6 +53,14 @@ interface Resolved extends ExchangeTiming {
 
 const hex = link.hexByte;
 
+/** The answer's bytes as the register sent them (a backup keeps both). */
+const rawAnswer: PayloadCodec<Uint8Array> = { encode: (bytes) => bytes, decode: (bytes) => Uint8Array.from(bytes) };
+
+/** The count u32 a record list (SPEC.md §4.2) starts with; 0 when there is none. */
+function recordCountOf(answer: Uint8Array): number {
+  return answer.length < 4 ? 0 : new DataView(answer.buffer, answer.byteOffset, 4).getUint32(0);
+}
+
 /**
  * Typed GB-link commands over one ByteTransport (the third seam of DESIGN.md). See
  * protocols/gb-link/SPEC.md §7 for the rules and §9 for an example.
@@ -72,6 +81,10 @@ export class RegisterSession {
   private closing = false;
   /** Set when a reply went missing: the next exchange first waits for the line to go quiet. */
   private lineUnsettled = false;
+  /** The register's 70 answer (or its ER 20), asked once per connection. */
+  private extensionsAsked: Promise<RegisterExtensions> | undefined;
+  /** The minimum check (SPEC.md §5.0), made once per connection. */
+  private minimumChecked: Promise<void> | undefined;
   readonly deviceId: string;
 
   constructor(readonly transport: ByteTransport, options: RegisterSessionOptions = {}) {
@@ -115,6 +128,9 @@ export class RegisterSession {
 
   private async run<Req, Res>(spec: CommandSpec<Req, Res>, request: Req, options: CallOptions, recovery?: Recovery<Req, Res>): Promise<Res> {
     const params = spec.request.encode(request);
+    if (link.offeredOnlyWhenListed(spec.code) && !(await this.loadExtensions()).offers(spec.code)) {
+      throw new GatewayError('LINK_EXTENSION_NOT_OFFERED', { params: { command: hex(spec.code) }, data: { command: spec.code } });
+    }
     const effect = options.effect ?? spec.effect;
     const timing = options.replyTimeoutMs === undefined ? this.timing : { ...this.timing, replyTimeoutMs: options.replyTimeoutMs };
     const command = hex(spec.code);
@@ -228,8 +244,69 @@ export class RegisterSession {
     return this.execute(link.recordCounts, undefined);
   }
 
+  /**
+   * 70, asked once per connection: LINK_UNKNOWN_COMMAND (ER 20) from a register on public firmware,
+   * as it answered the first time.
+   */
   capabilities(): Promise<Capabilities> {
-    return this.execute(link.capabilities, undefined);
+    return this.locked(async () => {
+      const offered = await this.loadExtensions();
+      if (offered.capabilities === undefined) throw link.registerError(link.ER.UNKNOWN_COMMAND, { command: link.CMD.CAPABILITIES });
+      return offered.capabilities;
+    });
+  }
+
+  /** What the register offers beyond the public commands (70 once per connection; ER 20 = public firmware, none). */
+  extensions(): Promise<RegisterExtensions> {
+    return this.locked(() => this.loadExtensions());
+  }
+
+  /** Inside the queue: the cached 70 answer, asked now when it has not been yet. A failure other than ER 20 is not cached. */
+  private loadExtensions(): Promise<RegisterExtensions> {
+    this.extensionsAsked ??= this.run(link.capabilities, undefined, {}).then(
+      (capabilities) => new RegisterExtensions(capabilities),
+      (error: unknown) => {
+        if (isGatewayError(error, 'LINK_UNKNOWN_COMMAND')) {
+          this.log.info('no capabilities (70): public firmware, public commands only');
+          return new RegisterExtensions(undefined);
+        }
+        this.extensionsAsked = undefined;
+        throw error;
+      },
+    );
+    return this.extensionsAsked;
+  }
+
+  /**
+   * Refuses a register below the minimum of SPEC.md §5.0 with LINK_REGISTER_BELOW_MINIMUM naming the
+   * command: 37, 3A and 41 must answer in their layouts, 38 too or ER 10 (not initialized); asks 70 on
+   * the way. Made once per connection (a failure of the link itself is not remembered).
+   */
+  requireMinimum(): Promise<void> {
+    this.minimumChecked ??= this.locked(async () => {
+      const below = (code: number) => new GatewayError('LINK_REGISTER_BELOW_MINIMUM', {
+        params: { command: hex(code), minimum: link.MINIMUM_COMMANDS.map(hex).join(', ') }, data: { command: code },
+      });
+      const probe = async (spec: CommandSpec<void, unknown>, tolerated?: 'LINK_NOT_INITIALIZED') => {
+        try {
+          await this.run(spec, undefined, {});
+        } catch (error) {
+          if (tolerated !== undefined && isGatewayError(error, tolerated)) return;
+          if (isGatewayError(error, 'LINK_UNKNOWN_COMMAND') || isGatewayError(error, 'LINK_PAYLOAD_INVALID')) throw below(spec.code);
+          throw error;
+        }
+      };
+      await probe(link.connect);
+      await probe(link.factoryData);
+      await probe(link.status);
+      await probe(link.userInfo, 'LINK_NOT_INITIALIZED');
+      await probe(link.dateTime);
+      await this.loadExtensions();
+    });
+    this.minimumChecked.catch((error: unknown) => {
+      if (!isGatewayError(error, 'LINK_REGISTER_BELOW_MINIMUM')) this.minimumChecked = undefined;
+    });
+    return this.minimumChecked;
   }
 
   selfCheck(kind: SelfCheckKind): Promise<SelfCheckResult> {
@@ -321,9 +398,14 @@ export class RegisterSession {
     return this.execute(link.firmwareVerify, undefined);
   }
 
-  /** LINK_IN_DOUBT when the OK is lost: reconnect and compare the running version (37). */
-  firmwareActivate(): Promise<void> {
-    return this.execute(link.firmwareActivate, undefined);
+  /** LINK_IN_DOUBT when the OK is lost: reconnect and compare the running version (37). The new image may offer other extensions: 70 is asked again. */
+  async firmwareActivate(): Promise<void> {
+    try {
+      await this.execute(link.firmwareActivate, undefined);
+    } finally {
+      this.extensionsAsked = undefined;
+      this.minimumChecked = undefined;
+    }
   }
 
   firmwareAbort(): Promise<void> {
@@ -332,64 +414,94 @@ export class RegisterSession {
 
   /* ---------- big reads: async-iterable pages ---------- */
 
-  /** 3F by position; pages of `pageSize` (default 256) invoices. */
+  /** 3F by position; pages of `pageSize` (default 256) invoices, fewer when the register's max message (70) holds fewer. */
   invoicesByIndex(range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<InvoiceRecord[]> {
-    return this.indexPages(link.invoicesByIndex, range, options);
+    return this.indexPages(link.invoicesByIndex, range, options, link.invoicesByIndex.response);
   }
 
   /** 3E by position. */
   declarations(range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<DeclarationRecord[]> {
-    return this.indexPages(link.declarations, range, options);
+    return this.indexPages(link.declarations, range, options, link.declarations.response);
   }
 
   /** 32 by position. */
   distributedRolls(range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<RollRecord[]> {
-    return this.indexPages(link.distributedRolls, range, options);
+    return this.indexPages(link.distributedRolls, range, options, link.distributedRolls.response);
   }
 
-  /** 3C by position. */
+  /** 3C by position (only when 70 lists it). */
   rollSummaries(range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<RollSummary[]> {
-    return this.indexPages(link.rollSummaries, range, options);
+    return this.indexPages(link.rollSummaries, range, options, link.rollSummaries.response);
   }
 
   /** 73 by position (project): the initialization and every registration change, as the register recorded them. */
   initializationHistory(range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<InitializationRecord[]> {
-    return this.indexPages(link.initializationHistory, range, options);
+    return this.indexPages(link.initializationHistory, range, options, link.initializationHistory.response);
+  }
+
+  /**
+   * A by-position read (3F, 3E, 32, 3C, 73) answered as the register sent it, one record list (§4.2)
+   * per page, for a backup that keeps the bytes; paged as the typed reads are.
+   */
+  rawIndexPages(spec: CommandSpec<IndexRange, unknown[], RecordListCodec<unknown>>, range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<Uint8Array> {
+    return this.indexPages(spec, range, options, rawAnswer);
+  }
+
+  /** 44 by date range answered as sent, in windows of `pageSize` days (default 31), for a backup. */
+  rawDailyPages(range: DateRange, options: PageOptions = {}): AsyncGenerator<Uint8Array> {
+    return this.dailyPages(range, options, rawAnswer);
   }
 
   /** 42 by number range of one invoice code, in pages of `pageSize` numbers. */
   invoicesByNumber(range: NumberRange, options: PageOptions = {}): AsyncGenerator<InvoiceRecord[]> {
-    const size = options.pageSize ?? 256;
     const total = range.end - range.start + 1;
-    const pages: NumberRange[] = [];
-    for (let start = range.start; start <= range.end; start += size) pages.push({ invoiceCode: range.invoiceCode, start, end: Math.min(range.end, start + size - 1) });
-    return pagedRead(pages, (page, onAnswer) => this.execute(link.invoicesByNumber, page, { onAnswer }), link.invoicesByNumber.response, {
-      ...options, total, units: (page) => page.end - page.start + 1,
+    return this.pages(link.invoicesByNumber, link.invoicesByNumber.response, options, {
+      units: total, total,
+      pageAt: (offset, size) => ({ invoiceCode: range.invoiceCode, start: range.start + offset, end: Math.min(range.end, range.start + offset + size - 1) }),
     });
   }
 
   /** 43 by time range: one request (time ranges do not split evenly); progress by records received. */
   invoicesByTime(range: TimeRange, options: PageOptions = {}): AsyncGenerator<InvoiceRecord[]> {
-    return pagedRead([range], (page, onAnswer) => this.execute(link.invoicesByTime, page, { onAnswer }), link.invoicesByTime.response, {
-      ...options, total: undefined, units: () => 1,
-    });
+    return this.pages(link.invoicesByTime, link.invoicesByTime.response, { ...options, pageSize: 1 }, { units: 1, total: undefined, pageAt: () => range });
   }
 
   /** 44 by date range, in windows of `pageSize` days (default 31). */
   dailyRecords(range: DateRange, options: PageOptions = {}): AsyncGenerator<DailyRecord[]> {
-    const windows = dateWindows(range, options.pageSize ?? 31);
-    const days = windows.reduce((n, w) => n + w.days, 0);
-    return pagedRead(windows.map((w) => w.range), (page, onAnswer) => this.execute(link.dailyRecords, page, { onAnswer }), link.dailyRecords.response, {
-      ...options, total: days, units: (_page, i) => windows[i]!.days,
+    return this.dailyPages(range, options, link.dailyRecords.response);
+  }
+
+  private dailyPages<R>(range: DateRange, options: PageOptions, response: PayloadCodec<R>): AsyncGenerator<R> {
+    const days = daysBetween(range);
+    return this.pages(link.dailyRecords, response, { ...options, pageSize: options.pageSize ?? 31 }, {
+      units: days, total: days, pageAt: (offset, size) => dateWindowAt(range, offset, size),
     });
   }
 
-  private indexPages<T>(spec: CommandSpec<IndexRange, T[], RecordListCodec<T>>, range: { from: number; count: number }, options: PageOptions): AsyncGenerator<T[]> {
-    const size = Math.min(options.pageSize ?? 256, 0xffff);
-    const pages: IndexRange[] = [];
-    for (let from = range.from; from < range.from + range.count; from += size) pages.push({ from, count: Math.min(size, range.from + range.count - from) });
-    return pagedRead(pages, (page, onAnswer) => this.execute(spec, page, { onAnswer }), spec.response, {
-      ...options, total: range.count, units: (page) => page.count,
+  private indexPages<R>(spec: CommandSpec<IndexRange, unknown[], RecordListCodec<unknown>>, range: { from: number; count: number }, options: PageOptions, response: PayloadCodec<R>): AsyncGenerator<R> {
+    return this.pages(spec, response, { ...options, pageSize: Math.min(options.pageSize ?? 256, 0xffff) }, {
+      units: range.count, total: range.count,
+      pageAt: (offset, size) => ({ from: range.from + offset, count: Math.min(size, range.count - offset) }),
+    });
+  }
+
+  /**
+   * A paged read: pages no bigger than `pageSize` units nor than the register's max message (70)
+   * holds; after ER 22 (too long, SPEC.md §6) the page is halved and the read goes on, never repeating
+   * the refused request.
+   */
+  private async *pages<P, R>(
+    spec: CommandSpec<P, unknown, RecordListCodec<unknown>>, response: PayloadCodec<R>, options: PageOptions, plan: Omit<PagePlan<P>, 'initialSize'>,
+  ): AsyncGenerator<R> {
+    const recordSize = spec.response.recordSize;
+    const offered = await this.extensions();
+    const limit = Math.min(this.timing.maxMessage, offered.maxMessage ?? this.timing.maxMessage);
+    const initialSize = Math.min(options.pageSize ?? 256, recordsThatFit(limit, recordSize));
+    const read: CommandSpec<P, R> = { ...spec, response };
+    yield* pagedRead({ ...plan, initialSize }, (page, onAnswer) => this.execute(read, page, { onAnswer }), {
+      ...options, recordSize,
+      recordsIn: (answer) => (answer instanceof Uint8Array ? recordCountOf(answer) : (answer as unknown[]).length),
+      onShrink: (size, refused) => this.log.info({ command: hex(spec.code), refused, size }, 'gb-link answer too long for the register (ER 22); smaller pages'),
     });
   }
 

@@ -1,9 +1,9 @@
-import { GatewayError } from '../../../contracts/errors/index.js';
-import type { DateRange, RecordListCodec } from '../../../protocols/gb-link/index.js';
+import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
+import type { DateRange } from '../../../protocols/gb-link/index.js';
 import type { AnswerProgress } from './exchange.js';
 
 export interface PageOptions {
-  /** Records (or days, for daily records) per request. */
+  /** Most records (or days, for daily records) per request; fewer when the register's max message holds fewer. */
   pageSize?: number;
   /** `done` of `total` units (records; days for daily records). `total` is undefined until known. */
   onProgress?: (done: number, total: number | undefined) => void;
@@ -11,37 +11,63 @@ export interface PageOptions {
   signal?: AbortSignal;
 }
 
-interface PagePlan<P> {
-  /** Units of all pages together; undefined when only the answer can tell (43 by time). */
-  total: number | undefined;
-  /** Units one page stands for, counted when it is done. */
-  units: (page: P, index: number) => number;
+/** A read cut into pages by units (records, invoice numbers, days). */
+export interface PagePlan<P> {
+  /** Units to read in all. */
+  readonly units: number;
+  /** What progress reports as the total; undefined when only the answer can tell (43 by time). */
+  readonly total: number | undefined;
+  /** Units per request to start with. */
+  readonly initialSize: number;
+  /** The request for units `[offset, offset + size)`, the last one cut at `units`. */
+  pageAt(offset: number, size: number): P;
+}
+
+interface PageReading<R> {
+  /** Bytes of one record, to follow progress by the packets of a page. */
+  readonly recordSize: number;
+  /** Records in one answer. */
+  readonly recordsIn: (answer: R) => number;
+  /** Told when the register refused a page as too long (ER 22) and the pages shrink. */
+  readonly onShrink?: (size: number, refused: number) => void;
 }
 
 /**
- * Reads a big range as a sequence of requests, yielding each page's records once the page is
- * whole. A page that fails is retried by the session as any read; records are never yielded
- * twice. Within a page whose units are records, progress follows the packets as they arrive.
+ * Reads a big range as a sequence of requests, yielding each page's answer once it is whole. A page
+ * that fails is retried by the session as any read; answers are never yielded twice. A page the
+ * register refuses as too long (ER 22 → LINK_BAD_LENGTH, SPEC.md §6) is never asked again: the page
+ * is halved and the read goes on from the same place with the smaller size, down to one unit.
  */
-export async function* pagedRead<P, T>(
-  pages: readonly P[],
-  fetch: (page: P, onAnswer: AnswerProgress) => Promise<T[]>,
-  codec: RecordListCodec<T>,
-  options: PageOptions & PagePlan<P>,
-): AsyncGenerator<T[]> {
+export async function* pagedRead<P, R>(
+  plan: PagePlan<P>,
+  fetch: (page: P, onAnswer: AnswerProgress) => Promise<R>,
+  options: PageOptions & PageReading<R>,
+): AsyncGenerator<R> {
   let done = 0;
-  for (const [index, page] of pages.entries()) {
+  let size = Math.max(1, Math.floor(plan.initialSize));
+  for (let offset = 0; offset < plan.units;) {
     if (options.signal?.aborted) throw new GatewayError('CANCELLED');
-    const byRecords = options.total === undefined || options.units(page, index) > 0;
-    const records = await fetch(page, (bytes, head) => {
-      if (options.onProgress === undefined || !byRecords) return;
-      const inPage = Math.max(0, Math.floor((bytes - 4) / codec.recordSize));
-      const announced = head.length >= 4 ? new DataView(head.buffer, head.byteOffset, 4).getUint32(0) : undefined;
-      options.onProgress(done + inPage, options.total ?? announced);
-    });
-    done += options.total === undefined ? records.length : options.units(page, index);
-    options.onProgress?.(done, options.total ?? done);
-    yield records;
+    const units = Math.min(size, plan.units - offset);
+    const page = plan.pageAt(offset, units);
+    const byRecords = plan.total === undefined || units > 0;
+    let answer: R;
+    try {
+      answer = await fetch(page, (bytes, head) => {
+        if (options.onProgress === undefined || !byRecords) return;
+        const inPage = Math.max(0, Math.floor((bytes - 4) / options.recordSize));
+        const announced = head.length >= 4 ? new DataView(head.buffer, head.byteOffset, 4).getUint32(0) : undefined;
+        options.onProgress(done + inPage, plan.total ?? announced);
+      });
+    } catch (error) {
+      if (!isGatewayError(error, 'LINK_BAD_LENGTH') || units <= 1) throw error;
+      size = Math.floor(units / 2);
+      options.onShrink?.(size, units);
+      continue;
+    }
+    offset += units;
+    done += plan.total === undefined ? options.recordsIn(answer) : units;
+    options.onProgress?.(done, plan.total ?? done);
+    yield answer;
   }
 }
 
@@ -49,14 +75,25 @@ const dayMs = 86_400_000;
 const toMs = (date: string) => Date.parse(`${date}T00:00:00Z`);
 const toDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** Days in an inclusive date range (0 when it ends before it starts). */
+export function daysBetween(range: DateRange): number {
+  return Math.max(0, Math.round((toMs(range.to) - toMs(range.from)) / dayMs) + 1);
+}
+
+/** Days `[offset, offset + days)` of an inclusive date range, cut at its end. */
+export function dateWindowAt(range: DateRange, offset: number, days: number): DateRange {
+  const from = toMs(range.from) + offset * dayMs;
+  const to = Math.min(toMs(range.to), from + (Math.max(1, Math.floor(days)) - 1) * dayMs);
+  return { from: toDate(from), to: toDate(to) };
+}
+
 /** Splits an inclusive date range into windows of at most `days` days. */
 export function dateWindows(range: DateRange, days: number): { range: DateRange; days: number }[] {
   const step = Math.max(1, Math.floor(days));
   const windows: { range: DateRange; days: number }[] = [];
-  const last = toMs(range.to);
-  for (let from = toMs(range.from); from <= last; from += step * dayMs) {
-    const to = Math.min(last, from + (step - 1) * dayMs);
-    windows.push({ range: { from: toDate(from), to: toDate(to) }, days: Math.round((to - from) / dayMs) + 1 });
+  const total = daysBetween(range);
+  for (let offset = 0; offset < total; offset += step) {
+    windows.push({ range: dateWindowAt(range, offset, step), days: Math.min(step, total - offset) });
   }
   return windows;
 }

@@ -108,6 +108,7 @@ describe('baud switching', () => {
     let rate = 9600;
     register.on(link.CMD.CONNECT, () => ({ data: new Uint8Array(0) }));
     register.on(link.CMD.SWITCH_BAUD, () => ({ data: new Uint8Array(0) }));
+    register.on(link.CMD.CAPABILITIES, () => ({ data: link.capabilities.response.encode({ protocolVersion: 1, baudRates: [9600, 115200], maxMessage: 4096, commands: [0x00, 0x70, 0x71] }) }));
     const applied: number[] = [];
     expect(await session.switchBaud(115200, 9600, async (baud) => { applied.push(baud); rate = baud; })).toBe(115200);
     expect(applied).toEqual([115200]);
