@@ -8,6 +8,7 @@ import { daemonErrors } from './daemon.js';
 import { initializeErrors } from './initialize.js';
 import { backupErrors } from './backup.js';
 import { upgradeErrors } from './upgrade.js';
+import { engineErrors } from './engine.js';
 
 /** Every stable error code of the gateway. Each area keeps its own table; codes must not collide. */
 export const errorCatalog = {
@@ -20,6 +21,7 @@ export const errorCatalog = {
   ...initializeErrors,
   ...backupErrors,
   ...upgradeErrors,
+  ...engineErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalog;
@@ -30,5 +32,5 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
 
 /** The area tables side by side, so a test can prove no code is defined twice. */
 export const errorTables = {
-  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors,
+  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors, engineErrors,
 } as const;

@@ -3,7 +3,9 @@ import type { ByteTransport, TransportDescription, Unsubscribe } from '../../con
 import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
 import { silentLogger } from '../log.js';
 import type { DeviceEvent, DeviceSnapshot, DeviceState, RegisterIdentity } from './Device.js';
+import type { ReattachExpectation } from './DevicePort.js';
 import type { DeviceDiscovery, DiscoveredPort, DiscoveryEvent } from './discovery/DeviceDiscovery.js';
+import { DeviceOwners } from './lease/DeviceOwners.js';
 import { DeviceLock } from './registry/DeviceLock.js';
 import type { ClosableSession, RegisterLink } from './registry/RegisterLink.js';
 import { defaultRetryBackoff, retryDelay, type RetryBackoff } from './registry/RetryBackoff.js';
@@ -17,14 +19,37 @@ export interface DeviceRegistryOptions<S extends ClosableSession> {
   readonly heartbeatMs?: number;
   readonly logger?: Logger;
   readonly now?: () => Date;
+  /** Who owns which device (the job runner shares the same table); a new one when absent. */
+  readonly owners?: DeviceOwners;
 }
 
-/** A device lent to one job: its session is the job's alone until `release()`. */
+/** A device lent to one borrower: its session is the borrower's alone until `release()`. */
 export interface DeviceLease<S> {
   readonly id: string;
   readonly session: S;
   release(): void;
 }
+
+export interface BorrowOptions {
+  /** Stops the wait for an earlier borrower (rejects with the signal's reason). */
+  readonly signal?: AbortSignal;
+  /**
+   * Who borrows: the device's owner borrows re-entrantly (nested loans do not wait on each other) and also
+   * while the device is in its bootloader; anyone else is refused DEVICE_BUSY while the device is owned.
+   */
+  readonly owner?: string;
+}
+
+export interface ReturnRequest {
+  readonly expect: ReattachExpectation;
+  /** Epoch milliseconds. */
+  readonly deadline: number;
+  readonly signal?: AbortSignal;
+  readonly onWaiting?: (elapsedMs: number, allowedMs: number) => void;
+}
+
+/** Whether the register answers, as the registry last saw it (ownership is kept apart, in DeviceOwners). */
+type Presence = 'identifying' | 'online' | 'offline' | 'bootloader';
 
 /** One way to reach a register: a discovered port or a transport handed in, and what currently runs over it. */
 interface Attachment<S> {
@@ -46,7 +71,7 @@ interface Attachment<S> {
 
 interface DeviceRecord<S> {
   id: string;
-  state: DeviceState;
+  presence: Presence;
   transport: TransportDescription;
   identity?: RegisterIdentity;
   simulated: boolean;
@@ -54,7 +79,42 @@ interface DeviceRecord<S> {
   lastError?: { code: string; message: string };
   attachment?: Attachment<S>;
   readonly lock: DeviceLock;
+  /** The owner's hold of `lock`, shared by its nested loans. */
+  ownerHold?: { owner: string; depth: number; release: () => void };
+  /** Leases waiting for this register to be identified again. */
+  readonly returns: Set<(identity: RegisterIdentity) => void>;
   snapshot: DeviceSnapshot;
+}
+
+function modeOf(identity: RegisterIdentity): 'application' | 'bootloader' {
+  return identity.mode ?? 'application';
+}
+
+function stateOf(presence: Presence, owned: boolean): DeviceState {
+  return owned && presence === 'online' ? 'maintenance' : presence;
+}
+
+/** Resolves with the lock's release, or rejects with the signal's reason (the lock, granted later, is given back at once). */
+async function acquireLock(lock: DeviceLock, signal: AbortSignal | undefined): Promise<() => void> {
+  const granted = lock.acquire();
+  if (signal === undefined) return granted;
+  if (signal.aborted) {
+    void granted.then((release) => release());
+    throw signal.reason;
+  }
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([granted, aborted]);
+  } catch (error) {
+    void granted.then((release) => release());
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 function errorSummary(error: unknown): { code: string; message: string } {
@@ -77,14 +137,21 @@ export class DeviceRegistry<S extends ClosableSession> {
   private readonly logger: Logger;
   private readonly now: () => Date;
   private stopDiscovery?: Unsubscribe;
+  private readonly stopOwners: Unsubscribe;
   private closed = false;
   private explicitCount = 0;
+  /** Who owns which device; share it with the job runner (`new JobRunner({ owners: registry.owners })`). */
+  readonly owners: DeviceOwners;
 
   constructor(private readonly options: DeviceRegistryOptions<S>) {
     this.link = options.link;
     this.backoff = options.backoff ?? defaultRetryBackoff;
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
+    this.owners = options.owners ?? new DeviceOwners();
+    this.stopOwners = this.owners.onChange((id) => {
+      if (this.records.has(id)) this.upsert(id, {}, 'changed');
+    });
   }
 
   /** Attaches what discovery already knows and follows its events from now on. */
@@ -122,19 +189,101 @@ export class DeviceRegistry<S extends ClosableSession> {
 
   /**
    * Waits for the device's previous borrower, then lends its session. DEVICE_NOT_FOUND for an unknown
-   * id, DEVICE_OFFLINE when it is not (or no longer, after the wait) online.
+   * id, DEVICE_BUSY (with the job) when a job owns it and the borrower is not that job, DEVICE_OFFLINE
+   * when it does not answer (or no longer, after the wait), DEVICE_IN_BOOTLOADER for anyone but its owner.
    */
-  async borrow(id: string): Promise<DeviceLease<S>> {
+  async borrow(id: string, options: BorrowOptions = {}): Promise<DeviceLease<S>> {
     this.assertOpen();
     const record = this.records.get(id);
     if (!record) throw new GatewayError('DEVICE_NOT_FOUND', { params: { id } });
-    const release = await record.lock.acquire();
-    const session = record.attachment?.session;
-    if (record.state !== 'online' || session === undefined || this.closed) {
-      release();
-      throw new GatewayError(this.closed ? 'REGISTRY_CLOSED' : 'DEVICE_OFFLINE', { params: { id } });
+    const owner = options.owner;
+    this.refuseOthers(record, owner);
+    const isOwner = owner !== undefined && this.owners.holder(id) === owner;
+    let release: () => void;
+    if (isOwner && record.ownerHold?.owner === owner) {
+      const hold = record.ownerHold;
+      hold.depth += 1;
+      let done = false;
+      release = () => {
+        if (done) return;
+        done = true;
+        this.dropOwnerHold(record, hold);
+      };
+    } else {
+      const lockRelease = await acquireLock(record.lock, options.signal);
+      if (isOwner) {
+        const hold = { owner: owner!, depth: 1, release: lockRelease };
+        record.ownerHold = hold;
+        let done = false;
+        release = () => {
+          if (done) return;
+          done = true;
+          this.dropOwnerHold(record, hold);
+        };
+      } else {
+        release = lockRelease;
+      }
     }
-    return { id, session, release };
+    try {
+      this.refuseOthers(record, owner);
+      const session = record.attachment?.session;
+      if (this.closed) throw new GatewayError('REGISTRY_CLOSED');
+      if (record.presence === 'bootloader' && !isOwner) throw new GatewayError('DEVICE_IN_BOOTLOADER', { params: { id } });
+      if ((record.presence !== 'online' && record.presence !== 'bootloader') || session === undefined) {
+        throw new GatewayError('DEVICE_OFFLINE', { params: { id } });
+      }
+      return { id, session, release };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** The session over which the register answers now (undefined while it is away). */
+  sessionOf(id: string): S | undefined {
+    const record = this.records.get(id);
+    return record && (record.presence === 'online' || record.presence === 'bootloader') ? record.attachment?.session : undefined;
+  }
+
+  /**
+   * For a lease whose register goes away (a reboot, a firmware activation, a pulled cable): lets go of the
+   * current link, reconnects, and resolves with the identity of the same machine number once it answers
+   * again as `expect` says, on whichever port. A different register on the same port never resolves it.
+   * DEVICE_REATTACH_TIMEOUT at the deadline; the signal's reason when aborted. `onWaiting` is told every second.
+   */
+  async awaitReturn(id: string, request: ReturnRequest): Promise<RegisterIdentity> {
+    this.assertOpen();
+    const record = this.records.get(id);
+    if (!record) throw new GatewayError('DEVICE_NOT_FOUND', { params: { id } });
+    const started = Date.now();
+    const allowed = Math.max(0, request.deadline - started);
+    const accepts = (identity: RegisterIdentity) => request.expect === 'either' || modeOf(identity) === request.expect;
+    return new Promise<RegisterIdentity>((resolve, reject) => {
+      if (request.signal?.aborted) {
+        reject(request.signal.reason);
+        return;
+      }
+      const ticker = setInterval(() => request.onWaiting?.(Date.now() - started, allowed), 1000);
+      const timer = setTimeout(() => finish(new GatewayError('DEVICE_REATTACH_TIMEOUT', {
+        params: { id, expect: request.expect, seconds: Math.round(allowed / 1000) },
+      })), allowed);
+      const finish = (error: unknown, identity?: RegisterIdentity) => {
+        record.returns.delete(onReturn);
+        clearInterval(ticker);
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', onAbort);
+        if (identity) resolve(identity);
+        else reject(error);
+      };
+      const onReturn = (identity: RegisterIdentity) => {
+        if (accepts(identity)) finish(undefined, identity);
+      };
+      const onAbort = () => finish(request.signal!.reason);
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      record.returns.add(onReturn);
+      request.onWaiting?.(0, allowed);
+      void this.reconnect(record);
+    });
   }
 
   async withSession<T>(id: string, work: (session: S) => Promise<T>): Promise<T> {
@@ -150,6 +299,7 @@ export class DeviceRegistry<S extends ClosableSession> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopOwners();
     this.stopDiscovery?.();
     await this.options.discovery?.stop();
     await Promise.all([...this.attachments.values()].map((attachment) => this.detach(attachment, false)));
@@ -176,7 +326,7 @@ export class DeviceRegistry<S extends ClosableSession> {
     const attachment: Attachment<S> = { key, simulated, nextTransport, description, present: true, attempt: 0, deviceId: provisionalId };
     this.attachments.set(key, attachment);
     if (!this.records.has(provisionalId)) {
-      this.upsert(provisionalId, { state: 'identifying', transport: description, simulated, attachment }, 'added');
+      this.upsert(provisionalId, { presence: 'identifying', transport: description, simulated, attachment }, 'added');
     }
     void this.connect(attachment);
     return provisionalId;
@@ -208,7 +358,7 @@ export class DeviceRegistry<S extends ClosableSession> {
         const failure = isGatewayError(error) && !error.code.startsWith('TRANSPORT_') && current.identity === undefined
           ? new GatewayError('DEVICE_IDENTIFY_FAILED', { params: { path: attachment.description.path, detail: error.message }, cause: error })
           : error;
-        this.upsert(current.id, { state: 'offline', lastError: errorSummary(failure) }, 'changed');
+        this.upsert(current.id, { presence: 'offline', lastError: errorSummary(failure) }, 'changed');
       }
       this.scheduleRetry(attachment);
     }
@@ -219,7 +369,8 @@ export class DeviceRegistry<S extends ClosableSession> {
     const provisional = attachment.deviceId;
     const existing = this.records.get(id);
     const elsewhere = existing?.attachment;
-    if (existing && existing.state === 'online' && elsewhere && elsewhere !== attachment && elsewhere.session) {
+    const answering = existing !== undefined && (existing.presence === 'online' || existing.presence === 'bootloader');
+    if (existing && answering && elsewhere && elsewhere !== attachment && elsewhere.session) {
       // The same register on a second port: keep the first link, do not open it twice.
       this.logger.warn({ id, path: attachment.description.path, kept: elsewhere.description.path }, 'register already connected on another port');
       attachment.present = false;
@@ -233,7 +384,7 @@ export class DeviceRegistry<S extends ClosableSession> {
     // An open transport may know more of its device than discovery could ask (a USB serial number).
     if (attachment.transport) attachment.description = attachment.transport.description;
     this.upsert(id, {
-      state: 'online',
+      presence: modeOf(identity) === 'bootloader' ? 'bootloader' : 'online',
       transport: attachment.description,
       identity,
       simulated: attachment.simulated,
@@ -242,6 +393,39 @@ export class DeviceRegistry<S extends ClosableSession> {
       lastError: undefined,
     }, existing ? 'changed' : 'added');
     this.scheduleHeartbeat(attachment);
+    const record = this.records.get(id);
+    for (const waiter of [...(record?.returns ?? [])]) waiter(identity);
+  }
+
+  /** Lets go of the record's current link (if any) and tries it again at once; other ports keep being followed. */
+  private async reconnect(record: DeviceRecord<S>): Promise<void> {
+    const attachment = record.attachment;
+    if (!attachment || !attachment.present || this.closed) return;
+    await this.release(attachment, attachment.transport);
+    if (record.attachment === attachment && record.presence !== 'offline') {
+      this.upsert(record.id, {
+        presence: 'offline',
+        lastError: errorSummary(new GatewayError('TRANSPORT_CLOSED', { params: { path: attachment.description.path } })),
+      }, 'changed');
+    }
+    clearTimeout(attachment.retry);
+    attachment.retry = undefined;
+    attachment.attempt = 0;
+    this.scheduleRetry(attachment);
+  }
+
+  private refuseOthers(record: DeviceRecord<S>, owner: string | undefined): void {
+    const holder = this.owners.holder(record.id);
+    if (holder !== undefined && holder !== owner) {
+      throw new GatewayError('DEVICE_BUSY', { params: { deviceId: record.id, jobId: holder }, data: { jobId: holder } });
+    }
+  }
+
+  private dropOwnerHold(record: DeviceRecord<S>, hold: { owner: string; depth: number; release: () => void }): void {
+    hold.depth -= 1;
+    if (hold.depth > 0) return;
+    if (record.ownerHold === hold) record.ownerHold = undefined;
+    hold.release();
   }
 
   /**
@@ -257,9 +441,18 @@ export class DeviceRegistry<S extends ClosableSession> {
       attachment.heartbeat = undefined;
       const record = this.records.get(attachment.deviceId);
       if (!record || record.attachment !== attachment || attachment.transport !== transport || this.closed) return;
+      // An owned register is its job's alone: the job, not the heartbeat, notices when it goes away.
+      if (this.owners.holder(record.id) !== undefined) {
+        this.scheduleHeartbeat(attachment);
+        return;
+      }
       const release = await record.lock.acquire();
       const session = attachment.session;
       try {
+        if (this.owners.holder(record.id) !== undefined) {
+          this.scheduleHeartbeat(attachment);
+          return;
+        }
         if (attachment.transport !== transport || session === undefined) return;
         const identity = await this.link.identify(session);
         if (attachment.transport !== transport) return;
@@ -277,7 +470,7 @@ export class DeviceRegistry<S extends ClosableSession> {
         if (attachment.transport !== transport) return;
         this.logger.warn({ id: record.id, err: error }, 'register stopped answering');
         await this.release(attachment, transport);
-        if (record.attachment === attachment) this.upsert(record.id, { state: 'offline', lastError: errorSummary(error) }, 'changed');
+        if (record.attachment === attachment) this.upsert(record.id, { presence: 'offline', lastError: errorSummary(error) }, 'changed');
         this.scheduleRetry(attachment);
       } finally {
         release();
@@ -296,7 +489,7 @@ export class DeviceRegistry<S extends ClosableSession> {
       this.remove(id);
     } else if (record.attachment === attachment) {
       this.upsert(id, {
-        state: 'offline',
+        presence: 'offline',
         attachment: undefined,
         lastError: errorSummary(new GatewayError('TRANSPORT_UNPLUGGED', { params: { path: attachment.description.path } })),
       }, 'changed');
@@ -309,7 +502,7 @@ export class DeviceRegistry<S extends ClosableSession> {
       const record = this.records.get(attachment.deviceId);
       if (record && record.attachment === attachment) {
         const reason = error ?? new GatewayError('TRANSPORT_CLOSED', { params: { path: attachment.description.path } });
-        this.upsert(record.id, { state: 'offline', lastError: errorSummary(reason) }, 'changed');
+        this.upsert(record.id, { presence: 'offline', lastError: errorSummary(reason) }, 'changed');
       }
       this.scheduleRetry(attachment);
     });
@@ -339,7 +532,7 @@ export class DeviceRegistry<S extends ClosableSession> {
       this.remove(record.id);
     } else {
       this.upsert(record.id, {
-        state: 'offline',
+        presence: 'offline',
         lastError: errorSummary(new GatewayError('TRANSPORT_UNPLUGGED', { params: { path: attachment.description.path } })),
       }, 'changed');
     }
@@ -359,29 +552,32 @@ export class DeviceRegistry<S extends ClosableSession> {
     await transport.close().catch((error: unknown) => this.logger.debug({ err: error }, 'transport close failed'));
   }
 
-  private upsert(id: string, changes: Partial<Omit<DeviceRecord<S>, 'id' | 'lock' | 'snapshot'>>, type: 'added' | 'changed' | 'quiet'): void {
+  private upsert(id: string, changes: Partial<Omit<DeviceRecord<S>, 'id' | 'lock' | 'snapshot' | 'returns'>>, type: 'added' | 'changed' | 'quiet'): void {
     let record = this.records.get(id);
     if (!record) {
       record = {
         id,
-        state: 'identifying',
+        presence: 'identifying',
         transport: changes.transport!,
         simulated: false,
         lock: new DeviceLock(),
+        returns: new Set(),
         snapshot: undefined as unknown as DeviceSnapshot,
       };
       this.records.set(id, record);
     }
     Object.assign(record, changes);
     if ('lastError' in changes && changes.lastError === undefined) delete record.lastError;
+    const owner = this.owners.holder(record.id);
     record.snapshot = Object.freeze({
       id: record.id,
-      state: record.state,
+      state: stateOf(record.presence, owner !== undefined),
       transport: record.transport,
       simulated: record.simulated,
       ...(record.identity ? { identity: record.identity } : {}),
       ...(record.lastSeenAt ? { lastSeenAt: record.lastSeenAt } : {}),
       ...(record.lastError ? { lastError: record.lastError } : {}),
+      ...(owner !== undefined ? { jobId: owner } : {}),
     });
     if (type !== 'quiet') this.emit({ type, device: record.snapshot });
   }

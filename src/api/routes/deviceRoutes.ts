@@ -6,10 +6,11 @@ import { defineRoute } from '../defineRoute.js';
 export const deviceIdParams = z.strictObject({ id: z.string().min(1).max(128) });
 
 const deviceSchema = z.object({
-  id: z.string(), state: z.enum(['identifying', 'online', 'offline']), simulated: z.boolean(),
+  id: z.string(), state: z.enum(['identifying', 'online', 'offline', 'maintenance', 'bootloader']), simulated: z.boolean(),
   transport: z.object({ kind: z.string(), path: z.string() }).passthrough(),
   identity: z.object({
     machineNumber: z.string(), model: z.string(), hardwareRevision: z.string(), firmwareVersion: z.string(), bootloaderVersion: z.string(),
+    mode: z.enum(['application', 'bootloader']).optional(),
   }).optional(),
   lastSeenAt: z.string().optional(),
   busyWithJob: z.string().nullable(),
