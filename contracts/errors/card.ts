@@ -61,6 +61,12 @@ export const cardErrors = {
     zh: '税控卡口令只剩 {triesLeft} 次机会，已拒绝校验', en: 'Only {triesLeft} PIN try left on the fiscal card: verification refused',
     remedyZh: '网关不会用掉最后一次口令机会；请先联系税务机关核实口令。', remedyEn: 'The gateway does not spend the last PIN try; confirm the PIN with the tax office first.',
   },
+  CARD_PIN_TRIES_UNKNOWN: {
+    http: 409, exit: ExitCode.refused,
+    zh: '税控卡不告知口令剩余次数，这次校验可能用掉最后一次机会，已拒绝', en: 'The fiscal card does not tell its PIN tries left, so this check might spend the last try: refused',
+    remedyZh: '网关不会为查询次数而耗用口令机会。请先联系税务机关核实口令；确认无误后加 --allow-last-pin-try 重新运行（API：allowLastPinTry）。',
+    remedyEn: 'The gateway never spends a try to learn the count. Confirm the PIN with the tax office first; once sure, run again with --allow-last-pin-try (API: allowLastPinTry).',
+  },
   CARD_SECURITY_NOT_SATISFIED: {
     http: 409, exit: ExitCode.failed,
     zh: '{command} 的安全条件不满足（未校验口令或未认证）', en: '{command}: security state not satisfied (PIN or authentication missing)',

@@ -10,6 +10,7 @@ export * from './fiscalFiles.js';
 export * from './inspectionFiles.js';
 export * from './isoCommands.js';
 export * from './Layout.js';
+export * from './pinTries.js';
 export * from './statusTable.js';
 export * from './text.js';
 export * from './userCommands.js';

@@ -6,7 +6,7 @@ import { statusWordHex, SW_OK } from '../../protocols/apdu/ResponseApdu.js';
 import { transceive, type TransceiveOptions } from '../../protocols/apdu/transceive.js';
 import { applicationNames, cardKindOfType, fileId, fileLabel, type CardKind } from '../../protocols/gb18240-card/applications.js';
 import type { ControlData, DailyTotals, DeclarationBlock, DeclarationResult, InvoiceRoll, RegisterChallenge } from '../../protocols/gb18240-card/blocks.js';
-import { buildCardCommand, GB_CLA, type CardCommand } from '../../protocols/gb18240-card/CardCommand.js';
+import { buildCardCommand, type CardCommand } from '../../protocols/gb18240-card/CardCommand.js';
 import { formatFiscalCode } from '../../protocols/gb18240-card/fiscalCode.js';
 import {
   dailyCollectSign, declareDuty, getRegisterNb, inputInvoiceNb, issueInvoice, terminalRegister, updateControls, verifyFiscalPin,
@@ -16,6 +16,7 @@ import {
   fiscalEf01Layout, fiscalEf02Layout, fiscalEf03Layout, fiscalEf04RecordLayout, fiscalEf05RecordLayout,
   type FiscalAccumulation, type FiscalBasicData, type FiscalDeclarationRecord, type FiscalMonitoringData, type FiscalRollRecord,
 } from '../../protocols/gb18240-card/fiscalFiles.js';
+import { pinTriesFromQuery, pinTriesQuery, type PinTries } from '../../protocols/gb18240-card/pinTries.js';
 import { inspectionEf02Layout, type InspectionBasicData } from '../../protocols/gb18240-card/inspectionFiles.js';
 import { readBinary, readRecord, selectByFileId, selectByName } from '../../protocols/gb18240-card/isoCommands.js';
 import { decodeLayout, type Layout } from '../../protocols/gb18240-card/Layout.js';
@@ -37,7 +38,8 @@ export interface CardSessionOptions {
 export interface VerifyPinOptions {
   /**
    * Spend the card's last PIN try. Off by default: GB18240 says a gateway never spends the last
-   * try, so with one try left (as the card reports it) the session refuses with CARD_PIN_LAST_TRY.
+   * try, so with one try left (as the card reports it) the session refuses with CARD_PIN_LAST_TRY,
+   * and with the tries unknown (any try might be the last) with CARD_PIN_TRIES_UNKNOWN.
    */
   readonly spendLastTry?: boolean;
 }
@@ -66,7 +68,10 @@ const MAX_RECORDS = 254;
 export class CardSession {
   private readonly logger: Logger;
   private selected: CardKind | undefined;
-  private lastPinTries: number | undefined;
+  /** From this session's last failed verification (63Cx, 6983), until a reset or a right PIN. */
+  private pinTries: PinTries | undefined;
+  /** After this session's right PIN: the count the card told before it, a floor for the full count it restored. */
+  private restoredAtLeast: number | undefined;
 
   constructor(
     readonly channel: CardChannel,
@@ -78,6 +83,8 @@ export class CardSession {
   /** Resets the card (the PIN-verified state is lost) and answers the ATR. */
   async reset(): Promise<Uint8Array> {
     this.selected = undefined;
+    this.pinTries = undefined;
+    this.restoredAtLeast = undefined;
     return this.channel.reset();
   }
 
@@ -182,43 +189,56 @@ export class CardSession {
   }
 
   /**
-   * How many PIN tries the fiscal card has left, asked without spending one (VERIFY without
-   * data, SPEC.md §2.3); 0 when locked; undefined when the card will not tell.
+   * How many PIN tries the fiscal card has left, learned without spending one (SPEC.md §2.3): the
+   * 63Cx of this session's last real verification, else the ISO 7816-4 VERIFY query `00 20 00 00`
+   * (no data: defined to retrieve the status, never to count a try). A card that does not answer
+   * the query with a count is asked anyway each time (a register may have verified in between), and
+   * falls back to the 63Cx this session saw since its last reset; else the tries are unknown.
+   * Never sends VERIFY_FISCAL_PIN (F9) or anything else that may count a try.
    */
-  async pinTriesLeft(): Promise<number | undefined> {
+  async pinTriesLeft(): Promise<PinTries> {
     await this.selectApplication('fiscal');
-    const response = await this.send('PIN_TRIES', { cla: GB_CLA, ins: verifyFiscalPin.ins, p1: 0, p2: 0, data: new Uint8Array(0) });
-    if ((response.sw & 0xfff0) === 0x63c0) this.lastPinTries = response.sw & 0x0f;
-    else if (response.sw === 0x6983) this.lastPinTries = 0;
-    else if (response.sw === 0x6901) throw cardStatusError('VERIFY_FISCAL_PIN', response.sw);
-    return this.lastPinTries;
+    const response = await this.send('PIN_TRIES', pinTriesQuery());
+    const asked = pinTriesFromQuery(response.sw);
+    if (asked.known || this.pinTries === undefined) return asked;
+    return this.pinTries;
   }
 
   /**
    * Fiscal card F9: verifies the stored PIN and answers the next PIN, which the caller must store
    * before doing anything else. A wrong PIN throws CARD_PIN_WRONG with `triesLeft` and is never
-   * retried here.
+   * retried here. Unless `spendLastTry`, it is refused (nothing sent) on the last try
+   * (CARD_PIN_LAST_TRY) and when the tries are unknown, since any try might be the last
+   * (CARD_PIN_TRIES_UNKNOWN).
    */
   async verifyFiscalPin(pin: Uint8Array, options: VerifyPinOptions = {}): Promise<Uint8Array> {
-    if (options.spendLastTry !== true) {
-      const tries = await this.pinTriesLeft();
-      if (tries === 0) throw new GatewayError('CARD_PIN_LOCKED', { data: { command: 'VERIFY_FISCAL_PIN', triesLeft: 0 } });
-      if (tries === 1) throw new GatewayError('CARD_PIN_LAST_TRY', { params: { triesLeft: 1 }, data: { triesLeft: 1 } });
+    const tries = await this.pinTriesLeft();
+    if (tries.known && tries.left === 0) throw new GatewayError('CARD_PIN_LOCKED', { data: { command: 'VERIFY_FISCAL_PIN', triesLeft: 0 } });
+    if (!tries.known && tries.reason === 'not-registered') throw new GatewayError('CARD_NOT_REGISTERED', { data: { command: 'VERIFY_FISCAL_PIN', sw: tries.sw } });
+    // 9000 to the query after this session's own right PIN: the card restored its full count, at least what it told before.
+    const restored = !tries.known && tries.reason === 'verified' && (this.restoredAtLeast ?? 0) >= 2;
+    if (options.spendLastTry !== true && !restored) {
+      if (!tries.known) throw new GatewayError('CARD_PIN_TRIES_UNKNOWN', { data: { reason: tries.reason, ...(tries.sw === undefined ? {} : { sw: tries.sw }) } });
+      if (tries.left === 1) throw new GatewayError('CARD_PIN_LAST_TRY', { params: { triesLeft: 1 }, data: { triesLeft: 1 } });
     }
     try {
       const { nextPin } = await this.run(verifyFiscalPin, { pin });
-      this.lastPinTries = undefined;
+      // A right PIN restores the card's full count, which only the card knows; it is at least the count known before.
+      this.pinTries = undefined;
+      this.restoredAtLeast = tries.known ? tries.left : restored ? this.restoredAtLeast : undefined;
       return nextPin;
     } catch (error) {
-      if (isGatewayError(error, 'CARD_PIN_WRONG')) this.lastPinTries = Number(error.params.triesLeft);
-      if (isGatewayError(error, 'CARD_PIN_LOCKED')) this.lastPinTries = 0;
+      if (isGatewayError(error, 'CARD_PIN_WRONG')) this.pinTries = { known: true, left: Number(error.params.triesLeft), source: 'verification' };
+      else if (isGatewayError(error, 'CARD_PIN_LOCKED')) this.pinTries = { known: true, left: 0, source: 'verification' };
+      else this.pinTries = undefined;
+      this.restoredAtLeast = undefined;
       throw error;
     }
   }
 
-  /** The tries left as last reported by the card in this session (63Cx or a tries query). */
-  get knownPinTries(): number | undefined {
-    return this.lastPinTries;
+  /** The tries this session learned from its own last verification's 63Cx / 6983 since reset; undefined otherwise. */
+  get knownPinTries(): PinTries | undefined {
+    return this.pinTries;
   }
 
   /** User card E9: hands out one roll (CARD_NO_ROLL_TO_DISTRIBUTE when none is left). */

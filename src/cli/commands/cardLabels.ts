@@ -1,4 +1,5 @@
-import type { CardReport } from '../../services/cards/CardReport.js';
+import type { PinTriesUnknownReason } from '../../../protocols/gb18240-card/pinTries.js';
+import type { CardReport, FiscalCardReport } from '../../services/cards/CardReport.js';
 
 type Texts = Readonly<{ 'zh-CN': string; en: string }>;
 
@@ -35,6 +36,20 @@ export const kindLabels: Readonly<Record<CardReport['kind'], Texts>> = {
   unknown: { 'zh-CN': '未知卡', en: 'unknown card' },
 };
 
+const unknownTries: Readonly<Record<PinTriesUnknownReason, Texts>> = {
+  'not-told': { 'zh-CN': '未知（卡片不告知）', en: 'unknown (the card does not tell)' },
+  verified: { 'zh-CN': '未知（口令已校验，卡片未给次数）', en: 'unknown (PIN verified, the card gives no count)' },
+  'not-registered': { 'zh-CN': '无（卡片尚无口令）', en: 'none (the card holds no PIN yet)' },
+  'not-asked': { 'zh-CN': '未查询', en: 'not asked' },
+};
+
+/** The PIN tries for people: the count, or why it is unknown; never a guess. */
+export function pinTriesText(tries: FiscalCardReport['pinTries'], language: 'zh-CN' | 'en'): string {
+  if (!tries.known) return unknownTries[tries.reason][language];
+  if (tries.left === 0) return language === 'zh-CN' ? '0（已锁定）' : '0 (locked)';
+  return String(tries.left);
+}
+
 /** The report as label/value rows for a two-column table. */
 export function cardRows(report: CardReport, language: 'zh-CN' | 'en'): [string, string][] {
   const l = (key: keyof typeof cardLabels) => cardLabels[key][language];
@@ -47,7 +62,7 @@ export function cardRows(report: CardReport, language: 'zh-CN' | 'en'): [string,
       [l('taxpayerName'), f.taxpayer.name], [l('office'), String(f.officeCode)], [l('validity'), `${f.applicationStart} … ${f.validUntil}`],
       [l('registered'), f.registered ? (zh ? '已注册' : 'registered') : (zh ? '未注册' : 'not registered')],
       [l('deadline'), f.monitoring.issueDeadline], [l('single'), f.monitoring.singleInvoice.yuan], [l('cumulative'), f.monitoring.cumulative.yuan],
-      [l('returns'), f.monitoring.returns.yuan], [l('pinTries'), f.pinTriesLeft === null ? '-' : String(f.pinTriesLeft)],
+      [l('returns'), f.monitoring.returns.yuan], [l('pinTries'), pinTriesText(f.pinTries, language)],
     );
     for (const r of f.rolls) rows.push([l('rolls'), `${r.invoiceCode} ${r.start}–${r.end} (${r.state})`]);
     for (const d of f.declarations) rows.push([l('declarations'), `${d.periodStart} … ${d.periodEnd} ${d.validTotal.yuan}`]);

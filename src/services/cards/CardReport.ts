@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pinTriesUnknownReasons } from '../../../protocols/gb18240-card/pinTries.js';
 import { moneySchema, rateSchema } from './money.js';
 
 /**
@@ -24,6 +25,12 @@ export const limitsSchema = z.object({
   taxIndex: z.array(z.number().int()),
 });
 
+/** PinTries (protocols/gb18240-card/pinTries.ts) as reported. */
+export const pinTriesSchema = z.discriminatedUnion('known', [
+  z.object({ known: z.literal(true), left: z.number().int().min(0), source: z.enum(['query', 'verification']) }),
+  z.object({ known: z.literal(false), reason: z.enum(pinTriesUnknownReasons), sw: z.string().optional() }),
+]);
+
 export const fiscalRollStates = ['waiting', 'in-use', 'used-up', 'unknown'] as const;
 
 export const fiscalCardReportSchema = z.object({
@@ -44,8 +51,8 @@ export const fiscalCardReportSchema = z.object({
   }),
   rolls: z.array(z.object({ state: z.enum(fiscalRollStates), invoiceCode: z.string(), start: z.number().int(), end: z.number().int() })),
   declarations: z.array(z.object({ periodStart: date, periodEnd: date, validTotal: moneySchema, returnTotal: moneySchema, status: z.number().int() })),
-  /** What the card tells without spending a try; null when it does not tell (e.g. not registered yet). */
-  pinTriesLeft: z.number().int().nullable(),
+  /** What the card tells without spending a try (ISO VERIFY without data); unknown, with the reason, when it does not tell. */
+  pinTries: pinTriesSchema,
 });
 export type FiscalCardReport = z.infer<typeof fiscalCardReportSchema>;
 

@@ -2,6 +2,7 @@ import type { CardChannel } from '../../../contracts/CardChannel.js';
 import { isGatewayError, type GatewayError } from '../../../contracts/errors/index.js';
 import { CardSession, type CardSessionOptions } from '../../devices/CardSession.js';
 import { DECLARATION_FLAG_PENDING } from '../../../protocols/gb18240-card/userFiles.js';
+import { unknownPinTries, type PinTries } from '../../../protocols/gb18240-card/pinTries.js';
 import { ROLL_FLAG_IN_USE, ROLL_FLAG_USED_UP, ROLL_FLAG_WAITING } from '../../../protocols/gb18240-card/fiscalFiles.js';
 import type { CardReadProblem, CardReport, FiscalCardReport, InspectionCardReport, UserCardReport } from './CardReport.js';
 import { money, rate } from './money.js';
@@ -57,8 +58,8 @@ export async function readFiscalCard(session: CardSession, problems: CardReadPro
   const accumulation = await part(problems, 'EF03', () => session.readFiscalAccumulation(), undefined);
   const rolls = await part(problems, 'EF05', () => session.readFiscalRolls(), []);
   const declarations = await part(problems, 'EF04', () => session.readFiscalDeclarations(), []);
-  // Asked without spending a try (VERIFY without data); an unregistered card has no PIN to count.
-  const pinTriesLeft = basic.registered ? await part(problems, 'PIN', () => session.pinTriesLeft(), undefined) : undefined;
+  // Asked without spending a try (ISO VERIFY without data, SPEC.md §2.3); never with F9.
+  const pinTries = await part<PinTries>(problems, 'PIN', () => session.pinTriesLeft(), unknownPinTries('not-told'));
   return {
     cardNumber: basic.cardNumber,
     machineNumber: basic.machineNumber,
@@ -91,7 +92,7 @@ export async function readFiscalCard(session: CardSession, problems: CardReadPro
       periodStart: d.declaration.periodStart, periodEnd: d.declaration.periodEnd,
       validTotal: money(d.validTotal), returnTotal: money(d.returnTotal), status: d.status,
     })),
-    pinTriesLeft: pinTriesLeft ?? null,
+    pinTries,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { GatewayError } from '../../../contracts/errors/index.js';
 import type { FactoryData, RegisterStatus, UserInfo } from '../../../protocols/gb-link/index.js';
 import type { FiscalBasicData, FiscalMonitoringData } from '../../../protocols/gb18240-card/fiscalFiles.js';
+import type { PinTries } from '../../../protocols/gb18240-card/pinTries.js';
 import type { TaxItem, UserBasicData, UserControlRecord, UserMachineRecord } from '../../../protocols/gb18240-card/userFiles.js';
 import type { IdentifiedCard } from '../../devices/CardSession.js';
 import type { PendingInitialization } from './PendingInitializations.js';
@@ -13,8 +14,8 @@ export type CardFacts<T> =
 export interface FiscalCardFacts {
   readonly basic: FiscalBasicData;
   readonly monitoring: FiscalMonitoringData;
-  /** Only asked of a registered card (VERIFY without data: no try is spent). */
-  readonly pinTriesLeft?: number;
+  /** Only asked of a registered card (ISO VERIFY without data: no try is spent); unknown when the card does not tell. */
+  readonly pinTries?: PinTries;
 }
 
 export interface UserCardFacts {

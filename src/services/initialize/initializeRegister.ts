@@ -1,6 +1,7 @@
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 import type { CardSessionOptions } from '../../devices/CardSession.js';
 import { CardSession } from '../../devices/CardSession.js';
+import { pinTriesLeftOrNull } from '../../../protocols/gb18240-card/pinTries.js';
 import type { ConfirmationTokens, IssuedToken } from './ConfirmationTokens.js';
 import { changedFields, factsFingerprint } from './factsFingerprint.js';
 import { gatherFacts, readFiscalFacts } from './gatherFacts.js';
@@ -212,7 +213,7 @@ async function triesLeft(target: InitializationTarget, deps: InitializationDeps)
   try {
     const card = new CardSession(target.cards.fiscal, deps.settings.card ?? {});
     await target.cards.fiscal.reset();
-    return (await card.pinTriesLeft()) ?? null;
+    return pinTriesLeftOrNull(await card.pinTriesLeft());
   } catch {
     return null;
   }

@@ -204,10 +204,15 @@ export function runChecks(facts: InitializationFacts, options: CheckOptions): Ch
         return pass(undefined, undefined, { 'zh-CN': '注册时卡片给出新口令，不耗用次数', en: 'the card gives a fresh PIN at registration; no try is spent' });
       }
       if (plan !== 'write') return skip('不会校验口令', 'no PIN will be verified');
-      const tries = fiscal.pinTriesLeft;
-      if (tries === 0) return fail('INIT_PIN_LOCKED', {}, '≥ 2', '0');
-      if (tries === 1 && options.allowLastPinTry !== true) return fail('INIT_PIN_LAST_TRY', { triesLeft: 1 }, '≥ 2', '1');
-      return pass('≥ 2', tries === undefined ? 'not told' : String(tries));
+      const tries = fiscal.pinTries;
+      if (tries?.known === true && tries.left === 0) return fail('INIT_PIN_LOCKED', {}, '≥ 2', '0');
+      // The register's PIN check at GB link 30 spends a try; unknown tries might be the last (gb18240-card SPEC.md §2.3).
+      if (tries?.known !== true) {
+        if (options.allowLastPinTry !== true) return fail('CARD_PIN_TRIES_UNKNOWN', {}, '≥ 2', 'unknown');
+        return pass('≥ 2', 'unknown', { 'zh-CN': '次数未知，已获准可能用掉最后一次', en: 'unknown, allowed to spend what may be the last try' });
+      }
+      if (tries.left === 1 && options.allowLastPinTry !== true) return fail('INIT_PIN_LAST_TRY', { triesLeft: 1 }, '≥ 2', '1');
+      return pass('≥ 2', String(tries.left));
     },
   };
 

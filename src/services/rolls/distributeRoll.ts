@@ -11,6 +11,7 @@ import { planRoll } from './planRoll.js';
 import { readSlotUserCard } from './readSlotUserCard.js';
 import { openSlotCard } from './openSlotCard.js';
 import { guardRegisterPinCheck, triesLeftAfterRefusal } from './registerPinGuard.js';
+import { pinTriesLeftOrNull } from '../../../protocols/gb18240-card/pinTries.js';
 import { rollText, sameRoll, type RollFacts, type RollRange } from './RollFacts.js';
 import type { RollRegister } from './RollRegister.js';
 import type { RollRequest } from './rollRequest.js';
@@ -190,7 +191,7 @@ export async function runRollDistribution(
     reporter.stage(step = 'verify');
     const { status, onCard } = await verify(register, roll, options.card);
     const card = await rollsLeftOnUserCard(register, options.card);
-    const pinTriesLeft = await fiscal.pinTriesLeft().catch(() => triesBefore);
+    const pinTriesLeft = await fiscal.pinTriesLeft().then(pinTriesLeftOrNull, () => triesBefore);
     changed = statements.mounted;
     reporter.record({
       after: {

@@ -63,6 +63,6 @@ describeWithPcscd('initialization with the cards in PC/SC readers (real pcscd + 
     expect(register.set.fiscal.registered).toBe(true);
     expect(register.sim.memory.initialized).toBe(true);
     expect(reporter.before).toMatchObject({ fiscalCard: { where: pcscd.readers[0]!.name }, userCard: { where: pcscd.readers[1]!.name } });
-    expect((await readCard(cards[0]!)).fiscal?.pinTriesLeft).toBe(3);
+    expect((await readCard(cards[0]!)).fiscal?.pinTries).toEqual({ known: true, left: 3, source: 'query' });
   });
 });

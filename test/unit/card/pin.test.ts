@@ -17,7 +17,7 @@ describe('fiscal PIN', () => {
     expect(first.code).toBe('CARD_PIN_WRONG');
     expect(first.params.triesLeft).toBe(2);
     expect(first.data).toMatchObject({ sw: '63C2', triesLeft: 2 });
-    expect(s.fiscal.knownPinTries).toBe(2);
+    expect(s.fiscal.knownPinTries).toEqual({ known: true, left: 2, source: 'verification' });
 
     const second = await rejection(s.fiscal.verifyFiscalPin(wrongPin));
     expect(second.code).toBe('CARD_PIN_WRONG');
@@ -37,16 +37,22 @@ describe('fiscal PIN', () => {
     // Locked for good: even the right PIN is refused, and the guard says so without sending it.
     expect((await rejection(s.fiscal.verifyFiscalPin(pin))).code).toBe('CARD_PIN_LOCKED');
     expect((await rejection(s.fiscal.verifyFiscalPin(pin, { spendLastTry: true }))).code).toBe('CARD_PIN_LOCKED');
-    expect(await s.fiscal.pinTriesLeft()).toBe(0);
+    expect(await s.fiscal.pinTriesLeft()).toEqual({ known: true, left: 0, source: 'query' });
   });
 
-  it('asks the tries left without spending one', async () => {
+  it('asks the tries left with ISO VERIFY without data (00 20 00 00), never with F9, spending none', async () => {
     const s = cardSessions();
     await register(s);
-    expect(await s.fiscal.pinTriesLeft()).toBe(3);
-    expect(await s.fiscal.pinTriesLeft()).toBe(3);
+    const three = { known: true, left: 3, source: 'query' };
+    expect(await s.fiscal.pinTriesLeft()).toEqual(three);
+    expect(await s.fiscal.pinTriesLeft()).toEqual(three);
+    expect(s.set.fiscal.pinTriesLeft).toBe(3);
     await rejection(s.fiscal.verifyFiscalPin(wrongPin));
-    expect(await s.fiscal.pinTriesLeft()).toBe(2);
+    expect(await s.fiscal.pinTriesLeft()).toEqual({ known: true, left: 2, source: 'query' });
+    const commands = s.fiscalChannel.trace.map((t) => hex(t.command));
+    expect(commands.filter((c) => c.startsWith('0020'))).toEqual(Array(4).fill('00200000'));
+    // The only F9 sent is the one verification with a PIN.
+    expect(commands.filter((c) => c.startsWith('C0F9')).map((c) => c.length)).toEqual([2 * (5 + 8 + 1)]);
   });
 
   it('restores the full count after a right PIN and rotates the PIN each time', async () => {
@@ -59,7 +65,8 @@ describe('fiscal PIN', () => {
       seen.add(hex(pin));
     }
     expect(seen.size).toBe(4);
-    expect(await s.fiscal.pinTriesLeft()).toBe(3);
+    await s.fiscal.reset();
+    expect(await s.fiscal.pinTriesLeft()).toEqual({ known: true, left: 3, source: 'query' });
     // The PIN that was current before the last rotation is now wrong.
     expect((await rejection(s.fiscal.verifyFiscalPin(Uint8Array.from(Buffer.from([...seen][2]!, 'hex'))))).code).toBe('CARD_PIN_WRONG');
   });
@@ -95,20 +102,28 @@ describe('fiscal PIN', () => {
     expect(sent.filter((apdu) => apdu.includes(hex(pin)))).toHaveLength(1);
   });
 
-  it('with a card that will not tell its tries, relies on the last 63Cx it saw', async () => {
+  it('with a card that will not tell its tries, refuses to verify (any try might be the last) unless told, then relies on the 63Cx it saw', async () => {
+    const s = cardSessions({ profile: 'strict-no-query' });
+    const pin = await register(s);
+    expect(await s.fiscal.pinTriesLeft()).toEqual({ known: false, reason: 'not-told', sw: '6D00' });
+    const refused = await rejection(s.fiscal.verifyFiscalPin(pin));
+    expect(refused.code).toBe('CARD_PIN_TRIES_UNKNOWN');
+    expect(refused.spec.exit).toBe(3);
+    expect(s.fiscalChannel.trace.filter((t) => hex(t.command).startsWith('C0F9'))).toEqual([]);
+    expect(s.set.fiscal.pinTriesLeft).toBe(3);
+
+    await rejection(s.fiscal.verifyFiscalPin(wrongPin, { spendLastTry: true }));
+    await rejection(s.fiscal.verifyFiscalPin(wrongPin, { spendLastTry: true }));
+    expect(await s.fiscal.pinTriesLeft()).toEqual({ known: true, left: 1, source: 'verification' });
+    expect((await rejection(s.fiscal.verifyFiscalPin(pin))).code).toBe('CARD_PIN_LAST_TRY');
+    await s.fiscal.reset();
+    expect(await s.fiscal.pinTriesLeft()).toEqual({ known: false, reason: 'not-told', sw: '6D00' });
+  });
+
+  it('takes no 9000 to the query as a count: verified, tries unknown', async () => {
     const s = cardSessions();
     const pin = await register(s);
-    const silent = new CardSession({
-      description: s.fiscalChannel.description,
-      async transmit(apdu) {
-        if (apdu.length === 4 && apdu[0] === 0xc0 && apdu[1] === 0xf9) return Uint8Array.of(0x67, 0x00);
-        return s.fiscalChannel.transmit(apdu);
-      },
-      reset: () => s.fiscalChannel.reset(),
-    });
-    await rejection(silent.verifyFiscalPin(wrongPin));
-    await rejection(silent.verifyFiscalPin(wrongPin));
-    expect(silent.knownPinTries).toBe(1);
-    expect((await rejection(silent.verifyFiscalPin(pin))).code).toBe('CARD_PIN_LAST_TRY');
+    await s.fiscal.verifyFiscalPin(pin);
+    expect(await s.fiscal.pinTriesLeft()).toEqual({ known: false, reason: 'verified', sw: '9000' });
   });
 });

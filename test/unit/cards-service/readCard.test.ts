@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createInspectionCard, createMatchingCardSet, VirtualCardChannel } from '../../../fixtures/cards/index.js';
+import { createInspectionCard, createMatchingCardSet, strictFiscalCardProfiles, VirtualCardChannel } from '../../../fixtures/cards/index.js';
 import { cardReportSchema } from '../../../src/services/cards/CardReport.js';
 import { readCard } from '../../../src/services/cards/readCard.js';
 import { money, rate } from '../../../src/services/cards/money.js';
@@ -19,7 +19,7 @@ describe('readCard', () => {
       applicationStart: '2025-03-01',
       registered: false,
       monitoring: { issueDeadline: '2026-03-31', singleInvoice: { fen: 1_000_000, yuan: '10000.00' }, taxIndex: [1, 2, 3, 0, 0, 0] },
-      pinTriesLeft: null,
+      pinTries: { known: false, reason: 'not-registered', sw: '6901' },
     });
     expect(report.problems).toEqual([]);
   });
@@ -28,9 +28,40 @@ describe('readCard', () => {
     const set = createMatchingCardSet({ defect: 'fiscal-already-registered' });
     const first = await readCard(new VirtualCardChannel(set.fiscal));
     const second = await readCard(new VirtualCardChannel(set.fiscal));
-    expect(first.fiscal?.pinTriesLeft).toBe(3);
-    expect(second.fiscal?.pinTriesLeft).toBe(3);
+    expect(first.fiscal?.pinTries).toEqual({ known: true, left: 3, source: 'query' });
+    expect(second.fiscal?.pinTries).toEqual({ known: true, left: 3, source: 'query' });
     expect(set.fiscal.pinTriesLeft).toBe(3);
+  });
+
+  // Issue 10 item 0: the old query (F9 without data) cost a try on a card that counts every F9: 3 reads locked it.
+  for (const profile of strictFiscalCardProfiles) {
+    it(`reads a registered ${profile} card five times without spending a try, and never sends F9`, async () => {
+      const set = createMatchingCardSet({ defect: 'fiscal-already-registered', profile });
+      const sent: string[] = [];
+      const channel = new VirtualCardChannel(set.fiscal);
+      const watched: CardChannel = { description: channel.description, reset: () => channel.reset(), async transmit(apdu) {
+        sent.push(Buffer.from(apdu).toString('hex').toUpperCase());
+        return channel.transmit(apdu);
+      } };
+      for (let i = 0; i < 5; i += 1) {
+        const report = await readCard(watched);
+        expect(report.fiscal?.pinTries).toEqual({ known: true, left: 3, source: 'query' });
+        expect(set.fiscal.pinTriesLeft).toBe(3);
+      }
+      expect(sent.filter((apdu) => apdu.startsWith('C0F9'))).toEqual([]);
+      expect(sent.filter((apdu) => apdu.startsWith('0020'))).toEqual(Array(5).fill('00200000'));
+    });
+  }
+
+  it('shows the tries unknown, not guessed, on a card that does not answer the ISO query; reading spends nothing', async () => {
+    for (const profile of ['strict-no-query', 'lenient'] as const) {
+      const set = createMatchingCardSet({ defect: 'fiscal-already-registered', profile });
+      for (let i = 0; i < 3; i += 1) {
+        const report = await readCard(new VirtualCardChannel(set.fiscal));
+        expect(report.fiscal?.pinTries).toEqual({ known: false, reason: 'not-told', sw: '6D00' });
+      }
+      expect(set.fiscal.pinTriesLeft).toBe(3);
+    }
   });
 
   it('decodes a user card: tax items with rates in %, limits in yuan, machines, rolls', async () => {

@@ -37,13 +37,42 @@ describe('virtual cards at the APDU level', () => {
   });
 
   it('check request length and XOR of the GB commands', () => {
-    const { fiscal } = createMatchingCardSet({ fiscal: { registered: true } });
+    const { fiscal } = createMatchingCardSet({ fiscal: { registered: true }, profile: 'lenient' });
     expect(sw(fiscal.process(bytes('C0F9000004 11223344')))).toBe('6700');
+    expect(fiscal.pinTriesLeft).toBe(3);
     const daily = encodeCommandApdu(buildCardCommand(fiscalCommands.dailyCollectSign, {
       date: '2026-01-01', validCount: 0, returnCount: 0, voidCount: 0, taxIndex: [1], validAmounts: [], returnAmounts: [],
     }));
     daily[daily.length - 2] ^= 1;
     expect(sw(fiscal.process(daily))).toBe('6A80');
+  });
+
+  it('strict profiles take any F9 as a verification and answer the ISO VERIFY query without spending a try', () => {
+    for (const profile of ['strict', 'strict-other-flag', 'strict-no-query'] as const) {
+      const { fiscal } = createMatchingCardSet({ fiscal: { registered: true }, profile });
+      expect(sw(fiscal.process(bytes('C0F9000004 11223344')))).toBe('63C2');
+      expect(sw(fiscal.process(bytes('C0F90000')))).toBe('63C1');
+      expect(fiscal.pinTriesLeft).toBe(1);
+      const query = profile === 'strict-no-query' ? '6D00' : '63C1';
+      for (let i = 0; i < 3; i += 1) expect(sw(fiscal.process(bytes('00200000')))).toBe(query);
+      expect(fiscal.pinTriesLeft).toBe(1);
+    }
+    const lenient = createMatchingCardSet({ fiscal: { registered: true }, profile: 'lenient' }).fiscal;
+    expect(sw(lenient.process(bytes('C0F90000')))).toBe('63C3');
+    expect(sw(lenient.process(bytes('00200000')))).toBe('6D00');
+    expect(lenient.pinTriesLeft).toBe(3);
+  });
+
+  it('answer the ISO VERIFY query per ISO 7816-4: 6901 before registration, 9000 once verified, 6983 locked, 6A88 for another reference', () => {
+    const blank = createMatchingCardSet().fiscal;
+    expect(sw(blank.process(bytes('00200000')))).toBe('6901');
+    const { fiscal } = createMatchingCardSet({ fiscal: { registered: true } });
+    expect(sw(fiscal.process(bytes('00200081')))).toBe('6A88');
+    expect(sw(fiscal.process(Uint8Array.from([0xc0, 0xf9, 0, 0, 8, ...fiscal.currentPin, 8])))).toBe('9000');
+    expect(sw(fiscal.process(bytes('00200000')))).toBe('9000');
+    fiscal.reset();
+    for (let i = 0; i < 3; i += 1) fiscal.process(bytes('C0F90000'));
+    expect(sw(fiscal.process(bytes('00200000')))).toBe('6983');
   });
 
   it('behave like T=0 cards when personalized so', () => {
