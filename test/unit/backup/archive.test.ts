@@ -8,7 +8,7 @@ import { isGatewayError } from '../../../contracts/errors/index.js';
 import { verifyBackupArchive, writeBackupArchive } from '../../../src/services/backup/BackupArchive.js';
 import { readTar } from '../../../src/services/backup/tar/readTar.js';
 import { tarStream } from '../../../src/services/backup/tar/tarStream.js';
-import { BLOCK } from '../../../src/services/backup/tar/ustarHeader.js';
+import { BLOCK } from '../../../src/services/backup/tar/TarHeader.js';
 import { tempStore, writeSampleBackup } from './sampleBackup.js';
 
 function hasTool(name: string): boolean {
@@ -81,6 +81,56 @@ describe('backup archive', () => {
     const out = join(await mkdtemp(join(tmpdir(), 'fg-systar-')), 'b.tar');
     execFileSync('tar', ['--format=ustar', '-cf', out, '-C', dirname(backup.dir), basename(backup.dir)]);
     expect((await verifyBackupArchive(out)).ok).toBe(true);
+  });
+
+  it.skipIf(!haveTar)('verifies archives made by plain GNU tar -cf (gnu format) and by tar --format=pax', async () => {
+    const { backup } = await sampleArchive();
+    const dir = await mkdtemp(join(tmpdir(), 'fg-gnutar-'));
+    for (const format of [[], ['--format=gnu'], ['--format=pax'], ['--format=oldgnu']]) {
+      const out = join(dir, `b${format.join('')}.tar`);
+      execFileSync('tar', [...format, '-cf', out, '-C', dirname(backup.dir), basename(backup.dir)]);
+      const report = await verifyBackupArchive(out);
+      expect(report.failures, format.join(' ') || 'default').toEqual([]);
+      expect(report.ok).toBe(true);
+    }
+  });
+
+  it.skipIf(!haveTar)('reads the long names GNU tar and pax write (././@LongLink, pax path)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fg-longname-'));
+    const long = `${'d'.repeat(90)}/${'f'.repeat(120)}.jsonl`;
+    execFileSync('mkdir', ['-p', join(dir, 'src', dirname(long))]);
+    await writeFile(join(dir, 'src', long), 'long name body');
+    for (const format of ['gnu', 'pax']) {
+      const out = join(dir, `${format}.tar`);
+      execFileSync('tar', [`--format=${format}`, '-cf', out, '-C', join(dir, 'src'), long]);
+      const names: string[] = [];
+      const bodies: string[] = [];
+      await readTar(chunks(await readFile(out), 300), (header) => {
+        names.push(header.name);
+        if (header.type !== 'file') return undefined;
+        bodies.push('');
+        return (chunk) => { bodies[bodies.length - 1] += Buffer.from(chunk).toString(); };
+      });
+      expect(names, format).toEqual([long]);
+      expect(bodies).toEqual(['long name body']);
+    }
+  });
+
+  it.skipIf(!haveTar)('is byte-for-byte the same whatever the files\' own mtime, mode and owner (fixed mtime, 0:0, modes, order)', async () => {
+    const { backup, out, written } = await sampleArchive();
+    execFileSync('touch', ['-d', '2001-02-03 04:05:06', join(backup.dir, 'manifest.json'), join(backup.dir, 'SHA256SUMS')]);
+    execFileSync('chmod', ['0600', join(backup.dir, 'manifest.json')]);
+    const again = await writeBackupArchive(backup.dir, `${out}.again`);
+    expect(again.sha256).toBe(written.sha256);
+    expect(Buffer.compare(await readFile(out), await readFile(`${out}.again`))).toBe(0);
+    const listing = execFileSync('tar', ['--numeric-owner', '--full-time', '-tvf', out], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } }).trim().split('\n');
+    const completedAt = backup.manifest.completedAt.replace('T', ' ').slice(0, 19);
+    for (const line of listing) {
+      expect(line).toMatch(/^(-rw-r--r--|drwxr-xr-x) 0\/0 /);
+      expect(line).toContain(completedAt);
+    }
+    const names = listing.map((line) => line.split(' ').at(-1));
+    expect(names.slice(0, 4)).toEqual([`${basename(backup.dir)}/`, ...['manifest.json', 'manifest.sha256', 'SHA256SUMS'].map((f) => `${basename(backup.dir)}/${f}`)]);
   });
 
   it('names the file whose content was changed inside the archive', async () => {

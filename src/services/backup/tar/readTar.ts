@@ -1,62 +1,56 @@
+import { extract, type Header } from 'tar-stream';
 import { GatewayError } from '../../../../contracts/errors/index.js';
-import { BLOCK, decodeHeader, isZeroBlock, type TarHeader } from './ustarHeader.js';
+import type { TarHeader } from './TarHeader.js';
 
 /** Receives one entry's content; `undefined` skips it. */
 export type TarEntryVisitor = (header: TarHeader) => ((chunk: Uint8Array) => void) | undefined;
 
-/** Reads a ustar archive chunk by chunk, never holding more than one chunk and one block. */
+function invalid(detail: string): GatewayError {
+  return new GatewayError('BACKUP_ARCHIVE_INVALID', { params: { detail } });
+}
+
+function backupHeader(header: Header): TarHeader {
+  const name = header.name.replace(/\/$/, '');
+  const type = header.type === 'file' || header.type === 'contiguous-file' ? 'file' : header.type === 'directory' ? 'directory' : undefined;
+  if (type === undefined) throw invalid(`entry ${name} has unsupported type ${header.type ?? 'unknown'}`);
+  return { name, type, size: header.size ?? 0, mode: header.mode ?? 0, mtime: Math.floor((header.mtime?.getTime() ?? 0) / 1000) };
+}
+
+/**
+ * Reads a tar archive (ustar, GNU or pax, through tar-stream) chunk by chunk, with backpressure:
+ * never more than the library's buffer is held. Structural damage is BACKUP_ARCHIVE_INVALID.
+ */
 export async function readTar(source: AsyncIterable<Uint8Array>, visit: TarEntryVisitor): Promise<void> {
-  let held = new Uint8Array(0);
-  type State = 'header' | 'body' | 'end';
-  let state = 'header' as State;
-  let remaining = 0;
-  let padding = 0;
-  let sink: ((chunk: Uint8Array) => void) | undefined;
-
-  const take = (bytes: Uint8Array): void => {
-    let at = 0;
-    while (at < bytes.length && state !== 'end') {
-      if (state === 'body') {
-        if (remaining > 0) {
-          const n = Math.min(remaining, bytes.length - at);
-          sink?.(bytes.subarray(at, at + n));
-          remaining -= n;
-          at += n;
-          continue;
-        }
-        const n = Math.min(padding, bytes.length - at);
-        padding -= n;
-        at += n;
-        if (padding === 0) state = 'header';
-        continue;
+  const archive = extract();
+  const feeding = (async () => {
+    for await (const chunk of source) {
+      if (archive.destroyed) return;
+      if (!archive.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            archive.off('drain', done);
+            archive.off('close', done);
+            resolve();
+          };
+          archive.on('drain', done);
+          archive.on('close', done);
+        });
       }
-      const need = BLOCK - held.length;
-      const part = bytes.subarray(at, at + need);
-      at += part.length;
-      const joined = new Uint8Array(held.length + part.length);
-      joined.set(held);
-      joined.set(part, held.length);
-      held = joined;
-      if (held.length < BLOCK) break;
-      const block = held;
-      held = new Uint8Array(0);
-      if (isZeroBlock(block)) {
-        state = 'end';
-        break;
-      }
-      const header = decodeHeader(block);
-      sink = visit(header);
-      remaining = header.type === 'file' ? header.size : 0;
-      padding = (BLOCK - (remaining % BLOCK)) % BLOCK;
-      state = remaining + padding > 0 ? 'body' : 'header';
     }
-  };
-
-  for await (const chunk of source) {
-    take(chunk);
-    if (state === 'end') break;
+    archive.end(null);
+  })().catch((error: unknown) => {
+    archive.destroy(error instanceof Error ? error : new Error(String(error)));
+  });
+  try {
+    for await (const entry of archive) {
+      const sink = visit(backupHeader(entry.header));
+      for await (const chunk of entry) sink?.(chunk as Uint8Array);
+    }
+  } catch (error) {
+    archive.destroy(null);
+    await feeding;
+    if (error instanceof GatewayError) throw error;
+    throw invalid(error instanceof Error ? error.message : String(error));
   }
-  if (state !== 'end') {
-    throw new GatewayError('BACKUP_ARCHIVE_INVALID', { params: { detail: 'the archive is truncated' } });
-  }
+  await feeding;
 }

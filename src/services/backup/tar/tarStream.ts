@@ -1,5 +1,8 @@
+import { pack, type Header } from 'tar-stream';
 import { GatewayError } from '../../../../contracts/errors/index.js';
-import { BLOCK, encodeHeader, type TarHeader } from './ustarHeader.js';
+import type { TarHeader } from './TarHeader.js';
+
+export { BLOCK, type TarHeader } from './TarHeader.js';
 
 export interface TarSource {
   readonly header: TarHeader;
@@ -7,24 +10,89 @@ export interface TarSource {
   readonly content?: () => AsyncIterable<Uint8Array>;
 }
 
-/** A ustar archive as a stream of chunks: header, content, zero padding per entry, two zero blocks at the end. */
-export async function* tarStream(sources: Iterable<TarSource>): AsyncGenerator<Uint8Array> {
-  for (const { header, content } of sources) {
-    yield encodeHeader(header);
-    if (header.type !== 'file') continue;
-    let length = 0;
-    if (content !== undefined) {
-      for await (const chunk of content()) {
-        length += chunk.length;
-        if (length > header.size) break;
-        yield chunk;
+/**
+ * Every field that could vary between two runs is fixed here, so an archive is a function of its
+ * sources alone: owner 0:0 with no names, the caller's mode and mtime, entries in the caller's order.
+ * (tar-stream writes POSIX ustar headers, a pax header only for a name ustar cannot hold.)
+ */
+function deterministicHeaders(header: TarHeader): Partial<Header> & Pick<Header, 'name'> {
+  return {
+    name: header.type === 'directory' && !header.name.endsWith('/') ? `${header.name}/` : header.name,
+    type: header.type,
+    size: header.type === 'file' ? header.size : 0,
+    mode: header.mode,
+    mtime: new Date(header.mtime * 1000),
+    uid: 0,
+    gid: 0,
+    uname: '',
+    gname: '',
+  };
+}
+
+/** Resolves when `stream` may take more, or has closed (then the next write reports why). */
+function drained(stream: ReturnType<ReturnType<typeof pack>['entry']>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}
+
+async function writeEntry(archive: ReturnType<typeof pack>, { header, content }: TarSource): Promise<void> {
+  let entryError: Error | null | undefined;
+  const finished = new Promise<void>((resolve) => {
+    const sink = archive.entry(deterministicHeaders(header), (error) => {
+      entryError = error;
+      resolve();
+    });
+    void (async () => {
+      let length = 0;
+      if (header.type === 'file' && content !== undefined) {
+        for await (const chunk of content()) {
+          length += chunk.length;
+          if (length > header.size) break;
+          if (!sink.write(chunk)) await drained(sink);
+        }
       }
-    }
-    if (length !== header.size) {
-      throw new GatewayError('BACKUP_WRITE_FAILED', { params: { detail: `${header.name} changed size while being archived` } });
-    }
-    const padding = (BLOCK - (length % BLOCK)) % BLOCK;
-    if (padding > 0) yield new Uint8Array(padding);
+      if (header.type === 'file' && length !== header.size) {
+        entryError = new GatewayError('BACKUP_WRITE_FAILED', { params: { detail: `${header.name} changed size while being archived` } });
+        sink.destroy(entryError);
+        resolve();
+        return;
+      }
+      sink.end(null);
+    })().catch((error: unknown) => {
+      entryError = error instanceof Error ? error : new Error(String(error));
+      sink.destroy(entryError);
+      resolve();
+    });
+  });
+  await finished;
+  if (entryError) throw entryError;
+}
+
+/** A tar archive (tar-stream) as a stream of chunks: each entry in order, then the end-of-archive blocks. */
+export async function* tarStream(sources: Iterable<TarSource>): AsyncGenerator<Uint8Array> {
+  const archive = pack();
+  let failure: unknown;
+  const producing = (async () => {
+    for (const source of sources) await writeEntry(archive, source);
+    archive.finalize();
+  })().catch((error: unknown) => {
+    failure = error;
+    archive.destroy(error instanceof Error ? error : new Error(String(error)));
+  });
+  try {
+    for await (const chunk of archive) yield chunk as Uint8Array;
+  } catch (error) {
+    throw failure ?? error;
+  } finally {
+    archive.destroy(null);
   }
-  yield new Uint8Array(BLOCK * 2);
+  await producing;
+  if (failure !== undefined) throw failure;
 }
