@@ -19,6 +19,8 @@ import {
 import { pagedRead, dateWindowAt, daysBetween, type PageOptions, type PagePlan } from './session/paging.js';
 import { RegisterExtensions, recordsThatFit } from './session/RegisterExtensions.js';
 
+export type { RegisterExtensions } from './session/RegisterExtensions.js';
+
 export interface RegisterSessionOptions {
   /** Name used in logs and in card channel names (`<deviceId>/fiscal`). */
   deviceId?: string;
@@ -441,10 +443,16 @@ export class RegisterSession {
 
   /**
    * A by-position read (3F, 3E, 32, 3C, 73) answered as the register sent it, one record list (§4.2)
-   * per page, for a backup that keeps the bytes; paged as the typed reads are.
+   * per page, for a backup that keeps the bytes; paged as the typed reads are. Without `count`, reads
+   * to the end of memory: until the register answers fewer records than asked.
    */
-  rawIndexPages(spec: CommandSpec<IndexRange, unknown[], RecordListCodec<unknown>>, range: { from: number; count: number }, options: PageOptions = {}): AsyncGenerator<Uint8Array> {
-    return this.indexPages(spec, range, options, rawAnswer);
+  rawIndexPages<T>(spec: CommandSpec<IndexRange, T[], RecordListCodec<T>>, range: { from: number; count?: number }, options: PageOptions = {}): AsyncGenerator<Uint8Array> {
+    if (range.count !== undefined) return this.indexPages(spec, { from: range.from, count: range.count }, options, rawAnswer);
+    const units = 0x1_0000_0000 - range.from;
+    return this.pages(spec, rawAnswer, { ...options, pageSize: Math.min(options.pageSize ?? 256, 0xffff) }, {
+      units, total: undefined, untilShort: true,
+      pageAt: (offset, size) => ({ from: range.from + offset, count: Math.min(size, units - offset) }),
+    });
   }
 
   /** 44 by date range answered as sent, in windows of `pageSize` days (default 31), for a backup. */
@@ -478,7 +486,7 @@ export class RegisterSession {
     });
   }
 
-  private indexPages<R>(spec: CommandSpec<IndexRange, unknown[], RecordListCodec<unknown>>, range: { from: number; count: number }, options: PageOptions, response: PayloadCodec<R>): AsyncGenerator<R> {
+  private indexPages<T, R>(spec: CommandSpec<IndexRange, T[], RecordListCodec<T>>, range: { from: number; count: number }, options: PageOptions, response: PayloadCodec<R>): AsyncGenerator<R> {
     return this.pages(spec, response, { ...options, pageSize: Math.min(options.pageSize ?? 256, 0xffff) }, {
       units: range.count, total: range.count,
       pageAt: (offset, size) => ({ from: range.from + offset, count: Math.min(size, range.count - offset) }),
@@ -490,8 +498,9 @@ export class RegisterSession {
    * holds; after ER 22 (too long, SPEC.md §6) the page is halved and the read goes on, never repeating
    * the refused request.
    */
-  private async *pages<P, R>(
-    spec: CommandSpec<P, unknown, RecordListCodec<unknown>>, response: PayloadCodec<R>, options: PageOptions, plan: Omit<PagePlan<P>, 'initialSize'>,
+  private async *pages<P, T, R>(
+    spec: CommandSpec<P, T[], RecordListCodec<T>>, response: PayloadCodec<R>, options: PageOptions,
+    plan: Omit<PagePlan<P>, 'initialSize'> & { untilShort?: boolean },
   ): AsyncGenerator<R> {
     const recordSize = spec.response.recordSize;
     const offered = await this.extensions();
@@ -499,7 +508,7 @@ export class RegisterSession {
     const initialSize = Math.min(options.pageSize ?? 256, recordsThatFit(limit, recordSize));
     const read: CommandSpec<P, R> = { ...spec, response };
     yield* pagedRead({ ...plan, initialSize }, (page, onAnswer) => this.execute(read, page, { onAnswer }), {
-      ...options, recordSize,
+      ...options, recordSize, untilShort: plan.untilShort,
       recordsIn: (answer) => (answer instanceof Uint8Array ? recordCountOf(answer) : (answer as unknown[]).length),
       onShrink: (size, refused) => this.log.info({ command: hex(spec.code), refused, size }, 'gb-link answer too long for the register (ER 22); smaller pages'),
     });

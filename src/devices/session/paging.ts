@@ -30,6 +30,8 @@ interface PageReading<R> {
   readonly recordsIn: (answer: R) => number;
   /** Told when the register refused a page as too long (ER 22) and the pages shrink. */
   readonly onShrink?: (size: number, refused: number) => void;
+  /** Stop after the first answer with fewer records than asked (a by-position read to the end of memory, SPEC.md §5.7). */
+  readonly untilShort?: boolean;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function* pagedRead<P, R>(
     done += plan.total === undefined ? options.recordsIn(answer) : units;
     options.onProgress?.(done, plan.total ?? done);
     yield answer;
+    if (options.untilShort === true && options.recordsIn(answer) < units) return;
   }
 }
 

@@ -18,13 +18,29 @@ const IsoTime = z.iso.datetime({ offset: true });
  * and the job result. `kind` and `seq` name the record when there is one.
  */
 export const BackupProblemSchema = z.object({
-  check: z.enum(['count', 'invoice-gap', 'invoice-duplicate', 'invoice-outside-roll', 'daily-coverage', 'daily-duplicate', 'order', 'record-check', 'cross-check', 'self-check', 'decode', 'read']),
+  check: z.enum([
+    'count', 'invoice-gap', 'invoice-duplicate', 'invoice-outside-roll', 'daily-coverage', 'daily-duplicate', 'order', 'sequence', 'record-check',
+    'cross-check', 'self-check', 'decode', 'read',
+  ]),
   kind: BackupKindSchema,
   seq: z.number().int().nonnegative().optional(),
   message: z.string(),
   data: z.record(z.string(), z.unknown()).optional(),
 });
 export type BackupProblem = z.infer<typeof BackupProblemSchema>;
+
+/**
+ * A check the backup could not make, and why: a register on public firmware has no record counts (72),
+ * no initialization history (73), no roll usage summaries (3C). Not a problem with the data, but what
+ * the backup cannot vouch for; `command` names the GB-link command the register does not offer.
+ */
+export const SkippedCheckSchema = z.object({
+  check: z.enum(['count', 'read', 'cross-check']),
+  kind: BackupKindSchema,
+  reason: z.string(),
+  command: z.string().regex(/^[0-9A-F]{2}$/).optional(),
+});
+export type SkippedCheck = z.infer<typeof SkippedCheckSchema>;
 
 const Bound = z.union([z.string(), z.number()]);
 
@@ -74,5 +90,7 @@ export const BackupManifestSchema = z.object({
   kinds: z.record(BackupKindSchema, KindSummarySchema),
   files: z.array(BackupFileEntrySchema),
   problems: z.array(BackupProblemSchema),
+  /** Checks this backup could not make (absent in backups that made them all, and in older backups). */
+  skipped: z.array(SkippedCheckSchema).optional(),
 });
 export type BackupManifest = z.infer<typeof BackupManifestSchema>;

@@ -1,4 +1,4 @@
-import type { BackupDevice, BackupProblem } from './BackupManifest.js';
+import type { BackupDevice, BackupProblem, SkippedCheck } from './BackupManifest.js';
 import type { RollRange } from './checks/checkInvoiceSequence.js';
 import type { RecordIntegrity } from './checks/checkRecordIntegrity.js';
 import type { PeriodTotals, SaleAmounts } from './checks/checkSalesTotals.js';
@@ -9,6 +9,8 @@ export interface RecordFacts {
   readonly date?: string;
   /** Invoice number, declaration number…: the manifest's first/last numbers. */
   readonly number?: number | string;
+  /** The record's own position in the register's memory (its seq, 1-based): positions must run 1, 2, 3… without a gap. */
+  readonly position?: number;
   readonly invoice?: { readonly code: string; readonly number: number; readonly voided?: boolean };
   readonly roll?: RollRange;
   /** A number the register records as a voided blank (作废) without an invoice record. */
@@ -65,6 +67,8 @@ export interface RegisterHoldings {
   readonly lastDailyDate?: string;
   /** What the register itself reports as wrong with its memory (status lock bits, self-check 5F). */
   readonly problems?: readonly BackupProblem[];
+  /** Checks the register gives no means to make (public firmware: no 72, 73 or 3C), named in the manifest. */
+  readonly skipped?: readonly SkippedCheck[];
 }
 
 /**

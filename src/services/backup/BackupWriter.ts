@@ -5,7 +5,7 @@ import { GatewayError } from '../../../contracts/errors/index.js';
 import { BackupKindSchema, type BackupKind } from './BackupKind.js';
 import {
   BACKUP_FORMAT, BACKUP_FORMAT_VERSION, BackupDeviceSchema, BackupManifestSchema, CHECKSUMS_FILE, MANIFEST_FILE, MANIFEST_HASH_FILE,
-  type BackupDevice, type BackupFileEntry, type BackupManifest, type BackupProblem, type KindSummary,
+  type BackupDevice, type BackupFileEntry, type BackupManifest, type BackupProblem, type KindSummary, type SkippedCheck,
 } from './BackupManifest.js';
 import { backupFolderName, machineFolder, newBackupId, TEMP_PREFIX } from './backupLayout.js';
 import { FileSink } from './FileSink.js';
@@ -56,6 +56,7 @@ function lessThan(a: string | number, b: string | number): boolean {
 export class BackupWriter {
   private readonly kinds = new Map<BackupKind, KindFiles>();
   private readonly problems: BackupProblem[] = [];
+  private readonly skipped: SkippedCheck[] = [];
   private finished = false;
 
   private constructor(
@@ -133,6 +134,11 @@ export class BackupWriter {
     this.problems.push(...problems);
   }
 
+  /** Checks that could not be made, named in the manifest's `skipped`. */
+  addSkipped(skipped: readonly SkippedCheck[]): void {
+    this.skipped.push(...skipped);
+  }
+
   get problemsSoFar(): readonly BackupProblem[] {
     return this.problems;
   }
@@ -159,6 +165,7 @@ export class BackupWriter {
         kinds,
         files,
         problems: this.problems,
+        ...(this.skipped.length === 0 ? {} : { skipped: this.skipped }),
       });
       const manifestBytes = encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`);
       const manifestSha = createHash('sha256').update(manifestBytes).digest('hex');

@@ -6,6 +6,7 @@ import type { BackupWriter, CommittedBackup } from './BackupWriter.js';
 import { checkCount } from './checks/checkCount.js';
 import { checkDailyCoverage, type DailyDate } from './checks/checkDailyCoverage.js';
 import { checkInvoiceSequence, type InvoiceNumber, type RollRange, type VoidedNumber } from './checks/checkInvoiceSequence.js';
+import { checkPositions } from './checks/checkPositions.js';
 import { checkRecordIntegrity, type RecordIntegrity } from './checks/checkRecordIntegrity.js';
 import { checkDailyAgainstInvoices, checkDeclarationsAgainstDaily, checkInvoiceAmounts, type DatedSale, type DatedTotals } from './checks/checkSalesTotals.js';
 
@@ -32,6 +33,7 @@ class CheckInputs {
   readonly sales: DatedSale[] = [];
   readonly dailyTotals: DatedTotals[] = [];
   readonly declarationTotals: DatedTotals[] = [];
+  readonly positions = new Map<string, number[]>();
 }
 
 function cancelled(signal: AbortSignal | undefined): void {
@@ -52,6 +54,7 @@ export async function collectBackup(port: BackupPort, store: BackupStore, option
   });
   const writer = await store.begin({ device: port.device, now: options.now });
   writer.addProblems(holdings.problems ?? []);
+  writer.addSkipped(holdings.skipped ?? []);
   const inputs = new CheckInputs();
   let records = 0;
   try {
@@ -113,6 +116,11 @@ function gatherFacts(kind: string, seq: number, facts: RecordFacts, inputs: Chec
     if (facts.invoice.voided) inputs.voided.push({ code: facts.invoice.code, number: facts.invoice.number });
   }
   if (facts.roll !== undefined) inputs.rolls.push(facts.roll);
+  if (facts.position !== undefined) {
+    let list = inputs.positions.get(kind);
+    if (list === undefined) inputs.positions.set(kind, (list = []));
+    list.push(facts.position);
+  }
   if (facts.voidedBlank !== undefined) inputs.voided.push(facts.voidedBlank);
   if (kind === 'daily' && facts.date !== undefined) inputs.daily.push({ seq, date: facts.date });
   if (facts.integrity !== undefined) {
@@ -131,6 +139,7 @@ function runChecks(inputs: CheckInputs, holdings: RegisterHoldings): BackupProbl
     problems.push(...checkDailyCoverage(inputs.daily, holdings.initializedOn, holdings.lastDailyDate));
   }
   for (const [kind, list] of inputs.integrity) problems.push(...checkRecordIntegrity(kind, list));
+  for (const [kind, list] of inputs.positions) problems.push(...checkPositions(kind, list));
   problems.push(...checkInvoiceAmounts(inputs.sales));
   if (inputs.dailyTotals.length > 0) problems.push(...checkDailyAgainstInvoices(inputs.dailyTotals, inputs.sales));
   if (inputs.declarationTotals.length > 0) problems.push(...checkDeclarationsAgainstDaily(inputs.declarationTotals, inputs.dailyTotals));

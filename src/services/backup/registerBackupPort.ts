@@ -4,9 +4,9 @@ import type {
   CommandSpec, DailyRecord, DeclarationRecord, FactoryData, InitializationRecord, InvoiceRecord, PayloadCodec, RecordCounts, RecordListCodec,
   RegisterStatus, RollRecord, RollSummary, UserInfo,
 } from '../../../protocols/gb-link/index.js';
-import type { RegisterSession } from '../../devices/RegisterSession.js';
+import type { RegisterExtensions, RegisterSession } from '../../devices/RegisterSession.js';
 import { toJsonLine } from './jsonValue.js';
-import type { BackupDevice, BackupProblem } from './BackupManifest.js';
+import type { BackupDevice, BackupProblem, SkippedCheck } from './BackupManifest.js';
 import type { BackupPort, BackupSection, RecordFacts, RegisterHoldings, RereadOutcome, SourceChunk, SourceRecord } from './BackupPort.js';
 import { cardSections } from './cardSections.js';
 
@@ -87,6 +87,7 @@ function invoiceFacts(invoice: InvoiceRecord): RecordFacts {
   return {
     date: day(invoice.issuedAt),
     number: invoice.invoiceNumber,
+    position: invoice.seq,
     invoice: { code: invoice.invoiceCode, number: invoice.invoiceNumber, voided: invoice.type === 'void' },
     sale: { type: invoice.type, items: invoice.items, total: invoice.total },
   };
@@ -107,6 +108,7 @@ function declarationFacts(declaration: DeclarationRecord): RecordFacts {
   return {
     date: declaration.end,
     number: declaration.seq,
+    position: declaration.seq,
     integrity: { signature: declaration.signature },
     totals: {
       from: declaration.start, to: declaration.end, validCount: declaration.validCount, returnCount: declaration.returnCount,
@@ -128,16 +130,17 @@ function rollFacts(roll: RollRecord, status: RegisterStatus): RecordFacts {
   return {
     date: roll.distributedOn,
     number: roll.seq,
+    position: roll.seq,
     roll: { code: roll.invoiceCode, start: roll.start, end: roll.end, ...(usedThrough === undefined ? {} : { usedThrough }) },
   };
 }
 
 function initializationFacts(record: InitializationRecord): RecordFacts {
-  return { date: day(record.recordedAt), number: record.seq };
+  return { date: day(record.recordedAt), number: record.seq, position: record.seq };
 }
 
 function rollSummaryFacts(summary: RollSummary): RecordFacts {
-  return { ...(summary.closedOn === null ? {} : { date: summary.closedOn }), number: summary.seq };
+  return { ...(summary.closedOn === null ? {} : { date: summary.closedOn }), number: summary.seq, position: summary.seq };
 }
 
 /** What a roll summary adds up while its roll is in use; the rest of it never changes. */
@@ -155,8 +158,9 @@ interface Snapshot {
 interface Held {
   readonly statusRaw: Uint8Array;
   readonly status: RegisterStatus;
-  readonly countsRaw: Uint8Array;
-  readonly counts: RecordCounts;
+  /** 72, when the register offers it (SPEC.md §5.9). */
+  readonly counts?: { readonly raw: Uint8Array; readonly value: RecordCounts };
+  readonly offered: RegisterExtensions;
 }
 
 /** The record read again, as plain JSON (bytes as hex, like the backup's lines), compared with `volatile` fields left out. */
@@ -171,22 +175,29 @@ function reread(onDevice: unknown, stored: unknown, volatile: readonly string[] 
   return { found: true, same: stable(plain) === stable(stored), onDevice: plain };
 }
 
+interface IndexCounts {
+  /** How many to read (72); undefined: to the end of memory, until the register answers fewer than asked. */
+  readonly count: number | undefined;
+  /** What the register says it holds (72, else status 41), checked against what was read. */
+  readonly expected: number | undefined;
+}
+
 /**
- * Records by position (3F invoices, 3E declarations, 32 rolls): `count` of them from position 1, in
- * pages; `reread` reads one position again.
+ * Records by position (3F invoices, 3E declarations, 32 rolls, 3C, 73) from position 1, in pages the
+ * session sizes (max message, ER 22); `reread` reads one position again.
  */
 function indexSection<T>(
-  session: RegisterSession, kind: string, spec: CommandSpec<link.IndexRange, T[], RecordListCodec<T>>, count: number,
+  session: RegisterSession, kind: string, spec: CommandSpec<link.IndexRange, T[], RecordListCodec<T>>, counts: IndexCounts,
   pageSize: number, facts: (record: T) => RecordFacts, volatile: readonly string[] = [], optional = false,
 ): BackupSection {
   return {
     kind,
-    expected: count,
+    ...(counts.expected === undefined ? {} : { expected: counts.expected }),
     ...(optional ? { optional } : {}),
     async *read(signal) {
-      for (let from = 1; from <= count; from += pageSize) {
+      if (counts.count === 0) return;
+      for await (const raw of session.rawIndexPages(spec, { from: 1, count: counts.count }, { pageSize, signal })) {
         checkSignal(signal);
-        const raw = await readRaw(session, spec, { from, count: Math.min(pageSize, count - from + 1) });
         yield listChunk(raw, spec.response, facts);
       }
     },
@@ -203,16 +214,16 @@ function addDays(date: string, days: number): string {
 }
 
 /** Daily records (44) by date, from the initialization day through the last signed day. */
-function dailySection(session: RegisterSession, from: string, through: string, expected: number, windowDays: number): BackupSection {
+function dailySection(session: RegisterSession, from: string, through: string, expected: number | undefined, windowDays: number): BackupSection {
   const codec = link.dailyRecords.response;
   return {
     kind: 'daily',
-    expected,
+    ...(expected === undefined ? {} : { expected }),
     async *read(signal) {
-      for (let start = from; start <= through; start = addDays(start, windowDays)) {
+      if (through < from) return;
+      for await (const raw of session.rawDailyPages({ from, to: through }, { pageSize: windowDays, signal })) {
         checkSignal(signal);
-        const end = addDays(start, windowDays - 1) < through ? addDays(start, windowDays - 1) : through;
-        yield listChunk(await readRaw(session, link.dailyRecords, { from: start, to: end }), codec, dailyFacts);
+        yield listChunk(raw, codec, dailyFacts);
       }
     },
     async reread(_seq, stored, signal) {
@@ -244,17 +255,47 @@ function fromCache(kind: string, raw: Uint8Array, value: unknown): BackupSection
   };
 }
 
+/** The checks a register without some extensions gives no means to make (SPEC.md §5.9), for the manifest. */
+function skippedChecks(offered: RegisterExtensions, initialized: boolean): SkippedCheck[] {
+  const skipped: SkippedCheck[] = [];
+  const counts = offered.offers(link.CMD.RECORD_COUNTS);
+  if (!counts) {
+    skipped.push({
+      check: 'count', kind: 'counts', command: '72',
+      reason: 'the register offers no record counts (72): invoices, daily records, declarations and rolls were read to the end of memory and '
+        + 'checked against the counts of status 41, their own sequence numbers, the roll ranges and the daily coverage instead',
+    });
+  }
+  if (!initialized) return skipped;
+  for (const [kind, code, what] of [['init-history', link.CMD.INITIALIZATION_HISTORY, 'initialization history'], ['roll-summaries', link.CMD.ROLL_SUMMARIES, 'roll usage summaries']] as const) {
+    const hex = link.hexByte(code);
+    if (!offered.offers(code)) {
+      skipped.push({
+        check: 'read', kind, command: hex,
+        reason: kind === 'init-history'
+          ? `the register does not offer its ${what} (${hex}): only the registration in force (38) is backed up, not the initialization record and earlier registration changes`
+          : `the register does not offer ${what} (${hex}): each roll's usage is not backed up; invoices are checked against the roll ranges of 32 instead`,
+      });
+    } else if (!counts) {
+      skipped.push({ check: 'count', kind, command: '72', reason: `no count to check the ${what} against (no 72): read to the end of memory and checked by their sequence numbers` });
+    }
+  }
+  return skipped;
+}
+
 /**
  * A register as a BackupPort (GB link, SPEC.md §5): identity from 37 and 38 when opened; status 41,
- * record counts 72 and, when the register reports a fiscal-memory fault, its own fiscal-memory
- * self-check 5F as holdings; then factory data, user info, tax items 39, clock 3A, status, counts,
- * initialization history 73, rolls 32, roll usage summaries 3C, daily records 44, declarations 3E and
- * invoices 3F (each with the count 72 announces), and the fiscal and user cards in its slots over
- * 59/5B. An uninitialized register has only its identity, status, clock and cards.
+ * record counts 72 (when 70 lists it) and, when the register reports a fiscal-memory fault, its own
+ * fiscal-memory self-check 5F as holdings; then factory data, user info, tax items 39, clock 3A, status,
+ * counts, initialization history 73, rolls 32, roll usage summaries 3C, daily records 44, declarations 3E
+ * and invoices 3F, and the fiscal and user cards in its slots over 59/5B. An uninitialized register has
+ * only its identity, status, clock and cards.
  *
- * The initialization history and the roll summaries are optional sections: a register that cannot
- * answer them (ER 20 on firmware without the project's 73) still gets a backup, with the read failure
- * and the count 72 announced named as problems.
+ * Public firmware (SPEC.md §5.0): without 72 the by-position kinds are read to the end of memory and
+ * checked against status 41's counts and their own sequence numbers; without 73 or 3C those kinds are
+ * not read. The manifest's `skipped` names every check that could not be made, and why. The
+ * initialization history and the roll summaries stay optional: a register that lists them but fails to
+ * answer still gets a backup, with the read failure named as a problem.
  */
 export async function openRegisterBackupPort(session: RegisterSession, options: RegisterBackupOptions = {}): Promise<BackupPort> {
   const pageSize = Math.max(1, Math.min(options.pageSize ?? 256, 0xffff));
@@ -285,8 +326,13 @@ export async function openRegisterBackupPort(session: RegisterSession, options: 
       checkSignal(signal);
       const statusRaw = await readRaw(session, link.status, undefined);
       const status = link.status.response.decode(statusRaw);
-      const countsRaw = await readRaw(session, link.recordCounts, undefined);
-      held = { statusRaw, status, countsRaw, counts: link.recordCounts.response.decode(countsRaw) };
+      const offered = await session.extensions();
+      let counts: Held['counts'];
+      if (offered.offers(link.CMD.RECORD_COUNTS)) {
+        const raw = await readRaw(session, link.recordCounts, undefined);
+        counts = { raw, value: link.recordCounts.response.decode(raw) };
+      }
+      held = { statusRaw, status, offered, ...(counts === undefined ? {} : { counts }) };
       const problems: BackupProblem[] = [];
       if (status.locks.fiscalMemoryFault) {
         const check = await session.selfCheck('memory');
@@ -300,31 +346,39 @@ export async function openRegisterBackupPort(session: RegisterSession, options: 
         ...(snapshot.userInfo === undefined ? {} : { initializedOn: snapshot.userInfo.initializationDate }),
         ...(status.lastSignedDay === null ? {} : { lastDailyDate: status.lastSignedDay }),
         problems,
+        skipped: skippedChecks(offered, snapshot.userInfo !== undefined),
       };
     },
     sections(): readonly BackupSection[] {
       if (held === undefined) throw new GatewayError('INTERNAL', { params: { detail: 'sections() before holdings()' } });
-      const { status, counts } = held;
+      const { status, offered } = held;
+      const counts = held.counts?.value;
+      // With 72 its count is read and checked; without, everything to the end of memory, checked against 41 where it counts the kind.
+      const countOf = (kind: keyof RecordCounts, inStatus?: number): IndexCounts => ({ count: counts?.[kind], expected: counts?.[kind] ?? inStatus });
       const sections: BackupSection[] = [
         fromCache('factory', snapshot.factoryRaw, snapshot.factory),
         fromCache('status', held.statusRaw, status),
-        fromCache('counts', held.countsRaw, counts),
+        ...(held.counts === undefined ? [] : [fromCache('counts', held.counts.raw, held.counts.value)]),
         oneAnswer('datetime', () => readRaw(session, link.dateTime, undefined), link.dateTime.response, (value) => [{ record: { dateTime: value } }]),
       ];
       if (snapshot.userInfo !== undefined && snapshot.userInfoRaw !== undefined) {
+        sections.push(fromCache('user-info', snapshot.userInfoRaw, snapshot.userInfo));
+        if (offered.offers(link.CMD.INITIALIZATION_HISTORY)) {
+          sections.push(indexSection(session, 'init-history', link.initializationHistory, countOf('initializations'), pageSize, initializationFacts, [], true));
+        }
         sections.push(
-          fromCache('user-info', snapshot.userInfoRaw, snapshot.userInfo),
-          indexSection(session, 'init-history', link.initializationHistory, counts.initializations, pageSize, initializationFacts, [], true),
           oneAnswer('tax-items', () => readRaw(session, link.taxItems, undefined), link.taxItems.response, (items) => items.map((record) => ({ record }))),
-          indexSection(session, 'rolls', link.distributedRolls, counts.distributedRolls, pageSize, (roll) => rollFacts(roll, status), ['state']),
-          indexSection(session, 'roll-summaries', link.rollSummaries, counts.rollSummaries, pageSize, rollSummaryFacts, growingSummaryFields, true),
+          indexSection(session, 'rolls', link.distributedRolls, countOf('distributedRolls', status.distributedRollCount), pageSize, (roll) => rollFacts(roll, status), ['state']),
         );
-        // No signed day yet: nothing to read, and the count 72 announces is still checked.
+        if (offered.offers(link.CMD.ROLL_SUMMARIES)) {
+          sections.push(indexSection(session, 'roll-summaries', link.rollSummaries, countOf('rollSummaries'), pageSize, rollSummaryFacts, growingSummaryFields, true));
+        }
+        // No signed day yet: nothing to read, and the count the register announces is still checked.
         const through = status.lastSignedDay ?? addDays(snapshot.userInfo.initializationDate, -1);
-        sections.push(dailySection(session, snapshot.userInfo.initializationDate, through, counts.dailyRecords, windowDays));
+        sections.push(dailySection(session, snapshot.userInfo.initializationDate, through, counts?.dailyRecords ?? status.dailyRecordCount, windowDays));
         sections.push(
-          indexSection(session, 'declarations', link.declarations, counts.declarations, pageSize, declarationFacts),
-          indexSection(session, 'invoices', link.invoicesByIndex, counts.invoices, pageSize, invoiceFacts),
+          indexSection(session, 'declarations', link.declarations, countOf('declarations', status.declarationCount), pageSize, declarationFacts),
+          indexSection(session, 'invoices', link.invoicesByIndex, countOf('invoices', status.invoiceCount), pageSize, invoiceFacts),
         );
       }
       if (options.cards ?? true) {

@@ -1,6 +1,7 @@
 import { createMemoryTransportPair } from '../../../drivers/memory/MemoryTransportPair.js';
 import { createMatchingCardSet, type CardSet, type CardSetOptions } from '../../../fixtures/cards/index.js';
 import { RegisterSimulator } from '../../../fixtures/simulator/RegisterSimulator.js';
+import type { SimulatorProfileInput } from '../../../fixtures/simulator/SimulatorProfile.js';
 import { createFactoryState } from '../../../fixtures/simulator/state/factoryState.js';
 import { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import { ConfirmationTokens } from '../../../src/services/initialize/ConfirmationTokens.js';
@@ -38,10 +39,12 @@ export async function startSimulatedRegister(options: {
   clockOffsetMs?: number;
   channels?: (set: CardSet) => Partial<InitializationCards>;
   deps?: InitializationDeps;
+  /** The register's firmware (fixtures/simulator/SimulatorProfile.ts), e.g. public. */
+  profile?: SimulatorProfileInput;
 } = {}): Promise<SimulatedRegister> {
   const set = createMatchingCardSet({ today: registerToday(), ...options.cards });
   const state = createFactoryState({ machineNumber: set.machineNumber, clockOffsetMs: options.clockOffsetMs ?? 0 });
-  const sim = new RegisterSimulator({ state, timing: { timed: false }, cards: { fiscal: set.fiscal, user: set.user } });
+  const sim = new RegisterSimulator({ state, timing: { timed: false }, cards: { fiscal: set.fiscal, user: set.user }, ...(options.profile === undefined ? {} : { profile: options.profile }) });
   const deps: InitializationDeps = options.deps ?? {
     pending: new MemoryPendingInitializations(),
     tokens: new ConfirmationTokens({ ttlMs: 60_000 }),
