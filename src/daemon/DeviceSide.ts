@@ -3,9 +3,12 @@ import type { DeviceDirectory } from '../api/DeviceDirectory.js';
 import type { JobRunner } from '../jobs/JobRunner.js';
 import type { JobDefinition } from '../jobs/types.js';
 
-/** What the device side is built with: the job runner, whose jobs hold devices (a busy slot names its job). */
+/**
+ * What the device side is built with: the job runner, whose jobs own devices (it shares the registry's owner
+ * table through the DevicePort; a busy slot names its job).
+ */
 export interface DeviceSideContext {
-  readonly jobs: Pick<JobRunner, 'runningOn'>;
+  readonly jobs: Pick<JobRunner, 'runningOn' | 'shareOwners'>;
 }
 
 /**

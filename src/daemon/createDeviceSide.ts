@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { GatewayError } from '../../contracts/errors/index.js';
 import { diagnosticsRoutes, DIAGNOSTICS_KIND } from '../api/routes/diagnosticsRoutes.js';
 import { changesArea } from '../api/routes/changesArea.js';
 import { initializeArea } from '../api/routes/initializeArea.js';
@@ -11,26 +12,41 @@ import type { DaemonConfig } from './config.js';
 import type { DeviceSide, DeviceSideContext } from './DeviceSide.js';
 import { registerBackup } from './registerBackup.js';
 import { registryDiagnosticsAccess } from './registerDiagnostics.js';
-import { createSimulatedReaders } from './simulatedReaders.js';
-import { createSimulatedRegisters } from './simulatedRegisters.js';
+import type { Simulation, SimulationLoader } from './Simulation.js';
+
+export interface DeviceSideOptions {
+  readonly config: DaemonConfig;
+  readonly logger: Logger;
+  readonly context?: DeviceSideContext;
+  /** How to load the simulation for `--simulate` (the entry point passes a loader of fixtures/simulate). */
+  readonly loadSimulation?: SimulationLoader;
+}
+
+async function openSimulation(options: DeviceSideOptions): Promise<Simulation | undefined> {
+  const { config, logger } = options;
+  if (config.simulate === 0) return undefined;
+  if (options.loadSimulation === undefined) {
+    throw new GatewayError('CONFIG_INVALID', { params: { detail: 'simulate: this fiscald was built without the simulator' } });
+  }
+  const module = await options.loadSimulation();
+  return module.openSimulation({
+    count: config.simulate, logger: logger.child({ area: 'simulator' }), dataDir: config.dataDir,
+    ...(config.simulatorTiming === undefined ? {} : { timing: config.simulatorTiming }),
+  });
+}
 
 /**
- * The device registry over real hardware (discovery with the allow-list) or over `--simulate` registers,
- * and the API areas that use it.
+ * The device registry over real hardware (discovery with the allow-list) or over `--simulate` registers
+ * (loaded only then), and the API areas that use it.
  */
-export async function createDeviceSide(config: DaemonConfig, logger: Logger, context?: DeviceSideContext): Promise<DeviceSide> {
+export async function createDeviceSide(options: DeviceSideOptions): Promise<DeviceSide> {
+  const { config, logger, context } = options;
   const link = registerSessionLink({ logger: logger.child({ area: 'link' }) });
-  const simulatorLogger = logger.child({ area: 'simulator' });
-  const simulated = config.simulate > 0
-    ? await createSimulatedRegisters(config.simulate, { logger: simulatorLogger, timing: config.simulatorTiming, dataDir: config.dataDir })
-    : [];
-  // Simulating: virtual PC/SC-style readers with virtual cards stand in for pcscd's readers.
-  const simulatedReaders = simulated.length > 0
-    ? await createSimulatedReaders({ userCard: simulated[0]!.cards.user, dataDir: config.dataDir, logger: simulatorLogger })
-    : undefined;
-  const discovery = simulated.length === 0 ? new DeviceDiscovery(config.devices, { logger: logger.child({ area: 'discovery' }) }) : undefined;
+  // Simulating: simulated registers, and virtual PC/SC-style readers with virtual cards instead of pcscd's readers.
+  const simulation = await openSimulation(options);
+  const discovery = simulation === undefined ? new DeviceDiscovery(config.devices, { logger: logger.child({ area: 'discovery' }) }) : undefined;
   const registry = new DeviceRegistry<RegisterSession>({ link, logger: logger.child({ area: 'devices' }), ...(discovery ? { discovery } : {}) });
-  for (const register of simulated) registry.add(register.transport, { simulated: true });
+  for (const transport of simulation?.registers ?? []) registry.add(transport, { simulated: true });
   registry.start();
   const backup = await registerBackup(config.dataDir, registry, logger.child({ area: 'backup' }));
   return {
@@ -39,7 +55,7 @@ export async function createDeviceSide(config: DaemonConfig, logger: Logger, con
       diagnosticsRoutes(registryDiagnosticsAccess(registry)), backup.plugin,
       ...changesArea({ registers: registry, backups: backup }),
       ...initializeArea({
-        registry, dataDir: config.dataDir, logger, pcsc: simulatedReaders?.pcsc ?? lazyPcsc({ logger }),
+        registry, dataDir: config.dataDir, logger, pcsc: simulation?.pcsc ?? lazyPcsc({ logger }),
         ...(context === undefined ? {} : { busyWith: (deviceId: string) => context.jobs.runningOn(deviceId) }),
       }),
     ],
@@ -47,8 +63,7 @@ export async function createDeviceSide(config: DaemonConfig, logger: Logger, con
     definitions: [{ kind: DIAGNOSTICS_KIND }, ...backup.definitions],
     async close() {
       await registry.close();
-      await simulatedReaders?.close();
-      await Promise.all(simulated.map((register) => register.close()));
+      await simulation?.close();
     },
   };
 }

@@ -4,7 +4,7 @@ import { prepareSimulatedRegister } from '../../fixtures/simulator/createSimulat
 import { declareAndPay, type PaidDeclaration } from '../../fixtures/simulator/declareAndPay.js';
 import { RegisterSimulator } from '../../fixtures/simulator/RegisterSimulator.js';
 import { saveRegisterState } from '../../fixtures/simulator/state/persistence.js';
-import { simulatedRegisterPath, simulatorDir } from '../../src/daemon/simulatorFiles.js';
+import { simulatedRegisterPath, simulatorDir } from '../../fixtures/simulate/simulatorFiles.js';
 import { eventually, removeDataDir, runFiscalctl, startDaemon, tempDataDir, type RunningDaemon } from '../helpers/daemon.js';
 
 let daemon: RunningDaemon;

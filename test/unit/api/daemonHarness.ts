@@ -35,7 +35,10 @@ export async function startInProcessDaemon(options: { log?: DestinationStream } 
   prepareDataDir(dataDir, logger);
   const { token } = ensureToken(dataDir, logger);
   const config = resolveConfig({ listen: '127.0.0.1:0', dataDir, simulate: 2, simulatorTiming: { timed: false }, logLevel: 'trace' });
-  const daemon = await Daemon.start({ config, token, logger, version: 'test', devices: (context) => createDeviceSide(config, logger, context) });
+  const daemon = await Daemon.start({
+    config, token, logger, version: 'test',
+    devices: (context) => createDeviceSide({ config, logger, context, loadSimulation: () => import('../../../fixtures/simulate/index.js') }),
+  });
   const list = async (): Promise<DeviceSnapshot[]> => {
     const res = await daemon.app.inject({ method: 'GET', url: '/v1/devices', headers: { host: `127.0.0.1:${daemon.port}`, authorization: `Bearer ${token}` } });
     return (res.json() as { devices: DeviceSnapshot[] }).devices;

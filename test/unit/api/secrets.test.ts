@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databasePath } from '../../../src/daemon/paths.js';
-import { simulatedRegisterPath } from '../../../src/daemon/simulatorFiles.js';
+import { simulatedRegisterPath } from '../../../fixtures/simulate/simulatorFiles.js';
 import { loadSqlite } from '../../../src/store/loadSqlite.js';
 import { startInProcessDaemon, type InProcessDaemon } from './daemonHarness.js';
 

@@ -5,9 +5,13 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimulatorEvent } from '../../../fixtures/simulator/RegisterSimulator.js';
 import { CMD } from '../../../protocols/gb-link/index.js';
-import { RegisterStateKeeper, type SavableRegister } from '../../../src/daemon/RegisterStateKeeper.js';
-import { createSimulatedRegisters } from '../../../src/daemon/simulatedRegisters.js';
-import { simulatedRegisterPath } from '../../../src/daemon/simulatorFiles.js';
+import { RegisterStateKeeper, type SavableRegister } from '../../../fixtures/simulate/RegisterStateKeeper.js';
+import { createSimulatedRegisters } from '../../../fixtures/simulate/simulatedRegisters.js';
+import { simulatedRegisterPath } from '../../../fixtures/simulate/simulatorFiles.js';
+import { loadRegisterState } from '../../../fixtures/simulator/state/persistence.js';
+import { initialize } from '../../../protocols/gb-link/payloads/taxpayer.js';
+import { FakeFiscalCard } from '../simulator/fakeFiscalCard.js';
+import { startHarness } from '../simulator/simulatorHarness.js';
 
 const silent = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -121,5 +125,38 @@ describe('createSimulatedRegisters with a data dir', () => {
     expect(fresh!.state.identity.machineNumber).toBe(first!.state.identity.machineNumber);
     expect(readdirSync(join(dataDir, 'simulator')).filter((name) => name.includes('.unreadable-'))).toHaveLength(1);
     await fresh!.close();
+  });
+});
+
+describe('a simulated register saved in the middle of a command', () => {
+  it('is saved as it is between two whole commands: a save asked for during an initialization (card PIN rotated, not yet recorded) holds the whole initialization', async () => {
+    const path = join(scratch(), 'register.json');
+    const { sim, link } = await startHarness();
+    const card = new FakeFiscalCard('4403100000000001', sim.state.identity.machineNumber, '1122334455667788');
+    sim.insertCard('fiscal', card);
+    // 30's first WT frame comes after the card checked and rotated its PIN, before the register records it.
+    let saving: Promise<void> | undefined;
+    let pinAtSave: string | undefined;
+    const stop = sim.onEvent((event) => {
+      if (event.type !== 'busy' || saving !== undefined) return;
+      pinAtSave = card.pin;
+      saving = sim.save(path);
+    });
+    const outcome = await link.request(CMD.INITIALIZE, initialize.request.encode({
+      pin: Uint8Array.from(Buffer.from('1122334455667788', 'hex')),
+      taxpayerNumber: '4403010000123456', taxpayerId: '91440300MA5EXAMPLE', taxpayerName: '深圳市示例商贸有限公司', officeCode: 14403001,
+      fiscalCardNumber: '4403100000000001', userCardNumber: '4403200000000001', declarationMode: 1,
+      issueDeadline: '2026-02-04', singleInvoiceLimit: 1_000_000, cumulativeLimit: 10_000_000, returnLimit: 500_000,
+      taxIndex: [1, 0, 0, 0, 0, 0], applicationStartDate: '2025-01-01', validUntil: '2028-12-31', initializationDate: '2026-01-05',
+      taxItems: [{ index: 1, itemCode: '01010100', rate: 1300, nameZh: '商品销售', nameEn: 'Goods' }],
+    }));
+    stop();
+    expect(outcome).toMatchObject({ kind: 'ok' });
+    expect(pinAtSave).toBeDefined();
+    expect(pinAtSave).not.toBe('1122334455667788');
+    await saving;
+    const saved = await loadRegisterState(path);
+    expect(saved.fiscal.initializations).toHaveLength(1);
+    expect(saved.fiscal.pin).toEqual({ original: '1122334455667788', current: pinAtSave });
   });
 });

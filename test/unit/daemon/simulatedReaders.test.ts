@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../../contracts/errors/index.js';
 import { createInspectionCard, createMatchingCardSet } from '../../../fixtures/cards/cardSet.js';
 import { ReaderDirectory, type SlotSession } from '../../../src/devices/readers/ReaderDirectory.js';
-import { createSimulatedReaders, SIMULATED_READER_NAMES, type SimulatedReaders } from '../../../src/daemon/simulatedReaders.js';
-import { simulatedReaderCardPath } from '../../../src/daemon/simulatorFiles.js';
+import { createSimulatedReaders, SIMULATED_READER_NAMES, type SimulatedReaders } from '../../../fixtures/simulate/simulatedReaders.js';
+import { simulatedReaderCardPath } from '../../../fixtures/simulate/simulatorFiles.js';
 import { readCard } from '../../../src/services/cards/readCard.js';
 
 const silent = pino({ level: 'silent' });

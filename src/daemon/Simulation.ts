@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { ByteTransport } from '../../contracts/ByteTransport.js';
+import type { PcscSource } from '../devices/readers/PcscCardReaders.js';
+
+/** What `fiscald --simulate=N` asks of the simulation. */
+export interface SimulationOptions {
+  readonly count: number;
+  /** `--simulator-timing` as given; the simulation checks it (CONFIG_INVALID). */
+  readonly timing?: Readonly<Record<string, number | boolean>>;
+  /** Registers and reader cards persist under `<dataDir>/simulator`; in memory only when absent. */
+  readonly dataDir?: string;
+  readonly logger: Logger;
+}
+
+/** Simulated registers (the host ends of their lines) and PC/SC readers holding virtual cards. */
+export interface Simulation {
+  readonly registers: readonly ByteTransport[];
+  readonly pcsc: () => Promise<PcscSource>;
+  /** Saves and stops every simulated register and reader; call after the registry has let go of them. */
+  close(): Promise<void>;
+}
+
+export interface SimulationModule {
+  openSimulation(options: SimulationOptions): Promise<Simulation>;
+}
+
+/**
+ * Loads the simulation (fixtures/simulate) when `--simulate` asks for it. The entry point (bin/fiscald.js, a test
+ * harness) passes it in: production code never imports the fixtures, and without `--simulate` they are never loaded.
+ */
+export type SimulationLoader = () => Promise<SimulationModule>;
