@@ -67,6 +67,13 @@ export const cardErrors = {
     remedyZh: '网关不会为查询次数而耗用口令机会。请先联系税务机关核实口令；确认无误后加 --allow-last-pin-try 重新运行（API：allowLastPinTry）。',
     remedyEn: 'The gateway never spends a try to learn the count. Confirm the PIN with the tax office first; once sure, run again with --allow-last-pin-try (API: allowLastPinTry).',
   },
+  CARD_REGISTRATION_UNCERTAIN: {
+    http: 409, exit: ExitCode.refused,
+    zh: '无法确定税控卡是否已注册（注册标志与卡片其他信息不一致或无从核对），已拒绝会耗用口令机会的操作',
+    en: 'Whether the fiscal card is registered is uncertain (its registration flag cannot be confirmed by anything else it says): a step that spends a PIN try is refused',
+    remedyZh: '请用 fiscalctl card 查看卡片状态，并向税务机关核实该卡是否已注册；网关不会在状态不确定时让卡片校验口令。',
+    remedyEn: 'Look at the card with fiscalctl card and confirm with the tax office whether it is registered; the gateway does not let the card check a PIN while this is uncertain.',
+  },
   CARD_SECURITY_NOT_SATISFIED: {
     http: 409, exit: ExitCode.failed,
     zh: '{command} 的安全条件不满足（未校验口令或未认证）', en: '{command}: security state not satisfied (PIN or authentication missing)',

@@ -25,16 +25,14 @@ export const fiscalEf01Layout: Layout<FiscalMonitoringData> = {
   },
 };
 
-/** Registration flag values of fiscal EF02 (SPEC.md §3.2: this project's choice). */
-export const REGISTRATION_FLAG_BLANK = 0x00;
-export const REGISTRATION_FLAG_REGISTERED = 0x01;
-
 /** EF02 basic data, 103 bytes, binary. */
 export interface FiscalBasicData {
   readonly cardType: number;
-  /** Raw flag byte; `registered` is true only for 01. */
+  /**
+   * Raw flag byte. Public code disagrees on which value means "registered", so it decides nothing
+   * alone: `assessRegistration` (registration.ts) cross-checks it with what else the card says.
+   */
   readonly registrationFlag: number;
-  readonly registered: boolean;
   readonly cardNumber: string;
   readonly machineNumber: string;
   readonly taxpayerNumber: string;
@@ -69,7 +67,6 @@ export const fiscalEf02Layout: Layout<FiscalBasicData> = {
     return {
       cardType,
       registrationFlag,
-      registered: registrationFlag === REGISTRATION_FLAG_REGISTERED,
       cardNumber: r.bcd(NUMBER_BYTES, 'cardNumber'),
       machineNumber: r.bcd(NUMBER_BYTES, 'machineNumber'),
       taxpayerNumber: r.bcd(NUMBER_BYTES, 'taxpayerNumber'),

@@ -11,6 +11,7 @@ export * from './inspectionFiles.js';
 export * from './isoCommands.js';
 export * from './Layout.js';
 export * from './pinTries.js';
+export * from './registration.js';
 export * from './statusTable.js';
 export * from './text.js';
 export * from './userCommands.js';

@@ -17,6 +17,7 @@ import {
   type FiscalAccumulation, type FiscalBasicData, type FiscalDeclarationRecord, type FiscalMonitoringData, type FiscalRollRecord,
 } from '../../protocols/gb18240-card/fiscalFiles.js';
 import { pinTriesFromQuery, pinTriesQuery, type PinTries } from '../../protocols/gb18240-card/pinTries.js';
+import { assessRegistration, type RegistrationAssessment } from '../../protocols/gb18240-card/registration.js';
 import { inspectionEf02Layout, type InspectionBasicData } from '../../protocols/gb18240-card/inspectionFiles.js';
 import { readBinary, readRecord, selectByFileId, selectByName } from '../../protocols/gb18240-card/isoCommands.js';
 import { decodeLayout, type Layout } from '../../protocols/gb18240-card/Layout.js';
@@ -29,6 +30,19 @@ import {
 import { silentLogger } from '../log.js';
 
 export type IdentifiedCard = CardKind | 'unknown';
+
+/** The fiscal card's registration as assessed (registration.ts) and the PIN tries the card told on the way. */
+export type FiscalRegistration = RegistrationAssessment & { readonly pinTries: PinTries };
+
+/** A part read that the card refused or answered malformed: no sign either way. A card or link that went away still throws. */
+async function cardAnswerOrUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isGatewayError(error) && error.code.startsWith('CARD_') && error.code !== 'CARD_REMOVED' && error.code !== 'CARD_ABSENT' && error.code !== 'CARD_TRANSMIT_FAILED') return undefined;
+    throw error;
+  }
+}
 
 export interface CardSessionOptions {
   readonly logger?: Logger;
@@ -202,6 +216,27 @@ export class CardSession {
     const asked = pinTriesFromQuery(response.sw);
     if (asked.known || this.pinTries === undefined) return asked;
     return this.pinTries;
+  }
+
+  /**
+   * Whether the fiscal card is registered (SPEC.md §3.2): EF02's flag cross-checked with the ISO
+   * VERIFY query (a PIN held or not) and with what only a registered card can hold (rolls in EF05,
+   * declarations in EF04, invoices or signatures in EF03). Reads only; never decides on the flag byte.
+   * A file the card refuses is no sign either way.
+   */
+  async readFiscalRegistration(basic?: FiscalBasicData): Promise<FiscalRegistration> {
+    const { registrationFlag } = basic ?? await this.readFiscalBasic();
+    const pinTries = await this.pinTriesLeft();
+    const mountedRolls = (await cardAnswerOrUndefined(() => this.readFiscalRolls()))?.length;
+    const declarations = (await cardAnswerOrUndefined(() => this.readFiscalDeclarations()))?.length;
+    const accumulation = await cardAnswerOrUndefined(() => this.readFiscalAccumulation());
+    const assessment = assessRegistration({
+      flag: registrationFlag, pinTries,
+      ...(mountedRolls === undefined ? {} : { mountedRolls }),
+      ...(declarations === undefined ? {} : { declarations }),
+      ...(accumulation === undefined ? {} : { accumulation }),
+    });
+    return { ...assessment, pinTries };
   }
 
   /**

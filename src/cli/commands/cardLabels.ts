@@ -36,6 +36,12 @@ export const kindLabels: Readonly<Record<CardReport['kind'], Texts>> = {
   unknown: { 'zh-CN': '未知卡', en: 'unknown card' },
 };
 
+const registrationLabels: Readonly<Record<FiscalCardReport['registration'], Texts>> = {
+  registered: { 'zh-CN': '已注册', en: 'registered' },
+  'not-registered': { 'zh-CN': '未注册', en: 'not registered' },
+  uncertain: { 'zh-CN': '不确定（注册标志无法与卡片其他信息核对）', en: 'uncertain (the registration flag is not confirmed by anything else on the card)' },
+};
+
 const unknownTries: Readonly<Record<PinTriesUnknownReason, Texts>> = {
   'not-told': { 'zh-CN': '未知（卡片不告知）', en: 'unknown (the card does not tell)' },
   verified: { 'zh-CN': '未知（口令已校验，卡片未给次数）', en: 'unknown (PIN verified, the card gives no count)' },
@@ -60,7 +66,7 @@ export function cardRows(report: CardReport, language: 'zh-CN' | 'en'): [string,
     rows.push(
       [l('card'), f.cardNumber], [l('machine'), f.machineNumber], [l('taxpayerNumber'), f.taxpayer.number], [l('taxpayerId'), f.taxpayer.id],
       [l('taxpayerName'), f.taxpayer.name], [l('office'), String(f.officeCode)], [l('validity'), `${f.applicationStart} … ${f.validUntil}`],
-      [l('registered'), f.registered ? (zh ? '已注册' : 'registered') : (zh ? '未注册' : 'not registered')],
+      [l('registered'), registrationLabels[f.registration][language]],
       [l('deadline'), f.monitoring.issueDeadline], [l('single'), f.monitoring.singleInvoice.yuan], [l('cumulative'), f.monitoring.cumulative.yuan],
       [l('returns'), f.monitoring.returns.yuan], [l('pinTries'), pinTriesText(f.pinTries, language)],
     );

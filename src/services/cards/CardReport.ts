@@ -40,7 +40,15 @@ export const fiscalCardReportSchema = z.object({
   officeCode: z.number().int(),
   applicationStart: date,
   validUntil: date,
-  registered: z.boolean(),
+  /** Decided on the card's signs, never on the EF02 flag byte alone (gb18240-card SPEC.md §3.2). */
+  registration: z.enum(['registered', 'not-registered', 'uncertain']),
+  /** What the decision rests on: the raw flag (hex), the reading it follows (null while uncertain), the signs seen. */
+  registrationDetail: z.object({
+    flag: z.string(),
+    flagReading: z.enum(['registered-is-01', 'registered-is-00']).nullable(),
+    signs: z.array(z.enum(['holds-pin', 'holds-no-pin', 'rolls-mounted', 'declarations-made', 'invoices-or-signatures'])),
+    uncertainBecause: z.enum(['no-sign', 'signs-disagree', 'flag-fits-no-reading']).optional(),
+  }),
   /** 01 = declaration by user card. */
   declarationMode: z.number().int(),
   monitoring: limitsSchema.extend({ detailMode: z.number().int() }),

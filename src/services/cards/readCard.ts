@@ -1,8 +1,9 @@
 import type { CardChannel } from '../../../contracts/CardChannel.js';
 import { isGatewayError, type GatewayError } from '../../../contracts/errors/index.js';
-import { CardSession, type CardSessionOptions } from '../../devices/CardSession.js';
+import { CardSession, type CardSessionOptions, type FiscalRegistration } from '../../devices/CardSession.js';
 import { DECLARATION_FLAG_PENDING } from '../../../protocols/gb18240-card/userFiles.js';
-import { unknownPinTries, type PinTries } from '../../../protocols/gb18240-card/pinTries.js';
+import { unknownPinTries } from '../../../protocols/gb18240-card/pinTries.js';
+import { assessRegistration } from '../../../protocols/gb18240-card/registration.js';
 import { ROLL_FLAG_IN_USE, ROLL_FLAG_USED_UP, ROLL_FLAG_WAITING } from '../../../protocols/gb18240-card/fiscalFiles.js';
 import type { CardReadProblem, CardReport, FiscalCardReport, InspectionCardReport, UserCardReport } from './CardReport.js';
 import { money, rate } from './money.js';
@@ -58,8 +59,10 @@ export async function readFiscalCard(session: CardSession, problems: CardReadPro
   const accumulation = await part(problems, 'EF03', () => session.readFiscalAccumulation(), undefined);
   const rolls = await part(problems, 'EF05', () => session.readFiscalRolls(), []);
   const declarations = await part(problems, 'EF04', () => session.readFiscalDeclarations(), []);
-  // Asked without spending a try (ISO VERIFY without data, SPEC.md §2.3); never with F9.
-  const pinTries = await part<PinTries>(problems, 'PIN', () => session.pinTriesLeft(), unknownPinTries('not-told'));
+  // The tries are asked without spending one (ISO VERIFY without data, SPEC.md §2.3), never with F9; the
+  // registration is cross-checked with them and with EF03/EF04/EF05, never decided on the flag byte (§3.2).
+  const registration = await part<FiscalRegistration | undefined>(problems, 'PIN', () => session.readFiscalRegistration(basic), undefined);
+  const assessed = registration ?? { ...assessRegistration({ flag: basic.registrationFlag, pinTries: unknownPinTries('not-asked') }), pinTries: unknownPinTries('not-asked') };
   return {
     cardNumber: basic.cardNumber,
     machineNumber: basic.machineNumber,
@@ -67,7 +70,11 @@ export async function readFiscalCard(session: CardSession, problems: CardReadPro
     officeCode: basic.officeCode,
     applicationStart: basic.applicationStart,
     validUntil: basic.validUntil,
-    registered: basic.registered,
+    registration: assessed.state,
+    registrationDetail: {
+      flag: basic.registrationFlag.toString(16).toUpperCase().padStart(2, '0'), flagReading: assessed.flagReading, signs: [...assessed.signs],
+      ...(assessed.uncertainBecause === undefined ? {} : { uncertainBecause: assessed.uncertainBecause }),
+    },
     declarationMode: basic.declarationMode,
     monitoring: {
       issueDeadline: monitoring.issueDeadline,
@@ -92,7 +99,7 @@ export async function readFiscalCard(session: CardSession, problems: CardReadPro
       periodStart: d.declaration.periodStart, periodEnd: d.declaration.periodEnd,
       validTotal: money(d.validTotal), returnTotal: money(d.returnTotal), status: d.status,
     })),
-    pinTries,
+    pinTries: assessed.pinTries,
   };
 }
 

@@ -46,7 +46,7 @@ export function deregistrationSummary(facts: SummaryFacts): string {
     state.lastInvoice === null ? '  最后一张发票：无' : `  最后一张发票：代码 ${state.lastInvoice.invoiceCode} 号码 ${state.lastInvoice.number}，开具于 ${state.lastInvoice.issuedAt}`,
     roll === null ? '  当前发票卷：无' : `  当前发票卷：代码 ${roll.invoiceCode}，下一号 ${roll.nextNumber}，止号 ${roll.endNumber}（未用 ${Math.max(0, roll.endNumber - roll.nextNumber + 1)} 份）`,
     card.present
-      ? `  税控卡：${card.cardNumber}，${card.registered ? '已注册' : '未注册'}，已装发票卷 ${card.mountedRolls} 卷，口令剩余次数 ${card.pinTriesLeft ?? '未知'}（注销过程未校验口令）`
+      ? `  税控卡：${card.cardNumber}，${card.registered === null ? '注册状态不确定' : card.registered ? '已注册' : '未注册'}，已装发票卷 ${card.mountedRolls} 卷，口令剩余次数 ${card.pinTriesLeft ?? '未知'}（注销过程未校验口令）`
       : `  税控卡：不在卡槽中（${card.reason}）`,
     '',
     `数据备份：${backup.backupId}（生成于 ${backup.createdAt}，校验于 ${backup.verifiedAt}${backup.reused ? '，一小时内已有的备份' : ''}）`,

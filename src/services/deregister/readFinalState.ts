@@ -1,6 +1,7 @@
 import { isGatewayError } from '../../../contracts/errors/index.js';
 import type { CardSessionOptions } from '../../devices/CardSession.js';
 import { pinTriesLeftOrNull } from '../../../protocols/gb18240-card/pinTries.js';
+import { registeredOrNull } from '../../../protocols/gb18240-card/registration.js';
 import { isLinkFailure } from '../initialize/gatherFacts.js';
 import { openSlotCard } from '../rolls/openSlotCard.js';
 import type { DeregisterRegister } from './DeregisterRegister.js';
@@ -17,8 +18,11 @@ async function fiscalCardState(register: DeregisterRegister, options?: CardSessi
     const card = await openSlotCard(register, 'fiscal', options);
     const basic = await card.readFiscalBasic();
     const rolls = await card.readFiscalRolls();
-    const tries = basic.registered ? pinTriesLeftOrNull(await card.pinTriesLeft()) : null;
-    return { present: true, cardNumber: basic.cardNumber, registered: basic.registered, pinTriesLeft: tries, mountedRolls: rolls.length };
+    const registration = await card.readFiscalRegistration(basic);
+    return {
+      present: true, cardNumber: basic.cardNumber, registered: registeredOrNull(registration.state),
+      pinTriesLeft: pinTriesLeftOrNull(registration.pinTries), mountedRolls: rolls.length,
+    };
   } catch (error) {
     if (isLinkFailure(error) || !isGatewayError(error)) throw error;
     return { present: false, reason: `${error.code}: ${error.message}` };

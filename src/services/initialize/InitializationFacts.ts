@@ -3,7 +3,7 @@ import type { FactoryData, RegisterStatus, UserInfo } from '../../../protocols/g
 import type { FiscalBasicData, FiscalMonitoringData } from '../../../protocols/gb18240-card/fiscalFiles.js';
 import type { PinTries } from '../../../protocols/gb18240-card/pinTries.js';
 import type { TaxItem, UserBasicData, UserControlRecord, UserMachineRecord } from '../../../protocols/gb18240-card/userFiles.js';
-import type { IdentifiedCard } from '../../devices/CardSession.js';
+import type { FiscalRegistration, IdentifiedCard } from '../../devices/CardSession.js';
 import type { PendingInitialization } from './PendingInitializations.js';
 
 /** One card as the checks see it: where it is, what it turned out to be, or why it could not be read. */
@@ -14,6 +14,8 @@ export type CardFacts<T> =
 export interface FiscalCardFacts {
   readonly basic: FiscalBasicData;
   readonly monitoring: FiscalMonitoringData;
+  /** Registered, not registered or uncertain: the EF02 flag cross-checked with the card's other signs (gb18240-card SPEC.md §3.2). */
+  readonly registration: FiscalRegistration;
   /** Only asked of a registered card (ISO VERIFY without data: no try is spent); unknown when the card does not tell. */
   readonly pinTries?: PinTries;
 }

@@ -1,4 +1,5 @@
 import type { InitializationFacts } from './InitializationFacts.js';
+import { registeredOrNull } from '../../../protocols/gb18240-card/registration.js';
 import type { ResumePlan } from './resumePlan.js';
 
 /**
@@ -19,7 +20,7 @@ export function factsFingerprint(facts: InitializationFacts, plan: ResumePlan): 
     fiscalCardWhere: facts.fiscal.where,
     userCardWhere: facts.user.where,
     fiscalCard: fiscal === undefined ? 'unread' : JSON.stringify({ ...fiscal.basic, monitoring: fiscal.monitoring }),
-    fiscalCardRegistered: String(fiscal?.basic.registered ?? 'unread'),
+    fiscalCardRegistered: fiscal === undefined ? 'unread' : String(registeredOrNull(fiscal.registration.state) ?? 'uncertain'),
     userCard: user === undefined ? 'unread' : JSON.stringify(user.basic),
     taxItems: JSON.stringify(user?.taxItems ?? null),
     limits: JSON.stringify(control?.controls ?? null),

@@ -40,8 +40,8 @@ export function readFiscalFacts(channel: CardChannel, options?: CardSessionOptio
   return readCardFacts(channel, options, async (session) => {
     const basic = await session.readFiscalBasic();
     const monitoring = await session.readFiscalMonitoring();
-    const pinTries = basic.registered ? await session.pinTriesLeft() : undefined;
-    return { basic, monitoring, ...(pinTries === undefined ? {} : { pinTries }) };
+    const registration = await session.readFiscalRegistration(basic);
+    return { basic, monitoring, registration, ...(registration.state === 'registered' ? { pinTries: registration.pinTries } : {}) };
   }, 'fiscal');
 }
 

@@ -2,6 +2,7 @@ import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js
 import type { CardSessionOptions } from '../../devices/CardSession.js';
 import { CardSession } from '../../devices/CardSession.js';
 import { pinTriesLeftOrNull } from '../../../protocols/gb18240-card/pinTries.js';
+import { registeredOrNull } from '../../../protocols/gb18240-card/registration.js';
 import type { ConfirmationTokens, IssuedToken } from './ConfirmationTokens.js';
 import { changedFields, factsFingerprint } from './factsFingerprint.js';
 import { gatherFacts, readFiscalFacts } from './gatherFacts.js';
@@ -119,7 +120,7 @@ function stateOf(facts: InitializationFacts, plan: ResumePlan) {
       machineNumber: facts.factory.machineNumber, initialized: facts.status.initialized, fiscalMode: facts.status.fiscalMode,
       fiscalSlot: facts.status.fiscalSlot, userSlot: facts.status.userSlot, clock: facts.registerTime, clockOffsetSeconds: facts.clockOffsetSeconds,
     },
-    fiscalCard: { where: facts.fiscal.where, cardNumber: fiscal?.basic.cardNumber ?? null, registered: fiscal?.basic.registered ?? null },
+    fiscalCard: { where: facts.fiscal.where, cardNumber: fiscal?.basic.cardNumber ?? null, registered: fiscal === undefined ? null : registeredOrNull(fiscal.registration.state) },
     userCard: { where: facts.user.where, cardNumber: user?.basic.cardNumber ?? null },
   };
 }
@@ -178,7 +179,7 @@ async function authenticate(
     }
     const settled = await readFiscalFacts(target.cards.fiscal, cardOptions).catch(() => undefined);
     const card = settled?.read === true ? settled.data : undefined;
-    if (card !== undefined && !card.basic.registered) {
+    if (card?.registration.state === 'not-registered') {
       await deps.pending.delete(entry.fiscalCardNumber);
       throw stepFailure('TERMINAL_REGISTER', error, 'nothing-changed');
     }
@@ -292,7 +293,7 @@ export async function runInitialization(
   try {
     const { facts, outcome } = await look(target, deps, request);
     const fiscalRead = facts.fiscal.read ? facts.fiscal.data : undefined;
-    changed = changeStatement('unchanged', { fiscalCardRegistered: known(fiscalRead?.basic.registered), registerInitialized: facts.status.initialized });
+    changed = changeStatement('unchanged', { fiscalCardRegistered: known(fiscalRead === undefined ? undefined : registeredOrNull(fiscalRead.registration.state)), registerInitialized: facts.status.initialized });
     const refused = checksError(outcome);
     if (refused !== undefined) throw refused;
     const differs = changedFields(bound, factsFingerprint(facts, outcome.plan));

@@ -97,7 +97,15 @@ export function runChecks(facts: InitializationFacts, options: CheckOptions): Ch
     },
     'fiscal-card-not-registered': () => {
       if (fiscal === undefined) return fiscalUnread;
-      if (!fiscal.basic.registered) return pass('not registered', 'not registered');
+      const registration = fiscal.registration.state;
+      if (registration === 'not-registered') return pass('not registered', 'not registered');
+      if (registration === 'uncertain') {
+        if (plan !== 'fresh') return fail('CARD_REGISTRATION_UNCERTAIN', {}, 'not registered', 'uncertain');
+        return pass('not registered', 'uncertain', {
+          'zh-CN': '无法确定是否已注册：注册时由税控卡自行判断（已注册的卡会拒绝），不耗用口令机会',
+          en: 'uncertain: the fiscal card decides at registration (a registered card refuses it); no PIN try is spent',
+        });
+      }
       if (plan === 'write') {
         return pass('not registered', 'registered by this gateway', {
           'zh-CN': '本网关上次初始化已注册此卡并保存了口令，将从写入收款机继续', en: 'registered by this gateway\'s interrupted run, which kept its PIN: the run resumes at writing the register',

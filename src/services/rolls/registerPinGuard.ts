@@ -14,10 +14,17 @@ export interface PinGuardOptions {
  * gb18240-card SPEC.md §2.3), and refuses on a locked card or on the last try unless allowed. A card
  * that does not tell its tries is refused too unless allowed (CARD_PIN_TRIES_UNKNOWN): the register's
  * check is needed anyway, but any try might be the last, so the last-try guard needs the operator's word.
+ * A card whose registration is uncertain (gb18240-card SPEC.md §3.2) is refused (CARD_REGISTRATION_UNCERTAIN),
+ * one the card shows unregistered too (CARD_NOT_REGISTERED), before any PIN check.
  * The gateway itself never sends a PIN in these flows: only the register knows it.
  */
 export async function guardRegisterPinCheck(fiscal: CardSession, options: PinGuardOptions): Promise<number | undefined> {
-  const tries = await fiscal.pinTriesLeft();
+  const registration = await fiscal.readFiscalRegistration();
+  if (registration.state === 'uncertain') {
+    throw new GatewayError('CARD_REGISTRATION_UNCERTAIN', { data: { flag: registration.flag, signs: registration.signs, because: registration.uncertainBecause } });
+  }
+  if (registration.state === 'not-registered') throw new GatewayError('CARD_NOT_REGISTERED', { data: { flag: registration.flag, signs: registration.signs } });
+  const tries = registration.pinTries;
   if (tries.known && tries.left === 0) throw new GatewayError('CARD_PIN_LOCKED', { data: { triesLeft: 0 } });
   if (!tries.known) {
     if (!options.allowLastPinTry) throw new GatewayError('CARD_PIN_TRIES_UNKNOWN', { data: { reason: tries.reason, ...(tries.sw === undefined ? {} : { sw: tries.sw }) } });

@@ -48,7 +48,7 @@ describeWithPcscd('initialization with the cards in PC/SC readers (real pcscd + 
   it('reads both cards through PC/SC the way it reads them in register slots', async () => {
     const fiscal = await readCard(cards[0]!);
     const user = await readCard(cards[1]!);
-    expect(fiscal).toMatchObject({ channel: 'pcsc', kind: 'fiscal', fiscal: { machineNumber: register.set.machineNumber, registered: false } });
+    expect(fiscal).toMatchObject({ channel: 'pcsc', kind: 'fiscal', fiscal: { machineNumber: register.set.machineNumber, registration: 'not-registered' } });
     expect(user).toMatchObject({ channel: 'pcsc', kind: 'user' });
     expect(user.user?.taxItems.map((t) => t.rate.percent)).toEqual(['13.00', '6.00', '6.00']);
   });

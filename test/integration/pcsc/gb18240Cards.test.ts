@@ -104,7 +104,7 @@ describeWithPcscd('GB18240 cards through pcscd, vpcd and drivers/pcsc', () => {
         expect(await user.identify()).toBe('user');
         const fiscalBasic = await fiscal.readFiscalBasic();
         expect(fiscalBasic).toMatchObject({
-          cardType: 0, registered: false, cardNumber: '4403100000000001', machineNumber: set.machineNumber,
+          cardType: 0, registrationFlag: 0, cardNumber: '4403100000000001', machineNumber: set.machineNumber,
           taxpayerNumber: '4403010000123456', taxpayerId: '91440300MA5EXAMPLE', taxpayerName: '深圳市示例商贸有限公司',
         });
         const userBasic = await user.readUserBasic();
@@ -120,7 +120,7 @@ describeWithPcscd('GB18240 cards through pcscd, vpcd and drivers/pcsc', () => {
         expect(mac2).toHaveLength(4);
         const pin = await fiscal.terminalRegister(mac2);
         expect(pin).toEqual(set.fiscal.currentPin);
-        expect((await fiscal.readFiscalBasic()).registered).toBe(true);
+        expect((await fiscal.readFiscalRegistration()).state).toBe('registered');
         const next = await fiscal.verifyFiscalPin(pin);
         expect(next).not.toEqual(pin);
         expect(next).toEqual(set.fiscal.currentPin);

@@ -150,7 +150,7 @@ describe('identification and the wrong card', () => {
 describe('initialization defects surface as typed errors', () => {
   it('an already registered fiscal card', async () => {
     const s = cardSessions({ defect: 'fiscal-already-registered' });
-    expect((await s.fiscal.readFiscalBasic()).registered).toBe(true);
+    expect((await s.fiscal.readFiscalRegistration()).state).toBe('registered');
     expect((await rejection(s.fiscal.getRegisterNb())).code).toBe('CARD_ALREADY_REGISTERED');
   });
 

@@ -33,7 +33,7 @@ const layouts: LayoutCase[] = [
     cardType: A.u8, registrationFlag: A.u8, cardNumber: A.digits(16), machineNumber: A.digits(16), taxpayerNumber: A.digits(16),
     taxpayerId: A.ascii(20), applicationStart: A.isoDate, validUntil: A.isoDate, applicationType: A.u8, version: A.u8, fci: A.u8,
     taxpayerName: A.gbk(40), officeCode: A.u32, declarationMode: A.u8, pinMode: A.u8,
-  }).map((v) => ({ ...v, registered: v.registrationFlag === 1 }))),
+  })),
   layoutCase(fiscalEf03Layout, fc.record({
     lastIssueDate: A.optionalDate, validCount: A.u32, returnCount: A.u32, voidCount: A.u32, validTotal: A.u32, returnTotal: A.u32,
     validAmounts: A.amounts, returnAmounts: A.amounts, lastSignedDate: A.optionalDate, lastDeclaredEnd: A.optionalDate,

@@ -10,7 +10,7 @@ describe.each(['t1', 't0'] as const)('three-way registration over %s', (transmis
 
     const fiscalBasic = await fiscal.readFiscalBasic();
     expect(fiscalBasic).toMatchObject({
-      cardType: 0, registered: false, cardNumber: '4403100000000001', machineNumber: set.machineNumber,
+      cardType: 0, registrationFlag: 0, cardNumber: '4403100000000001', machineNumber: set.machineNumber,
       taxpayerName: '深圳市示例商贸有限公司', taxpayerId: '91440300MA5EXAMPLE',
     });
     const userBasic = await user.readUserBasic();
@@ -21,7 +21,7 @@ describe.each(['t1', 't0'] as const)('three-way registration over %s', (transmis
     const mac2 = await user.registerSign(challenge);
     const pin = await fiscal.terminalRegister(mac2);
     expect(pin).toEqual(set.fiscal.currentPin);
-    expect((await fiscal.readFiscalBasic()).registered).toBe(true);
+    expect((await fiscal.readFiscalRegistration()).state).toBe('registered');
 
     const nextPin = await fiscal.verifyFiscalPin(pin);
     expect(nextPin).not.toEqual(pin);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createInspectionCard, createMatchingCardSet, strictFiscalCardProfiles, VirtualCardChannel } from '../../../fixtures/cards/index.js';
 import { cardReportSchema } from '../../../src/services/cards/CardReport.js';
 import { readCard } from '../../../src/services/cards/readCard.js';
+import { cardRows } from '../../../src/cli/commands/cardLabels.js';
 import { money, rate } from '../../../src/services/cards/money.js';
 import type { CardChannel } from '../../../contracts/CardChannel.js';
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
@@ -17,7 +18,8 @@ describe('readCard', () => {
       machineNumber: '4403000012345678',
       taxpayer: { number: '4403010000123456', id: '91440300MA5EXAMPLE', name: '深圳市示例商贸有限公司' },
       applicationStart: '2025-03-01',
-      registered: false,
+      registration: 'not-registered',
+      registrationDetail: { flag: '00', flagReading: 'registered-is-01', signs: ['holds-no-pin'] },
       monitoring: { issueDeadline: '2026-03-31', singleInvoice: { fen: 1_000_000, yuan: '10000.00' }, taxIndex: [1, 2, 3, 0, 0, 0] },
       pinTries: { known: false, reason: 'not-registered', sw: '6901' },
     });
@@ -62,6 +64,33 @@ describe('readCard', () => {
       }
       expect(set.fiscal.pinTriesLeft).toBe(3);
     }
+  });
+
+  // Issue 10 item 0: a card of the other flag reading (blank = 01) was shown "registered" before registration.
+  it('decides the registration on the card\'s signs, not the flag byte: the other flag reading, blank and registered', async () => {
+    const blank = createMatchingCardSet({ profile: 'strict-other-flag' });
+    const before = await readCard(new VirtualCardChannel(blank.fiscal));
+    expect(before.fiscal).toMatchObject({
+      registration: 'not-registered', registrationDetail: { flag: '01', flagReading: 'registered-is-00', signs: ['holds-no-pin'] },
+    });
+    const registered = createMatchingCardSet({ profile: 'strict-other-flag', defect: 'fiscal-already-registered' });
+    const after = await readCard(new VirtualCardChannel(registered.fiscal));
+    expect(after.fiscal).toMatchObject({
+      registration: 'registered', registrationDetail: { flag: '00', flagReading: 'registered-is-00', signs: ['holds-pin'] },
+      pinTries: { known: true, left: 3 },
+    });
+    expect(registered.fiscal.pinTriesLeft).toBe(3);
+  });
+
+  it('shows a card that gives no sign beyond its flag as uncertain (不确定), in both languages', async () => {
+    const set = createMatchingCardSet({ profile: 'strict-no-query' });
+    const report = await readCard(new VirtualCardChannel(set.fiscal));
+    expect(report.fiscal).toMatchObject({ registration: 'uncertain', registrationDetail: { flag: '00', flagReading: null, uncertainBecause: 'no-sign' } });
+    const zh = cardRows(report, 'zh-CN').find(([label]) => label === '注册状态');
+    expect(zh?.[1]).toMatch(/^不确定/);
+    expect(zh?.[1]).not.toMatch(/[A-Za-z]/);
+    expect(cardRows(report, 'en').find(([label]) => label === 'Registration')?.[1]).toMatch(/^uncertain/);
+    expect(cardRows(report, 'zh-CN').find(([label]) => label === '口令剩余次数')?.[1]).toBe('未知（卡片不告知）');
   });
 
   it('decodes a user card: tax items with rates in %, limits in yuan, machines, rolls', async () => {

@@ -46,7 +46,7 @@ describe('initialization real run', () => {
       issueDeadline: user.controls[0]!.issueDeadline.replaceAll('-', ''), singleInvoiceLimit: user.controls[0]!.singleInvoice.fen,
       cumulativeLimit: user.controls[0]!.cumulative.fen, returnLimit: user.controls[0]!.returns.fen,
     });
-    expect(fiscal.registered).toBe(true);
+    expect(fiscal.registration).toBe('registered');
 
     // The register verified the PIN on the card and stored the next one; the gateway kept nothing.
     expect(register.sim.state.fiscal.pin?.current).toBe(Buffer.from(register.set.fiscal.currentPin).toString('hex'));

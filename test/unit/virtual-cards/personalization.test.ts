@@ -77,7 +77,7 @@ describe('state that survives a reconnect', () => {
     const userAgain = restoreVirtualCard(JSON.parse(JSON.stringify(set.user.snapshot())));
     const fiscal2 = new CardSession(new VirtualCardChannel(fiscalAgain));
     const user2 = new CardSession(new VirtualCardChannel(userAgain));
-    expect((await fiscal2.readFiscalBasic()).registered).toBe(true);
+    expect((await fiscal2.readFiscalRegistration()).state).toBe('registered');
     expect(await user2.readUserLastDistributedRoll()).toEqual(roll);
     const next = await fiscal2.verifyFiscalPin(pin);
     expect(next).toHaveLength(8);
