@@ -1,6 +1,7 @@
 import type { ByteTransport, Unsubscribe } from '../../../contracts/ByteTransport.js';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import { FrameDecoder, type Frame } from '../../../protocols/gb-link/index.js';
+import { HOST_WINDOW } from '../../../protocols/gb-link/window.js';
 
 interface Waiter {
   resolve(frame: Frame | undefined): void;
@@ -23,6 +24,17 @@ export class FrameChannel {
   private readonly unsubscribe: Unsubscribe[] = [];
   bytesIn = 0;
   bytesOut = 0;
+  /** Bytes this host sent again: command packets re-sent and repeated NP asks. */
+  resentBytes = 0;
+  /**
+   * Window for bulk transfers on this link (SPEC.md §10): 0 until the register's 70 answer lists
+   * 74, then `windowLimit`. Learned once per connection, as the channel lives as long as it.
+   */
+  transferWindow = 0;
+  /** A windowed command of several packets was given up before its answer: the register may hold part of it (§10.4). */
+  windowedPartial = false;
+  /** Largest window this host uses; 0 or 1 keeps stop-and-wait even with a register that offers 74. */
+  windowLimit = HOST_WINDOW;
 
   constructor(private readonly transport: ByteTransport, private readonly interByteGapMs: number) {
     this.unsubscribe.push(

@@ -3,6 +3,7 @@ import {
   AnswerCollector, commandPackets, describeFrame, encodeFrame, encodeNextFrame, hexByte, type Frame, type OkFrame,
 } from '../../../protocols/gb-link/index.js';
 import type { FrameChannel } from './FrameChannel.js';
+import { exchangeWindowed, learnWindow, windowFor } from './windowedExchange.js';
 
 export interface ExchangeTiming {
   /** How long to wait for each reply frame. Each WT starts the wait again. */
@@ -37,9 +38,9 @@ export type ExchangeOutcome =
     readonly interrupted?: GatewayError;
   };
 
-type Reply = Frame | 'timeout';
+export type Reply = Frame | 'timeout';
 
-async function awaitReply(channel: FrameChannel, timing: ExchangeTiming, command: number): Promise<Reply> {
+export async function awaitReply(channel: FrameChannel, timing: ExchangeTiming, command: number): Promise<Reply> {
   let busySince: number | undefined;
   for (;;) {
     const frame = await channel.next(timing.replyTimeoutMs);
@@ -55,14 +56,22 @@ async function awaitReply(channel: FrameChannel, timing: ExchangeTiming, command
 /**
  * One GB-link exchange: the command's packets out (re-sending a non-final packet whose NP was
  * lost), then the answer's packets in (asking again with the same NP for a lost one). Never
- * re-sends the final packet: whether to do that is the caller's policy.
+ * re-sends the final packet: whether to do that is the caller's policy. A bulk transfer goes
+ * windowed (74, SPEC.md §10) once the register's 70 answer listed it on this channel.
  */
 export async function exchange(
   channel: FrameChannel, cmd: number, params: Uint8Array, timing: ExchangeTiming, onAnswer?: AnswerProgress,
 ): Promise<ExchangeOutcome> {
   const progress = { finalSent: false, answerStarted: false };
   try {
-    return await exchangePackets(channel, cmd, params, timing, progress, onAnswer);
+    const window = windowFor(channel, cmd, params);
+    // Any command other than 74 makes the register drop a windowed command it was assembling.
+    if (window < 2) channel.windowedPartial = false;
+    const outcome = window > 1
+      ? await exchangeWindowed(channel, cmd, params, timing, window, progress, onAnswer)
+      : await exchangePackets(channel, cmd, params, timing, progress, onAnswer);
+    if (outcome.kind === 'ok') learnWindow(channel, cmd, outcome.data);
+    return outcome;
   } catch (error) {
     // After the final packet a closed link or an endless WT leaves the outcome open: say so, so
     // that a state-changing command is reported in doubt rather than as merely failed.
@@ -84,7 +93,9 @@ async function exchangePackets(
     for (let attempt = 0; ; attempt++) {
       const mark = channel.discardedBytes;
       if (final) progress.finalSent = true;
-      await channel.send(encodeFrame(packet));
+      const bytes = encodeFrame(packet);
+      if (attempt > 0) channel.resentBytes += bytes.length;
+      await channel.send(bytes);
       const reply = await awaitReply(channel, timing, cmd);
       if (reply !== 'timeout' && reply.kind === 'error') return { kind: 'error', code: reply.code, finalSent: final };
       if (final) {
@@ -120,7 +131,9 @@ async function collect(channel: FrameChannel, cmd: number, first: OkFrame, timin
     let next: OkFrame | undefined;
     for (let attempt = 0; next === undefined; attempt++) {
       if (attempt > timing.packetRetries) return lost(`answer packet after ${collector.ack} lost`, false);
-      await channel.send(encodeNextFrame(collector.ack));
+      const ask = encodeNextFrame(collector.ack);
+      if (attempt > 0) channel.resentBytes += ask.length;
+      await channel.send(ask);
       const reply = await awaitReply(channel, timing, cmd);
       if (reply === 'timeout') continue;
       if (reply.kind === 'ok') next = reply;

@@ -1,0 +1,163 @@
+import { GatewayError } from '../../../contracts/errors/index.js';
+import {
+  CMD, ER, MAX_COMMAND_PARAMS, capabilities, commandPackets, encodeFrame, encodeNextFrame, type OkFrame,
+} from '../../../protocols/gb-link/index.js';
+import {
+  WINDOWED_TRANSFER, WindowReceiver, WindowSender, windowedParams,
+} from '../../../protocols/gb-link/window.js';
+import { awaitReply, exchange, type AnswerProgress, type ExchangeOutcome, type ExchangeTiming } from './exchange.js';
+import type { FrameChannel } from './FrameChannel.js';
+
+/** The record-list reads (SPEC.md §4.2): the answers that run to many packets. */
+const bulkAnswers: ReadonlySet<number> = new Set([
+  CMD.DISTRIBUTED_ROLLS, CMD.ROLL_SUMMARIES, CMD.DECLARATIONS, CMD.INVOICES_BY_INDEX, CMD.INVOICES_BY_NUMBER,
+  CMD.INVOICES_BY_TIME, CMD.DAILY_RECORDS, CMD.INITIALIZATION_HISTORY,
+]);
+
+/**
+ * The window for this command on this channel, 0 for stop-and-wait: only when the register listed
+ * 74, and only for a record-list read or a command whose PARAMS need more than one packet (§10.1).
+ */
+export function windowFor(channel: FrameChannel, cmd: number, params: Uint8Array): number {
+  const window = Math.min(channel.transferWindow, channel.windowLimit);
+  if (window < 2 || cmd === WINDOWED_TRANSFER) return 0;
+  return bulkAnswers.has(cmd) || params.length + 2 > MAX_COMMAND_PARAMS ? window : 0;
+}
+
+/** After a 70 answer: the channel goes windowed when the register lists 74 (SPEC.md §10.1). */
+export function learnWindow(channel: FrameChannel, cmd: number, data: Uint8Array): void {
+  if (cmd !== CMD.CAPABILITIES) return;
+  try {
+    channel.transferWindow = capabilities.response.decode(data).commands.includes(WINDOWED_TRANSFER) ? channel.windowLimit : 0;
+  } catch {
+    channel.transferWindow = 0;
+  }
+}
+
+interface Progress { finalSent: boolean; answerStarted: boolean }
+
+/**
+ * One exchange wrapped in 74 (SPEC.md §10): the command's packets go out under a WindowSender
+ * (packet 1 alone, then up to `window` unacknowledged, the last only when all before it are
+ * acknowledged); the answer comes in through a WindowReceiver with cumulative NPs. The final
+ * packet is never re-sent: a lost reply to it is the caller's business, as in stop-and-wait.
+ */
+export async function exchangeWindowed(
+  channel: FrameChannel, cmd: number, params: Uint8Array, timing: ExchangeTiming, window: number,
+  progress: Progress, onAnswer?: AnswerProgress,
+): Promise<ExchangeOutcome> {
+  if (channel.windowedPartial) {
+    // A windowed command given up before its answer may still sit half-assembled in the register,
+    // which would take this message's packets for the rest of it. Any other command drops it (§10.4).
+    await exchange(channel, CMD.CONNECT, new Uint8Array(0), timing);
+    channel.clear();
+  }
+  const packets = commandPackets(WINDOWED_TRANSFER, windowedParams(window, cmd, params)).map((packet) => encodeFrame(packet));
+  channel.windowedPartial = packets.length > 1;
+  const sender = new WindowSender(packets.length, window, { firstAlone: true });
+  let highestSent = -1;
+  const send = async (indices: readonly number[]) => {
+    for (const index of indices) {
+      if (index === packets.length - 1) progress.finalSent = true;
+      if (index <= highestSent) channel.resentBytes += packets[index]!.length;
+      highestSent = Math.max(highestSent, index);
+      await channel.send(packets[index]!);
+    }
+  };
+  const mark = channel.discardedBytes;
+  await send(sender.start());
+  let silences = 0;
+  let first: OkFrame | undefined;
+  while (first === undefined) {
+    const reply = await awaitReply(channel, timing, cmd);
+    if (reply === 'timeout') {
+      const corrupt = channel.discardedBytes > mark;
+      if (sender.finalSent) return { kind: 'lost', finalSent: true, answerStarted: false, corrupt, detail: corrupt ? 'corrupt reply' : 'no reply' };
+      if (silences++ >= timing.packetRetries) {
+        return { kind: 'lost', finalSent: false, answerStarted: false, corrupt, detail: `packet ${sender.acknowledged + 1} not acknowledged` };
+      }
+      await send(sender.onTimeout());
+      continue;
+    }
+    silences = 0;
+    if (reply.kind === 'error' && reply.code === ER.CRC_ERROR && !sender.finalSent) {
+      // A register that reports a packet it dropped: the same as a gap (§10.4).
+      await send(sender.onTimeout());
+      continue;
+    }
+    if (reply.kind === 'error') {
+      channel.windowedPartial = false;
+      return { kind: 'error', code: reply.code, finalSent: sender.finalSent };
+    }
+    // NPs still coming for packets re-sent before the last one went out are harmless: ignored.
+    if (reply.kind === 'next' && !sender.finalSent) await send(sender.onAck(reply.pkt));
+    if (reply.kind === 'ok') {
+      if (!sender.finalSent) {
+        return { kind: 'lost', finalSent: false, answerStarted: false, corrupt: true, detail: 'an answer before the last packet was sent' };
+      }
+      first = reply;
+    }
+  }
+  channel.windowedPartial = false;
+  progress.answerStarted = true;
+  return collectWindowed(channel, cmd, first, timing, window, onAnswer);
+}
+
+async function collectWindowed(
+  channel: FrameChannel, cmd: number, first: OkFrame, timing: ExchangeTiming, window: number, onAnswer?: AnswerProgress,
+): Promise<ExchangeOutcome> {
+  const receiver = new WindowReceiver<Uint8Array>(window);
+  const lost = (detail: string, corrupt: boolean): ExchangeOutcome => ({ kind: 'lost', finalSent: true, answerStarted: true, corrupt, detail });
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  let silences = 0;
+  let frame: OkFrame | undefined = first;
+  for (;;) {
+    if (frame !== undefined) {
+      let step;
+      try {
+        step = receiver.accept(frame.pkt, frame.data);
+      } catch (error) {
+        return lost(error instanceof GatewayError ? error.message : String(error), true);
+      }
+      for (const part of step.taken) {
+        parts.push(part);
+        size += part.length;
+      }
+      if (size > timing.maxMessage) return lost(`answer longer than ${timing.maxMessage} bytes`, true);
+      if (step.done) return { kind: 'ok', data: concat(parts, size) };
+      if (step.taken.length > 0) {
+        silences = 0;
+        onAnswer?.(size, parts[0]!);
+      }
+      if (step.ack !== undefined) {
+        if (step.taken.length === 0) channel.resentBytes += 6;
+        await channel.send(encodeNextFrame(step.ack));
+      }
+    }
+    const reply = await awaitReply(channel, timing, cmd);
+    frame = undefined;
+    if (reply === 'timeout') {
+      if (silences++ >= timing.packetRetries) return lost(`answer packet after ${receiver.taken} lost`, false);
+      // The command surely executed (part of its answer is here), so asking again is safe, even
+      // with NP FF for a first packet that never came (§10.4).
+      const ask = encodeNextFrame(receiver.ack);
+      channel.resentBytes += ask.length;
+      await channel.send(ask);
+      continue;
+    }
+    if (reply.kind === 'ok') frame = reply;
+    // ER 1F here is the register reporting an NP it dropped: the next NP or a timeout covers it.
+    else if (reply.kind === 'error' && reply.code !== ER.CRC_ERROR) return { kind: 'error', code: reply.code, finalSent: true };
+  }
+}
+
+function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
