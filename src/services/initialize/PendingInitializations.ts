@@ -1,6 +1,8 @@
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../../../platform/atomicWrite.js';
+import { fsyncPath } from '../../../platform/fsyncPath.js';
 
 /**
  * What the gateway must remember between the fiscal card's registration (TERMINAL_REGISTER, which
@@ -58,12 +60,7 @@ export class FilePendingInitializations implements PendingInitializations {
   constructor(private readonly folder: string) {}
 
   private async syncFolder(): Promise<void> {
-    const folder = await open(this.folder, 'r');
-    try {
-      await folder.sync();
-    } finally {
-      await folder.close();
-    }
+    await fsyncPath(this.folder);
   }
 
   private path(fiscalCardNumber: string): string {
@@ -93,19 +90,7 @@ export class FilePendingInitializations implements PendingInitializations {
     const valid = pendingInitializationSchema.parse(entry);
     await mkdir(this.folder, { recursive: true, mode: 0o700 });
     await chmod(this.folder, 0o700);
-    const target = this.path(valid.fiscalCardNumber);
-    const temp = `${target}.tmp`;
-    await rm(temp, { force: true });
-    const file = await open(temp, 'wx', 0o600);
-    try {
-      await file.chmod(0o600);
-      await file.writeFile(JSON.stringify(valid), 'utf8');
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, target);
-    await this.syncFolder();
+    await writeFileAtomic(this.path(valid.fiscalCardNumber), JSON.stringify(valid), { mode: 0o600 });
   }
 
   async delete(fiscalCardNumber: string): Promise<void> {
