@@ -15,7 +15,9 @@ export interface JobView {
   readonly kind: string;
   readonly deviceId: string;
   readonly operator: string;
-  readonly state: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  readonly state: 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+  /** Why the job waits (state `waiting`). */
+  readonly waiting?: { readonly for: string; readonly code: string; readonly message: { readonly 'zh-CN': string; readonly en: string } } | null;
   readonly stage: string | null;
   readonly fraction: number;
   readonly etaSeconds: number | null;

@@ -33,6 +33,9 @@ export async function watchJob(ctx: CliContext, jobId: string): Promise<JobView>
             etaSeconds: (data.etaSeconds as number | null) ?? null, detail: data.detail as string | undefined,
           });
         }
+        if ((message.event === 'waiting' || message.event === 'running' || message.event === 'resumed') && !ctx.json) {
+          view.note(waitLine(message.event, data, ctx.language));
+        }
         if (message.event === 'end') {
           ended = true;
           if (!ctx.json && data.state === 'succeeded') view.update({ fraction: 1, stage: lastStage, etaSeconds: 0 });
@@ -46,6 +49,16 @@ export async function watchJob(ctx: CliContext, jobId: string): Promise<JobView>
   }
   if (!ctx.json) view.finish();
   return ctx.client.get<JobView>(`/v1/jobs/${encodeURIComponent(jobId)}`);
+}
+
+/** The job waits (for a device, a card, a technician: its reason in the chosen language) or goes on again. */
+export function waitLine(event: 'waiting' | 'running' | 'resumed', data: Record<string, unknown>, language: 'zh-CN' | 'en'): string {
+  const zh = language === 'zh-CN';
+  if (event === 'running') return zh ? '等待结束，任务继续' : 'No longer waiting: the job goes on';
+  if (event === 'resumed') return zh ? '设备已回来，任务从检查点继续' : 'The device is back: the job resumes from its checkpoint';
+  const message = (data.message ?? {}) as { 'zh-CN'?: string; en?: string };
+  const text = (zh ? message['zh-CN'] : message.en) ?? String(data.code ?? '');
+  return zh ? `等待中：${text}` : `Waiting: ${text}`;
 }
 
 /** One line saying how a job ended, in the chosen language. */

@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { GatewayError } from '../../contracts/errors/index.js';
 import { silentLogger } from '../log.js';
+import type { Unsubscribe } from '../../contracts/ByteTransport.js';
+import type { DeviceEvent, DeviceSnapshot } from '../devices/Device.js';
+import type { DevicePort } from '../devices/DevicePort.js';
+import { DeviceOwners } from '../devices/lease/DeviceOwners.js';
+import { runAsOwner } from '../devices/lease/leaseScope.js';
 import type { Store } from '../store/Store.js';
-import type { JobEvent, JobRow, RecordDraft, RecordResult, StoredError } from '../store/types.js';
-import { DeviceLocks } from './DeviceLocks.js';
+import type { JobEvent, JobRow, RecordDraft, RecordResult, StoredError, WaitingReason } from '../store/types.js';
 import { JobEventHub } from './JobEventHub.js';
 import { redactSecrets } from './redact.js';
 import { asGatewayError, toStoredError } from './storedError.js';
-import type { JobContext, JobDefinition, JobSpec, StartedJob } from './types.js';
+import type { JobContext, JobDefinition, JobSpec, ReconcileOutcome, StartedJob, WaitingFor } from './types.js';
 import { WeightedProgress, type ProgressSnapshot } from './WeightedProgress.js';
 
 /** Progress is persisted and announced at most this often, unless the stage changes. */
@@ -22,6 +26,17 @@ interface ActiveJob {
   cancelPending: boolean;
   draft: RecordDraft;
 }
+
+/** Where the runner learns that devices come back, and how it borrows one to reconcile a job (the registry and its DevicePort). */
+export interface DeviceFeed {
+  readonly port: DevicePort;
+  onEvent(listener: (event: DeviceEvent) => void): Unsubscribe;
+  get(id: string): DeviceSnapshot | undefined;
+  list(): readonly DeviceSnapshot[];
+}
+
+/** States in which a device answers as its application: a waiting job can be reconciled then. */
+const answering = new Set(['online', 'maintenance']);
 
 export interface CancelOutcome {
   readonly job: JobRow;
@@ -41,6 +56,8 @@ export interface JobRunnerOptions {
   readonly now?: () => Date;
   /** Monotonic milliseconds for progress and ETA (a wall clock set back must not make an ETA negative). */
   readonly clock?: () => number;
+  /** Who owns which device: the registry's (`registry.owners`), so a job's device is in maintenance and refused to others. */
+  readonly owners?: DeviceOwners;
 }
 
 /**
@@ -53,10 +70,14 @@ export class JobRunner {
   private readonly logger: Logger;
   private readonly now: () => Date;
   private readonly clock: () => number;
-  private readonly locks = new DeviceLocks();
+  private owners: DeviceOwners;
   private readonly active = new Map<string, ActiveJob>();
   private readonly definitions = new Map<string, JobDefinition>();
   private shuttingDown = false;
+  private devices: DeviceFeed | undefined;
+  private stopDevices: Unsubscribe | undefined;
+  /** Devices whose waiting jobs are being reconciled now. */
+  private readonly reconciling = new Set<string>();
 
   constructor(options: JobRunnerOptions) {
     this.store = options.store;
@@ -64,16 +85,33 @@ export class JobRunner {
     this.now = options.now ?? (() => new Date());
     this.clock = options.clock ?? (() => performance.now());
     this.events = new JobEventHub(this.store.jobs, this.logger);
+    this.owners = options.owners ?? new DeviceOwners();
     for (const definition of options.definitions ?? []) this.define(definition);
+  }
+
+  /**
+   * Uses `owners` (the registry's table) from now on; whatever this runner holds moves there. Called by
+   * createDevicePort(registry, jobs); refused while a job runs (its device could be taken meanwhile).
+   */
+  shareOwners(owners: DeviceOwners): void {
+    if (owners === this.owners) return;
+    if (this.active.size > 0) throw new GatewayError('INTERNAL', { params: { detail: 'device owners shared while jobs run' } });
+    for (const row of this.store.jobs.running()) {
+      if (this.owners.holder(row.deviceId) === row.id) {
+        this.owners.release(row.deviceId, row.id);
+        owners.tryAcquire(row.deviceId, row.id);
+      }
+    }
+    this.owners = owners;
   }
 
   define(definition: JobDefinition): void {
     this.definitions.set(definition.kind, definition);
   }
 
-  /** The job holding `deviceId`, if any. */
+  /** The job holding `deviceId` (running, or waiting for it to come back), if any. */
   runningOn(deviceId: string): string | undefined {
-    return this.locks.holder(deviceId);
+    return this.owners.holder(deviceId);
   }
 
   get(id: string): JobRow | undefined {
@@ -113,7 +151,7 @@ export class JobRunner {
       throw new GatewayError('INTERNAL', { params: { detail: `job ${spec.kind} needs distinct stages` } });
     }
     const id = randomUUID();
-    const holder = this.locks.tryAcquire(spec.deviceId, id);
+    const holder = this.owners.tryAcquire(spec.deviceId, id);
     if (holder !== undefined) {
       throw new GatewayError('DEVICE_BUSY', { params: { deviceId: spec.deviceId, jobId: holder }, data: { jobId: holder } });
     }
@@ -134,29 +172,33 @@ export class JobRunner {
       row = this.store.jobs.get(id)!;
     } catch (error) {
       this.events.resync(id);
-      this.locks.release(spec.deviceId, id);
+      this.owners.release(spec.deviceId, id);
       throw asGatewayError(error);
     }
     this.events.publish(started);
+    this.launch(row, spec.run, spec.record ?? {}, undefined);
+    return { job: row, reused: false };
+  }
 
+  /** Runs `run` for a stored row on a later tick, as the device's owner, and lets the device go at the end. */
+  private launch(row: JobRow, run: (ctx: JobContext) => Promise<unknown>, draft: RecordDraft, resumedFrom: Record<string, unknown> | undefined): void {
     const controller = new AbortController();
-    const progress = new WeightedProgress(spec.stages, this.clock());
+    const progress = new WeightedProgress(row.stages, this.clock());
     let resolveDone!: () => void;
     const done = new Promise<void>((resolve) => { resolveDone = resolve; });
-    const active: ActiveJob = { row, controller, progress, done, cancelPending: false, draft: spec.record ?? {} };
-    this.active.set(id, active);
-    const log = this.logger.child({ jobId: id, deviceId: spec.deviceId, kind: spec.kind });
-    const ctx = this.contextFor(active, log);
+    const active: ActiveJob = { row, controller, progress, done, cancelPending: false, draft };
+    this.active.set(row.id, active);
+    const log = this.logger.child({ jobId: row.id, deviceId: row.deviceId, kind: row.kind });
+    const ctx = this.contextFor(active, log, resumedFrom);
     setImmediate(() => {
-      void this.execute(active, spec, ctx, log).catch((error: unknown) => {
+      void runAsOwner(row.id, () => this.execute(active, run, ctx, log)).catch((error: unknown) => {
         log.error({ err: error }, 'could not store the end of the job; it will be reconciled at the next start');
       }).finally(() => {
-        this.active.delete(id);
-        this.locks.release(spec.deviceId, id);
+        this.active.delete(row.id);
+        this.owners.release(row.deviceId, row.id);
         resolveDone();
       });
     });
-    return { job: row, reused: false };
   }
 
   /** Asks a job to stop. In a critical stage the stop waits for the stage's end. */
@@ -165,6 +207,14 @@ export class JobRunner {
     if (!active) {
       const row = this.store.jobs.get(id);
       if (!row) throw new GatewayError('JOB_NOT_FOUND', { params: { jobId: id } });
+      if ((row.state === 'waiting' || row.state === 'running') && !this.reconciling.has(row.deviceId)) {
+        // A job a previous process left, waiting for its device: given up, its device let go, its record saying so.
+        this.events.emit(id, 'cancel-requested', { operator, deferred: false });
+        this.finishRow(row, row.record, 'cancelled', 'interrupted', row.fraction, undefined,
+          toStoredError(new GatewayError('INTERRUPTED_BY_RESTART')), true);
+        this.owners.release(row.deviceId, row.id);
+        return { job: this.store.jobs.get(id)!, deferred: false };
+      }
       throw new GatewayError('JOB_ALREADY_FINISHED', { params: { jobId: id, state: row.state } });
     }
     const deferred = active.progress.current?.critical === true;
@@ -206,36 +256,127 @@ export class JobRunner {
   }
 
   /**
-   * Settles every job a previous process left 'running': its definition's `reconcile()` decides, else it
-   * fails with INTERRUPTED_BY_RESTART. Each gets its end event and its service record.
+   * At start-up, before the API answers and without touching a device: every job a previous process left
+   * unfinished either waits for its device (its kind has a `reconcile`: state `waiting`, the device owned by it,
+   * so nobody else takes it first) or, without one, fails with INTERRUPTED_BY_RESTART and its service record.
+   * Returns the jobs it touched. The waiting ones are reconciled once `followDevices()` sees their device online.
    */
   async reconcile(): Promise<JobRow[]> {
-    const settled: JobRow[] = [];
+    const touched: JobRow[] = [];
     for (const row of this.store.jobs.running()) {
       if (this.active.has(row.id)) continue;
       const definition = this.definitions.get(row.kind);
-      let outcome: { state: 'succeeded' | 'failed'; result?: unknown; error?: StoredError; after?: unknown };
-      try {
-        const decided = definition?.reconcile
-          ? await definition.reconcile(row)
-          : { state: 'failed' as const, error: new GatewayError('INTERRUPTED_BY_RESTART') };
-        outcome = decided.state === 'succeeded'
-          ? { state: 'succeeded', result: decided.result, after: decided.after }
-          : { state: 'failed', error: toStoredError(decided.error) };
-      } catch (error) {
-        this.logger.warn({ jobId: row.id, err: error }, 'reconcile failed; marking the job interrupted');
-        outcome = { state: 'failed', error: toStoredError(new GatewayError('INTERRUPTED_BY_RESTART')) };
+      if (definition?.reconcile === undefined) {
+        this.finishRow(row, row.record, 'failed', 'interrupted', row.fraction, undefined, toStoredError(new GatewayError('INTERRUPTED_BY_RESTART')), true);
+        this.logger.info({ jobId: row.id, kind: row.kind }, 'a job left running failed: its kind cannot be reconciled');
+      } else {
+        const holder = this.owners.tryAcquire(row.deviceId, row.id);
+        if (holder !== undefined) this.logger.warn({ jobId: row.id, holder }, 'two unfinished jobs for one device; the older waits first');
+        this.setWaiting(row.id, {
+          for: 'device', code: 'INTERRUPTED_BY_RESTART',
+          message: {
+            'zh-CN': `任务因网关重启而中断，等待设备 ${row.deviceId} 重新连接后核对结果`,
+            en: `Interrupted by a gateway restart: waiting for device ${row.deviceId} to be back to reconcile it`,
+          },
+        });
+        this.logger.info({ jobId: row.id, kind: row.kind, deviceId: row.deviceId }, 'a job left running waits for its device');
       }
-      const draft = outcome.after === undefined ? row.record : { ...row.record, after: outcome.after };
-      this.finishRow(row, draft, outcome.state, outcome.state === 'succeeded' ? 'succeeded' : 'interrupted',
-        row.fraction, outcome.result, outcome.error, true);
-      this.logger.info({ jobId: row.id, kind: row.kind, state: outcome.state }, 'reconciled a job left running');
-      settled.push(this.store.jobs.get(row.id)!);
+      touched.push(this.store.jobs.get(row.id)!);
     }
-    return settled;
+    return touched;
   }
 
-  private contextFor(active: ActiveJob, log: Logger): JobContext {
+  /**
+   * Follows the devices: whenever one is identified online and a job waits for it, that job is reconciled
+   * (on a later tick: never in the caller's way, so start-up and the API never wait for a device). Devices
+   * already online are looked at once now.
+   */
+  followDevices(devices: DeviceFeed): void {
+    this.stopDevices?.();
+    this.devices = devices;
+    this.stopDevices = devices.onEvent((event) => {
+      if (event.type !== 'removed' && answering.has(event.device.state)) this.scheduleReconcile(event.device.id);
+    });
+    for (const device of devices.list()) if (answering.has(device.state)) this.scheduleReconcile(device.id);
+  }
+
+  /** Stops following the devices (shutdown). */
+  unfollowDevices(): void {
+    this.stopDevices?.();
+    this.stopDevices = undefined;
+    this.devices = undefined;
+  }
+
+  /** Resolves when no reconcile is under way (tests, shutdown). */
+  async reconciled(): Promise<void> {
+    while (this.reconciling.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
+  private scheduleReconcile(deviceId: string): void {
+    if (this.reconciling.has(deviceId)) return;
+    const waiting = this.store.jobs.running().filter((row) => row.deviceId === deviceId && !this.active.has(row.id));
+    if (waiting.length === 0) return;
+    this.reconciling.add(deviceId);
+    setImmediate(() => {
+      void this.reconcileDevice(deviceId).catch((error: unknown) => {
+        this.logger.error({ err: error, deviceId }, 'reconciling the jobs of a device failed');
+      }).finally(() => this.reconciling.delete(deviceId));
+    });
+  }
+
+  /** The unfinished jobs of one device that is back, oldest first, each with its kind's reconcile. */
+  private async reconcileDevice(deviceId: string): Promise<void> {
+    const devices = this.devices;
+    if (devices === undefined) return;
+    for (const row of this.store.jobs.running().filter((r) => r.deviceId === deviceId && !this.active.has(r.id))) {
+      const definition = this.definitions.get(row.kind);
+      if (definition?.reconcile === undefined) continue;
+      const holder = this.owners.tryAcquire(deviceId, row.id);
+      if (holder !== undefined && holder !== row.id) continue;
+      const reconcile = definition.reconcile.bind(definition);
+      let outcome: ReconcileOutcome;
+      try {
+        outcome = await runAsOwner(row.id, () =>
+          devices.port.withDevice(deviceId, new AbortController().signal, (device) => reconcile(row, device)));
+      } catch (error) {
+        // The device went away again, or could not be asked: the job keeps waiting for its next return.
+        this.logger.warn({ jobId: row.id, err: error }, 'could not reconcile the job now; it keeps waiting for its device');
+        const summary = asGatewayError(error);
+        this.setWaiting(row.id, {
+          for: 'device', code: summary.code,
+          message: {
+            'zh-CN': `等待设备 ${deviceId} 以核对中断的任务（上次核对失败：${summary.localized('zh-CN')}）`,
+            en: `Waiting for device ${deviceId} to reconcile the interrupted job (the last try failed: ${summary.localized('en')})`,
+          },
+        });
+        return;
+      }
+      if (outcome.state === 'resume') {
+        this.store.jobs.setWaiting(row.id, null);
+        this.events.emit(row.id, 'resumed', { reconciled: true });
+        this.logger.info({ jobId: row.id, kind: row.kind }, 'resuming an interrupted job from its checkpoint');
+        const resumedFrom = (row.checkpoint ?? undefined) as Record<string, unknown> | undefined;
+        this.launch(this.store.jobs.get(row.id)!, outcome.run, row.record, resumedFrom);
+        return;
+      }
+      const draft = outcome.after === undefined ? row.record : { ...row.record, after: outcome.after };
+      if (outcome.state === 'succeeded') {
+        this.finishRow(row, draft, 'succeeded', 'succeeded', 1, outcome.result, undefined, true);
+      } else {
+        this.finishRow(row, draft, 'failed', 'interrupted', row.fraction, undefined, toStoredError(outcome.error), true);
+      }
+      this.owners.release(deviceId, row.id);
+      this.logger.info({ jobId: row.id, kind: row.kind, state: outcome.state }, 'reconciled an interrupted job');
+    }
+  }
+
+  private setWaiting(id: string, reason: WaitingFor): void {
+    const full: WaitingReason = { ...reason, since: this.now().toISOString() };
+    this.store.jobs.setWaiting(id, full);
+    this.events.emit(id, 'waiting', { ...full });
+  }
+
+  private contextFor(active: ActiveJob, log: Logger, resumedFrom: Record<string, unknown> | undefined): JobContext {
     const { row, controller, progress } = active;
     let lastPersist = 0;
     let lastDetail: string | undefined;
@@ -251,9 +392,23 @@ export class JobRunner {
     const throwIfCancelled = (): void => {
       if (controller.signal.aborted) throw asGatewayError(controller.signal.reason);
     };
+    let waiting = false;
     return {
       jobId: row.id, deviceId: row.deviceId, operator: row.operator, signal: controller.signal, log,
-      throwIfCancelled,
+      throwIfCancelled, resumedFrom,
+      checkpoint: (data: Record<string, unknown>) => {
+        this.store.jobs.setCheckpoint(row.id, data);
+      },
+      waiting: (reason: WaitingFor) => {
+        waiting = true;
+        this.setWaiting(row.id, reason);
+      },
+      running: () => {
+        if (!waiting) return;
+        waiting = false;
+        this.store.jobs.setWaiting(row.id, null);
+        this.events.emit(row.id, 'running', {});
+      },
       stage: (id: string) => {
         const index = progress.indexOf(id);
         if (index < 0) throw new GatewayError('INTERNAL', { params: { detail: `job ${row.kind} has no stage ${id}` } });
@@ -277,10 +432,10 @@ export class JobRunner {
     };
   }
 
-  private async execute<R>(active: ActiveJob, spec: JobSpec<R>, ctx: JobContext, log: Logger): Promise<void> {
+  private async execute(active: ActiveJob, run: (ctx: JobContext) => Promise<unknown>, ctx: JobContext, log: Logger): Promise<void> {
     const { row, controller, progress } = active;
     try {
-      const result = await spec.run(ctx);
+      const result = await run(ctx);
       this.finishRow(row, active.draft, 'succeeded', 'succeeded', 1, result, undefined, false);
       log.info('job succeeded');
     } catch (error) {

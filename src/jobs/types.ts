@@ -1,6 +1,10 @@
 import type { Logger } from 'pino';
 import type { GatewayError } from '../../contracts/errors/index.js';
-import type { JobRow, RecordDraft, StageSpec } from '../store/types.js';
+import type { BorrowedDevice } from '../devices/DevicePort.js';
+import type { JobRow, RecordDraft, StageSpec, WaitingReason } from '../store/types.js';
+
+/** What a job says it waits for; the runner stamps `since`. */
+export type WaitingFor = Omit<WaitingReason, 'since'>;
 
 /** What a running job's code gets: its stages, progress, cancellation, log and service record. */
 export interface JobContext {
@@ -18,6 +22,17 @@ export interface JobContext {
   record(draft: RecordDraft): void;
   /** Throws CANCELLED if the job was cancelled. */
   throwIfCancelled(): void;
+  /**
+   * Persists `data` as the job's checkpoint (replacing the last one) before it returns: call it before the
+   * step it protects (src/jobs/ENGINE.md). Kept whole in the job row, never shown or logged; cleared at the end.
+   */
+  checkpoint(data: Record<string, unknown>): void;
+  /** The checkpoint this run resumes from (set when the job was interrupted and reconciled into a resume). */
+  readonly resumedFrom: Record<string, unknown> | undefined;
+  /** The job waits (a device away, a card, a technician): state `waiting` with the reason, in the row and the events. */
+  waiting(reason: WaitingFor): void;
+  /** The wait is over: state `running` again. */
+  running(): void;
 }
 
 export interface IdempotencyClaim {
@@ -46,13 +61,22 @@ export interface StartedJob {
   readonly reused: boolean;
 }
 
+/**
+ * How an interrupted job ends, once its device is back: it was done (succeeded, with its result), it goes on
+ * from its checkpoint (`run` runs under the same job id and device ownership, `ctx.resumedFrom` holding the
+ * checkpoint), or it failed, the error saying what did and did not change.
+ */
 export type ReconcileOutcome =
   | { readonly state: 'succeeded'; readonly result?: unknown; readonly after?: unknown }
-  | { readonly state: 'failed'; readonly error: GatewayError };
+  | { readonly state: 'failed'; readonly error: GatewayError; readonly after?: unknown }
+  | { readonly state: 'resume'; readonly run: (ctx: JobContext) => Promise<unknown> };
 
-/** Per-kind knowledge the runner needs outside a run: how to settle a job found 'running' at start-up. */
+/** Per-kind knowledge the runner needs outside a run: how to settle a job a previous process left unfinished. */
 export interface JobDefinition {
   readonly kind: string;
-  /** Looks at the device to learn how an interrupted job ended; the default fails it with INTERRUPTED_BY_RESTART. */
-  reconcile?(job: JobRow): Promise<ReconcileOutcome>;
+  /**
+   * Looks at the device, once it is identified online again, to learn how the interrupted job ended (src/jobs/ENGINE.md).
+   * `job.checkpoint` is its last checkpoint. Without it, the job fails with INTERRUPTED_BY_RESTART at start-up.
+   */
+  reconcile?(job: JobRow, device: BorrowedDevice): Promise<ReconcileOutcome>;
 }

@@ -1,11 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { fromJson, toJson } from './json.js';
-import type { JobEvent, JobEventType, JobRow, JobState, RecordDraft, StageSpec, StoredError } from './types.js';
+import type { JobEvent, JobEventType, JobRow, JobState, RecordDraft, StageSpec, StoredError, WaitingReason } from './types.js';
 
 interface JobColumns {
   id: string; kind: string; device_id: string; operator: string; params_json: string; stages_json: string;
-  state: JobState; stage: string | null; fraction: number; created_at: string; finished_at: string | null;
+  state: Exclude<JobState, 'waiting'>; stage: string | null; fraction: number; created_at: string; finished_at: string | null;
   result_json: string | null; error_json: string | null; record_json: string;
+  checkpoint_json: string | null; waiting_json: string | null;
 }
 
 interface EventColumns { job_id: string; seq: number; type: JobEventType; data_json: string; at: string }
@@ -15,9 +16,12 @@ function toRow(c: JobColumns): JobRow {
     id: c.id, kind: c.kind, deviceId: c.device_id, operator: c.operator,
     params: JSON.parse(c.params_json) as Record<string, unknown>,
     stages: JSON.parse(c.stages_json) as StageSpec[],
-    state: c.state, stage: c.stage, fraction: c.fraction, createdAt: c.created_at, finishedAt: c.finished_at,
+    // A waiting job is a running row with a reason: it has not ended, and finish() ends it the same way.
+    state: c.state === 'running' && c.waiting_json !== null ? 'waiting' : c.state, stage: c.stage, fraction: c.fraction, createdAt: c.created_at, finishedAt: c.finished_at,
     result: fromJson(c.result_json), error: fromJson<StoredError>(c.error_json),
     record: JSON.parse(c.record_json) as RecordDraft,
+    checkpoint: fromJson(c.checkpoint_json) ?? null,
+    waiting: fromJson<WaitingReason>(c.waiting_json),
   };
 }
 
@@ -35,7 +39,7 @@ export interface JobListFilter {
 export type NewJob = Pick<JobRow, 'id' | 'kind' | 'deviceId' | 'operator' | 'params' | 'stages' | 'createdAt'>;
 
 export interface JobEnding {
-  readonly state: Exclude<JobState, 'running'>;
+  readonly state: Exclude<JobState, 'running' | 'waiting'>;
   readonly finishedAt: string;
   readonly fraction: number;
   readonly result?: unknown;
@@ -52,6 +56,8 @@ export class JobStore {
   private readonly insertEventStmt: Statement;
   private readonly eventsAfterStmt: Statement<[string, number], EventColumns>;
   private readonly runningStmt: Statement<[], JobColumns>;
+  private readonly checkpointStmt: Statement;
+  private readonly waitingStmt: Statement;
 
   constructor(private readonly db: Database) {
     this.insertJob = db.prepare(`INSERT INTO jobs (id, kind, device_id, operator, params_json, stages_json, state, created_at)
@@ -60,10 +66,12 @@ export class JobStore {
     this.updateProgressStmt = db.prepare('UPDATE jobs SET stage = ?, fraction = ? WHERE id = ?');
     this.updateRecordStmt = db.prepare('UPDATE jobs SET record_json = ? WHERE id = ?');
     this.finishStmt = db.prepare(`UPDATE jobs SET state = @state, finished_at = @finishedAt, fraction = @fraction,
-      result_json = @result, error_json = @error WHERE id = @id AND state = 'running'`);
+      result_json = @result, error_json = @error, waiting_json = NULL, checkpoint_json = NULL WHERE id = @id AND state = 'running'`);
     this.insertEventStmt = db.prepare('INSERT INTO job_events (job_id, seq, type, data_json, at) VALUES (?, ?, ?, ?, ?)');
     this.eventsAfterStmt = db.prepare('SELECT * FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq');
     this.runningStmt = db.prepare("SELECT * FROM jobs WHERE state = 'running' ORDER BY created_at");
+    this.checkpointStmt = db.prepare("UPDATE jobs SET checkpoint_json = ? WHERE id = ? AND state = 'running'");
+    this.waitingStmt = db.prepare("UPDATE jobs SET waiting_json = ? WHERE id = ? AND state = 'running'");
   }
 
   create(job: NewJob): void {
@@ -82,14 +90,27 @@ export class JobStore {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.deviceId !== undefined) { where.push('device_id = ?'); args.push(filter.deviceId); }
-    if (filter.state !== undefined) { where.push('state = ?'); args.push(filter.state); }
+    if (filter.state === 'waiting') where.push("state = 'running' AND waiting_json IS NOT NULL");
+    else if (filter.state === 'running') where.push("state = 'running' AND waiting_json IS NULL");
+    else if (filter.state !== undefined) { where.push('state = ?'); args.push(filter.state); }
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
     args.push(filter.limit ?? 100);
     return (this.db.prepare(sql).all(...args) as JobColumns[]).map(toRow);
   }
 
+  /** Every job that has not ended: running or waiting. */
   running(): JobRow[] {
     return this.runningStmt.all().map(toRow);
+  }
+
+  /** Replaces the job's checkpoint; written when this returns (one statement, synchronous). */
+  setCheckpoint(id: string, checkpoint: unknown): void {
+    this.checkpointStmt.run(toJson(checkpoint), id);
+  }
+
+  /** Sets (or, with null, clears) why the job waits. */
+  setWaiting(id: string, reason: WaitingReason | null): void {
+    this.waitingStmt.run(toJson(reason ?? undefined), id);
   }
 
   setProgress(id: string, stage: string | null, fraction: number): void {

@@ -61,6 +61,11 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (scope, key)
   ) WITHOUT ROWID;
   `,
+  // The device engine (src/jobs/ENGINE.md): a job's last checkpoint, and why it waits (a row still 'running').
+  `
+  ALTER TABLE jobs ADD COLUMN checkpoint_json TEXT;
+  ALTER TABLE jobs ADD COLUMN waiting_json TEXT;
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -1,6 +1,16 @@
 /** The rows the store keeps, as the rest of the daemon sees them (JSON-safe, times as ISO-8601 UTC strings). */
 
-export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** `waiting`: not ended, held up by something outside the gateway (a device away, a card, a technician). */
+export type JobState = 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+
+/** What a waiting job waits for, in words for both languages. */
+export interface WaitingReason {
+  readonly for: 'device' | 'card' | 'technician';
+  /** A stable code saying why (e.g. INTERRUPTED_BY_RESTART, DEVICE_OFFLINE). */
+  readonly code: string;
+  readonly message: { readonly 'zh-CN': string; readonly en: string };
+  readonly since: string;
+}
 
 export interface StageSpec {
   readonly id: string;
@@ -43,9 +53,13 @@ export interface JobRow {
   readonly result: unknown;
   readonly error: StoredError | null;
   readonly record: RecordDraft;
+  /** The job's last checkpoint (src/jobs/ENGINE.md): kept whole, for the job's own resume and reconcile only; never shown. */
+  readonly checkpoint: unknown;
+  /** Set while the job waits (state `waiting`). */
+  readonly waiting: WaitingReason | null;
 }
 
-export type JobEventType = 'started' | 'stage' | 'progress' | 'log' | 'cancel-requested' | 'end';
+export type JobEventType = 'started' | 'stage' | 'progress' | 'log' | 'cancel-requested' | 'waiting' | 'running' | 'resumed' | 'end';
 
 export interface JobEvent {
   readonly jobId: string;

@@ -20,7 +20,7 @@ export const jobRoutes: ApiPlugin = {
       method: 'GET', url: '/jobs', summary: 'Recent jobs, newest first', tags: ['jobs'],
       query: z.strictObject({
         device: z.string().min(1).max(128).optional(),
-        state: z.enum(['running', 'succeeded', 'failed', 'cancelled']).optional(),
+        state: z.enum(['running', 'waiting', 'succeeded', 'failed', 'cancelled']).optional(),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
       responses: { 200: { description: 'Jobs', schema: z.object({ jobs: z.array(jobViewSchema) }) } },

@@ -44,6 +44,12 @@ export class ProgressView {
     }
   }
 
+  /** A line of its own (the job waits, or goes on again), the bar redrawn after it by the next update. */
+  note(text: string): void {
+    this.sink.write(this.tty && this.drawn ? `\r\u001b[2K${text}\n` : `${text}\n`);
+    this.drawn = false;
+  }
+
   /** Ends the bar's line so what follows starts on a fresh one. */
   finish(): void {
     if (this.tty && this.drawn) this.sink.write('\n');

@@ -4,6 +4,8 @@ import { JobRunner } from '../../../src/jobs/JobRunner.js';
 import type { JobContext } from '../../../src/jobs/types.js';
 import { openStore, type Store } from '../../../src/store/Store.js';
 import type { JobEvent } from '../../../src/store/types.js';
+import type { DeviceEvent, DeviceSnapshot } from '../../../src/devices/Device.js';
+import type { DevicePort } from '../../../src/devices/DevicePort.js';
 
 const stores: Store[] = [];
 afterEach(() => { for (const s of stores.splice(0)) s.close(); });
@@ -165,20 +167,111 @@ describe('JobRunner', () => {
     expect(late.at(-1)!.type).toBe('end');
   });
 
-  it('reconciles jobs left running: by the definition, or failed with INTERRUPTED_BY_RESTART and a record saying so', async () => {
+  it('at start-up fails a leftover job whose kind cannot reconcile, and keeps one that can waiting for its device, owning it', async () => {
     const { store } = setup();
     for (const [id, kind] of [['j1', 'plain'], ['j2', 'smart']]) {
       store.jobs.create({ id, kind, deviceId: 'D1', operator: 'o', params: {}, stages: [{ id: 's', weight: 1 }], createdAt: new Date().toISOString() });
     }
     store.jobs.setRecordDraft('j1', { machineNumber: '0000000000000001', before: { state: 'x' } });
-    const runner = new JobRunner({ store, definitions: [{ kind: 'smart', reconcile: async () => ({ state: 'succeeded', result: 'was done', after: { v: 2 } }) }] });
-    const settled = await runner.reconcile();
-    expect(settled.map((j) => [j.id, j.state])).toEqual([['j1', 'failed'], ['j2', 'succeeded']]);
+    let asked = 0;
+    const runner = new JobRunner({ store, definitions: [{ kind: 'smart', reconcile: async () => { asked += 1; return { state: 'succeeded', result: 'was done' }; } }] });
+    const touched = await runner.reconcile();
+    expect(touched.map((j) => [j.id, j.state])).toEqual([['j1', 'failed'], ['j2', 'waiting']]);
+    expect(asked).toBe(0);
     expect(store.jobs.get('j1')?.error?.code).toBe('INTERRUPTED_BY_RESTART');
     expect(store.records.byJob('j1')).toMatchObject({ result: 'interrupted', errorCode: 'INTERRUPTED_BY_RESTART', machineNumber: '0000000000000001' });
-    expect(store.records.byJob('j2')).toMatchObject({ result: 'succeeded', after: { v: 2 } });
     expect(store.jobs.eventsAfter('j1', 0).at(-1)).toMatchObject({ type: 'end', data: { reconciled: true } });
-    expect(await runner.reconcile()).toEqual([]);
+    expect(store.jobs.get('j2')?.waiting).toMatchObject({ for: 'device', code: 'INTERRUPTED_BY_RESTART' });
+    expect(store.jobs.get('j2')?.waiting?.message['zh-CN']).not.toMatch(/[A-Za-z]{2,}/);
+    expect(store.jobs.eventsAfter('j2', 0).at(-1)).toMatchObject({ type: 'waiting', data: { for: 'device' } });
+    expect(runner.runningOn('D1')).toBe('j2');
+    expect(() => runner.start({ kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 's', weight: 1 }], run: async () => 1 }))
+      .toThrow(expect.objectContaining({ code: 'DEVICE_BUSY', data: { jobId: 'j2' } }));
+    expect(runner.cancel('j2', 'li')).toMatchObject({ deferred: false, job: { state: 'cancelled' } });
+    expect(store.records.byJob('j2')).toMatchObject({ result: 'interrupted' });
+    expect(runner.runningOn('D1')).toBeUndefined();
+  });
+
+  it('checkpoints synchronously, shows waiting and running again in the row and the events', async () => {
+    const { store, runner } = setup();
+    const seenInRow: unknown[] = [];
+    const proceed = gate();
+    const waited = gate();
+    const { job } = runner.start({
+      kind: 'k', deviceId: 'D1', operator: 'o', stages: [{ id: 's', weight: 1 }],
+      run: async (ctx) => {
+        ctx.stage('s');
+        ctx.checkpoint({ step: 'before-write', pin: '0011223344556677' });
+        seenInRow.push(store.jobs.get(ctx.jobId)?.checkpoint);
+        ctx.waiting({ for: 'card', code: 'CARD_ABSENT', message: { 'zh-CN': '请插入税控卡', en: 'Insert the fiscal card' } });
+        waited.open();
+        await proceed.wait;
+        ctx.running();
+        return 'ok';
+      },
+    });
+    await waited.wait;
+    expect(seenInRow).toEqual([{ step: 'before-write', pin: '0011223344556677' }]);
+    expect(store.jobs.get(job.id)).toMatchObject({ state: 'waiting', waiting: { for: 'card', code: 'CARD_ABSENT' } });
+    proceed.open();
+    expect((await runner.settled(job.id))).toMatchObject({ state: 'succeeded', waiting: null, checkpoint: null });
+    const types = store.jobs.eventsAfter(job.id, 0).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['waiting', 'running']));
+    expect(types.indexOf('waiting')).toBeLessThan(types.indexOf('running'));
+    expect(JSON.stringify(store.jobs.eventsAfter(job.id, 0))).not.toContain('0011223344556677');
+  });
+
+  it('reconciles a waiting job only once its device is online: already done, resumed from its checkpoint under the same id and ownership, or kept waiting when the device cannot be asked', async () => {
+    const { store } = setup();
+    for (const [id, deviceId] of [['done', 'D1'], ['again', 'D2'], ['flaky', 'D3']] as const) {
+      store.jobs.create({ id, kind: 'smart', deviceId, operator: 'o', params: {}, stages: [{ id: 'write', weight: 1 }], createdAt: new Date().toISOString() });
+    }
+    store.jobs.setCheckpoint('again', { written: 3 });
+    const lent: string[] = [];
+    const resumed: { id: string; from: unknown; owner: string | undefined }[] = [];
+    const runner: JobRunner = new JobRunner({
+      store,
+      definitions: [{
+        kind: 'smart',
+        reconcile: async (job, device) => {
+          lent.push(device.id);
+          if (job.id === 'done') return { state: 'succeeded', result: { backupId: 'b1' }, after: { v: 2 } };
+          if (job.id === 'flaky') throw new GatewayError('DEVICE_OFFLINE', { params: { id: device.id } });
+          return { state: 'resume', run: async (ctx) => {
+            resumed.push({ id: ctx.jobId, from: ctx.resumedFrom, owner: runner.runningOn(ctx.deviceId) });
+            ctx.stage('write');
+            return 'finished';
+          } };
+        },
+      }],
+    });
+    await runner.reconcile();
+    const listeners = new Set<(event: DeviceEvent) => void>();
+    const states = new Map<string, DeviceSnapshot['state']>([['D1', 'offline'], ['D2', 'offline'], ['D3', 'offline']]);
+    const snapshot = (id: string): DeviceSnapshot => ({ id, state: states.get(id)!, transport: { kind: 'memory', path: id }, simulated: true });
+    const port: DevicePort = {
+      withDevice: (id, _signal, fn) => fn({ id, identity: {} as never, session: {} as never, slot: () => ({}) as never, reattach: async () => ({}) as never }),
+    };
+    runner.followDevices({ port, onEvent: (listener) => { listeners.add(listener); return () => listeners.delete(listener); }, get: snapshot, list: () => [...states.keys()].map(snapshot) });
+    await runner.reconciled();
+    expect(lent).toEqual([]);
+    for (const id of ['D1', 'D2', 'D3']) {
+      states.set(id, 'online');
+      for (const listener of listeners) listener({ type: 'changed', device: snapshot(id) });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    await runner.reconciled();
+    await runner.settled('again');
+    expect(lent.sort()).toEqual(['D1', 'D2', 'D3']);
+    expect(store.jobs.get('done')).toMatchObject({ state: 'succeeded', result: { backupId: 'b1' } });
+    expect(store.records.byJob('done')).toMatchObject({ result: 'succeeded', after: { v: 2 } });
+    expect(resumed).toEqual([{ id: 'again', from: { written: 3 }, owner: 'again' }]);
+    expect(store.jobs.get('again')).toMatchObject({ state: 'succeeded', result: 'finished' });
+    expect(store.jobs.eventsAfter('again', 0).map((e) => e.type)).toEqual(expect.arrayContaining(['waiting', 'resumed', 'stage', 'end']));
+    expect(store.jobs.get('flaky')).toMatchObject({ state: 'waiting', waiting: { code: 'DEVICE_OFFLINE' } });
+    expect(runner.runningOn('D3')).toBe('flaky');
+    expect(runner.runningOn('D1')).toBeUndefined();
+    expect(runner.runningOn('D2')).toBeUndefined();
   });
 
   it('drains on shutdown: refuses new jobs, waits for a critical stage, reports what still runs after the grace', async () => {

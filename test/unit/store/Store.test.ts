@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrations } from '../../../src/store/migrations.js';
 import { openStore, type Store } from '../../../src/store/Store.js';
 import { MINIMUM_RECORD_YEARS, recordCutoff } from '../../../src/store/retention.js';
 import type { NewServiceRecord } from '../../../src/store/types.js';
@@ -34,12 +35,12 @@ describe('Store', () => {
     stores.push(store);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(store.integrityCheck()).toBe('ok');
     store.close();
     const again = openStore(path);
     stores.push(again);
-    expect(again.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(again.db.pragma('user_version', { simple: true })).toBe(migrations.length);
   });
 
   it('keeps jobs with their events in order and ends a job only once', () => {
@@ -92,5 +93,38 @@ describe('Store', () => {
     expect(swept.jobEvents).toBe(1);
     expect(store.jobs.eventsAfter('live', 0)).toHaveLength(1);
     expect(store.jobs.get('old')!.state).toBe('succeeded');
+  });
+
+  it('keeps a job\'s checkpoint and waiting reason in its row, lists waiting jobs apart, and clears both when the job ends', () => {
+    const store = fresh();
+    store.jobs.create({ id: 'w1', kind: 'initialize', deviceId: 'D1', operator: 'li', params: {}, stages: [{ id: 's', weight: 1 }], createdAt: '2026-01-01T00:00:00.000Z' });
+    store.jobs.create({ id: 'r1', kind: 'backup', deviceId: 'D2', operator: 'li', params: {}, stages: [{ id: 's', weight: 1 }], createdAt: '2026-01-01T00:00:01.000Z' });
+    store.jobs.setCheckpoint('w1', { phase: 'pin-sent', pin: '0011223344556677' });
+    const reason = { for: 'device' as const, code: 'DEVICE_OFFLINE', message: { 'zh-CN': '等待设备', en: 'waiting for the device' }, since: '2026-01-01T00:00:02.000Z' };
+    store.jobs.setWaiting('w1', reason);
+    expect(store.jobs.get('w1')).toMatchObject({ state: 'waiting', waiting: reason, checkpoint: { phase: 'pin-sent' } });
+    expect(store.jobs.list({ state: 'waiting' }).map((j) => j.id)).toEqual(['w1']);
+    expect(store.jobs.list({ state: 'running' }).map((j) => j.id)).toEqual(['r1']);
+    expect(store.jobs.running().map((j) => j.id)).toEqual(['w1', 'r1']);
+    store.jobs.setWaiting('w1', null);
+    expect(store.jobs.get('w1')?.state).toBe('running');
+    store.jobs.setWaiting('w1', reason);
+    expect(store.jobs.finish('w1', { state: 'succeeded', finishedAt: '2026-01-01T00:00:03.000Z', fraction: 1 })).toBe(true);
+    expect(store.jobs.get('w1')).toMatchObject({ state: 'succeeded', waiting: null, checkpoint: null });
+  });
+
+  it('migrates a database of the first schema: its jobs gain an empty checkpoint and no waiting reason', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fg-store-'));
+    dirs.push(dir);
+    const path = join(dir, 'fiscald.sqlite');
+    const first = openStore(path);
+    first.jobs.create({ id: 'old', kind: 'backup', deviceId: 'D1', operator: 'li', params: {}, stages: [{ id: 's', weight: 1 }], createdAt: '2026-01-01T00:00:00.000Z' });
+    first.db.exec('ALTER TABLE jobs DROP COLUMN checkpoint_json; ALTER TABLE jobs DROP COLUMN waiting_json');
+    first.db.pragma('user_version = 1');
+    first.close();
+    const store = openStore(path);
+    stores.push(store);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(store.jobs.get('old')).toMatchObject({ state: 'running', checkpoint: null, waiting: null });
   });
 });
