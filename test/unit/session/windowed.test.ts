@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import type { ByteTransport } from '../../../contracts/ByteTransport.js';
+import { isGatewayError } from '../../../contracts/errors/index.js';
+import { FrameDecoder, type InvoiceRecord } from '../../../protocols/gb-link/index.js';
+import { WINDOWED_TRANSFER } from '../../../protocols/gb-link/window.js';
+import { createSimulatedRegister, type SimulatedRegister, type SimulatedRegisterOptions } from '../../../fixtures/simulator/createSimulatedRegister.js';
+import { capabilitiesHandler } from '../../../fixtures/simulator/commands/identityCommands.js';
+import { standardCommands } from '../../../fixtures/simulator/commands/index.js';
+import type { FaultInput } from '../../../fixtures/simulator/faults.js';
+import { RegisterSession, type RegisterSessionOptions } from '../../../src/devices/RegisterSession.js';
+
+/** The host's end of the line, counting the 74 (windowed) command frames the host sends. */
+function spied(transport: ByteTransport): { transport: ByteTransport; windowedFrames: () => number } {
+  const decoder = new FrameDecoder('to-register');
+  let windowed = 0;
+  const write = transport.write.bind(transport);
+  transport.write = async (bytes: Uint8Array) => {
+    for (const frame of decoder.push(bytes)) if (frame.kind === 'command' && frame.cmd === WINDOWED_TRANSFER) windowed++;
+    return write(bytes);
+  };
+  return { transport, windowedFrames: () => windowed };
+}
+
+const opened: { sim: SimulatedRegister; session: RegisterSession }[] = [];
+afterEach(async () => {
+  for (const { sim, session } of opened.splice(0)) {
+    await session.close();
+    await sim.close();
+  }
+});
+
+async function setup(options: SimulatedRegisterOptions, sessionOptions: RegisterSessionOptions = {}) {
+  const sim = await createSimulatedRegister({ history: { days: 12, invoicesPerDay: 12 }, seed: 5, ...options });
+  const spy = spied(sim.transport);
+  const session = await RegisterSession.open(spy.transport, {
+    deviceId: 'sim', replyTimeoutMs: 400, interByteGapMs: 20, settleMs: 30, retries: 3, packetRetries: 4, ...sessionOptions,
+  });
+  opened.push({ sim, session });
+  await session.capabilities();
+  return { sim, session, windowedFrames: spy.windowedFrames };
+}
+
+async function readAll(session: RegisterSession): Promise<InvoiceRecord[]> {
+  const count = (await session.recordCounts()).invoices;
+  const all: InvoiceRecord[] = [];
+  for await (const page of session.invoicesByIndex({ from: 1, count }, { pageSize: 256 })) all.push(...page);
+  return all;
+}
+
+function expectEachOnce(records: readonly InvoiceRecord[], count: number): void {
+  expect(records.map((r) => r.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+}
+
+/** Same register, 70 without 74: the host must stay with stop-and-wait. */
+const without74 = capabilitiesHandler(() => standardCommands.map((h) => h.code).filter((code) => code !== WINDOWED_TRANSFER));
+
+describe('windowed bulk transfer, host and simulator (SPEC.md §10)', () => {
+  it('reads the history windowed when 70 lists 74, the same records as stop-and-wait with a register that does not', async () => {
+    const windowed = await setup({ timing: { timed: false } });
+    const plain = await setup({ timing: { timed: false }, handlers: [without74] });
+    const a = await readAll(windowed.session);
+    const b = await readAll(plain.session);
+    expect(windowed.windowedFrames()).toBeGreaterThan(0);
+    expect(plain.windowedFrames()).toBe(0);
+    expectEachOnce(a, (await windowed.session.recordCounts()).invoices);
+    expect(a).toEqual(b);
+    expect(windowed.sim.simulator.windowedStats.resentBytes).toBe(0);
+  });
+
+  it('sends a multi-packet command windowed (a 2 KiB firmware block) and the register takes it whole', async () => {
+    const { sim, session, windowedFrames } = await setup({ timing: { timed: false }, faults: { faults: [{ kind: 'drop', direction: 'rx', at: [700, 1400] }] } });
+    const image = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7) & 0xff);
+    const sha256 = createHash('sha256').update(image).digest();
+    const model = sim.simulator.state.identity.model;
+    const begun = await session.firmwareBegin({ size: image.length, sha256, version: '9.9.9', model });
+    expect(begun.resumeOffset).toBe(0);
+    const before = windowedFrames();
+    expect((await session.firmwareWrite({ offset: 0, data: image.subarray(0, 2048) })).received).toBe(2048);
+    expect((await session.firmwareWrite({ offset: 2048, data: image.subarray(2048) })).received).toBe(4096);
+    expect(windowedFrames() - before).toBeGreaterThanOrEqual(18);
+    expect(sim.simulator.faults.counters.dropped).toBe(2);
+    expect(Buffer.from((await session.firmwareVerify()).sha256).equals(sha256)).toBe(true);
+  });
+
+  it('never lets a windowed command given up half-way merge with the next one: the register is told to drop the part it holds', async () => {
+    const { sim, session } = await setup({ timing: { timed: false } }, { retries: 0, packetRetries: 1, replyTimeoutMs: 150 });
+    const image = Uint8Array.from({ length: 4096 }, (_, i) => (i * 13) & 0xff);
+    const sha256 = createHash('sha256').update(image).digest();
+    await session.firmwareBegin({ size: image.length, sha256, version: '9.9.8', model: sim.simulator.state.identity.model });
+    // The line dies (both ways) in the third packet of the first block: the register holds two packets of it.
+    sim.simulator.setFaults({ faults: [{ kind: 'cut', direction: 'rx', at: 600, mode: 'silence' }] });
+    const error = await session.firmwareWrite({ offset: 0, data: image.subarray(0, 2048) }).then(() => undefined, (e: unknown) => e);
+    expect(isGatewayError(error) && ['LINK_TIMEOUT', 'LINK_FRAME_INVALID'].includes(error.code)).toBe(true);
+    sim.simulator.restoreLink();
+    expect((await session.firmwareWrite({ offset: 0, data: image.subarray(0, 2048) })).received).toBe(2048);
+    expect((await session.firmwareWrite({ offset: 2048, data: image.subarray(2048) })).received).toBe(4096);
+    expect(Buffer.from((await session.firmwareVerify()).sha256).equals(sha256)).toBe(true);
+  });
+
+  const faultRuns: [string, FaultInput[]][] = [
+    ['two answer bytes dropped', [{ kind: 'drop', direction: 'tx', at: [3000, 9100] }]],
+    ['two answer bytes corrupted', [{ kind: 'corrupt', direction: 'tx', at: [2000, 7777], xor: 0x5a }]],
+    ['acknowledgements dropped and corrupted', [{ kind: 'drop', direction: 'rx', at: [60, 140] }, { kind: 'corrupt', direction: 'rx', at: [200], xor: 1 }]],
+    ['the answer stalls longer than the reply timeout', [{ kind: 'delay', direction: 'tx', at: [5000], ms: 700 }]],
+    ['random drops both ways', [{ kind: 'drop', direction: 'both', probability: 0.0004 }]],
+  ];
+
+  it.each(faultRuns)('recovers from %s: every record once, only lost packets re-sent', async (_name, faults) => {
+    const { sim, session } = await setup({ defaultBaud: 921_600 });
+    const count = (await session.recordCounts()).invoices;
+    sim.simulator.setFaults({ seed: 3, faults });
+    const records = await readAll(session);
+    expectEachOnce(records, count);
+    const { resentBytes } = sim.simulator.windowedStats;
+    const hits = sim.simulator.faults.counters;
+    const faultsHit = hits.dropped + hits.corrupted + hits.delayed;
+    expect(faultsHit).toBeGreaterThan(0);
+    // Selective repeat: about one packet per fault, never the whole window behind it.
+    expect(resentBytes).toBeLessThanOrEqual(faultsHit * 2 * 255);
+  });
+
+  it('fails with a clear error when the line is cut mid-answer, and reads everything once it is back', async () => {
+    const { sim, session } = await setup({ defaultBaud: 921_600 });
+    const count = (await session.recordCounts()).invoices;
+    sim.simulator.setFaults({ faults: [{ kind: 'cut', direction: 'tx', at: 4000, mode: 'silence' }] });
+    const error = await readAll(session).then(() => undefined, (e: unknown) => e);
+    expect(isGatewayError(error) && error.code).toBe('LINK_TIMEOUT');
+    sim.simulator.restoreLink();
+    expectEachOnce(await readAll(session), count);
+  });
+});
