@@ -13,17 +13,21 @@ export interface Finding {
   readonly code?: string;
 }
 
-const checkNames: Record<SelfCheckName, { zh: string; en: string }> = {
-  cpu: { zh: '处理器', en: 'processor' },
+/**
+ * What each self-check is called, in the words of GB link SPEC.md §5.13 (a test holds them to its
+ * table): 61 is the cycle self-check (循环自检) that runs all the others in turn, not a clock test.
+ */
+export const selfCheckLabels: Readonly<Record<SelfCheckName, { zh: string; en: string }>> = {
+  cpu: { zh: '处理器', en: 'processor (CPU)' },
   rom: { zh: '程序存储器 (ROM)', en: 'program memory (ROM)' },
   ram: { zh: '内存 (RAM)', en: 'working memory (RAM)' },
   memory: { zh: '税控存储器', en: 'fiscal memory' },
   serial: { zh: '串口', en: 'serial port' },
-  cycle: { zh: '时钟周期', en: 'clock cycle' },
+  cycle: { zh: '循环（依次全部）', en: 'cycle (all checks in turn)' },
 };
 
 export function selfCheckFinding(name: SelfCheckName, outcome: SelfCheckOutcome): Finding {
-  const what = checkNames[name];
+  const what = selfCheckLabels[name];
   if (outcome.passed) return { check: `self-check:${name}`, severity: 'ok', zh: `${what.zh}自检正常`, en: `The ${what.en} self-check passed` };
   const fiscalMemory = name === 'memory';
   return {
