@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { GatewayError } from '../../../contracts/errors/index.js';
+import { writeFileAtomic } from '../../../platform/atomicWrite.js';
 import { BackupManifestSchema, CHECKSUMS_FILE, MANIFEST_FILE, MANIFEST_HASH_FILE } from './BackupManifest.js';
 import { BACKUP_FOLDER } from './backupLayout.js';
-import { fsyncPath } from './fsyncPath.js';
 import { judgeBackup, type ObservedFile, type VerifyReport } from './judgeBackup.js';
 import { readTar } from './tar/readTar.js';
 import { tarStream, type TarSource } from './tar/tarStream.js';
@@ -47,27 +47,18 @@ export async function* backupArchiveStream(dir: string): AsyncGenerator<Uint8Arr
   yield* tarStream(await backupArchiveSources(dir));
 }
 
-/** Writes the archive of a backup folder to `outPath` (via a temporary name, fsynced); resolves with its size and SHA-256. */
+/** Writes the archive of a backup folder to `outPath` (platform/atomicWrite: temp, fsync, rename, fsync folder); resolves with its size and SHA-256. */
 export async function writeBackupArchive(dir: string, outPath: string): Promise<{ path: string; bytes: number; sha256: string }> {
-  const temp = join(dirname(outPath), `.${basename(outPath)}.partial`);
   const hash = createHash('sha256');
   let bytes = 0;
-  const handle = await open(temp, 'w', 0o644);
-  try {
+  async function* counted(): AsyncGenerator<Uint8Array> {
     for await (const chunk of backupArchiveStream(dir)) {
       hash.update(chunk);
       bytes += chunk.length;
-      await handle.write(chunk);
+      yield chunk;
     }
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw error;
   }
-  await handle.close();
-  await rename(temp, outPath);
-  await fsyncPath(dirname(outPath));
+  await writeFileAtomic(outPath, counted(), { mode: 0o644 });
   return { path: outPath, bytes, sha256: hash.digest('hex') };
 }
 

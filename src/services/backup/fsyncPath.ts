@@ -1,11 +1,3 @@
-import { open } from 'node:fs/promises';
-
-/** fsync a file or a directory by path, so a rename or a new entry in it survives a power cut. */
-export async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+// Moved to platform/fsyncPath.ts (issue 9 item 7); kept while BackupWriter.ts, being edited by the backup
+// engineer, still imports it from here. Delete once its import is swapped.
+export { fsyncPath } from '../../../platform/fsyncPath.js';
