@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inprocRegisterStatePath, startCampaignDaemon, startRegisterSide, type CampaignDaemon, type CampaignMode, type RegisterSide } from './campaignDevice.js';
+import { historyDaysFor, startOperation, type CampaignOperation } from './campaignOperations.js';
+import { backupsReportedFailed, committedBackups, listJobs, waitForSettledJobs } from './collectTruth.js';
+import { killDuringJob, measureJob, type KillLanding } from './killDuringJob.js';
+import type { KillPlan, MeasuredRun } from './killPlan.js';
+import { readRegisterTruth, type RegisterTruth } from './readRegisterTruth.js';
+import { seedRegisterState } from './seedRegisterState.js';
+
+/** The four things the campaign counts; each must stay 0. */
+export interface KillCounters {
+  /** Fiscal PIN tries the card lost over the run (its try counter before minus after). */
+  readonly pinTriesSpent: number;
+  /** 1 when the run leaves the fiscal card registered while the register is not initialized. */
+  readonly cardRegisteredToUninitializedRegister: number;
+  /** Committed backups that verify, made before the kill, whose backup job is not reported succeeded with them. */
+  readonly committedBackupsReportedFailed: number;
+  /** Jobs still running or waiting once the device is back and `settleMs` has passed. */
+  readonly jobsUnreconciled: number;
+}
+
+export interface KillTrial {
+  readonly operation: CampaignOperation;
+  readonly mode: CampaignMode;
+  readonly plan: KillPlan;
+  readonly landing: KillLanding;
+  /** The killed job as the restarted daemon settled it. */
+  readonly killedJob: { readonly state: string; readonly errorCode: string | null };
+  /** What the operator's one retry did when the killed job did not succeed: a job's end state or why no job started. */
+  readonly retry: string | null;
+  readonly before: RegisterTruth;
+  readonly after: RegisterTruth;
+  readonly counters: KillCounters;
+}
+
+export interface TrialOptions {
+  readonly operation: CampaignOperation;
+  readonly mode: CampaignMode;
+  /** Chooses the kill moment once the job has started (its stages known). */
+  readonly plan: (stages: readonly string[]) => KillPlan;
+  /** How long the restarted daemon has to settle its jobs once the device is back. */
+  readonly settleMs?: number;
+  readonly keepDataDir?: boolean;
+}
+
+const SIMULATOR_SEED = 1;
+
+interface Prepared {
+  readonly dataDir: string;
+  readonly side: RegisterSide;
+  readonly machineNumber: string;
+  readonly before: RegisterTruth;
+}
+
+async function prepare(operation: CampaignOperation, mode: CampaignMode): Promise<Prepared> {
+  const dataDir = mkdtempSync(join(tmpdir(), `kill-campaign-${operation}-${mode}-`));
+  const statePath = mode === 'inproc' ? inprocRegisterStatePath(dataDir) : join(dataDir, 'pty-register.json');
+  const seeded = await seedRegisterState(statePath, { seed: SIMULATOR_SEED, historyDays: historyDaysFor(operation) });
+  const before = readRegisterTruth(statePath);
+  const side = await startRegisterSide(mode, dataDir, statePath);
+  return { dataDir, side, machineNumber: seeded.machineNumber, before };
+}
+
+/** Stops the daemon (SIGTERM: an in-process register saves itself), lets the register side go, and reads what the register holds. */
+async function finish(prepared: Prepared, daemon: CampaignDaemon | undefined): Promise<RegisterTruth> {
+  await daemon?.stop();
+  await prepared.side.release();
+  return readRegisterTruth(prepared.side.statePath);
+}
+
+/** Runs the operation once without a kill, measuring when its signals came (the script draws kill moments from it). */
+export async function measureOperation(operation: CampaignOperation, mode: CampaignMode): Promise<MeasuredRun & { readonly state: string }> {
+  const prepared = await prepare(operation, mode);
+  let daemon: CampaignDaemon | undefined;
+  try {
+    daemon = await startCampaignDaemon(prepared.side, prepared.dataDir, prepared.machineNumber);
+    const started = await startOperation(daemon, operation, prepared.machineNumber);
+    if (!('job' in started)) throw new Error(`${operation} (${mode}) did not start: ${started.refused}`);
+    return await measureJob(daemon, started.job.id);
+  } finally {
+    await finish(prepared, daemon).catch(() => undefined);
+    rmSync(prepared.dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One kill: a fresh data dir and register seeded for the operation, fiscald started, the operation
+ * started through the API, SIGKILL at the planned moment, fiscald restarted on the same data dir (and
+ * the same register in pty mode), its jobs given time to settle once the device is back, one retry
+ * as an operator would make when the job did not succeed, then the truth read from disk.
+ */
+export async function runKillTrial(options: TrialOptions): Promise<KillTrial> {
+  const { operation, mode } = options;
+  const prepared = await prepare(operation, mode);
+  let daemon: CampaignDaemon | undefined;
+  let finished = false;
+  try {
+    daemon = await startCampaignDaemon(prepared.side, prepared.dataDir, prepared.machineNumber);
+    const started = await startOperation(daemon, operation, prepared.machineNumber);
+    if (!('job' in started)) throw new Error(`${operation} (${mode}) did not start: ${started.refused}`);
+    const plan = options.plan(started.job.stages.map((stage) => stage.id));
+    const landing = await killDuringJob(daemon, started.job.id, plan);
+    daemon = undefined;
+
+    daemon = await startCampaignDaemon(prepared.side, prepared.dataDir, prepared.machineNumber);
+    const unsettled = await waitForSettledJobs(daemon, options.settleMs ?? 30_000);
+    const killedJob = (await listJobs(daemon)).find((job) => job.id === started.job.id);
+    const backups = await committedBackups(prepared.dataDir, prepared.machineNumber);
+    const reportedFailed = backupsReportedFailed(backups, landing.killedAt, killedJob);
+
+    let retry: string | null = null;
+    if (killedJob?.state !== 'succeeded' && unsettled.length === 0) {
+      const again = await startOperation(daemon, operation, prepared.machineNumber);
+      if ('job' in again) {
+        const stuck = await waitForSettledJobs(daemon, options.settleMs ?? 30_000);
+        const ended = (await listJobs(daemon)).find((job) => job.id === again.job.id);
+        retry = stuck.length > 0 ? 'still running' : `${ended?.state ?? 'missing'}${ended?.error ? ` ${ended.error.code}` : ''}`;
+      } else {
+        retry = `refused (${again.refused})`;
+      }
+    }
+    const after = await finish(prepared, daemon);
+    finished = true;
+    const { before } = prepared;
+    const wasAlreadyInconsistent = before.fiscalCardRegistered && !before.initialized;
+    return {
+      operation, mode, plan, landing,
+      killedJob: { state: killedJob?.state ?? 'missing', errorCode: killedJob?.error?.code ?? null },
+      retry, before, after,
+      counters: {
+        pinTriesSpent: Math.max(0, before.pinTriesLeft - after.pinTriesLeft),
+        cardRegisteredToUninitializedRegister: after.fiscalCardRegistered && !after.initialized && !wasAlreadyInconsistent ? 1 : 0,
+        committedBackupsReportedFailed: reportedFailed.length,
+        jobsUnreconciled: unsettled.length,
+      },
+    };
+  } finally {
+    if (!finished) {
+      await daemon?.stop().catch(() => undefined);
+      await prepared.side.release().catch(() => undefined);
+    }
+    if (!options.keepDataDir) rmSync(prepared.dataDir, { recursive: true, force: true });
+  }
+}
