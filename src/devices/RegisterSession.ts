@@ -38,6 +38,8 @@ export interface RegisterSessionOptions {
   settleMs?: number;
   /** Largest answer accepted. Default 16 MiB. */
   maxMessage?: number;
+  /** Window for bulk transfers when 70 lists 74 (SPEC.md §10); 0 keeps stop-and-wait. Default 16. */
+  transferWindow?: number;
   logger?: Logger;
 }
 
@@ -101,6 +103,7 @@ export class RegisterSession {
     };
     this.log = (options.logger ?? silentLogger).child({ device: this.deviceId, component: 'gb-link' });
     this.channel = new FrameChannel(transport, options.interByteGapMs ?? 200);
+    if (options.transferWindow !== undefined) this.channel.windowLimit = options.transferWindow;
   }
 
   /** Opens the transport when it is not open yet and returns a session over it. */
@@ -110,8 +113,8 @@ export class RegisterSession {
   }
 
   /** Bytes moved so far, for benchmarks and diagnostics. */
-  get traffic(): { bytesIn: number; bytesOut: number } {
-    return { bytesIn: this.channel.bytesIn, bytesOut: this.channel.bytesOut };
+  get traffic(): { bytesIn: number; bytesOut: number; resentBytes: number } {
+    return { bytesIn: this.channel.bytesIn, bytesOut: this.channel.bytesOut, resentBytes: this.channel.resentBytes };
   }
 
   /** Queued, typed execution of any command of protocols/gb-link. */

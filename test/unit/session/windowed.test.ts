@@ -68,6 +68,12 @@ describe('windowed bulk transfer, host and simulator (SPEC.md §10)', () => {
     expect(windowed.sim.simulator.windowedStats.resentBytes).toBe(0);
   });
 
+  it('keeps stop-and-wait when the session is told so (transferWindow 0), even with a register that lists 74', async () => {
+    const { session, windowedFrames } = await setup({ timing: { timed: false } }, { transferWindow: 0 });
+    expectEachOnce(await readAll(session), (await session.recordCounts()).invoices);
+    expect(windowedFrames()).toBe(0);
+  });
+
   it('sends a multi-packet command windowed (a 2 KiB firmware block) and the register takes it whole', async () => {
     const { sim, session, windowedFrames } = await setup({ timing: { timed: false }, faults: { faults: [{ kind: 'drop', direction: 'rx', at: [700, 1400] }] } });
     const image = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7) & 0xff);
