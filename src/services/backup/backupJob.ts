@@ -1,4 +1,5 @@
-import type { BackupProblem } from './BackupManifest.js';
+import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
+import type { BackupManifest, BackupProblem } from './BackupManifest.js';
 import type { BackupPort } from './BackupPort.js';
 import type { BackupStore } from './BackupStore.js';
 import { collectBackup } from './collectBackup.js';
@@ -14,6 +15,13 @@ export interface BackupJobContext {
   stage(id: string): void;
   progress(fraction: number, detail?: string): void;
   record(draft: { action?: string; machineNumber?: string; before?: unknown; after?: unknown }): void;
+  /** Persisted before it returns (src/jobs/ENGINE.md): the backup's id, before the commit can rename it into place. */
+  checkpoint?(data: Record<string, unknown>): void;
+}
+
+/** What a backup job checkpoints: the id its folder will be committed under. */
+export interface BackupCheckpoint {
+  readonly backupId: string;
 }
 
 export interface BackupJobResult {
@@ -35,6 +43,7 @@ export async function runBackupJob(ctx: BackupJobContext, port: BackupPort, stor
   ctx.stage('read');
   const { manifest } = await collectBackup(port, store, {
     signal: ctx.signal,
+    onBegin: (backupId) => ctx.checkpoint?.({ backupId } satisfies BackupCheckpoint),
     onProgress: ({ records, expectedTotal }) => {
       if (expectedTotal !== undefined && expectedTotal > 0) ctx.progress(Math.min(1, records / expectedTotal), `${records} / ${expectedTotal}`);
       else ctx.progress(0, `${records}`);
@@ -42,7 +51,15 @@ export async function runBackupJob(ctx: BackupJobContext, port: BackupPort, stor
   });
   ctx.stage('verify');
   await store.assertVerified(manifest.id);
-  ctx.record({ after: { backupId: manifest.id, problems: manifest.problems.length } });
+  ctx.record({ after: backupRecordAfter(manifest) });
+  return backupResult(manifest);
+}
+
+function backupRecordAfter(manifest: BackupManifest) {
+  return { backupId: manifest.id, problems: manifest.problems.length };
+}
+
+function backupResult(manifest: BackupManifest): BackupJobResult {
   return {
     backupId: manifest.id,
     machineNumber: manifest.device.machineNumber,
@@ -52,4 +69,37 @@ export async function runBackupJob(ctx: BackupJobContext, port: BackupPort, stor
     problemCount: manifest.problems.length,
     problems: manifest.problems.slice(0, SHOWN_PROBLEMS),
   };
+}
+
+/** How an interrupted backup ended (the job runner's ReconcileOutcome, without the resume a backup never needs). */
+export type BackupReconcileOutcome =
+  | { readonly state: 'succeeded'; readonly result: BackupJobResult; readonly after: unknown }
+  | { readonly state: 'failed'; readonly error: GatewayError };
+
+/**
+ * A backup job a restart interrupted: if its checkpointed backup was committed (renamed into place) and
+ * verifies, it succeeded, with its id in the result and the service record; otherwise nothing was kept
+ * (the unfinished `.tmp-` folder goes at start-up) and the register was only read: it failed, saying so.
+ * Needs nothing of the device (a backup only reads it), so it is the same whenever it runs.
+ */
+export async function reconcileBackupJob(job: { readonly checkpoint: unknown }, store: BackupStore): Promise<BackupReconcileOutcome> {
+  const backupId = (job.checkpoint as Partial<BackupCheckpoint> | null)?.backupId;
+  const notKept = (detail: string) => ({
+    state: 'failed' as const,
+    error: new GatewayError('INTERRUPTED_BY_RESTART', {
+      data: { backupId: backupId ?? null, committed: false, detail, changed: { 'zh-CN': '未改动设备；没有保存备份', en: 'nothing on the register changed; no backup was kept' } },
+    }),
+  });
+  if (typeof backupId !== 'string') return notKept('the backup had not begun');
+  try {
+    await store.assertVerified(backupId);
+    const manifest = await store.manifest(backupId);
+    return { state: 'succeeded', result: backupResult(manifest), after: backupRecordAfter(manifest) };
+  } catch (error) {
+    if (isGatewayError(error, 'BACKUP_NOT_FOUND')) return notKept('the backup was not committed');
+    if (isGatewayError(error, 'BACKUP_VERIFY_FAILED')) {
+      return { state: 'failed', error: new GatewayError('BACKUP_VERIFY_FAILED', { params: error.params, data: { ...error.data, backupId, committed: true }, cause: error }) };
+    }
+    throw error;
+  }
 }

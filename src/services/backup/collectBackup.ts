@@ -21,6 +21,8 @@ export interface CollectOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: CollectProgress) => void;
   readonly now?: () => Date;
+  /** Told the new backup's id before any record is read (so long before its commit): the job checkpoints it. */
+  readonly onBegin?: (backupId: string) => void;
 }
 
 /** What the checks gather while the records stream past. */
@@ -53,6 +55,12 @@ export async function collectBackup(port: BackupPort, store: BackupStore, option
     throw readFailed('status', cause);
   });
   const writer = await store.begin({ device: port.device, now: options.now });
+  try {
+    options.onBegin?.(writer.id);
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
   writer.addProblems(holdings.problems ?? []);
   writer.addSkipped(holdings.skipped ?? []);
   const inputs = new CheckInputs();
