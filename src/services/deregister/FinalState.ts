@@ -1,5 +1,10 @@
 import type { FactoryData, RecordCounts, RegisterStatus, UserInfo } from '../../../protocols/gb-link/index.js';
 
+export type FinalCounters = Omit<RecordCounts, 'rollSummaries' | 'initializations'> & {
+  readonly rollSummaries: number | null;
+  readonly initializations: number | null;
+};
+
 /** What the register and its fiscal card hold when it is retired: the facts the tax office's form asks for. */
 export interface FinalState {
   readonly readAt: string;
@@ -8,7 +13,11 @@ export interface FinalState {
   readonly fiscalCardNumber: string;
   readonly status: Pick<RegisterStatus,
     'fiscalMode' | 'locks' | 'awaitingControlUpdate' | 'issueDeadline' | 'lastDeclarationEnd' | 'lastSignedDay' | 'currentRoll' | 'fiscalSlot' | 'userSlot'>;
-  readonly counters: RecordCounts;
+  /**
+   * 72's counts; on a register without 72 (public firmware) status 41's, with null for the roll summaries and
+   * initializations it does not count (GB link SPEC.md §5.0).
+   */
+  readonly counters: FinalCounters;
   readonly lastDeclaration: { readonly seq: number; readonly type: string; readonly start: string; readonly end: string; readonly declaredAt: string;
     readonly validTotal: number; readonly returnTotal: number } | null;
   readonly lastInvoice: { readonly invoiceCode: string; readonly number: number; readonly issuedAt: string } | null;

@@ -42,7 +42,7 @@ export function deregistrationSummary(facts: SummaryFacts): string {
       : `  最后申报：第 ${d.seq} 次，${d.start} 至 ${d.end}，申报于 ${d.declaredAt}，正常金额 ${money(d.validTotal).yuan} 元，退票金额 ${money(d.returnTotal).yuan} 元`,
     `  最后签名日：${state.status.lastSignedDay ?? '无'}`,
     `  未申报期间：${facts.undeclaredSince === undefined ? '无' : `自 ${facts.undeclaredSince} 起${facts.allowUndeclared ? '（经同意直接注销）' : ''}`}`,
-    `  发票总数：${c.invoices}　日交易记录：${c.dailyRecords}　申报记录：${c.declarations}　分发发票卷：${c.distributedRolls}　发票卷汇总：${c.rollSummaries}　初始化/变更记录：${c.initializations}`,
+    `  发票总数：${c.invoices}　日交易记录：${c.dailyRecords}　申报记录：${c.declarations}　分发发票卷：${c.distributedRolls}　发票卷汇总：${c.rollSummaries ?? '未知'}　初始化/变更记录：${c.initializations ?? '未知'}`,
     state.lastInvoice === null ? '  最后一张发票：无' : `  最后一张发票：代码 ${state.lastInvoice.invoiceCode} 号码 ${state.lastInvoice.number}，开具于 ${state.lastInvoice.issuedAt}`,
     roll === null ? '  当前发票卷：无' : `  当前发票卷：代码 ${roll.invoiceCode}，下一号 ${roll.nextNumber}，止号 ${roll.endNumber}（未用 ${Math.max(0, roll.endNumber - roll.nextNumber + 1)} 份）`,
     card.present

@@ -5,7 +5,8 @@ import { registeredOrNull } from '../../../protocols/gb18240-card/registration.j
 import { isLinkFailure } from '../initialize/gatherFacts.js';
 import { openSlotCard } from '../rolls/openSlotCard.js';
 import type { DeregisterRegister } from './DeregisterRegister.js';
-import type { FinalState } from './FinalState.js';
+import type { FinalCounters, FinalState } from './FinalState.js';
+import { CMD } from '../../../protocols/gb-link/index.js';
 
 async function last<T>(pages: AsyncGenerator<T[]>): Promise<T | undefined> {
   let found: T | undefined;
@@ -29,12 +30,15 @@ async function fiscalCardState(register: DeregisterRegister, options?: CardSessi
   }
 }
 
-/** Reads the final state (37, 38, 41, 72, the last declaration 3E and invoice 3F, fiscal EF02/EF05), changing nothing and sending no PIN. */
+/** Reads the final state (37, 38, 41, 72 or on public firmware 41's counts, the last declaration 3E and invoice 3F, fiscal EF02/EF05), changing nothing and sending no PIN. */
 export async function readFinalState(register: DeregisterRegister, now: Date, options?: CardSessionOptions): Promise<FinalState> {
   const factory = await register.factoryData();
   const status = await register.status();
   const info = await register.userInfo();
-  const counters = await register.recordCounts();
+  const counters: FinalCounters = (await register.extensions()).offers(CMD.RECORD_COUNTS) ? await register.recordCounts() : {
+    invoices: status.invoiceCount, dailyRecords: status.dailyRecordCount, declarations: status.declarationCount,
+    distributedRolls: status.distributedRollCount, rollSummaries: null, initializations: null,
+  };
   const declaration = counters.declarations === 0 ? undefined : await last(register.declarations({ from: counters.declarations, count: 1 }));
   const invoice = counters.invoices === 0 ? undefined : await last(register.invoicesByIndex({ from: counters.invoices, count: 1 }));
   return {

@@ -5,6 +5,7 @@ import { deregisterRequestSchema } from '../../../src/services/deregister/deregi
 import { deregistrationOf } from '../../../src/services/deregister/deregistrationOf.js';
 import type { PastRecord } from '../../../src/services/deregister/PastRecord.js';
 import { fakeBackupPort } from '../backup/fakeBackupPort.js';
+import { parseSimulatorProfile } from '../../../fixtures/simulator/SimulatorProfile.js';
 import { sampleDevice, tempStore } from '../backup/sampleBackup.js';
 import { failureOf, RecordingReporter, startInitializedRegister, type InitializedRegister } from '../rolls/harness.js';
 
@@ -65,6 +66,21 @@ describe('deregistration (注销)', () => {
     expect(result.summary).toContain('剪角作废');
     expect(result.summary).toContain('经同意直接注销');
     expect(reporter.after).toMatchObject({ deregistered: true, backupId: made[0], note: '税务机关同意' });
+  });
+
+  it('on public firmware (no 70, so no 72): the final counters come from status 41, the ones 41 does not count are unknown', async () => {
+    current = await startInitializedRegister({ profile: parseSimulatorProfile('public') });
+    const sent: number[] = [];
+    current.reg.simulator.onEvent((event) => { if (event.type === 'command') sent.push(event.cmd); });
+    const { deps } = await depsFor(current);
+    const result = await runDeregistration(deps, deregisterRequestSchema.parse({ allowUndeclared: true }), new RecordingReporter());
+    const fiscal = current.reg.simulator.state.fiscal;
+    expect(result.finalState.counters).toEqual({
+      invoices: fiscal.invoices.length, dailyRecords: fiscal.dailyRecords.length, declarations: fiscal.declarations.length,
+      distributedRolls: fiscal.rolls.length, rollSummaries: null, initializations: null,
+    });
+    expect(result.summary).toContain('发票卷汇总：未知　初始化/变更记录：未知');
+    expect(sent).not.toContain(0x72);
   });
 
   it('reuses a verified backup from the last hour instead of making another', async () => {

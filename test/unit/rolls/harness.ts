@@ -1,3 +1,4 @@
+import type { SimulatorProfileInput } from '../../../fixtures/simulator/SimulatorProfile.js';
 import { createMemoryTransportPair } from '../../../drivers/memory/MemoryTransportPair.js';
 import type { CommandHandler } from '../../../fixtures/simulator/CommandHandler.js';
 import { prepareSimulatedRegister, type SimulatedRegister } from '../../../fixtures/simulator/createSimulatedRegister.js';
@@ -17,12 +18,13 @@ export interface InitializedRegister {
  * card and the taxpayer's user card in its slots, reached through a RegisterSession over the memory pair.
  */
 export async function startInitializedRegister(
-  options: { seed?: number; days?: number; handlers?: readonly CommandHandler[] } = {},
+  options: { seed?: number; days?: number; handlers?: readonly CommandHandler[]; profile?: SimulatorProfileInput } = {},
 ): Promise<InitializedRegister> {
   const prepared = prepareSimulatedRegister({ seed: options.seed ?? 7, history: { days: options.days ?? 40, invoicesPerDay: 2 } });
   const { host, device } = createMemoryTransportPair(`memory:${DEVICE}`);
   const simulator = new RegisterSimulator({
     state: prepared.state, cards: prepared.cards, timing: { timed: false }, ...(options.handlers === undefined ? {} : { handlers: options.handlers }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
   });
   await simulator.attach(device);
   const reg: SimulatedRegister = {
