@@ -11,7 +11,7 @@ import { registerSessionLink } from '../../../src/devices/registry/registerSessi
 import { collectBackup } from '../../../src/services/backup/collectBackup.js';
 import { openRegisterBackupPort } from '../../../src/services/backup/registerBackupPort.js';
 import { runDiagnostics } from '../../../src/services/diagnostics/runDiagnostics.js';
-import { sessionDiagnostics } from '../../../src/daemon/registerDiagnostics.js';
+import type { DiagnosticsPort } from '../../../src/services/diagnostics/DiagnosticsPort.js';
 import type { JobContext } from '../../../src/jobs/types.js';
 import { dryRunInitialization, runInitialization } from '../../../src/services/initialize/initializeRegister.js';
 import { RecordingReporter, startSimulatedRegister } from '../initialize/harness.js';
@@ -33,6 +33,19 @@ async function seeded(profile: SimulatorProfileInput, extra: Parameters<typeof c
   register.simulator.onEvent((event) => { if (event.type === 'command') commands.push(event); });
   open.push({ register, session });
   return { register, session, commands };
+}
+
+/** The diagnostics view of a session, as the daemon's adapter makes it: 5C–61, 41, 3A. */
+function diagnosticsOver(session: RegisterSession, machineNumber: string): DiagnosticsPort {
+  return {
+    machineNumber,
+    selfCheck: async (name) => ((await session.selfCheck(name)).result === 0 ? { passed: true } : { passed: false }),
+    status: async () => {
+      const status = await session.status();
+      return { initialized: status.initialized, locks: status.locks, awaitingControlUpdate: status.awaitingControlUpdate, raw: {} };
+    },
+    clock: async () => new Date(`${await session.dateTime()}+08:00`),
+  };
 }
 
 const sentCodes = (commands: { cmd: number }[]) => new Set(commands.map((c) => c.cmd));
@@ -75,7 +88,7 @@ describe.each(profiles)('a register with firmware "%s"', (name, profile) => {
     const { register, session, commands } = await seeded(profile);
     const identity = await registerSessionLink().identify(session);
     expect(identity.machineNumber).toBe(register.state.identity.machineNumber);
-    const report = await runDiagnostics(jobContext('sim'), sessionDiagnostics(session, identity.machineNumber));
+    const report = await runDiagnostics(jobContext('sim'), diagnosticsOver(session, identity.machineNumber));
     expect(report.findings.filter((f) => f.check.startsWith('self-check:')).every((f) => f.severity === 'ok')).toBe(true);
     expect(report.verdict).not.toBe('fault');
     const missing = new Set(profile.without);
