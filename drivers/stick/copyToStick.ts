@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
+import { lstat, mkdir, rm, stat, statfs } from 'node:fs/promises';
 import { basename, dirname, join, normalize, sep } from 'node:path';
 import { GatewayError } from '../../contracts/errors/index.js';
+import { writeFileAtomic } from '../../platform/atomicWrite.js';
 import { findRemovableVolumes, systemStickRoots, type RemovableVolume, type StickRoots } from './RemovableVolumes.js';
 
 export interface CopyToStickOptions {
@@ -39,15 +40,6 @@ async function hashOf(path: string): Promise<{ bytes: number; sha256: string }> 
 async function statfsFree(mountPoint: string): Promise<number> {
   const fsStat = await statfs(mountPoint);
   return Number(fsStat.bavail) * Number(fsStat.bsize);
-}
-
-async function fsyncDir(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function writeError(error: unknown, volume: RemovableVolume, needed: number, file: string): GatewayError {
@@ -91,23 +83,6 @@ async function makeFoldersOnStick(mountPoint: string, relativeFolder: string, re
   }
 }
 
-async function writeDurably(target: string, fill: (handle: Awaited<ReturnType<typeof open>>) => Promise<void>): Promise<void> {
-  const partial = join(dirname(target), `.${basename(target)}.partial`);
-  // A leftover (or planted link) of that name goes first; 'wx' then never follows a link.
-  await rm(partial, { force: true });
-  const handle = await open(partial, 'wx', 0o644);
-  try {
-    await fill(handle);
-    await handle.sync();
-    await handle.close();
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(partial, { force: true });
-    throw error;
-  }
-  await rename(partial, target);
-}
-
 /**
  * Copies a file onto a removable volume at `relativeTarget` (e.g. `FISCAL/BACKUP/<machine>/<id>.tar`)
  * with a `.sha256` sidecar in `sha256sum` format: written under a temporary name, fsynced, renamed,
@@ -131,18 +106,16 @@ export async function copyToStick(sourcePath: string, relativeTarget: string, op
   let bytes = 0;
   try {
     await makeFoldersOnStick(volume.mountPoint, dirname(clean), relativeTarget);
-    await writeDurably(target, async (handle) => {
+    // platform/atomicWrite: a temp file opened wx under an unguessable name (a planted link is never followed), fsynced, renamed, the folder fsynced.
+    await writeFileAtomic(target, (async function* () {
       for await (const chunk of createReadStream(sourcePath, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
         written.update(chunk);
         bytes += chunk.length;
-        await handle.write(chunk);
+        yield chunk;
       }
-    });
+    })(), { mode: 0o644 });
     const sha256 = written.digest('hex');
-    await writeDurably(checksumPath, async (handle) => {
-      await handle.writeFile(`${sha256}  ${basename(target)}\n`);
-    });
-    await fsyncDir(dirname(target));
+    await writeFileAtomic(checksumPath, `${sha256}  ${basename(target)}\n`, { mode: 0o644 });
     await options.onWritten?.(target);
     const readBack = await hashOf(target);
     if (readBack.sha256 !== sha256 || readBack.bytes !== bytes) {
