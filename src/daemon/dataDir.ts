@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { GatewayError } from '../../contracts/errors/index.js';
+import { writeFileAtomicSync } from '../../platform/atomicWrite.js';
 import { tokenPath } from './paths.js';
 
 /** Where the data dir and token tell what they found wrong; the daemon's pino logger. */
@@ -35,10 +36,7 @@ export function prepareDataDir(dir: string, log: DataDirLog): void {
 
 /** Replaces the token file whole (a reader never sees half a token), created 0600 beside it. */
 function rotate(path: string): void {
-  const next = `${path}.new`;
-  rmSync(next, { force: true });
-  writeFileSync(next, newToken(), { mode: 0o600, flag: 'wx' });
-  renameSync(next, path);
+  writeFileAtomicSync(path, newToken(), { mode: 0o600 });
 }
 
 /**
