@@ -7,6 +7,8 @@ export interface SimulationOptions {
   readonly count: number;
   /** `--simulator-timing` as given; the simulation checks it (CONFIG_INVALID). */
   readonly timing?: Readonly<Record<string, number | boolean>>;
+  /** `--simulator-profile` as given (fixtures/simulator/SimulatorProfile.ts); the simulation checks it (CONFIG_INVALID). */
+  readonly profile?: string;
   /** Registers and reader cards persist under `<dataDir>/simulator`; in memory only when absent. */
   readonly dataDir?: string;
   readonly logger: Logger;

@@ -34,6 +34,11 @@ export const daemonConfigSchema = z.strictObject({
    * figure is checked by the simulation when `--simulate` loads it (fixtures/simulate).
    */
   simulatorTiming: z.record(z.string(), z.union([z.number(), z.boolean()])).optional(),
+  /**
+   * The firmware the simulated registers run (fixtures/simulator/SimulatorProfile.ts): `public` (no 70–7F, no 3C),
+   * `no-72` and the like, `max-message=4096`, joined with `+`; checked by the simulation when it loads.
+   */
+  simulatorProfile: z.string().min(1).max(200).optional(),
   retention: z.strictObject({
     recordYears: z.number().int().min(MINIMUM_RECORD_YEARS, { message: `service records are kept at least ${MINIMUM_RECORD_YEARS} years` }).default(MINIMUM_RECORD_YEARS),
     jobEventDays: z.number().int().min(1).default(90),

@@ -32,6 +32,7 @@ async function openSimulation(options: DeviceSideOptions): Promise<Simulation | 
   return module.openSimulation({
     count: config.simulate, logger: logger.child({ area: 'simulator' }), dataDir: config.dataDir,
     ...(config.simulatorTiming === undefined ? {} : { timing: config.simulatorTiming }),
+    ...(config.simulatorProfile === undefined ? {} : { profile: config.simulatorProfile }),
   });
 }
 

@@ -32,6 +32,9 @@ Options (config-file key / environment variable):
   --simulator-timing JSON       timing of the simulated registers, e.g. {"selfCheckMs":1000}
                                 (turnaroundMs, flashWriteMs, initializeMs, selfCheckMs, rebootMs…)
                                                         simulatorTiming / FISCALD_SIMULATOR_TIMING
+  --simulator-profile P         firmware of the simulated registers: full (default), public (no 70–7F,
+                                no 3C), no-XX (without command XX, hex), max-message=N; joined with +
+                                                        simulatorProfile / FISCALD_SIMULATOR_PROFILE
   --retention-years N           keep service records N years (at least 5, the legal minimum)
                                                         retention.recordYears / FISCALD_RETENTION_YEARS
   --backup-max-age-hours H      oldest verified backup an upgrade, repair or deregistration

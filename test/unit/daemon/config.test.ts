@@ -44,6 +44,8 @@ describe('fiscald configuration', () => {
     expect(load(['--simulator-timing', '{"selfCheckMs":900}']).simulatorTiming).toEqual({ selfCheckMs: 900 });
     expect(code(() => load(['--simulator-timing', '{"selfCheckMs":"slow"}']))).toBe('CONFIG_INVALID');
     expect(code(() => load([], { FISCALD_SIMULATOR_TIMING: 'fast' }))).toBe('CONFIG_INVALID');
+    expect(load(['--simulator-profile', 'public+max-message=4096']).simulatorProfile).toBe('public+max-message=4096');
+    expect(load([], { FISCALD_SIMULATOR_PROFILE: 'no-72' }).simulatorProfile).toBe('no-72');
     expect(load([], { FISCALD_LISTEN: '[::1]:4000' }).listen).toEqual({ host: '::1', port: 4000 });
   });
 

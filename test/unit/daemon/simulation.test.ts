@@ -6,6 +6,7 @@ import { openSimulation } from '../../../fixtures/simulate/index.js';
 import { resolveConfig } from '../../../src/daemon/config.js';
 import { createDeviceSide } from '../../../src/daemon/createDeviceSide.js';
 import { silentLogger } from '../../../src/log.js';
+import { RegisterSession } from '../../../src/devices/RegisterSession.js';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const dirs: string[] = [];
@@ -35,6 +36,19 @@ describe('the --simulate wiring (fixtures/simulate)', () => {
   it('checks --simulator-timing when it is loaded: a figure out of range is CONFIG_INVALID', async () => {
     await expect(openSimulation({ count: 1, timing: { selfCheckMs: -1 }, logger: silentLogger })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     await expect(openSimulation({ count: 1, timing: { noSuchFigure: 1 }, logger: silentLogger })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+  });
+
+  it('runs the simulated registers on the firmware --simulator-profile names; an unknown one is CONFIG_INVALID', async () => {
+    await expect(openSimulation({ count: 1, profile: 'no-such', logger: silentLogger })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    const simulation = await openSimulation({ count: 1, profile: 'public', logger: silentLogger });
+    const session = new RegisterSession(simulation.registers[0]!, { deviceId: 'sim' });
+    try {
+      await session.transport.open();
+      expect((await session.extensions()).publicFirmware).toBe(true);
+    } finally {
+      await session.close();
+      await simulation.close();
+    }
   });
 
   it('is loaded by the composition root only through the loader it is given: --simulate without one is CONFIG_INVALID', async () => {
