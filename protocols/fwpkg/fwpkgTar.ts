@@ -36,16 +36,22 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/** Writes the source into the extractor; a source that fails (a read error) ends the extractor with that error. */
 async function feed(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, extract: Extract): Promise<void> {
-  for await (const chunk of source) {
-    if (extract.destroyed) return;
-    if (!extract.write(chunk)) {
-      await new Promise<void>((resolve) => {
-        const done = () => { extract.off('drain', done); extract.off('close', done); resolve(); };
-        extract.on('drain', done);
-        extract.on('close', done);
-      });
+  try {
+    for await (const chunk of source) {
+      if (extract.destroyed) return;
+      if (!extract.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = () => { extract.off('drain', done); extract.off('close', done); resolve(); };
+          extract.on('drain', done);
+          extract.on('close', done);
+        });
+      }
     }
+  } catch (error) {
+    extract.destroy(error as Error);
+    throw error;
   }
   // streamx's end() takes no callback (a function would be written as data).
   if (!extract.destroyed) (extract as unknown as { end(): void }).end();
@@ -99,7 +105,9 @@ export async function readFwpkgStream(
     return head;
   } catch (error) {
     extract.destroy();
-    await feeding.catch(() => undefined);
+    // A source that could not be read is its own failure (the caller's I/O), not a damaged package.
+    const sourceFailure = await feeding.then(() => undefined, (failure: unknown) => failure);
+    if (sourceFailure !== undefined) throw sourceFailure;
     if (error instanceof GatewayError) throw error;
     throw malformed(`not a readable tar: ${(error as Error).message}`, error);
   }

@@ -10,6 +10,8 @@ export interface CatalogEntry {
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
+  /** A body that is not JSON (a file upload): documented as binary of this media type. */
+  readonly bodyContentType?: string;
   readonly responses: Readonly<Record<number, { description: string; schema?: z.ZodType; contentType?: string }>>;
   readonly headers?: readonly { name: string; description: string; required?: boolean }[];
 }
@@ -68,7 +70,14 @@ export class RouteCatalog {
         tags: entry.tags,
         ...(entry.open ? { security: [] } : {}),
         ...(parameters.length ? { parameters } : {}),
-        ...(entry.body ? { requestBody: { required: !entry.body.safeParse(undefined).success, content: { 'application/json': { schema: jsonSchema(entry.body) } } } } : {}),
+        ...(entry.body ? {
+          requestBody: {
+            required: !entry.body.safeParse(undefined).success,
+            content: entry.bodyContentType
+              ? { [entry.bodyContentType]: { schema: { type: 'string', format: 'binary' } } }
+              : { 'application/json': { schema: jsonSchema(entry.body) } },
+          },
+        } : {}),
         responses,
       };
     }

@@ -26,6 +26,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
+  /** The media type of a body that is not JSON (an upload kept as a stream by the route's own parser). */
+  readonly bodyContentType?: string;
   readonly responses?: CatalogEntry['responses'];
   readonly headers?: CatalogEntry['headers'];
   /** Defaults to every method but GET: requires X-Operator. */
@@ -63,7 +65,9 @@ export function defineRoute<P extends AnyObject, Q extends AnyObject, B extends 
   const fullUrl = `${app.prefix}${spec.url}`;
   catalog.add({
     method: spec.method, url: fullUrl, summary: spec.summary, tags: spec.tags ?? [], open: spec.open ?? false,
-    params: spec.params, query: spec.query, body: spec.body, responses: spec.responses ?? { 200: { description: 'OK' } },
+    params: spec.params, query: spec.query, body: spec.body,
+    ...(spec.bodyContentType === undefined ? {} : { bodyContentType: spec.bodyContentType }),
+    responses: spec.responses ?? { 200: { description: 'OK' } },
     headers: [
       ...(stateChanging ? [{ name: 'X-Operator', description: 'Operator name, percent-encoded UTF-8', required: true }] : []),
       ...(spec.headers ?? []),
