@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon, type RunningDaemon } from '../daemon.js';
 import { startPtyPair, type PtyPair } from '../socat.js';
@@ -25,12 +25,24 @@ export interface RegisterSide {
   readonly statePath: string;
   /** Extra fiscald arguments that make it find this register. */
   readonly daemonArgs: readonly string[];
+  /**
+   * Has the running register's state written to `statePath` (pty: the simulator's save control; inproc: the
+   * daemon saves a moment after the line goes quiet, so this waits that moment out).
+   */
+  saveNow(): Promise<void>;
   /** Saves the register's state to `statePath` and lets it go (pty: the simulator is stopped, saving; inproc: nothing, the daemon's stop saved it). */
   release(): Promise<void>;
 }
 
+/** fiscald --simulate writes its register's state once the line has been quiet this long (RegisterStateKeeper). */
+const INPROC_SAVE_QUIET_MS = 1500;
+
+const modified = (path: string) => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+
 export async function startRegisterSide(mode: CampaignMode, dataDir: string, statePath: string): Promise<RegisterSide> {
-  if (mode === 'inproc') return { mode, statePath, daemonArgs: [], release: async () => undefined };
+  if (mode === 'inproc') {
+    return { mode, statePath, daemonArgs: [], saveNow: () => new Promise((r) => setTimeout(r, INPROC_SAVE_QUIET_MS)), release: async () => undefined };
+  }
   const pty: PtyPair = await startPtyPair();
   let simulator: SimulatorProcess;
   try {
@@ -43,6 +55,13 @@ export async function startRegisterSide(mode: CampaignMode, dataDir: string, sta
   writeFileSync(config, JSON.stringify({ devices: { allow: [pty.a], baudRate: CAMPAIGN_BAUD, buses: ['serial'], pollIntervalMs: 200 } }));
   return {
     mode, statePath, daemonArgs: ['--config', config],
+    async saveNow() {
+      const before = modified(statePath);
+      await simulator.control({ save: true });
+      // The simulator answers the control at once and writes the file after (atomically, by a rename).
+      const deadline = Date.now() + 5000;
+      while (modified(statePath) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    },
     async release() {
       await simulator.stop();
       await pty.stop();

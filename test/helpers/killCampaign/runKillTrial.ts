@@ -7,19 +7,10 @@ import { backupsReportedFailed, committedBackups, listJobs, waitForSettledJobs }
 import { killDuringJob, measureJob, type KillLanding } from './killDuringJob.js';
 import type { KillPlan, MeasuredRun } from './killPlan.js';
 import { readRegisterTruth, type RegisterTruth } from './readRegisterTruth.js';
+import { countKillOutcome, type KillCounters } from './killCounters.js';
 import { seedRegisterState } from './seedRegisterState.js';
 
-/** The four things the campaign counts; each must stay 0. */
-export interface KillCounters {
-  /** Fiscal PIN tries the card lost over the run (its try counter before minus after). */
-  readonly pinTriesSpent: number;
-  /** 1 when the run leaves the fiscal card registered while the register is not initialized. */
-  readonly cardRegisteredToUninitializedRegister: number;
-  /** Committed backups that verify, made before the kill, whose backup job is not reported succeeded with them. */
-  readonly committedBackupsReportedFailed: number;
-  /** Jobs still running or waiting once the device is back and `settleMs` has passed. */
-  readonly jobsUnreconciled: number;
-}
+export type { KillCounters };
 
 export interface KillTrial {
   readonly operation: CampaignOperation;
@@ -31,6 +22,9 @@ export interface KillTrial {
   /** What the operator's one retry did when the killed job did not succeed: a job's end state or why no job started. */
   readonly retry: string | null;
   readonly before: RegisterTruth;
+  /** After the restart, once the jobs settled, before any retry. */
+  readonly settled: RegisterTruth;
+  /** At the end of the run, after the retry. */
   readonly after: RegisterTruth;
   readonly counters: KillCounters;
 }
@@ -110,6 +104,11 @@ export async function runKillTrial(options: TrialOptions): Promise<KillTrial> {
     const backups = await committedBackups(prepared.dataDir, prepared.machineNumber);
     const reportedFailed = backupsReportedFailed(backups, landing.killedAt, killedJob);
 
+    // What the register holds once the daemon has settled, before any retry: a try spent here and
+    // refilled by a right PIN in the retry would not show in the final state alone.
+    await prepared.side.saveNow();
+    const settled = readRegisterTruth(prepared.side.statePath);
+
     let retry: string | null = null;
     if (killedJob?.state !== 'succeeded' && unsettled.length === 0) {
       const again = await startOperation(daemon, operation, prepared.machineNumber);
@@ -123,18 +122,11 @@ export async function runKillTrial(options: TrialOptions): Promise<KillTrial> {
     }
     const after = await finish(prepared, daemon);
     finished = true;
-    const { before } = prepared;
-    const wasAlreadyInconsistent = before.fiscalCardRegistered && !before.initialized;
     return {
       operation, mode, plan, landing,
       killedJob: { state: killedJob?.state ?? 'missing', errorCode: killedJob?.error?.code ?? null },
-      retry, before, after,
-      counters: {
-        pinTriesSpent: Math.max(0, before.pinTriesLeft - after.pinTriesLeft),
-        cardRegisteredToUninitializedRegister: after.fiscalCardRegistered && !after.initialized && !wasAlreadyInconsistent ? 1 : 0,
-        committedBackupsReportedFailed: reportedFailed.length,
-        jobsUnreconciled: unsettled.length,
-      },
+      retry, before: prepared.before, settled, after,
+      counters: countKillOutcome(prepared.before, [settled, after], reportedFailed.length, unsettled.length),
     };
   } finally {
     if (!finished) {
