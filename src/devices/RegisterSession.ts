@@ -87,6 +87,8 @@ export class RegisterSession {
   private lineUnsettled = false;
   /** The register's 70 answer (or its ER 20), asked once per connection. */
   private extensionsAsked: Promise<RegisterExtensions> | undefined;
+  /** The same once it has answered. */
+  private extensionsKnown: RegisterExtensions | undefined;
   /** The minimum check (SPEC.md §5.0), made once per connection. */
   private minimumChecked: Promise<void> | undefined;
   readonly deviceId: string;
@@ -135,6 +137,11 @@ export class RegisterSession {
     const params = spec.request.encode(request);
     if (link.offeredOnlyWhenListed(spec.code) && !(await this.loadExtensions()).offers(spec.code)) {
       throw new GatewayError('LINK_EXTENSION_NOT_OFFERED', { params: { command: hex(spec.code) }, data: { command: spec.code } });
+    }
+    const limit = this.extensionsKnown?.maxMessage;
+    if (limit !== undefined && params.length > limit) {
+      // 70's max message holds both ways (SPEC.md §5.9): the register would answer ER 22, so it is not sent.
+      throw new GatewayError('LINK_BAD_LENGTH', { params: { command: hex(spec.code) }, data: { command: spec.code, bytes: params.length, maxMessage: limit } });
     }
     const effect = options.effect ?? spec.effect;
     const timing = options.replyTimeoutMs === undefined ? this.timing : { ...this.timing, replyTimeoutMs: options.replyTimeoutMs };
@@ -269,11 +276,11 @@ export class RegisterSession {
   /** Inside the queue: the cached 70 answer, asked now when it has not been yet. A failure other than ER 20 is not cached. */
   private loadExtensions(): Promise<RegisterExtensions> {
     this.extensionsAsked ??= this.run(link.capabilities, undefined, {}).then(
-      (capabilities) => new RegisterExtensions(capabilities),
+      (capabilities) => (this.extensionsKnown = new RegisterExtensions(capabilities)),
       (error: unknown) => {
         if (isGatewayError(error, 'LINK_UNKNOWN_COMMAND')) {
           this.log.info('no capabilities (70): public firmware, public commands only');
-          return new RegisterExtensions(undefined);
+          return (this.extensionsKnown = new RegisterExtensions(undefined));
         }
         this.extensionsAsked = undefined;
         throw error;
@@ -409,6 +416,7 @@ export class RegisterSession {
       await this.execute(link.firmwareActivate, undefined);
     } finally {
       this.extensionsAsked = undefined;
+      this.extensionsKnown = undefined;
       this.minimumChecked = undefined;
     }
   }

@@ -150,6 +150,18 @@ describe('page sizes from the max message, and ER 22 (SPEC.md §5.9, §6)', () =
     expect(sent(register, link.CMD.INVOICES_BY_INDEX)).toHaveLength(1);
   });
 
+  it('never sends a command longer than 70\'s max message (it holds both ways)', async () => {
+    const { register, session } = await setup();
+    register.on(link.CMD.CAPABILITIES, () => caps([0x70], 4096));
+    register.on(link.CMD.FIRMWARE, () => ({ data: link.firmwareWrite.response.encode({ received: 0 }) }));
+    await session.extensions();
+    const error = await rejection(session.firmwareWrite({ offset: 0, data: new Uint8Array(4100) }));
+    expect(error).toMatchObject({ code: 'LINK_BAD_LENGTH', data: { command: 0x64, maxMessage: 4096 } });
+    expect(sent(register, link.CMD.FIRMWARE)).toHaveLength(0);
+    await session.firmwareWrite({ offset: 0, data: new Uint8Array(4000) });
+    expect(sent(register, link.CMD.FIRMWARE)).toHaveLength(1);
+  });
+
   it('ER 22 to a write is not re-sent (the register refused it whole); ER 1F is', async () => {
     const { register, session } = await setup();
     let calls = 0;
