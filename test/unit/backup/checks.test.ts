@@ -5,6 +5,7 @@ import { checkCount } from '../../../src/services/backup/checks/checkCount.js';
 import { checkDailyCoverage } from '../../../src/services/backup/checks/checkDailyCoverage.js';
 import { checkInvoiceSequence } from '../../../src/services/backup/checks/checkInvoiceSequence.js';
 import { checkRecordIntegrity, xorHolds } from '../../../src/services/backup/checks/checkRecordIntegrity.js';
+import { checkPositions } from '../../../src/services/backup/checks/checkPositions.js';
 
 const CODE = '00000000001100000001';
 const invoices = (numbers: number[], code = CODE) => numbers.map((number, seq) => ({ seq, code, number }));
@@ -15,6 +16,26 @@ describe('count check', () => {
     expect(checkCount('invoices', 5, 5)).toEqual([]);
     expect(checkCount('invoices', undefined, 5)).toEqual([]);
     expect(checkCount('daily', 730, 729)).toEqual([expect.objectContaining({ check: 'count', kind: 'daily', data: { expected: 730, actual: 729 } })]);
+  });
+});
+
+describe('position (sequence) check', () => {
+  it('accepts 1, 2, 3…; names a gap by the positions missing and a repeat by the one expected', () => {
+    expect(checkPositions('invoices', [1, 2, 3])).toEqual([]);
+    expect(checkPositions('invoices', [])).toEqual([]);
+    expect(checkPositions('invoices', [1, 2, 5, 6])).toEqual([expect.objectContaining({ check: 'sequence', kind: 'invoices', seq: 2, data: { expected: 3, found: 5 } })]);
+    expect(checkPositions('rolls', [1, 2, 2, 3])).toEqual([expect.objectContaining({ check: 'sequence', seq: 2, data: { expected: 3, found: 2 } })]);
+    expect(checkPositions('declarations', [2, 3])[0]!.message).toContain('positions 1–1 are missing');
+  });
+
+  it('finds every gap in any run of positions, and nothing in an unbroken one', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 50 }), (steps) => {
+      const positions: number[] = [];
+      let at = 0;
+      for (const step of steps) positions.push((at += step));
+      const gaps = steps.filter((step) => step !== 1).length;
+      expect(checkPositions('invoices', positions)).toHaveLength(gaps);
+    }));
   });
 });
 
