@@ -18,6 +18,17 @@ export interface TransportDescription {
 
 export type Unsubscribe = () => void;
 
+/**
+ * A line whose speed the host sets: a serial port (and the simulator's end of a mock port). USB bulk,
+ * HID and the in-memory pair have no line rate and leave `lineRate` out. Bulk-rate switching
+ * (src/devices/bulkBaud.ts, GB link 71) uses this capability, never the shape of a transport.
+ */
+export interface LineRate {
+  readonly baudRate: number;
+  /** Switches the rate once the bytes already written have left. */
+  setBaudRate(baudRate: number): Promise<void>;
+}
+
 export interface ByteTransport {
   readonly description: TransportDescription;
   readonly isOpen: boolean;
@@ -33,4 +44,6 @@ export interface ByteTransport {
   onClose(listener: (error?: Error) => void): Unsubscribe;
   /** Resolves once closed; a second call, or one while a close is under way, waits for that close. */
   close(): Promise<void>;
+  /** Present when the host sets the line speed (serial). */
+  readonly lineRate?: LineRate;
 }

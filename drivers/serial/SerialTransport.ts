@@ -1,7 +1,7 @@
 import { SerialPortStream } from '@serialport/stream';
 import { InterByteTimeoutParser } from '@serialport/parser-inter-byte-timeout';
 import type { BindingInterface } from '@serialport/bindings-cpp';
-import type { ByteTransport, TransportDescription, Unsubscribe } from '../../contracts/ByteTransport.js';
+import type { ByteTransport, LineRate, TransportDescription, Unsubscribe } from '../../contracts/ByteTransport.js';
 import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
 import { TransportEvents, type CloseListener, type DataListener } from '../TransportEvents.js';
 import { notOpen, openFailed } from '../transportErrors.js';
@@ -50,6 +50,14 @@ export class SerialTransport implements ByteTransport {
   get baudRate(): BaudRate {
     return this.baudRate_;
   }
+
+  /** The line-rate capability of ByteTransport (bulk-rate switching uses this, not the class). */
+  readonly lineRate: LineRate = ((transport: SerialTransport): LineRate => ({
+    get baudRate(): number {
+      return transport.baudRate;
+    },
+    setBaudRate: (baudRate: number) => transport.setBaudRate(baudRate),
+  }))(this);
 
   async open(): Promise<void> {
     if (this.stream) return;

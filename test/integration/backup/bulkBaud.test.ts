@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SerialTransport } from '../../../drivers/serial/SerialTransport.js';
-import { bulkRate, withBulkBaud } from '../../../src/daemon/bulkBaud.js';
+import { bulkRate, withBulkBaud } from '../../../src/devices/bulkBaud.js';
 import { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import { collectBackup } from '../../../src/services/backup/collectBackup.js';
 import { openRegisterBackupPort } from '../../../src/services/backup/registerBackupPort.js';
