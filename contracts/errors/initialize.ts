@@ -100,6 +100,13 @@ export const initializeErrors = {
     remedyZh: '请先联系税务机关核实；确认无误后加 --allow-last-pin-try 运行 fiscalctl init（API：allowLastPinTry）。',
     remedyEn: 'Check with the tax office first; once sure, run fiscalctl init with --allow-last-pin-try (API: allowLastPinTry).',
   },
+  INIT_PIN_IN_DOUBT: {
+    http: 409, exit: ExitCode.refused,
+    zh: '上次初始化已把口令发给收款机但没有得到回答，收款机也没有完成初始化：税控卡可能已更换口令',
+    en: 'The last initialization sent the PIN to the register without an answer, and the register is not initialized: the fiscal card may have rotated its PIN',
+    remedyZh: '再次发送口令时，若卡片已更换口令会用掉一次口令机会。请先联系税务机关核实；确认后加 --resend-pin 运行 fiscalctl init（API：resendPin）。',
+    remedyEn: 'Sending the PIN again spends a PIN try if the card rotated it. Check with the tax office first; once sure, run fiscalctl init with --resend-pin (API: resendPin).',
+  },
   INIT_PIN_LOCKED: {
     http: 409, exit: ExitCode.refused,
     zh: '税控卡口令已锁定', en: 'The fiscal card PIN is locked',

@@ -118,6 +118,11 @@ export class JobRunner {
     return this.store.jobs.get(id);
   }
 
+  /** The jobs of a kind that left a checkpoint, newest first: what one run left for the next (initializationMemory). */
+  checkpointed(kind: string): JobRow[] {
+    return this.store.jobs.checkpointed(kind);
+  }
+
   /** Stage, fraction and ETA of a job running here, computed now. */
   liveProgress(id: string): ProgressSnapshot | undefined {
     return this.active.get(id)?.progress.snapshot(this.clock());

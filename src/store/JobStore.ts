@@ -57,6 +57,7 @@ export class JobStore {
   private readonly eventsAfterStmt: Statement<[string, number], EventColumns>;
   private readonly runningStmt: Statement<[], JobColumns>;
   private readonly checkpointStmt: Statement;
+  private readonly checkpointedStmt: Statement<[string], JobColumns>;
   private readonly waitingStmt: Statement;
 
   constructor(private readonly db: Database) {
@@ -66,11 +67,12 @@ export class JobStore {
     this.updateProgressStmt = db.prepare('UPDATE jobs SET stage = ?, fraction = ? WHERE id = ?');
     this.updateRecordStmt = db.prepare('UPDATE jobs SET record_json = ? WHERE id = ?');
     this.finishStmt = db.prepare(`UPDATE jobs SET state = @state, finished_at = @finishedAt, fraction = @fraction,
-      result_json = @result, error_json = @error, waiting_json = NULL, checkpoint_json = NULL WHERE id = @id AND state = 'running'`);
+      result_json = @result, error_json = @error, waiting_json = NULL WHERE id = @id AND state = 'running'`);
     this.insertEventStmt = db.prepare('INSERT INTO job_events (job_id, seq, type, data_json, at) VALUES (?, ?, ?, ?, ?)');
     this.eventsAfterStmt = db.prepare('SELECT * FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq');
     this.runningStmt = db.prepare("SELECT * FROM jobs WHERE state = 'running' ORDER BY created_at");
     this.checkpointStmt = db.prepare("UPDATE jobs SET checkpoint_json = ? WHERE id = ? AND state = 'running'");
+    this.checkpointedStmt = db.prepare('SELECT * FROM jobs WHERE kind = ? AND checkpoint_json IS NOT NULL ORDER BY created_at DESC, rowid DESC');
     this.waitingStmt = db.prepare("UPDATE jobs SET waiting_json = ? WHERE id = ? AND state = 'running'");
   }
 
@@ -106,6 +108,11 @@ export class JobStore {
   /** Replaces the job's checkpoint; written when this returns (one statement, synchronous). */
   setCheckpoint(id: string, checkpoint: unknown): void {
     this.checkpointStmt.run(toJson(checkpoint), id);
+  }
+
+  /** The jobs of a kind that left a checkpoint, newest first (a run's memory for the next one: src/jobs/ENGINE.md). */
+  checkpointed(kind: string): JobRow[] {
+    return this.checkpointedStmt.all(kind).map(toRow);
   }
 
   /** Sets (or, with null, clears) why the job waits. */

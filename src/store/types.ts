@@ -53,7 +53,10 @@ export interface JobRow {
   readonly result: unknown;
   readonly error: StoredError | null;
   readonly record: RecordDraft;
-  /** The job's last checkpoint (src/jobs/ENGINE.md): kept whole, for the job's own resume and reconcile only; never shown. */
+  /**
+   * The job's last checkpoint (src/jobs/ENGINE.md): kept whole, also after the end (what a run left for the next
+   * one), for the job's kind only, never shown; a job drops a secret from it once nothing needs it.
+   */
   readonly checkpoint: unknown;
   /** Set while the job waits (state `waiting`). */
   readonly waiting: WaitingReason | null;

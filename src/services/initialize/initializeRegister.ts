@@ -36,6 +36,11 @@ export interface InitializationDeps {
 export interface InitializationOptions {
   /** Resuming at GB link 30 makes the register verify the PIN: on the card's last try only when this says so. */
   readonly allowLastPinTry?: boolean;
+  /**
+   * An earlier GB link 30 with the kept PIN went unanswered and the register is not initialized: the card may
+   * have rotated the PIN already, so sending it again may spend a try. Only when this says so.
+   */
+  readonly resendPin?: boolean;
 }
 
 export interface DryRunResult {
@@ -57,6 +62,26 @@ export interface StageReporter {
   progress(fraction: number, detail?: string): void;
   record(draft: { action?: string; machineNumber?: string; before?: unknown; after?: unknown }): void;
   throwIfCancelled(): void;
+  /** Persists the run's pending initialization (the job's checkpoint) before it returns. */
+  checkpoint(data: Record<string, unknown>): void;
+}
+
+/** Where a run writes what it must remember: its job's checkpoint, one PendingInitialization at a time. */
+class RunJournal {
+  private last: PendingInitialization | undefined;
+
+  constructor(private readonly reporter: StageReporter) {}
+
+  put(entry: PendingInitialization): void {
+    this.last = entry;
+    this.reporter.checkpoint({ ...entry });
+  }
+
+  /** Nothing left to resume: the PIN is forgotten. */
+  close(at: string): void {
+    if (this.last === undefined || this.last.stage === 'closed') return;
+    this.put({ ...this.last, pin: null, stage: 'closed', at });
+  }
 }
 
 /** The stages of the real run, for the job runner: the card and register writes must not be cut by a cancel. */
@@ -80,13 +105,15 @@ export interface InitializationResult {
   readonly readBack: FieldComparison[];
 }
 
-async function look(target: InitializationTarget, deps: InitializationDeps, options: InitializationOptions) {
+async function look(target: InitializationTarget, deps: InitializationDeps, options: InitializationOptions, memory: PendingInitializations = deps.pending) {
   const facts = await gatherFacts(target, {
-    pending: deps.pending, utcOffsetMinutes: deps.settings.utcOffsetMinutes,
+    pending: memory, utcOffsetMinutes: deps.settings.utcOffsetMinutes,
     ...(deps.settings.now === undefined ? {} : { now: deps.settings.now }),
     ...(deps.settings.card === undefined ? {} : { card: deps.settings.card }),
   });
-  const outcome = runChecks(facts, { clockToleranceSeconds: deps.settings.clockToleranceSeconds, allowLastPinTry: options.allowLastPinTry ?? false });
+  const outcome = runChecks(facts, {
+    clockToleranceSeconds: deps.settings.clockToleranceSeconds, allowLastPinTry: options.allowLastPinTry ?? false, resendPin: options.resendPin ?? false,
+  });
   return { facts, outcome };
 }
 
@@ -139,6 +166,7 @@ function cardSwapped(card: 'fiscalCard' | 'userCard', checked: string, found: st
  */
 async function authenticate(
   target: InitializationTarget, deps: InitializationDeps, entry: Omit<PendingInitialization, 'pin' | 'stage' | 'at'>, reporter: StageReporter,
+  journal: RunJournal,
 ): Promise<{ readonly pin: Uint8Array; readonly kept: boolean }> {
   const cardOptions = deps.settings.card ?? {};
   const fiscalCard = new CardSession(target.cards.fiscal, cardOptions);
@@ -165,7 +193,7 @@ async function authenticate(
   // Remembered before the card is asked: if its answer is lost, the next dry run can say what happened.
   // A gateway that cannot remember stops here, before the card is registered.
   try {
-    await deps.pending.put({ ...entry, pin: null, stage: 'registering', at: now() });
+    journal.put({ ...entry, pin: null, stage: 'registering', at: now() });
   } catch (error) {
     throw stepFailure('TERMINAL_REGISTER', error, 'nothing-changed');
   }
@@ -174,20 +202,20 @@ async function authenticate(
     pin = await fiscalCard.terminalRegister(mac2);
   } catch (error) {
     if (!isInDoubt(error)) {
-      await deps.pending.delete(entry.fiscalCardNumber);
+      journal.close(now());
       throw stepFailure('TERMINAL_REGISTER', error, 'nothing-changed');
     }
     const settled = await readFiscalFacts(target.cards.fiscal, cardOptions).catch(() => undefined);
     const card = settled?.read === true ? settled.data : undefined;
     if (card?.registration.state === 'not-registered') {
-      await deps.pending.delete(entry.fiscalCardNumber);
+      journal.close(now());
       throw stepFailure('TERMINAL_REGISTER', error, 'nothing-changed');
     }
     throw stepFailure('TERMINAL_REGISTER', error, card === undefined ? 'registration-in-doubt' : 'registered-pin-lost');
   }
   let kept = true;
   try {
-    await deps.pending.put({ ...entry, pin: hex(pin), stage: 'registered', at: now() });
+    journal.put({ ...entry, pin: hex(pin), stage: 'registered', at: now() });
   } catch (error) {
     // The card has answered its PIN once and for all: go on to the register, its one safe home.
     kept = false;
@@ -226,15 +254,26 @@ async function triesLeft(target: InitializationTarget, deps: InitializationDeps)
  */
 async function write(
   target: InitializationTarget, deps: InitializationDeps, content: InitializationContent, pin: Uint8Array, pinKept: boolean,
+  journal: RunJournal, entry: Omit<PendingInitialization, 'pin' | 'stage' | 'at'>,
 ): Promise<void> {
   // Without the kept PIN a register left unwritten cannot be resumed: say so rather than promise it.
   const unwritten = (state: 'card-registered' | 'write-not-taken') => (pinKept ? state : 'registered-pin-lost');
+  const now = () => new Date((deps.settings.now ?? Date.now)()).toISOString();
+  // Written before the PIN leaves: after this, until the register is seen initialized, the PIN may be stale
+  // (the card rotates it when the register verifies it), so nothing will send it again without asking.
+  if (pinKept) {
+    try {
+      journal.put({ ...entry, pin: hex(pin), stage: 'pin-sent', at: now() });
+    } catch (error) {
+      throw stepFailure('GB link 30', error, 'card-registered');
+    }
+  }
   try {
     await target.register.initialize({ ...content, pin: Uint8Array.from(pin) });
     return;
   } catch (error) {
     if (isGatewayError(error, 'LINK_PIN_CHECK_FAILED')) {
-      await deps.pending.delete(content.fiscalCardNumber);
+      journal.close(now());
       throw stepFailure('GB link 30', error, 'pin-refused', { triesLeft: await triesLeft(target, deps) });
     }
     if (!isInDoubt(error) && !isGatewayError(error, 'LINK_ALREADY_INITIALIZED')) throw stepFailure('GB link 30', error, unwritten('card-registered'));
@@ -286,17 +325,56 @@ export async function runInitialization(
 ): Promise<InitializationResult> {
   reporter.stage('recheck');
   const bound = deps.tokens.redeem(request.token, target.deviceId);
-  let step: InitializationStep = 'recheck';
-  let changed = changeStatement('unchanged', {
+  const changed = changeStatement('unchanged', {
     fiscalCardRegistered: known(bound.fiscalCardRegistered), registerInitialized: known(bound.registerInitialized),
   });
+  return carryOut(target, deps, request, reporter, { bound, memory: deps.pending, changed });
+}
+
+/**
+ * The run of an initialization job a restart (or a lost device) interrupted, from its checkpoint, under the
+ * same job: the facts are read again (no PIN try), the checkpoint stands for the gateway's memory, and the
+ * same checks decide where it goes on (GB link 30 with a PIN that never left the gateway, or the read-back
+ * of a register seen initialized with this card). A PIN that was sent once to a register that is still not
+ * initialized may be stale: the checks refuse it (INIT_PIN_IN_DOUBT) unless the job was told `resendPin`.
+ */
+export async function resumeInitialization(
+  target: InitializationTarget, deps: InitializationDeps, options: InitializationOptions, reporter: StageReporter, checkpoint: PendingInitialization,
+): Promise<InitializationResult> {
+  reporter.stage('recheck');
+  const memory: PendingInitializations = {
+    get: async (fiscalCardNumber) => (fiscalCardNumber === checkpoint.fiscalCardNumber && checkpoint.stage !== 'closed' ? checkpoint : undefined),
+  };
+  const changed = changeStatement(checkpoint.stage === 'registered' || checkpoint.stage === 'pin-sent' ? 'card-registered' : 'written-unverified');
+  return carryOut(target, deps, options, reporter, { memory, changed, resumed: checkpoint });
+}
+
+interface CarryOut {
+  /** The dry run's fingerprint the run must still match (absent when a job resumes from its checkpoint). */
+  readonly bound?: ReturnType<ConfirmationTokens['redeem']>;
+  readonly memory: PendingInitializations;
+  readonly changed: ChangeStatement;
+  readonly resumed?: PendingInitialization;
+}
+
+async function carryOut(
+  target: InitializationTarget, deps: InitializationDeps, request: InitializationOptions, reporter: StageReporter, how: CarryOut,
+): Promise<InitializationResult> {
+  const { bound } = how;
+  let step: InitializationStep = 'recheck';
+  let changed = how.changed;
+  const journal = new RunJournal(reporter);
+  const now = () => new Date((deps.settings.now ?? Date.now)()).toISOString();
   try {
-    const { facts, outcome } = await look(target, deps, request);
+    const { facts, outcome } = await look(target, deps, request, how.memory);
+    if (how.resumed !== undefined && facts.pending === undefined) {
+      throw new GatewayError('INIT_FACTS_CHANGED', { params: { fields: 'fiscalCard' }, data: { fields: ['fiscalCard'], expected: how.resumed.fiscalCardNumber } });
+    }
     const fiscalRead = facts.fiscal.read ? facts.fiscal.data : undefined;
     changed = changeStatement('unchanged', { fiscalCardRegistered: known(fiscalRead === undefined ? undefined : registeredOrNull(fiscalRead.registration.state)), registerInitialized: facts.status.initialized });
     const refused = checksError(outcome);
     if (refused !== undefined) throw refused;
-    const differs = changedFields(bound, factsFingerprint(facts, outcome.plan));
+    const differs = bound === undefined ? [] : changedFields(bound, factsFingerprint(facts, outcome.plan));
     if (differs.length > 0) throw new GatewayError('INIT_FACTS_CHANGED', { params: { fields: differs.join(', ') }, data: { fields: differs } });
     const fiscal = facts.fiscal.read ? facts.fiscal.data as FiscalCardFacts : undefined;
     const user = facts.user.read ? facts.user.data as UserCardFacts : undefined;
@@ -311,6 +389,8 @@ export async function runInitialization(
     };
     if (plan === 'write') changed = changeStatement('card-registered');
     if (plan === 'verify') changed = changeStatement('written-unverified');
+    // The run takes over what is pending of this card: from now on its own checkpoint is the gateway's memory.
+    if (facts.pending !== undefined) journal.put({ ...facts.pending, at: now() });
     reporter.progress(1);
     reporter.throwIfCancelled();
 
@@ -319,18 +399,21 @@ export async function runInitialization(
       if (plan === 'fresh') {
         reporter.stage('authenticate');
         step = 'GET_REGISTER_NB';
-        registration = await authenticate(target, deps, entry, reporter);
+        registration = await authenticate(target, deps, entry, reporter, journal);
         changed = changeStatement(registration.kept ? 'card-registered' : 'registered-pin-lost');
       } else {
         registration = { pin: fromHex(facts.pending!.pin!), kept: true };
       }
       reporter.stage('write');
       step = 'GB link 30';
-      await write(target, deps, content, registration.pin, registration.kept);
+      await write(target, deps, content, registration.pin, registration.kept, journal, entry);
       changed = changeStatement('written-unverified');
       // The register holds the PIN now: the gateway's copy goes; what is kept serves the read-back only.
-      await deps.pending.put({ ...entry, pin: null, stage: 'written', at: new Date((deps.settings.now ?? Date.now)()).toISOString() })
-        .catch(() => deps.pending.delete(entry.fiscalCardNumber));
+      try {
+        journal.put({ ...entry, pin: null, stage: 'written', at: now() });
+      } catch (error) {
+        reporter.progress(1, `the written state could not be checkpointed (${asCause(error).code})`);
+      }
       reporter.progress(1, 'GB link 30');
     }
 
@@ -338,7 +421,7 @@ export async function runInitialization(
     step = 'read-back';
     const comparisons = await readBack(target, machineNumber, content);
     const mismatches = comparisons.filter((c) => !c.matches);
-    await deps.pending.delete(fiscal.basic.cardNumber);
+    journal.close(now());
     const after = {
       register: { machineNumber, initialized: true, fiscalCardNumber: content.fiscalCardNumber, taxpayerNumber: content.taxpayerNumber,
         taxpayerName: content.taxpayerName, initializationDate: content.initializationDate, issueDeadline: content.issueDeadline, taxItems: content.taxItems.length },

@@ -8,6 +8,8 @@ export interface CheckOptions {
   readonly clockToleranceSeconds: number;
   /** Resuming at GB link 30 makes the register verify the PIN: allowed on the card's last try only when asked. */
   readonly allowLastPinTry?: boolean;
+  /** The kept PIN was sent once (GB link 30 unanswered) and the register is not initialized: send it again only when asked. */
+  readonly resendPin?: boolean;
 }
 
 type Outcome =
@@ -212,6 +214,8 @@ export function runChecks(facts: InitializationFacts, options: CheckOptions): Ch
         return pass(undefined, undefined, { 'zh-CN': '注册时卡片给出新口令，不耗用次数', en: 'the card gives a fresh PIN at registration; no try is spent' });
       }
       if (plan !== 'write') return skip('不会校验口令', 'no PIN will be verified');
+      // The PIN left the gateway once and the register did not take it: the card may have rotated it already.
+      if (facts.pending?.stage === 'pin-sent' && options.resendPin !== true) return fail('INIT_PIN_IN_DOUBT', {}, 'unused PIN', 'sent once, unanswered');
       const tries = fiscal.pinTries;
       if (tries?.known === true && tries.left === 0) return fail('INIT_PIN_LOCKED', {}, '≥ 2', '0');
       // The register's PIN check at GB link 30 spends a try; unknown tries might be the last (gb18240-card SPEC.md §2.3).

@@ -6,7 +6,8 @@ import { createFactoryState } from '../../../fixtures/simulator/state/factorySta
 import { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import { ConfirmationTokens } from '../../../src/services/initialize/ConfirmationTokens.js';
 import type { InitializationDeps } from '../../../src/services/initialize/initializeRegister.js';
-import { MemoryPendingInitializations } from '../../../src/services/initialize/PendingInitializations.js';
+import { CheckpointMemory } from '../support/CheckpointMemory.js';
+import { RecordingReporter } from '../support/RecordingReporter.js';
 import { targetOf, type InitializationCards, type InitializationTarget } from '../../../src/services/initialize/RegisterPort.js';
 import { DEFAULT_REGISTER_UTC_OFFSET_MINUTES, localDateTime } from '../../../src/services/initialize/registerTime.js';
 
@@ -21,6 +22,8 @@ export interface SimulatedRegister {
   readonly sim: RegisterSimulator;
   readonly set: CardSet;
   readonly deps: InitializationDeps;
+  /** The gateway's memory of this register's initialization: the runs' checkpoints (deps.pending reads it). */
+  readonly memory: CheckpointMemory;
   /** The fiscal card's number (the key of the gateway's pending initialization). */
   readonly fiscalCardNumber: string;
   session: RegisterSession;
@@ -45,8 +48,10 @@ export async function startSimulatedRegister(options: {
   const set = createMatchingCardSet({ today: registerToday(), ...options.cards });
   const state = createFactoryState({ machineNumber: set.machineNumber, clockOffsetMs: options.clockOffsetMs ?? 0 });
   const sim = new RegisterSimulator({ state, timing: { timed: false }, cards: { fiscal: set.fiscal, user: set.user }, ...(options.profile === undefined ? {} : { profile: options.profile }) });
+  const memory = options.deps?.pending instanceof CheckpointMemory ? options.deps.pending : new CheckpointMemory();
+  RecordingReporter.memory = memory;
   const deps: InitializationDeps = options.deps ?? {
-    pending: new MemoryPendingInitializations(),
+    pending: memory,
     tokens: new ConfirmationTokens({ ttlMs: 60_000 }),
     settings: { clockToleranceSeconds: 300, utcOffsetMinutes: DEFAULT_REGISTER_UTC_OFFSET_MINUTES },
   };
@@ -58,7 +63,7 @@ export async function startSimulatedRegister(options: {
   };
   const first = await connect();
   const register: SimulatedRegister = {
-    sim, set, deps, fiscalCardNumber: set.fiscal.snapshot().personalization.cardNumber, session: first.session, target: first.target,
+    sim, set, deps, memory, fiscalCardNumber: set.fiscal.snapshot().personalization.cardNumber, session: first.session, target: first.target,
     async reconnect() {
       await register.session.close().catch(() => undefined);
       if (sim.attached) await sim.close();
@@ -75,5 +80,5 @@ export async function startSimulatedRegister(options: {
   return register;
 }
 
-export { RecordingReporter } from '../support/RecordingReporter.js';
+export { RecordingReporter };
 export { failureOf } from '../support/failureOf.js';

@@ -85,7 +85,7 @@ describe('a link cut at every step of the real run', async () => {
           if (changed.fiscalCardRegistered !== 'unknown') expect(changed.fiscalCardRegistered).toBe(registered);
           if (changed.registerInitialized !== 'unknown') expect(changed.registerInitialized).toBe(initialized);
           // Once the register holds the PIN, the gateway keeps no copy of it.
-          const kept = await register.deps.pending.get(register.fiscalCardNumber);
+          const kept = await register.memory.get(register.fiscalCardNumber);
           if (initialized) expect(kept?.pin ?? null).toBeNull();
 
           await register.reconnect();
@@ -99,6 +99,17 @@ describe('a link cut at every step of the real run', async () => {
           } else {
             expect(next.plan).toBe('fresh');
           }
+          if (!next.ok && next.error?.code === 'INIT_PIN_IN_DOUBT') {
+            // GB link 30 went out with the PIN and the register is not initialized: the PIN may be stale, so the
+            // dry run asks first; with consent (resendPin) the run goes on (here the card never saw the PIN).
+            expect(registered && !initialized).toBe(true);
+            seen.add('pin-in-doubt');
+            const consented = await dryRunInitialization(register.target, register.deps, { resendPin: true });
+            expect(consented.ok).toBe(true);
+            const resent = await runInitialization(register.target, register.deps, { token: consented.confirmation!.token, resendPin: true }, new RecordingReporter());
+            expect(resent.readBack.every((f) => f.matches)).toBe(true);
+            return;
+          }
           if (!next.ok) {
             // The only state the gateway cannot continue: the card registered and its PIN lost with the answer.
             expect(registered && !initialized).toBe(true);
@@ -109,7 +120,7 @@ describe('a link cut at every step of the real run', async () => {
           const done = await runInitialization(register.target, register.deps, { token: next.confirmation!.token }, new RecordingReporter());
           expect(done.readBack.every((f) => f.matches)).toBe(true);
           expect(register.sim.memory.initialized).toBe(true);
-          expect(await register.deps.pending.get(done.fiscalCardNumber)).toBeUndefined();
+          expect(await register.memory.get(done.fiscalCardNumber)).toBeUndefined();
         } finally {
           await register.close();
         }
@@ -119,7 +130,7 @@ describe('a link cut at every step of the real run', async () => {
 
   it('met every state a cut can leave: fresh, resume at write, resume at read-back, and the registered card without PIN', () => {
     expect([...seen].sort()).toEqual(expect.arrayContaining([
-      'fresh', 'write', 'verify', 'none', 'unchanged', 'nothing-changed', 'registration-in-doubt', 'write-in-doubt', 'written-unverified',
+      'fresh', 'write', 'verify', 'none', 'unchanged', 'nothing-changed', 'registration-in-doubt', 'write-in-doubt', 'written-unverified', 'pin-in-doubt',
     ]));
   });
 });

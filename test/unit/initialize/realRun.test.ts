@@ -50,7 +50,7 @@ describe('initialization real run', () => {
 
     // The register verified the PIN on the card and stored the next one; the gateway kept nothing.
     expect(register.sim.state.fiscal.pin?.current).toBe(Buffer.from(register.set.fiscal.currentPin).toString('hex'));
-    expect(await register.deps.pending.get(fiscal.cardNumber)).toBeUndefined();
+    expect(await register.memory.get(fiscal.cardNumber)).toBeUndefined();
     expect(reporter.before).toMatchObject({ plan: 'fresh', register: { initialized: false }, fiscalCard: { registered: false } });
     expect(reporter.after).toMatchObject({ register: { initialized: true, fiscalCardNumber: fiscal.cardNumber }, fiscalCard: { registered: true } });
     expect(JSON.stringify(reporter.before) + JSON.stringify(reporter.after)).not.toMatch(/1122334455667788/);
@@ -127,21 +127,21 @@ describe('initialization real run', () => {
     expect(error.code).toBe('CANCELLED');
     expect(error.data.changed).toMatchObject({ state: 'card-registered', fiscalCardRegistered: true, registerInitialized: false });
     expect(register.set.fiscal.registered).toBe(true);
-    expect((await register.deps.pending.get(register.fiscalCardNumber))?.pin).toMatch(/^[0-9a-f]{16}$/);
+    expect((await register.memory.get(register.fiscalCardNumber))?.pin).toMatch(/^[0-9a-f]{16}$/);
 
     const next = await dryRunInitialization(register.target, register.deps);
     expect(next.plan).toBe('write');
     const done = await runInitialization(register.target, register.deps, { token: next.confirmation!.token }, new RecordingReporter());
     expect(done.startedAt).toBe('write');
-    expect(await register.deps.pending.get(register.fiscalCardNumber)).toBeUndefined();
+    expect(await register.memory.get(register.fiscalCardNumber)).toBeUndefined();
   });
 
   it('a kept PIN the card refuses is never tried again: the error shows the tries left and the gateway forgets the PIN', async () => {
     register = await startSimulatedRegister();
     const dry = await dryRunInitialization(register.target, register.deps);
     await failureOf(runInitialization(register.target, register.deps, { token: dry.confirmation!.token }, onStage('write', () => { throw new GatewayError('CANCELLED'); })));
-    const kept = (await register.deps.pending.get(register.fiscalCardNumber))!;
-    await register.deps.pending.put({ ...kept, pin: '0000000000000000' });
+    const kept = (await register.memory.get(register.fiscalCardNumber))!;
+    await register.memory.put({ ...kept, pin: '0000000000000000' });
     const resume = await dryRunInitialization(register.target, register.deps);
     expect(resume.plan).toBe('write');
     const error = await failureOf(runInitialization(register.target, register.deps, { token: resume.confirmation!.token }, new RecordingReporter()));
@@ -149,7 +149,7 @@ describe('initialization real run', () => {
     expect(error.data).toMatchObject({ step: 'GB link 30', triesLeft: 2, cause: { code: 'LINK_PIN_CHECK_FAILED' } });
     expect((error.data.changed as ChangeStatement).state).toBe('pin-refused');
     expect(register.set.fiscal.pinTriesLeft).toBe(2);
-    expect(await register.deps.pending.get(register.fiscalCardNumber)).toBeUndefined();
+    expect(await register.memory.get(register.fiscalCardNumber)).toBeUndefined();
     const after = await dryRunInitialization(register.target, register.deps);
     expect(after.ok).toBe(false);
     expect(after.error?.code).toBe('INIT_FISCAL_CARD_REGISTERED');

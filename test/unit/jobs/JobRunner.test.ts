@@ -214,7 +214,7 @@ describe('JobRunner', () => {
     expect(seenInRow).toEqual([{ step: 'before-write', pin: '0011223344556677' }]);
     expect(store.jobs.get(job.id)).toMatchObject({ state: 'waiting', waiting: { for: 'card', code: 'CARD_ABSENT' } });
     proceed.open();
-    expect((await runner.settled(job.id))).toMatchObject({ state: 'succeeded', waiting: null, checkpoint: null });
+    expect((await runner.settled(job.id))).toMatchObject({ state: 'succeeded', waiting: null });
     const types = store.jobs.eventsAfter(job.id, 0).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['waiting', 'running']));
     expect(types.indexOf('waiting')).toBeLessThan(types.indexOf('running'));

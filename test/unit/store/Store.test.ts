@@ -95,7 +95,7 @@ describe('Store', () => {
     expect(store.jobs.get('old')!.state).toBe('succeeded');
   });
 
-  it('keeps a job\'s checkpoint and waiting reason in its row, lists waiting jobs apart, and clears both when the job ends', () => {
+  it('keeps a job\'s checkpoint and waiting reason in its row, lists waiting jobs apart, clears the reason when the job ends and keeps the checkpoint', () => {
     const store = fresh();
     store.jobs.create({ id: 'w1', kind: 'initialize', deviceId: 'D1', operator: 'li', params: {}, stages: [{ id: 's', weight: 1 }], createdAt: '2026-01-01T00:00:00.000Z' });
     store.jobs.create({ id: 'r1', kind: 'backup', deviceId: 'D2', operator: 'li', params: {}, stages: [{ id: 's', weight: 1 }], createdAt: '2026-01-01T00:00:01.000Z' });
@@ -110,7 +110,9 @@ describe('Store', () => {
     expect(store.jobs.get('w1')?.state).toBe('running');
     store.jobs.setWaiting('w1', reason);
     expect(store.jobs.finish('w1', { state: 'succeeded', finishedAt: '2026-01-01T00:00:03.000Z', fraction: 1 })).toBe(true);
-    expect(store.jobs.get('w1')).toMatchObject({ state: 'succeeded', waiting: null, checkpoint: null });
+    expect(store.jobs.get('w1')).toMatchObject({ state: 'succeeded', waiting: null, checkpoint: { phase: 'pin-sent' } });
+    expect(store.jobs.checkpointed('initialize').map((j) => j.id)).toEqual(['w1']);
+    expect(store.jobs.checkpointed('backup')).toEqual([]);
   });
 
   it('migrates a database of the first schema: its jobs gain an empty checkpoint and no waiting reason', () => {
