@@ -6,3 +6,4 @@ export { ER, errorCodeForEr, isTooLong, isTransmissionError, knownErrorCodes, re
 export { CMD, MINIMUM_COMMANDS, offeredOnlyWhenListed, type CommandCode } from './commandCodes.js';
 export { ByteReader, ByteWriter, payloadError, isLinkDate, isLinkDateTime, type LinkDate, type LinkDateTime } from './fields.js';
 export * from './commands.js';
+export * from './registerTimeZone.js';

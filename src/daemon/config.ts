@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { GatewayError } from '../../contracts/errors/index.js';
+import { DEFAULT_REGISTER_UTC_OFFSET_MINUTES, registerTimeZoneSchema } from '../../protocols/gb-link/registerTimeZone.js';
 import { discoveryConfigSchema } from '../devices/discovery/discoveryConfig.js';
 import { MINIMUM_RECORD_YEARS } from '../store/retention.js';
 import { isLoopback, parseListen, type ListenAddress } from './listenAddress.js';
@@ -39,6 +40,12 @@ export const daemonConfigSchema = z.strictObject({
    * `no-72` and the like, `max-message=4096`, joined with `+`; checked by the simulation when it loads.
    */
   simulatorProfile: z.string().min(1).max(200).optional(),
+  /**
+   * The register time zone (SPEC.md §4.1): registers keep wall-clock time with no zone on the wire. Given as
+   * `+08:00` (the default, China Standard Time), `-05:00` or `Z`; parsed to minutes east of UTC. The one setting
+   * initialization, diagnostics, backup and the simulated registers use.
+   */
+  registerUtcOffset: registerTimeZoneSchema.default(DEFAULT_REGISTER_UTC_OFFSET_MINUTES),
   retention: z.strictObject({
     recordYears: z.number().int().min(MINIMUM_RECORD_YEARS, { message: `service records are kept at least ${MINIMUM_RECORD_YEARS} years` }).default(MINIMUM_RECORD_YEARS),
     jobEventDays: z.number().int().min(1).default(90),

@@ -35,6 +35,9 @@ Options (config-file key / environment variable):
   --simulator-profile P         firmware of the simulated registers: full (default), public (no 70–7F,
                                 no 3C), no-XX (without command XX, hex), max-message=N; joined with +
                                                         simulatorProfile / FISCALD_SIMULATOR_PROFILE
+  --register-utc-offset Z       the zone of the registers' clocks, which GB link carries without one
+                                (default +08:00, China Standard Time; e.g. +07:00, Z)
+                                                        registerUtcOffset / FISCALD_REGISTER_UTC_OFFSET
   --retention-years N           keep service records N years (at least 5, the legal minimum)
                                                         retention.recordYears / FISCALD_RETENTION_YEARS
   --backup-max-age-hours H      oldest verified backup an upgrade, repair or deregistration

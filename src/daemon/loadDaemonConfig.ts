@@ -41,6 +41,7 @@ export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
   if (get('FISCALD_SIMULATE') !== undefined) layer.simulate = number('FISCALD_SIMULATE', get('FISCALD_SIMULATE')!);
   if (get('FISCALD_SIMULATOR_TIMING') !== undefined) layer.simulatorTiming = json('FISCALD_SIMULATOR_TIMING', get('FISCALD_SIMULATOR_TIMING')!);
   if (get('FISCALD_SIMULATOR_PROFILE')) layer.simulatorProfile = get('FISCALD_SIMULATOR_PROFILE');
+  if (get('FISCALD_REGISTER_UTC_OFFSET')) layer.registerUtcOffset = get('FISCALD_REGISTER_UTC_OFFSET');
   if (get('FISCALD_RETENTION_YEARS') !== undefined) retention.recordYears = number('FISCALD_RETENTION_YEARS', get('FISCALD_RETENTION_YEARS')!);
   if (get('FISCALD_BACKUP_MAX_AGE_HOURS') !== undefined) layer.backupMaxAgeHours = number('FISCALD_BACKUP_MAX_AGE_HOURS', get('FISCALD_BACKUP_MAX_AGE_HOURS')!);
   if (get('FISCALD_SHUTDOWN_GRACE_SECONDS') !== undefined) layer.shutdownGraceSeconds = number('FISCALD_SHUTDOWN_GRACE_SECONDS', get('FISCALD_SHUTDOWN_GRACE_SECONDS')!);
@@ -78,6 +79,7 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonInvocation {
         simulate: { type: 'string' },
         'simulator-timing': { type: 'string' },
         'simulator-profile': { type: 'string' },
+        'register-utc-offset': { type: 'string' },
         'cors-origin': { type: 'string', multiple: true },
         'allow-host': { type: 'string', multiple: true },
         'retention-years': { type: 'string' },
@@ -98,6 +100,7 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonInvocation {
   if (values.simulate !== undefined) flags.simulate = number('--simulate', values.simulate);
   if (values['simulator-timing'] !== undefined) flags.simulatorTiming = json('--simulator-timing', values['simulator-timing']);
   if (values['simulator-profile'] !== undefined) flags.simulatorProfile = values['simulator-profile'];
+  if (values['register-utc-offset'] !== undefined) flags.registerUtcOffset = values['register-utc-offset'];
   if (values['cors-origin']) flags.corsOrigins = values['cors-origin'];
   if (values['allow-host']) flags.allowedHosts = values['allow-host'];
   if (values['retention-years'] !== undefined) flags.retention = { recordYears: number('--retention-years', values['retention-years']) };
