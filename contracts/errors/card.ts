@@ -74,6 +74,12 @@ export const cardErrors = {
     remedyZh: '请用 fiscalctl card 查看卡片状态，并向税务机关核实该卡是否已注册；网关不会在状态不确定时让卡片校验口令。',
     remedyEn: 'Look at the card with fiscalctl card and confirm with the tax office whether it is registered; the gateway does not let the card check a PIN while this is uncertain.',
   },
+  CARD_WARNING_STATUS: {
+    http: 502, exit: ExitCode.failed,
+    zh: '{command}：卡片返回警告状态字 {sw}，未按成功处理', en: '{command}: the card answered with the warning {sw}, not taken as success',
+    remedyZh: '卡片处理了命令但给出警告（如数据可能损坏、文件已停用）；请用 fiscalctl card 读取卡片状态后再决定下一步。',
+    remedyEn: 'The card processed the command with a warning (data may be corrupted, file deactivated…); read the card with fiscalctl card before going on.',
+  },
   CARD_SECURITY_NOT_SATISFIED: {
     http: 409, exit: ExitCode.failed,
     zh: '{command} 的安全条件不满足（未校验口令或未认证）', en: '{command}: security state not satisfied (PIN or authentication missing)',

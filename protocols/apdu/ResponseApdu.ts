@@ -1,4 +1,5 @@
 import { GatewayError } from '../../contracts/errors/index.js';
+import type { StatusWarning } from './statusWords.js';
 
 /** A response APDU: the data field and the status word SW1 SW2. */
 export interface ResponseApdu {
@@ -7,6 +8,8 @@ export interface ResponseApdu {
   readonly sw2: number;
   /** SW1 << 8 | SW2. */
   readonly sw: number;
+  /** Set by `transceive` when the final status word is an ISO 7816-4 warning (62xx, 63xx but 63Cx): the data is still the answer. */
+  readonly warning?: StatusWarning;
 }
 
 export const SW_OK = 0x9000;

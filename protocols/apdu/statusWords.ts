@@ -55,6 +55,32 @@ const exact: Readonly<Record<number, readonly [StatusWordKind, string]>> = {
   0x9403: ['error', 'key version not supported'],
 };
 
+/**
+ * An ISO 7816-4 warning (SW1 62 or 63, §5.6): the command was processed and its data, if any, is
+ * returned. 63Cx is not one here: to VERIFY it is a failed verification with a try count.
+ */
+export interface StatusWarning {
+  readonly sw: number;
+  readonly hex: string;
+  readonly warning:
+    | 'end-of-data' | 'data-may-be-corrupted' | 'file-deactivated' | 'memory-unchanged' | 'memory-changed' | 'file-filled' | 'other';
+  readonly en: string;
+}
+
+const warningNames: Readonly<Record<number, StatusWarning['warning']>> = {
+  0x6200: 'memory-unchanged', 0x6281: 'data-may-be-corrupted', 0x6282: 'end-of-data', 0x6283: 'file-deactivated',
+  0x6300: 'memory-changed', 0x6381: 'file-filled',
+};
+
+/** The typed warning a status word carries, or undefined when it is none (9000, an error, 63Cx). Never throws. */
+export function statusWarning(sw: number): StatusWarning | undefined {
+  const sw1 = (sw >> 8) & 0xff;
+  if (sw1 !== 0x62 && sw1 !== 0x63) return undefined;
+  if ((sw & 0xfff0) === 0x63c0) return undefined;
+  const meaning = describeStatusWord(sw);
+  return { sw, hex: meaning.hex, warning: warningNames[sw] ?? 'other', en: meaning.en };
+}
+
 /** The generic ISO 7816-4 meaning of a status word. Never throws. */
 export function describeStatusWord(sw: number): StatusWordMeaning {
   const hex = statusWordHex(sw);

@@ -2,6 +2,7 @@ import type { CardChannel } from '../../contracts/CardChannel.js';
 import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
 import { decodeCommandApdu, encodeCommandApdu, SHORT_MAX_LE, type CommandApdu } from './CommandApdu.js';
 import { decodeResponseApdu, statusWordHex, type ResponseApdu } from './ResponseApdu.js';
+import { statusWarning } from './statusWords.js';
 
 export interface TransceiveOptions {
   /** Most GET RESPONSE commands issued for one command; a card that keeps answering 61xx is faulty. */
@@ -59,6 +60,8 @@ async function getResponse(channel: CardChannel, le: number): Promise<ResponseAp
  * already have acted on the data (rotated the PIN, issued the invoice) must not see it again, so
  * a 6Cxx to such a command is a malformed answer. The result carries the whole data and the final
  * status word, never 61xx or 6Cxx; it is not checked for success, that is the caller's business.
+ * A final 62xx/63xx (not 63Cx) is an ISO 7816-4 warning: the data comes back with it, and `warning`
+ * says which (6282: the file or record ended before Le bytes).
  */
 export async function transceive(
   channel: CardChannel,
@@ -89,12 +92,14 @@ export async function transceive(
     if (total > maxBytes) throw malformed(`response longer than ${maxBytes} bytes`);
     chunks.push(response.data);
   }
-  if (chunks.length === 1) return response;
+  const warning = statusWarning(response.sw);
+  const withWarning = (answer: ResponseApdu): ResponseApdu => (warning === undefined ? answer : { ...answer, warning });
+  if (chunks.length === 1) return withWarning(response);
   const data = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
     data.set(chunk, offset);
     offset += chunk.length;
   }
-  return { data, sw1: response.sw1, sw2: response.sw2, sw: response.sw };
+  return withWarning({ data, sw1: response.sw1, sw2: response.sw2, sw: response.sw });
 }

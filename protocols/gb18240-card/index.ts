@@ -4,6 +4,7 @@ export * from './blocks.js';
 export * from './ByteReader.js';
 export * from './ByteWriter.js';
 export * from './CardCommand.js';
+export * from './fci.js';
 export * from './fiscalCode.js';
 export * from './fiscalCommands.js';
 export * from './fiscalFiles.js';

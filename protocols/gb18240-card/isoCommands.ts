@@ -11,9 +11,15 @@ export function selectByName(name: string | Uint8Array): CommandApdu {
   return { cla: 0x00, ins: 0xa4, p1: 0x04, p2: 0x00, data };
 }
 
-export function selectByFileId(fid: number): CommandApdu {
+/**
+ * SELECT by FID. With `askControlParameters` the command carries Le = 00 (case 4), asking the card to
+ * answer its FCI/FCP (P2 = 00: "return FCI template"), which states the file's size (fci.ts);
+ * without, no answer data is asked (case 3).
+ */
+export function selectByFileId(fid: number, options: { askControlParameters?: boolean } = {}): CommandApdu {
   if (!Number.isInteger(fid) || fid < 0 || fid > 0xffff) throw invalidValue('fileId', 'must be a 2-byte file identifier');
-  return { cla: 0x00, ins: 0xa4, p1: 0x00, p2: 0x00, data: Uint8Array.of(fid >> 8, fid & 0xff) };
+  const command: CommandApdu = { cla: 0x00, ins: 0xa4, p1: 0x00, p2: 0x00, data: Uint8Array.of(fid >> 8, fid & 0xff) };
+  return options.askControlParameters === true ? { ...command, le: 256 } : command;
 }
 
 /** READ BINARY of the current EF at `offset` (0…32767), or of EF `sfi` (1…30) from `offset` 0…255. */

@@ -1,5 +1,5 @@
 import { GatewayError, type ErrorCode, type ErrorParams } from '../../contracts/errors/index.js';
-import { describeStatusWord } from '../apdu/statusWords.js';
+import { describeStatusWord, statusWarning } from '../apdu/statusWords.js';
 import { statusWordHex } from '../apdu/ResponseApdu.js';
 import type { CardCommandName } from './CardCommand.js';
 
@@ -12,7 +12,8 @@ export type CardOperation = CardCommandName | IsoOperation;
 /**
  * What a failing status word means for each command, as a stable error code (whose zh-CN and en
  * text and remedy are in contracts/errors/card.ts). A command's own table wins over the generic
- * one; a status word in neither is CARD_UNKNOWN_STATUS. 61xx/6Cxx never get here: transceive
+ * one; an ISO warning (62xx, 63xx) in neither is CARD_WARNING_STATUS (where a caller does not take
+ * its data, see CardSession), any other status word in neither is CARD_UNKNOWN_STATUS. 61xx/6Cxx never get here: transceive
  * handles them.
  */
 export type StatusTable = Readonly<Record<number, ErrorCode>>;
@@ -79,7 +80,9 @@ export interface StatusContext {
 /** The error code for a failing status word of one operation. */
 export function statusErrorCode(operation: CardOperation, sw: number): ErrorCode {
   if ((sw & 0xfff0) === 0x63c0) return 'CARD_PIN_WRONG';
-  return statusTables[operation][sw] ?? genericTable[sw] ?? 'CARD_UNKNOWN_STATUS';
+  // ISO 7816-4 warnings (62xx, 63xx) are known status words: typed, never CARD_UNKNOWN_STATUS.
+  const warning = statusWarning(sw) === undefined ? undefined : 'CARD_WARNING_STATUS';
+  return statusTables[operation][sw] ?? genericTable[sw] ?? warning ?? 'CARD_UNKNOWN_STATUS';
 }
 
 /** The GatewayError for a failing status word of one operation; data carries the command, SW and tries left. */

@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import type { CardChannel } from '../../contracts/CardChannel.js';
 import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
 import type { CommandApdu } from '../../protocols/apdu/CommandApdu.js';
-import { statusWordHex, SW_OK } from '../../protocols/apdu/ResponseApdu.js';
+import { statusWordHex, SW_OK, type ResponseApdu } from '../../protocols/apdu/ResponseApdu.js';
+import { SHORT_MAX_LE } from '../../protocols/apdu/CommandApdu.js';
+import type { StatusWarning } from '../../protocols/apdu/statusWords.js';
+import { statedFileSize } from '../../protocols/gb18240-card/fci.js';
 import { transceive, type TransceiveOptions } from '../../protocols/apdu/transceive.js';
 import { applicationNames, cardKindOfType, fileId, fileLabel, type CardKind } from '../../protocols/gb18240-card/applications.js';
 import type { ControlData, DailyTotals, DeclarationBlock, DeclarationResult, InvoiceRoll, RegisterChallenge } from '../../protocols/gb18240-card/blocks.js';
@@ -33,6 +36,13 @@ export type IdentifiedCard = CardKind | 'unknown';
 
 /** The fiscal card's registration as assessed (registration.ts) and the PIN tries the card told on the way. */
 export type FiscalRegistration = RegistrationAssessment & { readonly pinTries: PinTries };
+
+/** An ISO warning a read or select was answered with, and took. */
+export interface CardWarningNote {
+  readonly operation: CardOperation;
+  readonly file?: string;
+  readonly warning: StatusWarning;
+}
 
 /** A part read that the card refused or answered malformed: no sign either way. A card or link that went away still throws. */
 async function cardAnswerOrUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
@@ -86,6 +96,7 @@ export class CardSession {
   private pinTries: PinTries | undefined;
   /** After this session's right PIN: the count the card told before it, a floor for the full count it restored. */
   private restoredAtLeast: number | undefined;
+  private readonly noted: CardWarningNote[] = [];
 
   constructor(
     readonly channel: CardChannel,
@@ -108,10 +119,30 @@ export class CardSession {
     return response;
   }
 
-  private async exchange(operation: CardOperation, command: CommandApdu, context: StatusContext = {}): Promise<Uint8Array> {
-    const response = await this.send(operation, command);
-    if (response.sw !== SW_OK) throw cardStatusError(operation, response.sw, context);
-    return response.data;
+  /**
+   * Sends one command and answers its data on 9000. With `takeWarning` (reads and selects only) an
+   * ISO 7816-4 warning (62xx/63xx but 63Cx) also answers its data, and is noted in `warnings`; 6281
+   * (data may be corrupted) never is. Every other status word is a typed error (statusTable.ts).
+   */
+  private async exchange(operation: CardOperation, command: CommandApdu, context: StatusContext = {}, takeWarning = false): Promise<Uint8Array> {
+    return this.accept(operation, await this.send(operation, command), context, takeWarning);
+  }
+
+  /** What `exchange` makes of an answer. */
+  private accept(operation: CardOperation, response: ResponseApdu, context: StatusContext, takeWarning: boolean): Uint8Array {
+    if (response.sw === SW_OK) return response.data;
+    const warning = response.warning;
+    if (takeWarning && warning !== undefined && warning.warning !== 'data-may-be-corrupted') {
+      this.noted.push({ operation, ...(context.file === undefined ? {} : { file: context.file }), warning });
+      this.logger.info({ command: operation, sw: warning.hex, warning: warning.warning, file: context.file }, 'card answered with a warning');
+      return response.data;
+    }
+    throw cardStatusError(operation, response.sw, context);
+  }
+
+  /** The ISO warnings this session took with their data (6282 end of file, 6283 file deactivated…). */
+  get warnings(): readonly CardWarningNote[] {
+    return this.noted;
   }
 
   /** Which card this is: by the application it answers to, confirmed by the card type in EF02. */
@@ -135,20 +166,53 @@ export class CardSession {
   async selectApplication(kind: CardKind): Promise<void> {
     if (this.selected === kind) return;
     this.selected = undefined;
-    await this.exchange('SELECT_APPLICATION', selectByName(applicationNames[kind]), { expected: cardLabels[kind] });
+    await this.exchange('SELECT_APPLICATION', selectByName(applicationNames[kind]), { expected: cardLabels[kind] }, true);
     this.selected = kind;
   }
 
   private async selectFile(kind: CardKind, ef: number): Promise<void> {
     await this.selectApplication(kind);
-    await this.exchange('SELECT_FILE', selectByFileId(fileId(ef)), { file: fileLabel(ef), expected: cardLabels[kind] });
+    await this.exchange('SELECT_FILE', selectByFileId(fileId(ef)), { file: fileLabel(ef), expected: cardLabels[kind] }, true);
   }
 
-  /** Reads a binary EF and decodes it; a short answer is CARD_RESPONSE_MALFORMED. */
-  async readBinaryFile<T>(kind: CardKind, ef: number, layout: Layout<T>): Promise<T> {
-    await this.selectFile(kind, ef);
-    const data = await this.exchange('READ_BINARY', readBinary(0, layout.size), { file: fileLabel(ef) });
+  /**
+   * Reads a binary EF and decodes it; a short answer is CARD_RESPONSE_MALFORMED. `fixed`: the size
+   * GB18240.md gives is asked (Le = layout size). `as-the-card-says` (sizes GB18240.md does not give,
+   * SPEC.md §1 "File sizes"): SELECT asks for the FCI (Le 00) and the size it states (tag 80/81) is
+   * read; a card that states none is read with Le 00 ("all there is", taking 9000 with fewer bytes,
+   * 6282, or 6Cxx re-sent by transceive); a card refusing either form is asked the layout's size.
+   */
+  async readBinaryFile<T>(kind: CardKind, ef: number, layout: Layout<T>, size: 'fixed' | 'as-the-card-says' = 'fixed'): Promise<T> {
+    const file = fileLabel(ef);
+    if (size === 'fixed') {
+      await this.selectFile(kind, ef);
+      return decodeLayout(layout, await this.exchange('READ_BINARY', readBinary(0, layout.size), { file }, true));
+    }
+    const stated = await this.selectFileAskingSize(kind, ef);
+    const asked = Math.min(stated ?? SHORT_MAX_LE, SHORT_MAX_LE);
+    const first = await this.send('READ_BINARY', readBinary(0, asked));
+    const data = first.sw === 0x6700 || first.sw === 0x6b00
+      ? await this.exchange('READ_BINARY', readBinary(0, layout.size), { file }, true)
+      : this.accept('READ_BINARY', first, { file }, true);
+    if (data.length < layout.size) {
+      throw new GatewayError('CARD_RESPONSE_MALFORMED', {
+        params: { detail: `${file} holds ${data.length} bytes${stated === undefined ? '' : ` (its FCI states ${stated})`}, ${layout.name} needs ${layout.size}` },
+      });
+    }
     return decodeLayout(layout, data);
+  }
+
+  /** Selects EF `ef` asking for its FCI; the size it states, or undefined (no FCI, or a card refusing Le on SELECT). */
+  private async selectFileAskingSize(kind: CardKind, ef: number): Promise<number | undefined> {
+    await this.selectApplication(kind);
+    const context = { file: fileLabel(ef), expected: cardLabels[kind] };
+    const answer = await this.send('SELECT_FILE', selectByFileId(fileId(ef), { askControlParameters: true }));
+    if (answer.sw === SW_OK || (answer.warning !== undefined && answer.warning.warning !== 'data-may-be-corrupted')) {
+      return statedFileSize(answer.data)?.bytes;
+    }
+    if (answer.sw === 0x6a82) throw cardStatusError('SELECT_FILE', answer.sw, context);
+    await this.exchange('SELECT_FILE', selectByFileId(fileId(ef)), context, true);
+    return undefined;
   }
 
   /** Reads every record of a record EF (until 6A83, or all 254 a record EF can hold) and decodes each. */
@@ -158,20 +222,21 @@ export class CardSession {
     for (let record = 1; record <= MAX_RECORDS; record += 1) {
       const response = await this.send('READ_RECORD', readRecord(record, layout.size));
       if (response.sw === 0x6a83) return records;
-      if (response.sw !== SW_OK) throw cardStatusError('READ_RECORD', response.sw, { file: fileLabel(ef) });
-      records.push(decodeLayout(layout, response.data));
+      records.push(decodeLayout(layout, this.accept('READ_RECORD', response, { file: fileLabel(ef) }, true)));
     }
     return records;
   }
 
   readFiscalMonitoring(): Promise<FiscalMonitoringData> { return this.readBinaryFile('fiscal', 0x01, fiscalEf01Layout); }
   readFiscalBasic(): Promise<FiscalBasicData> { return this.readBinaryFile('fiscal', 0x02, fiscalEf02Layout); }
-  readFiscalAccumulation(): Promise<FiscalAccumulation> { return this.readBinaryFile('fiscal', 0x03, fiscalEf03Layout); }
+  /** EF03's size is not in GB18240.md: as the card states it (SPEC.md §1 "File sizes"). */
+  readFiscalAccumulation(): Promise<FiscalAccumulation> { return this.readBinaryFile('fiscal', 0x03, fiscalEf03Layout, 'as-the-card-says'); }
   readFiscalDeclarations(): Promise<FiscalDeclarationRecord[]> { return this.readRecordFile('fiscal', 0x04, fiscalEf04RecordLayout); }
   readFiscalRolls(): Promise<FiscalRollRecord[]> { return this.readRecordFile('fiscal', 0x05, fiscalEf05RecordLayout); }
 
   readUserControls(): Promise<UserControlRecord[]> { return this.readRecordFile('user', 0x01, userEf01RecordLayout); }
-  readUserBasic(): Promise<UserBasicData> { return this.readBinaryFile('user', 0x02, userEf02Layout); }
+  /** User EF02's size is not in GB18240.md: as the card states it (SPEC.md §1 "File sizes"). */
+  readUserBasic(): Promise<UserBasicData> { return this.readBinaryFile('user', 0x02, userEf02Layout, 'as-the-card-says'); }
   readUserTaxItems(): Promise<TaxItem[]> { return this.readRecordFile('user', 0x03, userEf03RecordLayout); }
   readUserDeclarations(): Promise<UserDeclarationRecord[]> { return this.readRecordFile('user', 0x04, userEf04RecordLayout); }
   readUserPurchasedRolls(): Promise<PurchasedRolls[]> { return this.readRecordFile('user', 0x05, userEf05RecordLayout); }

@@ -35,6 +35,25 @@ describe('transceive', () => {
     expect(channel.sent).toEqual(['00B0000002']);
   });
 
+  it('returns a 62xx/63xx warning with its data and a typed warning (6282: end of file before Le bytes)', async () => {
+    const response = await transceive(scripted(['AABBCC 6282']), bytes('00B0000000'));
+    expect(hex(response.data)).toBe('AABBCC');
+    expect(response.sw).toBe(0x6282);
+    expect(response.warning).toEqual({ sw: 0x6282, hex: '6282', warning: 'end-of-data', en: 'end of file or record reached before reading Ne bytes' });
+    expect((await transceive(scripted(['01 6283']), bytes('00A4000002EF0300'))).warning?.warning).toBe('file-deactivated');
+    expect((await transceive(scripted(['62F1']), bytes('00B0000001'))).warning?.warning).toBe('other');
+    // 63Cx is a verification's answer, not a warning; 9000 and errors carry none.
+    expect((await transceive(scripted(['63C2']), bytes('00200000'))).warning).toBeUndefined();
+    expect((await transceive(scripted(['9000']), bytes('00200000'))).warning).toBeUndefined();
+    expect((await transceive(scripted(['6A82']), bytes('00A4000002EF09'))).warning).toBeUndefined();
+  });
+
+  it('a warning after GET RESPONSE comes with all the data', async () => {
+    const response = await transceive(scripted(['6104', '01020304 6282']), { cla: 0x00, ins: 0xb2, p1: 1, p2: 4, data: new Uint8Array(0) });
+    expect(hex(response.data)).toBe('01020304');
+    expect(response.warning?.hex).toBe('6282');
+  });
+
   it('follows 61xx with GET RESPONSE and concatenates', async () => {
     const channel = scripted(['6104', '01020304 6102', '0506 9000']);
     const response = await transceive(channel, { cla: 0xc0, ins: 0xf2, p1: 0, p2: 0, data: bytes('11'), le: 6 });
