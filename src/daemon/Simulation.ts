@@ -9,6 +9,8 @@ export interface SimulationOptions {
   readonly timing?: Readonly<Record<string, number | boolean>>;
   /** `--simulator-profile` as given (fixtures/simulator/SimulatorProfile.ts); the simulation checks it (CONFIG_INVALID). */
   readonly profile?: string;
+  /** The register time zone setting (minutes east of UTC): new simulated registers keep their clocks in it. */
+  readonly utcOffsetMinutes?: number;
   /** Registers and reader cards persist under `<dataDir>/simulator`; in memory only when absent. */
   readonly dataDir?: string;
   readonly logger: Logger;
