@@ -1,5 +1,5 @@
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
-import type { BackupManifest, BackupProblem } from './BackupManifest.js';
+import type { BackupManifest, BackupProblem, SkippedCheck } from './BackupManifest.js';
 import type { BackupPort } from './BackupPort.js';
 import type { BackupStore } from './BackupStore.js';
 import { collectBackup } from './collectBackup.js';
@@ -33,6 +33,8 @@ export interface BackupJobResult {
   readonly problemCount: number;
   /** The problems themselves, the first 200 (the manifest has them all). */
   readonly problems: readonly BackupProblem[];
+  /** Checks the register gave no means to make (public firmware: no 72, 73 or 3C), as the manifest names them. */
+  readonly skipped?: readonly SkippedCheck[];
 }
 
 const SHOWN_PROBLEMS = 200;
@@ -68,6 +70,7 @@ function backupResult(manifest: BackupManifest): BackupJobResult {
     verified: true,
     problemCount: manifest.problems.length,
     problems: manifest.problems.slice(0, SHOWN_PROBLEMS),
+    ...(manifest.skipped === undefined || manifest.skipped.length === 0 ? {} : { skipped: manifest.skipped }),
   };
 }
 

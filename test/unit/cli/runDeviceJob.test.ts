@@ -41,3 +41,24 @@ describe('runDeviceJob', () => {
     expect(JSON.parse(json.out())).toMatchObject({ job: { id: 'j1', error: { data: { triesLeft: 2 } } }, roll: null });
   });
 });
+
+describe('fiscalctl backup', () => {
+  it('names the checks a public-firmware register gave no means to make, in both languages', async () => {
+    const { backupCommand } = await import('../../../src/cli/commands/backupCommand.js');
+    const job: JobView = {
+      id: 'j2', kind: 'backup', deviceId: 'D', operator: 'o', state: 'succeeded', stage: 'verify', fraction: 1, etaSeconds: null, createdAt: '', finishedAt: '', error: null,
+      result: {
+        backupId: 'abcdefabcdef', counts: { invoices: 3 }, problemCount: 0, problems: [],
+        skipped: [
+          { check: 'count', kind: 'counts', command: '72', reason: 'the register offers no record counts (72)' },
+          { check: 'read', kind: 'init-history', command: '73', reason: 'the register does not offer its initialization history (73)' },
+        ],
+      },
+    } as unknown as JobView;
+    for (const [language, expected] of [['en', ['2 check(s) could not be made', 'init-history', 'offers no record counts (72)']], ['zh-CN', ['有 2 项检查无法进行', '初始化/变更记录', '未读取', '无法核对条数']]] as const) {
+      const { ctx, out } = contextFor(job, language);
+      expect(await backupCommand.run({ ...ctx, positionals: ['D'] })).toBe(0);
+      for (const text of expected) expect(out()).toContain(text);
+    }
+  });
+});
