@@ -15,5 +15,8 @@ export interface Command {
   readonly options?: NonNullable<ParseArgsConfig['options']>;
   /** Extra lines for `fiscalctl CMD --help`. */
   readonly help?: string;
+  /** The summary and help in Chinese, for `--lang zh` (the English ones otherwise). */
+  readonly summaryZh?: string;
+  readonly helpZh?: string;
   run(ctx: CliContext): Promise<ExitCode>;
 }

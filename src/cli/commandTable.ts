@@ -15,10 +15,11 @@ import { restoreCommand } from './commands/restoreCommand.js';
 import { verifyBackupCommand } from './commands/verifyBackupCommand.js';
 import { exportBackupCommand } from './commands/exportBackupCommand.js';
 import { watchCommand } from './commands/watchCommand.js';
+import { packageCommand } from './commands/packageCommand.js';
 
 /** Every fiscalctl command; a later one is one import and one entry here. */
 export const commandTable: readonly Command[] = [
   devicesCommand, infoCommand, diagnoseCommand, jobsCommand, watchCommand, recordsCommand,
   backupCommand, backupsCommand, verifyBackupCommand, exportBackupCommand, restoreCommand, cardCommand, initCommand,
-  changeCommand, rollCommand, deregisterCommand,
+  changeCommand, rollCommand, deregisterCommand, packageCommand,
 ];

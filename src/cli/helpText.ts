@@ -34,12 +34,28 @@ ${commands.map((c) => commandLine(c, width)).join('\n')}
 ${globalOptionsHelp}`;
 }
 
-export function commandHelp(command: Command): string {
+export const globalOptionsHelpZh = `全局选项：
+  --json               标准输出只输出 JSON（错误也以问题对象输出）
+  --url 地址           fiscald 地址（默认 $FISCALD_URL 或 http://127.0.0.1:18240）
+  --data-dir 目录      令牌所在目录（默认 $FISCALD_DATA_DIR 或 fiscald 的默认目录）；
+                       $FISCALD_TOKEN 优先于令牌文件
+  --operator 姓名      记录在改变状态的请求中的操作员（默认 $FISCAL_OPERATOR 或登录名）
+  --lang zh|en         提示语言（默认取自 $LANG）
+  -h, --help           帮助（fiscalctl 命令 --help 查看单个命令）
+
+退出码：0 完成，1 失败，2 用法错误，3 校验拒绝，4 设备忙，5 设备不可达（fiscald 未运行时也是 5）。
+`;
+
+/** One command's help; in Chinese when asked and the command has its Chinese text. */
+export function commandHelp(command: Command, language: 'zh-CN' | 'en' = 'en'): string {
+  const zh = language === 'zh-CN' && command.helpZh !== undefined;
+  const summary = zh ? command.summaryZh ?? command.summary : command.summary;
+  const help = zh ? command.helpZh : command.help;
   return `fiscalctl ${command.usage}
 
-${command.summary}${command.help ? `\n\n${command.help}` : ''}
+${summary}${help ? `\n\n${help}` : ''}
 
-${globalOptionsHelp}`;
+${zh ? globalOptionsHelpZh : globalOptionsHelp}`;
 }
 
 /** `--help --json`: the same help as data (stdout stays JSON only). */

@@ -89,7 +89,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     if (!command && !values.help && json) throw new GatewayError('CLI_USAGE', { params: { detail: 'no command given' } });
     if (!command || values.help) {
       if (json) io.stdout.write(`${JSON.stringify(helpDocument(commands, command), null, 2)}\n`);
-      else io.stdout.write(command ? commandHelp(command) : generalHelp(commands));
+      else io.stdout.write(command ? commandHelp(command, language) : generalHelp(commands));
       return values.help ? ExitCode.ok : ExitCode.usage;
     }
     const required = command.positionals.filter((p) => p.required).length;

@@ -118,6 +118,7 @@ describe('--json: stdout is one JSON document for every command, errors included
     watch: ['watch', 'NOPE'], records: ['records', '--since', 'soon'], backup: ['backup', 'NOPE'], backups: ['backups', 'NOPE'],
     'verify-backup': ['verify-backup', 'NOPE'], 'export-backup': ['export-backup', 'NOPE'], restore: ['restore', '1100000000000001'], card: ['card', 'NOPE'], init: ['init', 'NOPE'],
     change: ['change', 'NOPE', 'basic-info', '--taxpayer-name', 'x'], roll: ['roll', 'NOPE'], deregister: ['deregister', 'NOPE'],
+    package: ['package', 'verify', 'NOPE.fwpkg'],
   };
 
   it.each(commandTable.map((c) => c.name))('%s', async (name) => {

@@ -1,0 +1,96 @@
+import { GatewayError, type ExitCode } from '../../../contracts/errors/index.js';
+import type { CliContext } from '../CliContext.js';
+import type { Command } from '../Command.js';
+import { packageBuild } from './packageBuild.js';
+import { packageInspect } from './packageInspect.js';
+import { packageKeygen } from './packageKeygen.js';
+import { packageVerify } from './packageVerify.js';
+
+interface Subcommand {
+  readonly run: (ctx: CliContext) => Promise<ExitCode>;
+  /** Whether it takes FILE. */
+  readonly file: boolean;
+  readonly options: readonly string[];
+}
+
+/** The package sub-commands: none needs the daemon. */
+const subcommands: Record<string, Subcommand> = {
+  keygen: { run: packageKeygen, file: false, options: ['out', 'algorithm'] },
+  build: { run: packageBuild, file: false, options: ['image', 'version', 'model', 'models', 'paths', 'lowest', 'bootloader-lowest', 'notes', 'vendor', 'key', 'output'] },
+  verify: { run: packageVerify, file: true, options: ['trusted-keys'] },
+  inspect: { run: packageInspect, file: true, options: [] },
+};
+
+const packageOptions = {
+  out: { type: 'string' }, algorithm: { type: 'string' },
+  image: { type: 'string' }, version: { type: 'string' }, model: { type: 'string' }, models: { type: 'string' }, paths: { type: 'string' },
+  lowest: { type: 'string' }, 'bootloader-lowest': { type: 'string' }, notes: { type: 'string' }, vendor: { type: 'string' },
+  key: { type: 'string' }, output: { type: 'string', short: 'o' },
+  'trusted-keys': { type: 'string' },
+} as const;
+
+const usage = 'package keygen|build|verify|inspect [FILE]';
+
+const help = `Firmware packages (.fwpkg: manifest.json, firmware.bin, manifest.sig; protocols/fwpkg/SPEC.md).
+None of these needs fiscald.
+
+  package keygen --out PREFIX [--algorithm ed25519|sm2]
+      A new signing key: PREFIX.key (private, mode 0600, never overwritten) and PREFIX.pub
+      (public: put it in the trusted-keys folder of every gateway that should accept the
+      packages). Default ed25519.
+  package build --image F --version V --model M [--models M2,M3] [--paths serial,usb-stick,ic-card]
+                [--lowest V] [--bootloader-lowest V] [--notes TEXT] [--vendor NAME]
+                --key PREFIX.key -o|--output OUT.fwpkg
+      Signs a package of image F: version V (x.y.z, each 0-255) for model M (and --models),
+      installable over --lowest and later (default 0.0.0) on a bootloader --bootloader-lowest
+      and later (default 0.0.0), by the --paths given (default all three). The written file is
+      read back and verified before this answers.
+  package verify FILE [--trusted-keys DIR]
+      Checks signature, digests and size against the public keys (*.pub) in DIR (default
+      $FISCALD_TRUSTED_KEYS or <data-dir>/trusted-keys). Exit 0 when it verifies, 3 with the
+      refusal's code when it does not.
+  package inspect FILE
+      Shows the manifest and whether the image matches it, without checking the signature.`;
+
+const helpZh = `固件升级包（.fwpkg，内含 manifest.json、firmware.bin、manifest.sig；
+格式见 protocols/fwpkg/SPEC.md）。以下命令均无需 fiscald 运行。
+
+  package keygen --out 前缀 [--algorithm ed25519|sm2]
+      生成签名密钥：前缀.key（私钥，权限 0600，不会覆盖已有文件）和前缀.pub
+      （公钥，放入需要接受这些升级包的每台网关的受信任密钥目录）。默认算法 ed25519。
+  package build --image 文件 --version 版本 --model 型号 [--models 型号2,型号3]
+                [--paths serial,usb-stick,ic-card] [--lowest 版本] [--bootloader-lowest 版本]
+                [--notes 说明] [--vendor 厂商] --key 前缀.key -o|--output 输出.fwpkg
+      为固件映像签名打包：版本号 x.y.z（每段 0 至 255），适用 --model 及 --models 所列型号；
+      收款机固件不低于 --lowest（默认 0.0.0）、引导程序不低于 --bootloader-lowest
+      （默认 0.0.0）才可安装；升级方式取 --paths（默认三种全部）。
+      写出的文件读回校验通过后才算完成。
+  package verify 文件 [--trusted-keys 目录]
+      用目录中的公钥（*.pub）校验签名、摘要和长度（默认目录为 $FISCALD_TRUSTED_KEYS
+      或 <数据目录>/trusted-keys）。校验通过退出码 0；不通过退出码 3，并给出拒绝原因的错误码。
+  package inspect 文件
+      显示升级包清单，以及固件映像是否与清单一致；不校验签名。`;
+
+export const packageCommand: Command = {
+  name: 'package',
+  summary: 'Firmware packages: make a signing key, build, verify or inspect a .fwpkg (no daemon needed)',
+  summaryZh: '固件升级包：生成签名密钥，制作、校验或查看 .fwpkg（无需守护进程）',
+  usage,
+  positionals: [{ name: 'keygen|build|verify|inspect', required: true }, { name: 'FILE', required: false }],
+  options: packageOptions,
+  help,
+  helpZh,
+  async run(ctx) {
+    const name = ctx.positionals[0]!;
+    const sub = subcommands[name];
+    if (!sub) throw new GatewayError('CLI_USAGE', { params: { detail: `package ${name}: use one of ${Object.keys(subcommands).join(', ')}` } });
+    if (sub.file !== (ctx.positionals.length === 2)) {
+      throw new GatewayError('CLI_USAGE', { params: { detail: sub.file ? `package ${name} FILE: name one package file` : `package ${name} takes no file argument` } });
+    }
+    const foreign = Object.keys(packageOptions).filter((option) => ctx.options[option] !== undefined && !sub.options.includes(option));
+    if (foreign.length > 0) {
+      throw new GatewayError('CLI_USAGE', { params: { detail: `${foreign.map((o) => (o === 'output' ? '-o' : `--${o}`)).join(', ')}: not an option of package ${name}` } });
+    }
+    return sub.run(ctx);
+  },
+};
