@@ -371,7 +371,8 @@ async function carryOut(
       throw new GatewayError('INIT_FACTS_CHANGED', { params: { fields: 'fiscalCard' }, data: { fields: ['fiscalCard'], expected: how.resumed.fiscalCardNumber } });
     }
     const fiscalRead = facts.fiscal.read ? facts.fiscal.data : undefined;
-    changed = changeStatement('unchanged', { fiscalCardRegistered: known(fiscalRead === undefined ? undefined : registeredOrNull(fiscalRead.registration.state)), registerInitialized: facts.status.initialized });
+    // A resumed job already changed what its checkpoint says (the card registered at least): that stays the truth.
+    if (how.resumed === undefined) changed = changeStatement('unchanged', { fiscalCardRegistered: known(fiscalRead === undefined ? undefined : registeredOrNull(fiscalRead.registration.state)), registerInitialized: facts.status.initialized });
     const refused = checksError(outcome);
     if (refused !== undefined) throw refused;
     const differs = bound === undefined ? [] : changedFields(bound, factsFingerprint(facts, outcome.plan));
