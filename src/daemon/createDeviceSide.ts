@@ -1,17 +1,18 @@
 import type { Logger } from 'pino';
 import { GatewayError } from '../../contracts/errors/index.js';
-import { diagnosticsRoutes, DIAGNOSTICS_KIND } from '../api/routes/diagnosticsRoutes.js';
-import { changesArea } from '../api/routes/changesArea.js';
-import { initializeArea } from '../api/routes/initializeArea.js';
-import { lazyPcsc } from '../devices/readers/lazyPcsc.js';
 import { DeviceDiscovery } from '../devices/discovery/DeviceDiscovery.js';
 import { DeviceRegistry } from '../devices/DeviceRegistry.js';
+import { createDevicePort } from '../devices/lease/devicePort.js';
+import { lazyPcsc } from '../devices/readers/lazyPcsc.js';
 import type { RegisterSession } from '../devices/RegisterSession.js';
 import { registerSessionLink } from '../devices/registry/registerSessionLink.js';
+import type { AreaDeps } from './areas/Area.js';
+import { backupArea } from './areas/backup.js';
+import { changesArea } from './areas/changes.js';
+import { diagnosticsArea } from './areas/diagnostics.js';
+import { initializeArea } from './areas/initialize.js';
 import type { DaemonConfig } from './config.js';
 import type { DeviceSide, DeviceSideContext } from './DeviceSide.js';
-import { registerBackup } from './registerBackup.js';
-import { registryDiagnosticsAccess } from './registerDiagnostics.js';
 import type { Simulation, SimulationLoader } from './Simulation.js';
 
 export interface DeviceSideOptions {
@@ -38,7 +39,7 @@ async function openSimulation(options: DeviceSideOptions): Promise<Simulation | 
 
 /**
  * The device registry over real hardware (discovery with the allow-list) or over `--simulate` registers
- * (loaded only then), and the API areas that use it.
+ * (loaded only then), the DevicePort over it, and the feature areas (src/daemon/areas) built from that port.
  */
 export async function createDeviceSide(options: DeviceSideOptions): Promise<DeviceSide> {
   const { config, logger, context } = options;
@@ -49,19 +50,21 @@ export async function createDeviceSide(options: DeviceSideOptions): Promise<Devi
   const registry = new DeviceRegistry<RegisterSession>({ link, logger: logger.child({ area: 'devices' }), ...(discovery ? { discovery } : {}) });
   for (const transport of simulation?.registers ?? []) registry.add(transport, { simulated: true });
   registry.start();
-  const backup = await registerBackup(config.dataDir, registry, logger.child({ area: 'backup' }));
+  // The one way every area borrows a register; the job runner shares the registry's owner table through it.
+  const devices = createDevicePort(registry, context?.jobs);
+  const deps: AreaDeps = {
+    devices, registers: registry, dataDir: config.dataDir, logger,
+    ...(context === undefined ? {} : { busyWith: (deviceId: string) => context.jobs.runningOn(deviceId) }),
+  };
+  const backup = await backupArea(deps);
+  const areas = [
+    diagnosticsArea(deps), backup, changesArea(deps, backup),
+    initializeArea(deps, { pcsc: simulation?.pcsc ?? lazyPcsc({ logger }) }),
+  ];
   return {
     directory: registry,
-    plugins: [
-      diagnosticsRoutes(registryDiagnosticsAccess(registry)), backup.plugin,
-      ...changesArea({ registers: registry, backups: backup }),
-      ...initializeArea({
-        registry, dataDir: config.dataDir, logger, pcsc: simulation?.pcsc ?? lazyPcsc({ logger }),
-        ...(context === undefined ? {} : { busyWith: (deviceId: string) => context.jobs.runningOn(deviceId) }),
-      }),
-    ],
-    // Diagnostics only read: one cut short by a restart is simply failed, and the default says so.
-    definitions: [{ kind: DIAGNOSTICS_KIND }, ...backup.definitions],
+    plugins: areas.flatMap((area) => area.plugins),
+    definitions: areas.flatMap((area) => area.definitions),
     async close() {
       await registry.close();
       await simulation?.close();

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulatedRegister, type SimulatedRegister } from '../../fixtures/simulator/createSimulatedRegister.js';
 import { createFactoryState } from '../../fixtures/simulator/state/factoryState.js';
 import { buildServer } from '../../src/api/buildServer.js';
-import { registerBackup, type BackupArea } from '../../src/daemon/registerBackup.js';
+import { backupArea, type BackupArea } from '../../src/daemon/areas/backup.js';
+import { createDevicePort } from '../../src/devices/lease/devicePort.js';
 import { DeviceRegistry } from '../../src/devices/DeviceRegistry.js';
 import type { RegisterSession } from '../../src/devices/RegisterSession.js';
 import { registerSessionLink } from '../../src/devices/registry/registerSessionLink.js';
@@ -22,7 +23,7 @@ const TOKEN = 'backup-e2e-token-0123456789';
 const DAYS = 730;
 
 /**
- * The backup path as the daemon composes it (registry, registerBackup, API, job runner) against a
+ * The backup path as the daemon composes it (registry, DevicePort, backup area, API, job runner) against a
  * simulated register with two years of history. The line model is off (`timed: false`) to keep the
  * test short; bench/backup-simulator.ts measures the real line.
  */
@@ -61,12 +62,12 @@ describe(`backup of a register with ${DAYS} days of history, through the API`, (
     await mkdir(join(dataDir, 'backups', machine, '.tmp-leftover000'), { recursive: true });
     store = openStore(':memory:');
     jobs = new JobRunner({ store });
-    backup = await registerBackup(dataDir, registry, silentLogger);
+    backup = await backupArea({ devices: createDevicePort(registry, jobs), registers: registry, dataDir, logger: silentLogger });
     for (const definition of backup.definitions) jobs.define(definition);
     expect(await readdir(join(dataDir, 'backups', machine))).toEqual([]);
     app = await buildServer(
       { jobs, store, devices: registry, logger: silentLogger, version: 'e2e' },
-      { token: TOKEN, port: () => 18240, plugins: [backup.plugin] },
+      { token: TOKEN, port: () => 18240, plugins: backup.plugins },
     );
   }, 120_000);
 

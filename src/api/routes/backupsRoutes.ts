@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { backupArchiveStream } from '../../services/backup/BackupArchive.js';
-import type { BackupAccess } from '../../services/backup/BackupAccess.js';
+import { withBackupPort, withRestoreTarget, type BackupDevices } from '../../services/backup/BackupDevices.js';
 import { BACKUP_JOB_KIND, backupStages, runBackupJob } from '../../services/backup/backupJob.js';
 import type { BackupStore, BackupSummary } from '../../services/backup/BackupStore.js';
 import { RESTORE_JOB_KIND, restoreStages, runRestoreJob } from '../../services/backup/restore/restoreJob.js';
@@ -34,7 +34,8 @@ function view(summary: BackupSummary) {
 
 export interface BackupRoutesDeps {
   readonly store: BackupStore;
-  readonly access: BackupAccess;
+  /** The registers, borrowed through the DevicePort. */
+  readonly devices: BackupDevices;
   /** Writes onto a removable volume (drivers/stick, given by the daemon). */
   readonly stick: StickWriter;
 }
@@ -44,12 +45,12 @@ export interface BackupRoutesDeps {
  * `GET /v1/backups/{id}`, `POST /v1/backups/{id}/verify`, `GET /v1/backups/{id}/archive`, and
  * `POST /v1/devices/{id}/restore` (a job: a backup's parameters onto a replacement register).
  */
-export function backupsRoutes({ store, access, stick }: BackupRoutesDeps): ApiPlugin {
+export function backupsRoutes({ store, devices: registers, stick }: BackupRoutesDeps): ApiPlugin {
   return {
     name: 'backups',
     register(app, context) {
       const { catalog, jobs, devices } = context;
-      const registers = { isOnline: (id: string) => devices.get(id)?.state === 'online', runningJob: (id: string) => jobs.runningOn(id) };
+      const availability = { isOnline: (id: string) => devices.get(id)?.state === 'online', runningJob: (id: string) => jobs.runningOn(id) };
 
       defineRoute(app, catalog, {
         method: 'POST', url: '/devices/:id/backups', tags: ['backups'], params: deviceIdParams,
@@ -62,7 +63,7 @@ export function backupsRoutes({ store, access, stick }: BackupRoutesDeps): ApiPl
         },
         handler: async ({ params, body, operator, request, reply }) => startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: body ?? {} }, {
           kind: BACKUP_JOB_KIND, stages: backupStages,
-          run: (ctx) => access.withBackupPort(params.id, ctx.signal, (port) => runBackupJob(ctx, port, store)),
+          run: (ctx) => withBackupPort(registers, params.id, ctx.signal, (port) => runBackupJob(ctx, port, store)),
         }),
       });
 
@@ -81,7 +82,7 @@ export function backupsRoutes({ store, access, stick }: BackupRoutesDeps): ApiPl
         handler: async ({ params, body, operator, request, reply }) => startDeviceJob(context, { request, reply, operator, deviceId: params.id, body }, {
           kind: RESTORE_JOB_KIND, stages: restoreStages, params: { backup: body.backup, dryRun: body.dryRun },
           check: async () => { await store.get(body.backup); },
-          run: (ctx) => access.withRestoreTarget(params.id, ctx.signal, (target) => runRestoreJob(ctx, target, store, { backupId: body.backup, dryRun: body.dryRun })),
+          run: (ctx) => withRestoreTarget(registers, params.id, ctx.signal, (target) => runRestoreJob(ctx, target, store, { backupId: body.backup, dryRun: body.dryRun })),
         }),
       });
 
@@ -113,7 +114,7 @@ export function backupsRoutes({ store, access, stick }: BackupRoutesDeps): ApiPl
             schema: z.object({ id: z.string(), ok: z.boolean(), verifiedAt: z.string(), failures: z.array(failureSchema), device: z.unknown() }),
           },
         },
-        handler: async ({ params, body }) => verifyBackupAgainstDevice({ store, access, registers }, params.id, { compareWithDevice: body?.compareWithDevice ?? true }),
+        handler: async ({ params, body }) => verifyBackupAgainstDevice({ store, devices: registers, registers: availability }, params.id, { compareWithDevice: body?.compareWithDevice ?? true }),
       });
 
       defineRoute(app, catalog, {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { DevicePort } from '../../devices/DevicePort.js';
 import { changeRequestSchema } from '../../services/changes/changeRequest.js';
 import { CHANGE_JOB_KIND, changeStages, runChange } from '../../services/changes/runChange.js';
-import type { RegisterLending } from '../../services/rolls/RegisterLending.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
 import { jobViewSchema } from '../jobView.js';
@@ -9,7 +9,7 @@ import { startDeviceJob } from '../startDeviceJob.js';
 import { deviceIdParams } from './deviceRoutes.js';
 
 /** Registration changes (税控装置变更): `POST /v1/devices/{id}/changes`, one kind per request, a job. */
-export function changesRoutes(registers: RegisterLending): ApiPlugin {
+export function changesRoutes(devices: DevicePort): ApiPlugin {
   return {
     name: 'changes',
     register(app, context) {
@@ -26,7 +26,7 @@ export function changesRoutes(registers: RegisterLending): ApiPlugin {
         },
         handler: async ({ params, body, operator, request, reply }) => startDeviceJob(context, { request, reply, operator, deviceId: params.id, body }, {
           kind: CHANGE_JOB_KIND, stages: changeStages, params: body, action: `${CHANGE_JOB_KIND}:${body.kind}`,
-          run: (ctx) => registers.withSession(params.id, (session) => runChange(session, body, ctx, undefined,
+          run: (ctx) => devices.withDevice(params.id, ctx.signal, (device) => runChange(device.session, body, ctx, undefined,
             context.store.records.list({ device: context.devices.get(params.id)?.identity?.machineNumber ?? params.id }))),
         }),
       });

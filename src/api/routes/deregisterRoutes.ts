@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { BackupAccess } from '../../services/backup/BackupAccess.js';
+import type { DevicePort } from '../../devices/DevicePort.js';
+import type { BackupDevices } from '../../services/backup/BackupDevices.js';
 import type { BackupStore } from '../../services/backup/BackupStore.js';
 import { deregisterRequestSchema } from '../../services/deregister/deregisterRequest.js';
 import { deregistrationBackup } from '../../services/deregister/deregistrationBackup.js';
 import { DEREGISTER_JOB_KIND, deregistrationStages, runDeregistration } from '../../services/deregister/runDeregistration.js';
-import type { RegisterLending } from '../../services/rolls/RegisterLending.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
 import { jobViewSchema } from '../jobView.js';
@@ -12,8 +12,8 @@ import { startDeviceJob } from '../startDeviceJob.js';
 import { deviceIdParams } from './deviceRoutes.js';
 
 export interface DeregisterRoutesDeps {
-  readonly registers: RegisterLending;
-  readonly backups: { readonly store: BackupStore; readonly access: BackupAccess };
+  readonly registers: DevicePort;
+  readonly backups: { readonly store: BackupStore; readonly devices: BackupDevices };
 }
 
 /** Deregistration (注销): `POST /v1/devices/{id}/deregister`, a job whose result carries the printable service record. */
@@ -43,7 +43,7 @@ export function deregisterRoutes({ registers, backups }: DeregisterRoutesDeps): 
               operator,
               history: context.store.records.list({ device: machineNumber ?? params.id }),
               makeBackup: deregistrationBackup(params.id, backups, ctx),
-              withRegister: (work) => registers.withSession(params.id, work),
+              withRegister: (work) => registers.withDevice(params.id, ctx.signal, (device) => work(device.session)),
             }, deregister, ctx),
           });
         },

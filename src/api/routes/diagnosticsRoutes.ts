@@ -5,13 +5,18 @@ import { defineRoute } from '../defineRoute.js';
 import { jobView, jobViewSchema } from '../jobView.js';
 import { deviceIdParams } from './deviceRoutes.js';
 import { startDeviceJob } from '../startDeviceJob.js';
-import type { RegisterAccess } from '../../services/diagnostics/DiagnosticsPort.js';
+import type { BorrowedDevice, DevicePort } from '../../devices/DevicePort.js';
+import { deviceDiagnostics } from '../../services/diagnostics/deviceDiagnostics.js';
+import type { DiagnosticsPort } from '../../services/diagnostics/DiagnosticsPort.js';
 import { diagnosticsStages, runDiagnostics } from '../../services/diagnostics/runDiagnostics.js';
 
 export const DIAGNOSTICS_KIND = 'diagnostics';
 
-/** `POST /v1/devices/{id}/diagnostics` starts the job; `GET /v1/diagnostics/{id}` gives its report. */
-export function diagnosticsRoutes(access: RegisterAccess): ApiPlugin {
+/**
+ * `POST /v1/devices/{id}/diagnostics` starts the job (the register borrowed through the DevicePort, seen by
+ * `diagnosticsOf`, default its self-checks, status and clock); `GET /v1/diagnostics/{id}` gives its report.
+ */
+export function diagnosticsRoutes(devices: DevicePort, diagnosticsOf: (device: BorrowedDevice) => DiagnosticsPort = deviceDiagnostics): ApiPlugin {
   return {
     name: 'diagnostics',
     register(app, context) {
@@ -29,7 +34,7 @@ export function diagnosticsRoutes(access: RegisterAccess): ApiPlugin {
           const report = (jobId: string) => `/v1/diagnostics/${jobId}`;
           const answer = await startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: body ?? {} }, {
             kind: DIAGNOSTICS_KIND, stages: diagnosticsStages, location: report,
-            run: (ctx) => access.withDiagnostics(params.id, ctx.signal, (port) => runDiagnostics(ctx, port)),
+            run: (ctx) => devices.withDevice(params.id, ctx.signal, (device) => runDiagnostics(ctx, diagnosticsOf(device))),
           });
           return { ...answer, report: report(String(answer.job.id)) };
         },

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import { initializationCheckSchema } from '../../services/initialize/InitializationCheck.js';
-import type { InitializationAccess } from '../../services/initialize/InitializationAccess.js';
+import type { DevicePort } from '../../devices/DevicePort.js';
+import { withInitializationTarget, type PcscChannels } from '../../services/initialize/withInitializationTarget.js';
 import {
   dryRunInitialization, initializationStages, runInitialization, type InitializationDeps,
 } from '../../services/initialize/initializeRegister.js';
@@ -46,7 +47,7 @@ export const dryRunResponseSchema = z.object({
  * The token is single-use, so a client that lost the answer can only retry the confirming POST with its
  * `Idempotency-Key`: the same key and body give the job the first POST started.
  */
-export function initializeRoutes(access: InitializationAccess, deps: InitializationDeps): ApiPlugin {
+export function initializeRoutes(devices: DevicePort, cardReaders: PcscChannels, deps: InitializationDeps): ApiPlugin {
   return {
     name: 'initialize',
     register(app, context) {
@@ -76,14 +77,17 @@ export function initializeRoutes(access: InitializationAccess, deps: Initializat
             if (busy !== undefined) {
               throw new GatewayError('DEVICE_BUSY', { params: { deviceId: params.id, jobId: busy }, data: { jobId: busy } });
             }
-            const result = await access.withTarget(params.id, readers, (target) => dryRunInitialization(target, deps, options));
+            const dryRun = new AbortController();
+            // A client that goes away stops the wait for the register.
+            reply.raw.once('close', () => dryRun.abort(new GatewayError('CANCELLED')));
+            const result = await withInitializationTarget(devices, cardReaders, params.id, readers, dryRun.signal, (target) => dryRunInitialization(target, deps, options));
             return { dryRun: true as const, ...result };
           }
           const token = input.confirm;
           return startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: input }, {
             kind: INITIALIZE_KIND, stages: initializationStages, params: { ...readers, allowLastPinTry: options.allowLastPinTry },
             check: async () => { deps.tokens.check(token, params.id); },
-            run: (ctx) => access.withTarget(params.id, readers, (target) => runInitialization(target, deps, { ...options, token }, ctx)),
+            run: (ctx) => withInitializationTarget(devices, cardReaders, params.id, readers, ctx.signal, (target) => runInitialization(target, deps, { ...options, token }, ctx)),
           });
         },
       });

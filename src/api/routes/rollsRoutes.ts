@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RegisterLending } from '../../services/rolls/RegisterLending.js';
+import type { DevicePort } from '../../devices/DevicePort.js';
 import { ROLL_JOB_KIND, rollStages, runRollDistribution } from '../../services/rolls/distributeRoll.js';
 import { rollRequestSchema } from '../../services/rolls/rollRequest.js';
 import type { ApiPlugin } from '../ApiContext.js';
@@ -9,7 +9,7 @@ import { startDeviceJob } from '../startDeviceJob.js';
 import { deviceIdParams } from './deviceRoutes.js';
 
 /** Invoice rolls (发票分发): `POST /v1/devices/{id}/rolls`, a job. */
-export function rollsRoutes(registers: RegisterLending): ApiPlugin {
+export function rollsRoutes(registers: DevicePort): ApiPlugin {
   return {
     name: 'rolls',
     register(app, context) {
@@ -29,7 +29,7 @@ export function rollsRoutes(registers: RegisterLending): ApiPlugin {
           const machineNumber = devices.get(params.id)?.identity?.machineNumber;
           return startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: roll }, {
             kind: ROLL_JOB_KIND, stages: rollStages, params: roll,
-            run: (ctx) => registers.withSession(params.id, (session) => runRollDistribution(session, roll, ctx, {
+            run: (ctx) => registers.withDevice(params.id, ctx.signal, (device) => runRollDistribution(device.session, roll, ctx, {
               history: context.store.records.list({ device: machineNumber ?? params.id }),
             })),
           });

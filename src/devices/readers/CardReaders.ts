@@ -17,12 +17,20 @@ export const readerEntrySchema = z.object({
 export type ReaderEntry = z.infer<typeof readerEntrySchema>;
 
 /**
- * The daemon's view of every card reader, PC/SC and register slot alike: what is there, and a
- * CardChannel to the card in one of them for as long as `work` runs (a slot borrows its register).
+ * The reader port: the daemon's view of every card reader, PC/SC and register slot alike: what is there, and a
+ * CardChannel to the card in one of them for as long as `work` runs (a slot borrows its register through the
+ * DevicePort). PC/SC readers are reached only through it, also for an initialization.
  */
 export interface CardReaders {
   list(): Promise<ReaderEntry[]>;
   withChannel<T>(reader: string, work: (channel: CardChannel) => Promise<T>): Promise<T>;
+  /**
+   * The PC/SC channels named for an initialization of `deviceId`, opened for the length of `work`; a name that
+   * is one of that register's own slots (or none) leaves that card to the slot.
+   */
+  withPcscChannels<T>(
+    deviceId: string, names: { fiscal?: string; user?: string }, work: (channels: { fiscal?: CardChannel; user?: CardChannel }) => Promise<T>,
+  ): Promise<T>;
 }
 
 /** `<device>/fiscal` or `<device>/user`: a register slot's reader name. */

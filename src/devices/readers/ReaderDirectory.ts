@@ -1,24 +1,18 @@
 import type { CardChannel } from '../../../contracts/CardChannel.js';
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
-import type { CardSlot, RegisterStatus } from '../../../protocols/gb-link/index.js';
 import type { DeviceSnapshot } from '../Device.js';
+import type { DevicePort } from '../DevicePort.js';
 import { parseSlotReader, type CardReaders, type ReaderEntry } from './CardReaders.js';
 import { pcscEntries, withPcscChannel, type PcscSource } from './PcscCardReaders.js';
 
-/** What a register offers the reader directory (RegisterSession has it). */
-export interface SlotSession {
-  status(): Promise<RegisterStatus>;
-  cardChannel(slot: CardSlot): CardChannel;
-}
+/** Listing and reading a card wait only for a short borrower before them (a job's device is refused at once, DEVICE_BUSY). */
+const never = new AbortController().signal;
 
-/** The registers and how to borrow one (DeviceRegistry has it). */
-export interface SlotRegisters<S extends SlotSession> {
-  list(): readonly DeviceSnapshot[];
-  withSession<T>(id: string, work: (session: S) => Promise<T>): Promise<T>;
-}
-
-export interface ReaderDirectoryOptions<S extends SlotSession> {
-  readonly registers: SlotRegisters<S>;
+export interface ReaderDirectoryOptions {
+  /** The registers whose slots are listed (DeviceRegistry has it). */
+  readonly registers: { list(): readonly DeviceSnapshot[] };
+  /** How a slot's register is borrowed: the one DevicePort. */
+  readonly devices: DevicePort;
   /** The PC/SC readers, when pcscd is there; a throw (PCSC_UNAVAILABLE) means none are listed. */
   readonly pcsc?: () => Promise<PcscSource | undefined>;
   /** The job holding a device, if any: its slots are then shown as unknown rather than waited for. */
@@ -30,8 +24,8 @@ export interface ReaderDirectoryOptions<S extends SlotSession> {
  * register (card presence from GB link 41). A card in either is read the same way, through a
  * CardChannel.
  */
-export class ReaderDirectory<S extends SlotSession> implements CardReaders {
-  constructor(private readonly options: ReaderDirectoryOptions<S>) {}
+export class ReaderDirectory implements CardReaders {
+  constructor(private readonly options: ReaderDirectoryOptions) {}
 
   private async pcsc(): Promise<PcscSource | undefined> {
     try {
@@ -47,14 +41,15 @@ export class ReaderDirectory<S extends SlotSession> implements CardReaders {
     const pcsc = await this.pcsc();
     if (pcsc !== undefined) entries.push(...pcscEntries(pcsc));
     for (const device of this.options.registers.list()) {
-      if (device.state !== 'online') continue;
+      // A register a job holds is in maintenance (or away while it reboots): its slots are busy with the job.
+      if (device.state !== 'online' && device.state !== 'maintenance') continue;
       const slots = ['fiscal', 'user'] as const;
-      const busy = this.options.busyWith?.(device.id);
+      const busy = this.options.busyWith?.(device.id) ?? device.jobId;
       if (busy !== undefined) {
         for (const slot of slots) entries.push({ name: `${device.id}/${slot}`, kind: 'register-slot', deviceId: device.id, slot, card: 'unknown', busyWithJob: busy });
         continue;
       }
-      const status = await this.options.registers.withSession(device.id, (session) => session.status()).catch(() => undefined);
+      const status = await this.options.devices.withDevice(device.id, never, (lent) => lent.session.status()).catch(() => undefined);
       for (const slot of slots) {
         const state = status === undefined ? 'unknown' : status[slot === 'fiscal' ? 'fiscalSlot' : 'userSlot'];
         entries.push({
@@ -69,9 +64,9 @@ export class ReaderDirectory<S extends SlotSession> implements CardReaders {
   async withChannel<T>(reader: string, work: (channel: CardChannel) => Promise<T>): Promise<T> {
     const slot = parseSlotReader(reader);
     if (slot !== undefined && this.options.registers.list().some((d) => d.id === slot.deviceId)) {
-      const busy = this.options.busyWith?.(slot.deviceId);
+      const busy = this.options.busyWith?.(slot.deviceId) ?? this.options.registers.list().find((d) => d.id === slot.deviceId)?.jobId;
       if (busy !== undefined) throw new GatewayError('DEVICE_BUSY', { params: { deviceId: slot.deviceId, jobId: busy }, data: { jobId: busy } });
-      return this.options.registers.withSession(slot.deviceId, (session) => work(session.cardChannel(slot.slot)));
+      return this.options.devices.withDevice(slot.deviceId, never, (lent) => work(lent.slot(slot.slot)));
     }
     const pcsc = await this.pcsc();
     if (pcsc === undefined) throw new GatewayError('READER_NOT_FOUND', { params: { reader } });

@@ -1,4 +1,4 @@
-import type { BackupAccess } from './BackupAccess.js';
+import { withBackupPort, type BackupDevices } from './BackupDevices.js';
 import type { BackupStore } from './BackupStore.js';
 import { compareWithDevice, type DeviceComparison } from './compareWithDevice.js';
 import type { VerifyFailure } from './judgeBackup.js';
@@ -26,11 +26,11 @@ export interface BackupVerificationReport {
  * long job, and borrowing it would block that job's next step.
  */
 export async function verifyBackupAgainstDevice(
-  deps: { readonly store: BackupStore; readonly access: BackupAccess; readonly registers: RegisterAvailability },
+  deps: { readonly store: BackupStore; readonly devices: BackupDevices; readonly registers: RegisterAvailability },
   backupId: string,
   options: { readonly compareWithDevice: boolean; readonly signal?: AbortSignal },
 ): Promise<BackupVerificationReport> {
-  const { store, access, registers } = deps;
+  const { store, devices, registers } = deps;
   const verification = await store.verify(backupId);
   const report = { id: verification.id, ok: verification.ok, verifiedAt: verification.verifiedAt, failures: verification.failures };
   const manifest = verification.manifest;
@@ -41,6 +41,6 @@ export async function verifyBackupAgainstDevice(
   const busyWith = registers.runningJob(deviceId);
   if (busyWith !== undefined) return { ...report, device: { compared: false, reason: `register busy with job ${busyWith}` } };
   const signal = options.signal ?? new AbortController().signal;
-  const comparison = await access.withBackupPort(deviceId, signal, (port) => compareWithDevice(manifest, port, signal, verification.dir));
+  const comparison = await withBackupPort(devices, deviceId, signal, (port) => compareWithDevice(manifest, port, signal, verification.dir));
   return { ...report, device: { compared: true, ...comparison } };
 }

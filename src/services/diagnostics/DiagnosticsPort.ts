@@ -40,7 +40,3 @@ export interface DiagnosticsPort {
   clock(signal: AbortSignal): Promise<Date>;
 }
 
-/** Lends a register to a job: borrows its session for `fn` and gives it back, whatever happens. */
-export interface RegisterAccess {
-  withDiagnostics<T>(deviceId: string, signal: AbortSignal, fn: (port: DiagnosticsPort) => Promise<T>): Promise<T>;
-}

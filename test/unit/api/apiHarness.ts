@@ -2,7 +2,9 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { GatewayError } from '../../../contracts/errors/index.js';
 import type { DeviceDirectory } from '../../../src/api/DeviceDirectory.js';
 import { buildServer } from '../../../src/api/buildServer.js';
-import type { DiagnosticsPort, RegisterAccess } from '../../../src/services/diagnostics/DiagnosticsPort.js';
+import type { BorrowedDevice, DevicePort } from '../../../src/devices/DevicePort.js';
+import type { DiagnosticsPort } from '../../../src/services/diagnostics/DiagnosticsPort.js';
+import { borrowedDevice } from '../../helpers/fakeDevicePort.js';
 import { diagnosticsRoutes } from '../../../src/api/routes/diagnosticsRoutes.js';
 import type { DeviceSnapshot } from '../../../src/devices/Device.js';
 import { JobRunner } from '../../../src/jobs/JobRunner.js';
@@ -26,16 +28,22 @@ export class FakeDirectory implements DeviceDirectory {
   get(id: string) { return this.devices.find((d) => d.id === id); }
 }
 
-/** Register access whose diagnostics wait on `hold` (if set) so tests can keep a device busy. */
-export class FakeAccess implements RegisterAccess {
+/** A DevicePort lending registers whose diagnostics (`diagnosticsOf`) wait on `hold` (if set) so tests can keep a device busy. */
+export class FakeAccess implements DevicePort {
   hold: Promise<void> | undefined;
   clockOffsetMs = 0;
   failingCheck: string | undefined;
   memoryFault = false;
-  async withDiagnostics<T>(deviceId: string, signal: AbortSignal, fn: (port: DiagnosticsPort) => Promise<T>): Promise<T> {
+  async withDevice<T>(id: string, signal: AbortSignal, fn: (device: BorrowedDevice) => Promise<T>): Promise<T> {
+    if (signal.aborted) throw signal.reason;
+    return fn(borrowedDevice(id));
+  }
+
+  readonly diagnosticsOf = (device: BorrowedDevice): DiagnosticsPort => {
+    const deviceId = device.id;
     const port: DiagnosticsPort = {
       machineNumber: deviceId,
-      selfCheck: async (name) => {
+      selfCheck: async (name, signal) => {
         if (this.hold) await Promise.race([this.hold, new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)))]);
         if (name === this.failingCheck) throw new GatewayError('BAD_REQUEST', { params: { detail: 'ER 25 fiscal memory fault' } });
         return { passed: true };
@@ -43,8 +51,8 @@ export class FakeAccess implements RegisterAccess {
       status: async () => ({ initialized: deviceId !== 'NEW', fiscalCardPresent: true, userCardPresent: deviceId === 'NEW', locks: { fiscalMemoryFault: this.memoryFault }, raw: { mode: 'fiscal' } }),
       clock: async () => new Date(Date.now() + this.clockOffsetMs),
     };
-    return fn(port);
-  }
+    return port;
+  };
 }
 
 export interface Harness {
@@ -64,7 +72,7 @@ export async function harness(options: { corsOrigins?: string[]; port?: () => nu
   const access = new FakeAccess();
   const app = await buildServer(
     { jobs, store, devices: directory, logger: silentLogger, version: '0.1.0-test' },
-    { token: TOKEN, port: options.port ?? (() => PORT), corsOrigins: options.corsOrigins ?? ['https://console.example'], plugins: [diagnosticsRoutes(access)] },
+    { token: TOKEN, port: options.port ?? (() => PORT), corsOrigins: options.corsOrigins ?? ['https://console.example'], plugins: [diagnosticsRoutes(access, access.diagnosticsOf)] },
   );
   return {
     app, store, jobs, directory, access,

@@ -7,7 +7,8 @@ import { backupsRoutes } from '../../../src/api/routes/backupsRoutes.js';
 import type { DeviceSnapshot } from '../../../src/devices/Device.js';
 import { JobRunner } from '../../../src/jobs/JobRunner.js';
 import { silentLogger } from '../../../src/log.js';
-import type { BackupAccess } from '../../../src/services/backup/BackupAccess.js';
+import type { BackupDevices } from '../../../src/services/backup/BackupDevices.js';
+import { lendingPort } from '../../helpers/fakeDevicePort.js';
 import { verifyBackupArchive } from '../../../src/services/backup/BackupArchive.js';
 import type { BackupPort } from '../../../src/services/backup/BackupPort.js';
 import { openStore } from '../../../src/store/Store.js';
@@ -30,9 +31,10 @@ async function harness(registerOptions: FakeRegisterOptions = {}) {
     identity: { machineNumber: sampleDevice.machineNumber, model: 'SIM-1', hardwareRevision: 'A', firmwareVersion: '1.2.3', bootloaderVersion: '1.0.0' },
   };
   const state = { options: registerOptions };
-  const access: BackupAccess = {
-    withBackupPort: <T>(_id: string, _signal: AbortSignal, fn: (port: BackupPort) => Promise<T>) => fn(fakeBackupPort(state.options)),
-    withRestoreTarget: (id: string) => Promise.reject(new GatewayError('DEVICE_OFFLINE', { params: { id } })),
+  const access: BackupDevices = {
+    port: lendingPort(),
+    backupPortOf: async (): Promise<BackupPort> => fakeBackupPort(state.options),
+    restoreTargetOf: (device) => Promise.reject(new GatewayError('DEVICE_OFFLINE', { params: { id: device.id } })),
   };
   const sticks = await fakeStickTree();
   const stick: StickWriter = async (source, target, mountPoint) => {
@@ -41,7 +43,7 @@ async function harness(registerOptions: FakeRegisterOptions = {}) {
   };
   const app = await buildServer(
     { jobs, store, devices: { list: () => [device], get: (id) => (id === device.id ? device : undefined) }, logger: silentLogger, version: 'test' },
-    { token: TOKEN, port: () => 18240, plugins: [backupsRoutes({ store: backups, access, stick })] },
+    { token: TOKEN, port: () => 18240, plugins: [backupsRoutes({ store: backups, devices: access, stick })] },
   );
   const request = (options: InjectOptions) => app.inject({ ...options, headers: { host: '127.0.0.1:18240', authorization: `Bearer ${TOKEN}`, ...options.headers } });
   const close = async () => {

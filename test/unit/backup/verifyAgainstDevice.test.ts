@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../contracts/errors/index.js';
-import type { BackupAccess } from '../../../src/services/backup/BackupAccess.js';
+import type { BackupDevices } from '../../../src/services/backup/BackupDevices.js';
+import { borrowedDevice } from '../../helpers/fakeDevicePort.js';
 import type { BackupPort } from '../../../src/services/backup/BackupPort.js';
 import { verifyBackupAgainstDevice, type RegisterAvailability } from '../../../src/services/backup/verifyBackupAgainstDevice.js';
 import { fakeBackupPort } from './fakeBackupPort.js';
@@ -9,12 +10,15 @@ import { sampleDevice, tempStore, writeSampleBackup } from './sampleBackup.js';
 /** Access that counts the loans it makes, so a test can tell whether the register was borrowed. */
 function countingAccess() {
   const borrowed: string[] = [];
-  const access: BackupAccess = {
-    withBackupPort: <T>(id: string, _signal: AbortSignal, fn: (port: BackupPort) => Promise<T>) => {
-      borrowed.push(id);
-      return fn(fakeBackupPort());
+  const access: BackupDevices = {
+    port: {
+      withDevice: (id, _signal, fn) => {
+        borrowed.push(id);
+        return fn(borrowedDevice(id));
+      },
     },
-    withRestoreTarget: (id: string) => Promise.reject(new GatewayError('DEVICE_OFFLINE', { params: { id } })),
+    backupPortOf: async (): Promise<BackupPort> => fakeBackupPort(),
+    restoreTargetOf: (device) => Promise.reject(new GatewayError('DEVICE_OFFLINE', { params: { id: device.id } })),
   };
   return { access, borrowed };
 }
@@ -23,7 +27,7 @@ async function setup(registers: RegisterAvailability) {
   const store = await tempStore();
   const { manifest } = await writeSampleBackup(store);
   const { access, borrowed } = countingAccess();
-  const verify = (compareWithDevice: boolean) => verifyBackupAgainstDevice({ store, access, registers }, manifest.id, { compareWithDevice });
+  const verify = (compareWithDevice: boolean) => verifyBackupAgainstDevice({ store, devices: access, registers }, manifest.id, { compareWithDevice });
   return { verify, borrowed, id: manifest.id };
 }
 

@@ -32,6 +32,9 @@ class OneReader implements CardReaders {
   async withChannel<T>(_reader: string, work: (channel: CardChannel) => Promise<T>): Promise<T> {
     return work(this.channel);
   }
+  async withPcscChannels<T>(_deviceId: string, _names: object, work: (channels: { fiscal?: CardChannel; user?: CardChannel }) => Promise<T>): Promise<T> {
+    return work({});
+  }
 }
 
 interface Sent { method: string; url: string; headers: Record<string, string> }
@@ -53,7 +56,7 @@ beforeEach(async () => {
   const directory = new FakeDirectory([snapshot('1100000000000001'), snapshot('1100000000000002'), snapshot('OFF', 'offline')]);
   app = await buildServer(
     { jobs, store, devices: directory, logger: silentLogger, version: '0.1.0-test' },
-    { token: TOKEN, port: () => PORT, plugins: [diagnosticsRoutes(access), readersRoutes(new OneReader())] },
+    { token: TOKEN, port: () => PORT, plugins: [diagnosticsRoutes(access, access.diagnosticsOf), readersRoutes(new OneReader())] },
   );
   document = new FakeDocument();
   session = new FakeStorage();

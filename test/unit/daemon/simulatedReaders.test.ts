@@ -5,7 +5,8 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../../contracts/errors/index.js';
 import { createInspectionCard, createMatchingCardSet } from '../../../fixtures/cards/cardSet.js';
-import { ReaderDirectory, type SlotSession } from '../../../src/devices/readers/ReaderDirectory.js';
+import { ReaderDirectory } from '../../../src/devices/readers/ReaderDirectory.js';
+import { lendingPort } from '../../helpers/fakeDevicePort.js';
 import { createSimulatedReaders, SIMULATED_READER_NAMES, type SimulatedReaders } from '../../../fixtures/simulate/simulatedReaders.js';
 import { simulatedReaderCardPath } from '../../../fixtures/simulate/simulatorFiles.js';
 import { readCard } from '../../../src/services/cards/readCard.js';
@@ -30,7 +31,7 @@ afterEach(async () => {
 
 /** G's reader directory with no register: only the simulated PC/SC readers. */
 function directory(readers: SimulatedReaders) {
-  return new ReaderDirectory<SlotSession>({ registers: { list: () => [], withSession: () => Promise.reject(new Error('no register')) }, pcsc: readers.pcsc });
+  return new ReaderDirectory({ registers: { list: () => [] }, devices: lendingPort(), pcsc: readers.pcsc });
 }
 
 describe('simulated card readers', () => {

@@ -6,7 +6,8 @@ import type { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import { JobRunner } from '../../../src/jobs/JobRunner.js';
 import { silentLogger } from '../../../src/log.js';
 import { VirtualUserCard } from '../../../fixtures/cards/index.js';
-import type { RegisterLending } from '../../../src/services/rolls/RegisterLending.js';
+import type { DevicePort } from '../../../src/devices/DevicePort.js';
+import { borrowedDevice } from '../../helpers/fakeDevicePort.js';
 import { openStore } from '../../../src/store/Store.js';
 import { FakeDirectory, PORT, snapshot, TOKEN } from '../api/apiHarness.js';
 import { DEVICE, startInitializedRegister, type InitializedRegister } from './harness.js';
@@ -24,10 +25,10 @@ async function serve() {
   register = await startInitializedRegister();
   const session = register.session;
   let hold: Promise<void> | undefined;
-  const lending: RegisterLending = {
-    async withSession<T>(_id: string, work: (s: RegisterSession) => Promise<T>) {
+  const lending: DevicePort = {
+    async withDevice(id, _signal, work) {
       if (hold) await hold;
-      return work(session);
+      return work(borrowedDevice(id, { session }));
     },
   };
   const store = openStore(':memory:');

@@ -1,7 +1,6 @@
-import type { DiagnosticsPort, RegisterAccess } from '../services/diagnostics/DiagnosticsPort.js';
-import type { DeviceRegistry } from '../devices/DeviceRegistry.js';
-import type { RegisterSession } from '../devices/RegisterSession.js';
-import { GatewayError } from '../../contracts/errors/index.js';
+import { GatewayError } from '../../../contracts/errors/index.js';
+import type { BorrowedDevice } from '../../devices/DevicePort.js';
+import type { DiagnosticsPort } from './DiagnosticsPort.js';
 
 /**
  * GB18240 registers keep Beijing time without a zone on the wire (3A); the gateway reads it as UTC+8.
@@ -13,20 +12,20 @@ function rejectIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason instanceof GatewayError ? signal.reason : new GatewayError('CANCELLED');
 }
 
-/** The diagnostics view of a RegisterSession: self-checks 5C–61, status 41, clock 3A. */
-export function sessionDiagnostics(session: RegisterSession, machineNumber: string): DiagnosticsPort {
+/** The diagnostics view of a lent register: self-checks 5C–61, status 41, clock 3A over its current session. */
+export function deviceDiagnostics(device: BorrowedDevice): DiagnosticsPort {
   return {
-    machineNumber,
+    get machineNumber() { return device.identity.machineNumber; },
     async selfCheck(name, signal) {
       rejectIfAborted(signal);
-      const result = await session.selfCheck(name);
+      const result = await device.session.selfCheck(name);
       return result.result === 0
         ? { passed: true }
         : { passed: false, code: `0x${result.result.toString(16).padStart(2, '0')}`, detail: result.detail };
     },
     async status(signal) {
       rejectIfAborted(signal);
-      const status = await session.status();
+      const status = await device.session.status();
       return {
         initialized: status.initialized,
         fiscalCardPresent: status.fiscalSlot !== 'empty',
@@ -38,20 +37,8 @@ export function sessionDiagnostics(session: RegisterSession, machineNumber: stri
     },
     async clock(signal) {
       rejectIfAborted(signal);
-      const text = await session.dateTime();
+      const text = await device.session.dateTime();
       return new Date(`${text}${REGISTER_UTC_OFFSET}`);
-    },
-  };
-}
-
-/** Diagnostics borrow the device's session from the registry for the length of the run. */
-export function registryDiagnosticsAccess(registry: DeviceRegistry<RegisterSession>): RegisterAccess {
-  return {
-    withDiagnostics(deviceId, signal, fn) {
-      return registry.withSession(deviceId, (session) => {
-        const machineNumber = registry.get(deviceId)?.identity?.machineNumber ?? deviceId;
-        return fn(sessionDiagnostics(session, machineNumber));
-      });
     },
   };
 }

@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { ApiPlugin } from '../../api/ApiContext.js';
+import type { DeviceSnapshot } from '../../devices/Device.js';
+import type { DevicePort } from '../../devices/DevicePort.js';
+import type { JobDefinition } from '../../jobs/types.js';
+
+/** What every feature area is built from: the one DevicePort and the daemon's own pieces. */
+export interface AreaDeps {
+  readonly devices: DevicePort;
+  /** The registers as the registry lists them (never touches hardware). */
+  readonly registers: { list(): readonly DeviceSnapshot[] };
+  readonly dataDir: string;
+  readonly logger: Logger;
+  /** The job holding a register, if any. */
+  readonly busyWith?: (deviceId: string) => string | undefined;
+}
+
+/** One feature area in the daemon: its API routes and the job kinds it defines (with their reconcile). */
+export interface Area {
+  readonly plugins: readonly ApiPlugin[];
+  readonly definitions: readonly JobDefinition[];
+}

@@ -1,0 +1,32 @@
+import type { CardChannel } from '../../../contracts/CardChannel.js';
+import type { DevicePort } from '../../devices/DevicePort.js';
+import { targetOf, type InitializationTarget } from './RegisterPort.js';
+
+/** Where the cards of one initialization are, by reader name; absent: the register's own slots. */
+export interface CardReaderNames {
+  readonly fiscalReader?: string;
+  readonly userReader?: string;
+}
+
+/** The PC/SC readers an initialization may take a card from (the reader directory, CardReaders, has it). */
+export interface PcscChannels {
+  withPcscChannels<T>(
+    deviceId: string, names: { fiscal?: string; user?: string }, work: (channels: { fiscal?: CardChannel; user?: CardChannel }) => Promise<T>,
+  ): Promise<T>;
+}
+
+/**
+ * Lends a register (through the DevicePort, waiting as `signal` allows) and the PC/SC readers named to one
+ * dry run or run as an InitializationTarget, and gives everything back whatever happens.
+ */
+export function withInitializationTarget<T>(
+  devices: DevicePort, readers: PcscChannels, deviceId: string, names: CardReaderNames, signal: AbortSignal,
+  work: (target: InitializationTarget) => Promise<T>,
+): Promise<T> {
+  const channels = {
+    ...(names.fiscalReader === undefined ? {} : { fiscal: names.fiscalReader }),
+    ...(names.userReader === undefined ? {} : { user: names.userReader }),
+  };
+  return readers.withPcscChannels(deviceId, channels, (opened) =>
+    devices.withDevice(deviceId, signal, (device) => work(targetOf(deviceId, device.session, opened))));
+}
