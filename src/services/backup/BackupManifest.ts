@@ -74,6 +74,11 @@ export const BackupDeviceSchema = z.object({
   bootloaderVersion: z.string().optional(),
   taxpayerNumber: z.string().optional(),
   fiscalCardNumber: z.string().optional(),
+  /**
+   * The register time zone the backup was read under (SPEC.md §4.1, `+08:00` by default): every date-time in
+   * the records is register-local, this says which instant it stands for. Absent in older backups (then +08:00).
+   */
+  utcOffset: z.string().regex(/^[+-]\d{2}:\d{2}$/).optional(),
 });
 export type BackupDevice = z.infer<typeof BackupDeviceSchema>;
 

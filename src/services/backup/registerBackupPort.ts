@@ -19,6 +19,8 @@ export interface RegisterBackupOptions {
   readonly dailyWindowDays?: number;
   /** Back up the cards in the register's slots too (59/5B). Default true. */
   readonly cards?: boolean;
+  /** The register time zone setting, minutes east of UTC (SPEC.md §4.1). Default UTC+8. */
+  readonly utcOffsetMinutes?: number;
 }
 
 /** The session's typed commands, but answering the bytes as read: the backup keeps both. */
@@ -309,7 +311,9 @@ export async function openRegisterBackupPort(session: RegisterSession, options: 
   } catch (error) {
     if (!isGatewayError(error, 'LINK_NOT_INITIALIZED')) throw error;
   }
+  const utcOffsetMinutes = options.utcOffsetMinutes ?? link.DEFAULT_REGISTER_UTC_OFFSET_MINUTES;
   const device: BackupDevice = {
+    utcOffset: link.formatUtcOffset(utcOffsetMinutes),
     id: options.deviceId ?? factory.machineNumber,
     machineNumber: factory.machineNumber,
     model: factory.model,
@@ -359,7 +363,7 @@ export async function openRegisterBackupPort(session: RegisterSession, options: 
         fromCache('factory', snapshot.factoryRaw, snapshot.factory),
         fromCache('status', held.statusRaw, status),
         ...(held.counts === undefined ? [] : [fromCache('counts', held.counts.raw, held.counts.value)]),
-        oneAnswer('datetime', () => readRaw(session, link.dateTime, undefined), link.dateTime.response, (value) => [{ record: { dateTime: value } }]),
+        oneAnswer('datetime', () => readRaw(session, link.dateTime, undefined), link.dateTime.response, (value) => [{ record: { dateTime: value, at: link.registerInstant(value, utcOffsetMinutes).toISOString() } }]),
       ];
       if (snapshot.userInfo !== undefined && snapshot.userInfoRaw !== undefined) {
         sections.push(fromCache('user-info', snapshot.userInfoRaw, snapshot.userInfo));
