@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +118,49 @@ describe('POST /v1/packages', () => {
     expect(streamed.statusCode).toBe(413);
     expect(streamed.json()).toMatchObject({ code: 'FWPKG_TOO_LARGE', status: 413 });
     expect(s.onDisk()).toEqual([]);
+  });
+
+  it('over a real connection, a client still sending past the limit reads the 413 (the rest of its upload is not read)', async () => {
+    const dir = mkdtempSync(join(dataDir, 'd-'));
+    const store = PackageStore.forDataDir(dir, { trustedKeysDir: join(dir, 'trusted-keys'), logger: silentLogger, maxBytes: 64 * 1024 });
+    const db = openStore(':memory:');
+    let port = 0;
+    const app = await buildServer(
+      { jobs: new JobRunner({ store: db }), store: db, devices: new FakeDirectory([]), logger: silentLogger, version: 'test' },
+      { token: TOKEN, port: () => port, plugins: [packagesRoutes({ store })] },
+    );
+    apps.push({ app, db, store });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    port = (app.server.address() as AddressInfo).port;
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest({
+        host: '127.0.0.1', port, method: 'POST', path: '/v1/packages',
+        headers: { authorization: `Bearer ${TOKEN}`, 'x-operator': 'x', 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+      }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => { body += chunk; });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      // The server closes the connection after its answer: a write that then fails is expected, a missing answer is not.
+      request.on('error', (error) => { if (!answered) reject(error); });
+      // 1 MiB in 16 KiB chunks, far past the 64 KiB limit; writes after the answer may fail, the answer must not.
+      let sent = 0;
+      let answered = false;
+      const chunk = Buffer.alloc(16 * 1024, 0x55);
+      const pump = () => {
+        while (sent < 1024 * 1024 && !answered && !request.destroyed) {
+          sent += chunk.length;
+          if (!request.write(chunk)) return void request.once('drain', pump);
+        }
+        request.end();
+      };
+      request.on('response', () => { answered = true; });
+      pump();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'FWPKG_TOO_LARGE' });
+    expect((() => { try { return readdirSync(store.dir); } catch { return []; } })()).toEqual([]);
   });
 
   it('takes only the file as the body, needs the operator, and is documented as a binary upload', async () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extract as tarExtract, pack as tarPack } from 'tar-stream';
 import {
-  buildFwpkg, FWPKG_ENTRY, measureImage, packFwpkg, parsePrivateKeyPem, parsePublicKeyPem, unpackFwpkg, verifyFwpkg,
+  buildFwpkg, FWPKG_ENTRY, measureImage, packFwpkg, readFwpkgStream, parsePrivateKeyPem, parsePublicKeyPem, unpackFwpkg, verifyFwpkg,
   verifyPackageParts, type FwpkgParts, type FwpkgPublicKey,
 } from '../../../protocols/fwpkg/index.js';
 import { vectorFields, vectorImage } from '../../../fixtures/packages/makeVectors.js';
@@ -127,6 +127,15 @@ describe('verification refusals, each with its own code', () => {
     const { signManifest } = await import('../../../protocols/fwpkg/index.js');
     const compact = new TextEncoder().encode(JSON.stringify(JSON.parse(new TextDecoder().decode(p.manifest))));
     expect(() => verifyPackageParts(compact, signManifest(compact, key), measureImage(p.image), trusted)).toThrow(expect.objectContaining({ code: 'FWPKG_MALFORMED', message: expect.stringMatching(/canonical/) }));
+  });
+
+  it('a source that fails while read ends the reading with its own error, not as a damaged package', async () => {
+    const bytes = fixture('vector-ed25519.fwpkg');
+    async function* failing() {
+      yield bytes.subarray(0, 2048);
+      throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    }
+    await expect(readFwpkgStream(failing(), () => undefined)).rejects.toThrow(expect.objectContaining({ code: 'EIO' }));
   });
 
   it('an image over the reader\'s limit is refused from the tar header, before its bytes are read', async () => {
