@@ -8,6 +8,7 @@ import type { SimulatorEvent } from '../../../fixtures/simulator/RegisterSimulat
 import { CMD, invoicesByIndex } from '../../../protocols/gb-link/index.js';
 import { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import { registerSessionLink } from '../../../src/devices/registry/registerSessionLink.js';
+import { DeviceRegistry } from '../../../src/devices/DeviceRegistry.js';
 import { collectBackup } from '../../../src/services/backup/collectBackup.js';
 import { openRegisterBackupPort } from '../../../src/services/backup/registerBackupPort.js';
 import { runDiagnostics } from '../../../src/services/diagnostics/runDiagnostics.js';
@@ -122,6 +123,24 @@ describe.each(profiles)('a register with firmware "%s"', (name, profile) => {
     }
     if (!missing.has(0x73)) expect(manifest.kinds['init-history']?.records).toBe(memory.initializations);
     expect((await store.verify(manifest.id)).ok).toBe(true);
+  });
+});
+
+describe('a register below the minimum (SPEC §5.0)', () => {
+  it('is not served: the registry shows it offline with an error naming the command it lacks', async () => {
+    const register = await createSimulatedRegister({ seed: 4, timing: { timed: false }, profile: parseSimulatorProfile('no-41') });
+    const registry = new DeviceRegistry<RegisterSession>({ link: registerSessionLink({ replyTimeoutMs: 300, retries: 0 }), heartbeatMs: 0 });
+    try {
+      const id = registry.add(register.transport, { simulated: true });
+      for (let i = 0; i < 200 && registry.get(id)?.state !== 'offline'; i++) await new Promise((r) => setTimeout(r, 10));
+      const device = registry.get(id)!;
+      expect(device.state).toBe('offline');
+      expect(device.identity).toBeUndefined();
+      expect(device.lastError?.message).toContain('command 41');
+    } finally {
+      await registry.close();
+      await register.close();
+    }
   });
 });
 
