@@ -34,6 +34,7 @@ async function openSimulation(options: DeviceSideOptions): Promise<Simulation | 
     count: config.simulate, logger: logger.child({ area: 'simulator' }), dataDir: config.dataDir,
     ...(config.simulatorTiming === undefined ? {} : { timing: config.simulatorTiming }),
     ...(config.simulatorProfile === undefined ? {} : { profile: config.simulatorProfile }),
+    utcOffsetMinutes: config.registerUtcOffset,
   });
 }
 
@@ -53,7 +54,7 @@ export async function createDeviceSide(options: DeviceSideOptions): Promise<Devi
   // The one way every area borrows a register; the job runner shares the registry's owner table through it.
   const devices = createDevicePort(registry, context?.jobs);
   const deps: AreaDeps = {
-    devices, registers: registry, dataDir: config.dataDir, logger,
+    devices, registers: registry, dataDir: config.dataDir, logger, registerUtcOffsetMinutes: config.registerUtcOffset,
     ...(context === undefined ? {} : { busyWith: (deviceId: string) => context.jobs.runningOn(deviceId) }),
   };
   const backup = await backupArea(deps);

@@ -11,6 +11,8 @@ export interface AreaDeps {
   readonly registers: { list(): readonly DeviceSnapshot[] };
   readonly dataDir: string;
   readonly logger: Logger;
+  /** The register time zone setting (daemon config registerUtcOffset, SPEC.md §4.1), minutes east of UTC; UTC+8 when absent. */
+  readonly registerUtcOffsetMinutes?: number;
   /** The job holding a register, if any. */
   readonly busyWith?: (deviceId: string) => string | undefined;
 }

@@ -11,8 +11,8 @@ import { RESTORE_JOB_KIND } from '../../services/backup/restore/restoreJob.js';
 import type { Area, AreaDeps } from './Area.js';
 
 /** Backups borrow the register through the DevicePort, on a serial line at the fastest rate the register offers. */
-export function backupDevices(devices: DevicePort, log: Logger = silentLogger): BackupDevices {
-  return { port: devices, log };
+export function backupDevices(devices: DevicePort, log: Logger = silentLogger, utcOffsetMinutes?: number): BackupDevices {
+  return { port: devices, log, ...(utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes }) };
 }
 
 export interface BackupArea extends Area {
@@ -29,7 +29,7 @@ export async function backupArea(deps: AreaDeps): Promise<BackupArea> {
   const logger = deps.logger.child({ area: 'backup' });
   const store = BackupStore.forDataDir(deps.dataDir, logger);
   await store.cleanTemporary();
-  const devices = backupDevices(deps.devices, logger);
+  const devices = backupDevices(deps.devices, logger, deps.registerUtcOffsetMinutes);
   const stick: StickWriter = async (source, target, mountPoint) => {
     const copy = await copyToStick(source, target, mountPoint === undefined ? {} : { mountPoint });
     return { mountPoint: copy.volume.mountPoint, path: copy.path, checksumPath: copy.checksumPath, bytes: copy.bytes, sha256: copy.sha256 };

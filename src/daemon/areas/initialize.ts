@@ -35,7 +35,7 @@ export function initializeArea(deps: AreaDeps, options: InitializeAreaOptions = 
     tokens: new ConfirmationTokens({ ttlMs: options.tokenTtlMs ?? 5 * 60_000 }),
     settings: {
       clockToleranceSeconds: options.clockToleranceSeconds ?? 300,
-      utcOffsetMinutes: options.utcOffsetMinutes ?? DEFAULT_REGISTER_UTC_OFFSET_MINUTES,
+      utcOffsetMinutes: options.utcOffsetMinutes ?? deps.registerUtcOffsetMinutes ?? DEFAULT_REGISTER_UTC_OFFSET_MINUTES,
       card: { logger: deps.logger.child({ area: 'cards' }) },
     },
   };

@@ -14,6 +14,8 @@ export interface BackupDevices {
   readonly port: DevicePort;
   /** Where the line-rate switch for bulk reads says what it did. */
   readonly log?: Logger;
+  /** The register time zone setting (SPEC.md §4.1), minutes east of UTC; UTC+8 when absent. */
+  readonly utcOffsetMinutes?: number;
   readonly backupPortOf?: (device: BorrowedDevice) => Promise<BackupPort>;
   readonly restoreTargetOf?: (device: BorrowedDevice) => Promise<RestoreTarget>;
 }
@@ -22,7 +24,7 @@ export interface BackupDevices {
 export function withBackupPort<T>(devices: BackupDevices, deviceId: string, signal: AbortSignal, fn: (port: BackupPort) => Promise<T>): Promise<T> {
   return devices.port.withDevice(deviceId, signal, async (device) => {
     if (devices.backupPortOf !== undefined) return fn(await devices.backupPortOf(device));
-    return withBulkBaud(device.session, async () => fn(await openRegisterBackupPort(device.session, { deviceId })), devices.log);
+    return withBulkBaud(device.session, async () => fn(await openRegisterBackupPort(device.session, { deviceId, ...(devices.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: devices.utcOffsetMinutes }) })), devices.log);
   });
 }
 

@@ -1,19 +1,19 @@
 import { GatewayError } from '../../../contracts/errors/index.js';
+import { DEFAULT_REGISTER_UTC_OFFSET_MINUTES, registerInstant } from '../../../protocols/gb-link/registerTimeZone.js';
 import type { BorrowedDevice } from '../../devices/DevicePort.js';
 import type { DiagnosticsPort } from './DiagnosticsPort.js';
 
-/**
- * GB18240 registers keep Beijing time without a zone on the wire (3A); the gateway reads it as UTC+8.
- * A register set to another zone would show as clock skew, which is what a technician should see.
- */
-const REGISTER_UTC_OFFSET = '+08:00';
 
 function rejectIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason instanceof GatewayError ? signal.reason : new GatewayError('CANCELLED');
 }
 
-/** The diagnostics view of a lent register: self-checks 5C–61, status 41, clock 3A over its current session. */
-export function deviceDiagnostics(device: BorrowedDevice): DiagnosticsPort {
+/**
+ * The diagnostics view of a lent register: self-checks 5C–61, status 41, clock 3A over its current session.
+ * The clock carries no zone on the wire; it is read in the register time zone setting (SPEC.md §4.1, UTC+8 by
+ * default), so a register keeping the configured zone shows its true skew, not the zones' difference.
+ */
+export function deviceDiagnostics(device: BorrowedDevice, utcOffsetMinutes = DEFAULT_REGISTER_UTC_OFFSET_MINUTES): DiagnosticsPort {
   return {
     get machineNumber() { return device.identity.machineNumber; },
     async selfCheck(name, signal) {
@@ -38,7 +38,7 @@ export function deviceDiagnostics(device: BorrowedDevice): DiagnosticsPort {
     async clock(signal) {
       rejectIfAborted(signal);
       const text = await device.session.dateTime();
-      return new Date(`${text}${REGISTER_UTC_OFFSET}`);
+      return registerInstant(text, utcOffsetMinutes);
     },
   };
 }
