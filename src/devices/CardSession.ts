@@ -189,7 +189,8 @@ export class CardSession {
       return decodeLayout(layout, await this.exchange('READ_BINARY', readBinary(0, layout.size), { file }, true));
     }
     const stated = await this.selectFileAskingSize(kind, ef);
-    const asked = Math.min(stated ?? SHORT_MAX_LE, SHORT_MAX_LE);
+    // A stated 0 (or none) asks "all there is" (Le 00): the answer then shows what the file holds.
+    const asked = stated === undefined || stated === 0 ? SHORT_MAX_LE : Math.min(stated, SHORT_MAX_LE);
     const first = await this.send('READ_BINARY', readBinary(0, asked));
     const data = first.sw === 0x6700 || first.sw === 0x6b00
       ? await this.exchange('READ_BINARY', readBinary(0, layout.size), { file }, true)

@@ -78,6 +78,15 @@ describe('file sizes GB18240.md does not give (fiscal EF03, user EF02) are taken
     expect(error.params.detail).toMatch(/EF03 holds 64 bytes \(its FCI states 64\), FiscalEF03 needs 80/);
   });
 
+  it('an FCI stating 0 bytes is read with Le 00 (never an invalid Le 0)', async () => {
+    const s = recorded('t1', (command, response) => {
+      if (command === '00A4000002EF0300') return Uint8Array.from([...fileControlParameters(0xef03, 0, 'binary'), 0x90, 0x00]);
+      return response;
+    });
+    expect((await s.fiscal.readFiscalAccumulation()).validCount).toBe(0);
+    expect(s.sent.at(-1)).toBe('00B0000000');
+  });
+
   it('a 6282 to a fixed-size read is taken with its data, then decoded (short data stays malformed)', async () => {
     const s = recorded('t1', (command, response) => (command === '00B0000067' ? Uint8Array.from([...response.slice(0, -2), 0x62, 0x82]) : response));
     expect((await s.fiscal.readFiscalBasic()).cardNumber).toBe('4403100000000001');
