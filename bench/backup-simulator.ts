@@ -1,9 +1,10 @@
 // Backup of a simulated register with two years of history over a real serial line: a socat pty pair,
 // the simulator as its own process on one end (fixtures/simulator/serve.ts, its line model on), the
 // gateway's SerialTransport + RegisterSession + openRegisterBackupPort on the other.
-// Prints records per second and the ratio of the bytes moved (both directions) to what the line could
-// carry in the same time at the simulator's baud rate (8N1: baud / 10 bytes per second).
-// Then the same backup as the daemon makes it, after GB link 71 to the fastest rate both ends offer.
+// Prints the ratio of the bytes moved (both directions) to what the line could carry in the same time at the
+// rate in use (8N1: baud / 10 bytes per second), and the answers (register → host) alone against the same limit.
+// Then the same backup as the daemon makes it, after GB link 71 to the fastest rate both ends offer. Each
+// twice in the same run: windowed (GB link 74, SPEC.md §10) and stop-and-wait (§3), side by side.
 // BENCH_BACKUP_DAYS (730), BENCH_BACKUP_PER_DAY (5 invoices), BENCH_BACKUP_BAUD (115200) change the run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,9 +16,11 @@ import { SerialTransport } from '../drivers/serial/SerialTransport.js';
 import { withBulkBaud } from '../src/daemon/bulkBaud.js';
 import { RegisterSession } from '../src/devices/RegisterSession.js';
 import { BackupStore } from '../src/services/backup/BackupStore.js';
+import type { CommittedBackup } from '../src/services/backup/BackupWriter.js';
 import { collectBackup } from '../src/services/backup/collectBackup.js';
 import { openRegisterBackupPort } from '../src/services/backup/registerBackupPort.js';
 import { socatMissingReason, startPtyPair } from '../test/helpers/socat.js';
+import { SimulatorTiming } from '../fixtures/simulator/SimulatorTiming.js';
 
 const root = resolve(import.meta.dirname, '..');
 const DAYS = Number(process.env.BENCH_BACKUP_DAYS ?? 730);
@@ -51,6 +54,27 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
+interface Figures { baud: number; seconds: number; records: number; ratio: number; answerRatio: number; complete: boolean; problems: number }
+
+/** What one backup moved, against the line-rate limit at `baud` for the time it took. */
+async function measure(session: RegisterSession, baud: () => number, backup: () => Promise<CommittedBackup>, ready: Ready): Promise<Figures> {
+  const before = session.traffic;
+  const started = performance.now();
+  const { manifest } = await backup();
+  const seconds = (performance.now() - started) / 1000;
+  const records = Object.values(manifest.kinds).reduce((sum, kind) => sum + kind.records, 0);
+  const bytesIn = session.traffic.bytesIn - before.bytesIn;
+  const moved = bytesIn + session.traffic.bytesOut - before.bytesOut;
+  const limit = seconds * (baud() / 10);
+  const complete = ready.invoices === manifest.kinds.invoices?.records && ready.dailyRecords === manifest.kinds.daily?.records;
+  return { baud: baud(), seconds, records, ratio: moved / limit, answerRatio: bytesIn / limit, complete, problems: manifest.problems.length };
+}
+
+function show(label: string, f: Figures): string {
+  return `${label.padEnd(14)} ${f.ratio.toFixed(3)} (answers alone ${f.answerRatio.toFixed(3)}), ${f.records} records in ${f.seconds.toFixed(1)} s`
+    + `${f.complete ? '' : ' COUNTS DIFFER'}${f.problems > 0 ? `, ${f.problems} problems` : ''}`;
+}
+
 export async function main(): Promise<void> {
   const missing = socatMissingReason();
   if (missing !== undefined) {
@@ -63,35 +87,45 @@ export async function main(): Promise<void> {
   try {
     const served = await serveSimulator(pty.b);
     simulator = served.child;
-    const transport = new SerialTransport({ path: pty.a, baudRate: BAUD });
-    const session = await RegisterSession.open(transport, { deviceId: 'bench' });
-    try {
-      const store = new BackupStore(join(folder, 'backups'));
-      const { ready } = served;
-      const measure = async (label: string, backup: () => Promise<Awaited<ReturnType<typeof collectBackup>>>) => {
-        const before = session.traffic;
-        const started = performance.now();
-        const { manifest } = await backup();
-        const seconds = (performance.now() - started) / 1000;
-        const records = Object.values(manifest.kinds).reduce((sum, kind) => sum + kind.records, 0);
-        const moved = session.traffic.bytesIn - before.bytesIn + session.traffic.bytesOut - before.bytesOut;
-        const baud = label === 'line' ? BAUD : bulkBaud;
-        const ratio = moved / (seconds * (baud / 10));
-        const counts = ready.invoices === manifest.kinds.invoices?.records && ready.dailyRecords === manifest.kinds.daily?.records;
-        console.log(`   [${label} ${baud} baud] ${records} records in ${seconds.toFixed(1)} s${counts ? '' : ' (COUNTS DIFFER)'}`
-          + `${manifest.problems.length > 0 ? `, ${manifest.problems.length} problems` : ''}`);
-        console.log(`   [${label} ${baud} baud] records per second: ${(records / seconds).toFixed(0)}`);
-        console.log(`   [${label} ${baud} baud] bytes moved / line-rate limit: ${ratio.toFixed(3)} (${moved} bytes over ${seconds.toFixed(1)} s; line ${baud / 10} B/s)`);
-      };
-      console.log(`   ${DAYS} days, ${ready.invoices} invoices, ${ready.dailyRecords} daily, ${ready.declarations} declarations, ${ready.rolls} rolls, over a socat pty`);
-      let bulkBaud = BAUD;
-      await measure('line', async () => collectBackup(await openRegisterBackupPort(session, { deviceId: 'bench' }), store));
-      await measure('bulk', () => withBulkBaud(session, async () => {
-        bulkBaud = transport.baudRate;
-        return collectBackup(await openRegisterBackupPort(session, { deviceId: 'bench' }), store);
-      }));
-    } finally {
-      await session.close();
+    const { ready } = served;
+    const store = new BackupStore(join(folder, 'backups'));
+    console.log(`   ${DAYS} days, ${ready.invoices} invoices, ${ready.dailyRecords} daily, ${ready.declarations} declarations, ${ready.rolls} rolls, over a socat pty;`
+      + ` register turnaround ${SimulatorTiming.parse({}).turnaroundMs} ms (simulator default)`);
+    console.log('   ratio = bytes moved both ways / (seconds × baud / 10), the line-rate limit for the time the backup took');
+    const results: Record<string, { line: Figures; bulk: Figures }> = {};
+    {
+      // One backup first, not measured: both processes compile their hot paths and fill their caches,
+      // so neither mode below pays for that.
+      const transport = new SerialTransport({ path: pty.a, baudRate: BAUD });
+      const session = await RegisterSession.open(transport, { deviceId: 'bench' });
+      try {
+        await withBulkBaud(session, async () => collectBackup(await openRegisterBackupPort(session, { deviceId: 'bench' }), store));
+      } finally {
+        await session.close();
+      }
+    }
+    // Windowed (SPEC.md §10, 70 lists 74) and stop-and-wait (the same register, the host told to keep §3), one after the other.
+    for (const [mode, transferWindow] of [['windowed', undefined], ['stop-and-wait', 0]] as const) {
+      const transport = new SerialTransport({ path: pty.a, baudRate: BAUD });
+      const session = await RegisterSession.open(transport, { deviceId: 'bench', ...(transferWindow === undefined ? {} : { transferWindow }) });
+      try {
+        const backup = async () => collectBackup(await openRegisterBackupPort(session, { deviceId: 'bench' }), store);
+        const line = await measure(session, () => BAUD, backup, ready);
+        let bulkBaud = BAUD;
+        const bulk = await measure(session, () => bulkBaud, () => withBulkBaud(session, () => {
+          bulkBaud = transport.baudRate;
+          return backup();
+        }), ready);
+        results[mode] = { line, bulk };
+      } finally {
+        await session.close();
+      }
+    }
+    for (const which of ['line', 'bulk'] as const) {
+      const w = results.windowed![which];
+      const s = results['stop-and-wait']![which];
+      console.log(`   [backup ${w.baud} baud${which === 'bulk' ? ', after 71' : ''}] ${show('windowed', w)}`);
+      console.log(`   [backup ${s.baud} baud${which === 'bulk' ? ', after 71' : ''}] ${show('stop-and-wait', s)}`);
     }
   } finally {
     if (simulator !== undefined) await stopProcess(simulator);

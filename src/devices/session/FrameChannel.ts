@@ -21,6 +21,7 @@ export class FrameChannel {
   private gapTimer: NodeJS.Timeout | undefined;
   private closedBy: GatewayError | undefined;
   private lastByteAt = 0;
+  private posted: Promise<void> = Promise.resolve();
   private readonly unsubscribe: Unsubscribe[] = [];
   bytesIn = 0;
   bytesOut = 0;
@@ -87,6 +88,7 @@ export class FrameChannel {
   }
 
   async send(bytes: Uint8Array): Promise<void> {
+    await this.posted;
     if (this.closedBy !== undefined) throw this.closedBy;
     try {
       await this.transport.write(bytes);
@@ -94,6 +96,19 @@ export class FrameChannel {
       throw new GatewayError('LINK_CLOSED', { cause: error });
     }
     this.bytesOut += bytes.length;
+  }
+
+  /**
+   * Sends `bytes` after anything posted before, without waiting for the transport to take them:
+   * the windowed receiver acknowledges while the next packets keep arriving (a serial write waits
+   * for the bytes to drain). A failed write closes the channel; `send` and `next` then reject.
+   */
+  post(bytes: Uint8Array): void {
+    if (this.closedBy !== undefined) return;
+    this.bytesOut += bytes.length;
+    this.posted = this.posted
+      .then(() => this.transport.write(bytes))
+      .catch((error: unknown) => this.shut(new GatewayError('LINK_CLOSED', { cause: error })));
   }
 
   /** The next frame, or undefined when none came within `timeoutMs`. Rejects with LINK_CLOSED. */

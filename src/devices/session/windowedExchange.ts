@@ -131,8 +131,9 @@ async function collectWindowed(
         onAnswer?.(size, parts[0]!);
       }
       if (step.ack !== undefined) {
-        if (step.taken.length === 0) channel.resentBytes += 6;
-        await channel.send(encodeNextFrame(step.ack));
+        const ack = encodeNextFrame(step.ack);
+        if (step.taken.length === 0) channel.resentBytes += ack.length;
+        channel.post(ack);
       }
     }
     const reply = await awaitReply(channel, timing, cmd);
