@@ -249,7 +249,8 @@ describe('simulated register: firmware update (64)', () => {
     expect(await booted).toMatchObject({ result: 'activated', firmwareVersion: '2.4.0' });
     expect((await link.call(factoryData, undefined)).firmwareVersion).toBe('2.4.0');
     expect(sim.state.firmware.active).toBe('b');
-    expect((await link.call(firmwareQuery, undefined)).state).toBe('idle');
+    // SPEC §5.8: after an activation that booted, the transfer is gone: query answers idle, every field zero.
+    expect(await link.call(firmwareQuery, undefined)).toEqual({ state: 'idle', size: 0, received: 0, sha256: new Uint8Array(32), version: '0.0.0' });
   });
 
   it('abort forgets the partial image', async () => {
