@@ -3,6 +3,7 @@ import type { DevicePort } from '../../devices/DevicePort.js';
 import type { BackupDevices } from '../../services/backup/BackupDevices.js';
 import type { BackupStore } from '../../services/backup/BackupStore.js';
 import { deregisterRequestSchema } from '../../services/deregister/deregisterRequest.js';
+import { backupStillCurrent } from '../../services/backup/backupStillCurrent.js';
 import { deregistrationBackup } from '../../services/deregister/deregistrationBackup.js';
 import { DEREGISTER_JOB_KIND, deregistrationStages, runDeregistration } from '../../services/deregister/runDeregistration.js';
 import type { ApiPlugin } from '../ApiContext.js';
@@ -43,6 +44,10 @@ export function deregisterRoutes({ registers, backups }: DeregisterRoutesDeps): 
               operator,
               history: context.store.records.list({ device: machineNumber ?? params.id }),
               makeBackup: deregistrationBackup(params.id, backups, ctx),
+              backupStillCurrent: backupStillCurrent({
+                store: backups.store, devices: backups.devices, deviceId: params.id, signal: ctx.signal,
+                history: context.store.records.list({ device: machineNumber ?? params.id }),
+              }),
               withRegister: (work) => registers.withDevice(params.id, ctx.signal, (device) => work(device.session)),
             }, deregister, ctx),
           });

@@ -13,6 +13,12 @@ export interface BackupGateOptions {
   readonly maxAgeMs?: number;
   /** Always make a new backup, even when a fresh verified one exists. */
   readonly forceNew?: boolean;
+  /**
+   * Why a verified, fresh-enough backup no longer describes the register (backupStillCurrent: this gateway's
+   * service records since it was made, the register's record counts); undefined while it still does. Without
+   * it, age and verification alone decide.
+   */
+  readonly stillCurrent?: (candidate: { readonly id: string; readonly createdAt: string }) => Promise<string | undefined>;
   readonly now?: () => Date;
   readonly log?: Logger;
 }
@@ -30,7 +36,8 @@ export interface BackupGatePass {
 /**
  * The gate of every operation that changes a register (upgrade, deregistration, repair), run as its
  * first stage: reuse a backup of this device younger than `maxAgeMs` that re-verifies (every file
- * re-hashed now), or make one with `makeBackup` and verify it. Throws BACKUP_GATE_FAILED when no
+ * re-hashed now) and still describes the register (`stillCurrent`: nothing changed on it since), or make
+ * one with `makeBackup` and verify it. Throws BACKUP_GATE_FAILED when no
  * verified backup can be had, so the operation stops before it changes anything.
  *
  * A backup whose manifest names completeness problems (a gap, a bad signature) still passes: it is
@@ -55,6 +62,11 @@ export async function ensureVerifiedBackup(
       if (age > maxAge || age < -FUTURE_TOLERANCE_MS) continue;
       const verification = await store.verify(candidate.id, now);
       if (verification.ok) {
+        const stale = await options.stillCurrent?.(candidate);
+        if (stale !== undefined) {
+          log.info({ deviceId, backupId: candidate.id, reason: stale }, 'recent backup no longer describes the register; not reused');
+          continue;
+        }
         log.info({ deviceId, backupId: candidate.id, ageMs: age }, 'reusing a verified backup');
         return { backupId: candidate.id, reused: true, createdAt: candidate.createdAt, verifiedAt: verification.verifiedAt, problems: candidate.problems };
       }

@@ -34,6 +34,8 @@ export interface DeregistrationDeps {
   /** This gateway's earlier service records of the register: a second deregistration is refused. */
   readonly history?: readonly PastRecord[];
   readonly maxBackupAgeMs?: number;
+  /** Why a recent backup no longer describes the register (backupStillCurrent); a stale one is not reused. */
+  readonly backupStillCurrent?: (candidate: { readonly id: string; readonly createdAt: string }) => Promise<string | undefined>;
   readonly now?: () => Date;
   readonly card?: CardSessionOptions;
 }
@@ -61,8 +63,8 @@ const nothingChanged = { 'zh-CN': '收款机的税控数据未被更改', en: 'n
  * Deregistration (注销, GB18240.md "Flows"). The register has no GB-link command for it and its fiscal
  * memory is write-once, so the gateway changes no fiscal data; it:
  * 0. refuses a register its own records show deregistered already (DEREG_ALREADY_DONE);
- * 1. makes sure a verified backup of the register from the last hour exists (ensureVerifiedBackup makes
- *    one when none does), before anything else;
+ * 1. makes sure a verified backup of the register from the last hour, made since its last change, exists
+ *    (ensureVerifiedBackup makes one when none does), before anything else;
  * 2. reads the final state (identity, taxpayer, status, counters, last declaration and invoice, the
  *    fiscal card without its PIN) and refuses while sales after the last declaration remain, unless
  *    `allowUndeclared`;
@@ -77,6 +79,7 @@ export async function runDeregistration(deps: DeregistrationDeps, request: Dereg
   if (done !== undefined) throw new GatewayError('DEREG_ALREADY_DONE', { params: { at: done.at, recordId: done.recordId }, data: { ...done } });
   const backup = await ensureVerifiedBackup(deps.backupKey, deps.backups, deps.makeBackup, {
     operation: 'deregistration', now, ...(deps.maxBackupAgeMs === undefined ? {} : { maxAgeMs: deps.maxBackupAgeMs }),
+    ...(deps.backupStillCurrent === undefined ? {} : { stillCurrent: deps.backupStillCurrent }),
   });
   reporter.progress(1, backup.reused ? `backup ${backup.backupId} reused` : `backup ${backup.backupId} made`);
 
