@@ -11,8 +11,22 @@ import { readSlotUserCard } from '../rolls/readSlotUserCard.js';
 import type { ChangeRegister } from './ChangeRegister.js';
 import type { ChangeRequest } from './changeRequest.js';
 import { controlMismatches, planControlUpdate, readBackControls, writeBackControls, type ControlUpdatePlan } from './updateControls.js';
+import type { FiscalMonitoringData } from '../../../protocols/gb18240-card/fiscalFiles.js';
+import type { UserControlRecord } from '../../../protocols/gb18240-card/userFiles.js';
 
 export const CHANGE_JOB_KIND = 'registration-change';
+
+/** What a change job checkpoints before it writes the register (src/jobs/ENGINE.md). */
+export interface ChangeCheckpoint {
+  readonly phase: 'applying';
+  readonly kind: ChangeRequest['kind'];
+  readonly machineNumber: string;
+  readonly before: ReturnType<typeof registerView>;
+  /** The GB link 62 about to be sent. */
+  readonly update?: TaxpayerUpdate;
+  /** The GB link 40 about to be sent: the control record it brings, and the fiscal card's monitoring data before. */
+  readonly control?: { readonly record: UserControlRecord; readonly fiscalBefore: FiscalMonitoringData };
+}
 
 /** The register write (62 or 40) must not be cut by a cancel. */
 export const changeStages = [
@@ -32,7 +46,7 @@ export interface ChangeResult {
   readonly notes: readonly string[];
 }
 
-function registerView(info: UserInfo, status: RegisterStatus) {
+export function registerView(info: UserInfo, status: RegisterStatus) {
   return {
     taxpayerNumber: info.taxpayerNumber, taxpayerId: info.taxpayerId, taxpayerName: info.taxpayerName, officeCode: info.officeCode,
     declarationMode: info.declarationMode, fiscalCardNumber: info.fiscalCardNumber,
@@ -59,7 +73,7 @@ function taxpayerUpdateFor(request: ChangeRequest, info: UserInfo): TaxpayerUpda
   return same ? undefined : update;
 }
 
-const statements = {
+export const statements = {
   nothing: { 'zh-CN': '未作任何更改', en: 'nothing was changed' },
   inDoubt: {
     'zh-CN': '变更命令的应答丢失且无法读回，是否已生效不明；请用 fiscalctl info 核对后再决定是否重做',
@@ -122,6 +136,12 @@ export async function runChange(
   reporter.progress(1, 'checked');
 
   reporter.stage('apply');
+  // Before anything is sent: what this job is about to write, so a restart can read back whether it took effect.
+  reporter.checkpoint({
+    phase: 'applying', kind: request.kind, machineNumber, before,
+    ...(update === undefined ? {} : { update }),
+    ...(controlPlan === undefined ? {} : { control: { record: controlPlan.record, fiscalBefore: controlPlan.fiscalBefore } }),
+  } satisfies ChangeCheckpoint);
   let written: ChangeResult['register'] = 'record-only';
   if (update !== undefined) {
     try {
