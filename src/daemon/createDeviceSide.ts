@@ -11,6 +11,7 @@ import { backupArea } from './areas/backup.js';
 import { changesArea } from './areas/changes.js';
 import { diagnosticsArea } from './areas/diagnostics.js';
 import { initializeArea } from './areas/initialize.js';
+import { packagesArea } from './areas/packages.js';
 import type { DaemonConfig } from './config.js';
 import type { DeviceSide, DeviceSideContext } from './DeviceSide.js';
 import type { Simulation, SimulationLoader } from './Simulation.js';
@@ -61,6 +62,7 @@ export async function createDeviceSide(options: DeviceSideOptions): Promise<Devi
   const areas = [
     diagnosticsArea(deps), backup, changesArea(deps, backup),
     initializeArea(deps, { pcsc: simulation?.pcsc ?? lazyPcsc({ logger }) }),
+    await packagesArea(deps, { trustedKeys: config.trustedKeys }),
   ];
   return {
     directory: registry,
