@@ -113,7 +113,14 @@ export class PackageStore {
       await writeFileAtomic(join(temporary, MANIFEST_FILE), verified.manifestBytes);
       const record: z.output<typeof receivedSchema> = { receivedAt: new Date().toISOString(), operator: meta.operator, bytes, sha256, keyId: verified.key.keyId };
       await writeFileAtomic(join(temporary, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
-      await rename(temporary, target);
+      try {
+        await rename(temporary, target);
+      } catch (error) {
+        // The same package uploaded twice at once: the other upload kept it first.
+        const code = (error as NodeJS.ErrnoException).code;
+        if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await exists(target))) return { stored: await this.get(id), created: false };
+        throw error;
+      }
       await fsyncPath(this.dir);
       this.options.logger.info({ packageId: id, version: verified.manifest.version, models: verified.manifest.models, keyId: verified.key.keyId, operator: meta.operator }, 'firmware package received');
       return { stored: { id, manifest: verified.manifest, file: join(target, PACKAGE_FILE), ...record }, created: true };

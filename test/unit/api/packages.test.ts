@@ -85,6 +85,14 @@ describe('POST /v1/packages', () => {
     expect(gone.json()).toMatchObject({ code: 'FWPKG_NOT_FOUND' });
   });
 
+  it('the same package uploaded twice at once is kept once: one 201, one 200, the same id', async () => {
+    const s = await server();
+    const answers = await Promise.all([s.upload(vector), s.upload(vector)]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 201]);
+    expect(new Set(answers.map((a) => a.json().package.id)).size).toBe(1);
+    expect(s.onDisk()).toHaveLength(1);
+  });
+
   it('refuses a tampered image with its code as problem+json in both languages, and keeps nothing on disk', async () => {
     const s = await server();
     const refused = await s.upload(withImageByteFlipped(vector));
