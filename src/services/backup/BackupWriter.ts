@@ -9,7 +9,7 @@ import {
 } from './BackupManifest.js';
 import { backupFolderName, machineFolder, newBackupId, TEMP_PREFIX } from './backupLayout.js';
 import { FileSink } from './FileSink.js';
-import { fsyncPath } from './fsyncPath.js';
+import { fsyncPath } from '../../../platform/fsyncPath.js';
 import { gatewayVersion } from './gatewayVersion.js';
 import { toJsonLine } from './jsonValue.js';
 import { encodeRawChunk, RAW_MAGIC } from '../../../protocols/codec/rawFraming.js';
