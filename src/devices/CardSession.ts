@@ -37,6 +37,13 @@ export type IdentifiedCard = CardKind | 'unknown';
 /** The fiscal card's registration as assessed (registration.ts) and the PIN tries the card told on the way. */
 export type FiscalRegistration = RegistrationAssessment & { readonly pinTries: PinTries };
 
+/** Fiscal files a caller has read already (readFiscalRegistration does not read them again). */
+export interface FiscalFilesRead {
+  readonly rolls?: readonly FiscalRollRecord[];
+  readonly declarations?: readonly FiscalDeclarationRecord[];
+  readonly accumulation?: FiscalAccumulation;
+}
+
 /** An ISO warning a read or select was answered with, and took. */
 export interface CardWarningNote {
   readonly operation: CardOperation;
@@ -288,14 +295,14 @@ export class CardSession {
    * Whether the fiscal card is registered (SPEC.md §3.2): EF02's flag cross-checked with the ISO
    * VERIFY query (a PIN held or not) and with what only a registered card can hold (rolls in EF05,
    * declarations in EF04, invoices or signatures in EF03). Reads only; never decides on the flag byte.
-   * A file the card refuses is no sign either way.
+   * A file the card refuses is no sign either way. Files the caller has read already may be passed in.
    */
-  async readFiscalRegistration(basic?: FiscalBasicData): Promise<FiscalRegistration> {
+  async readFiscalRegistration(basic?: FiscalBasicData, read: FiscalFilesRead = {}): Promise<FiscalRegistration> {
     const { registrationFlag } = basic ?? await this.readFiscalBasic();
     const pinTries = await this.pinTriesLeft();
-    const mountedRolls = (await cardAnswerOrUndefined(() => this.readFiscalRolls()))?.length;
-    const declarations = (await cardAnswerOrUndefined(() => this.readFiscalDeclarations()))?.length;
-    const accumulation = await cardAnswerOrUndefined(() => this.readFiscalAccumulation());
+    const mountedRolls = (read.rolls ?? await cardAnswerOrUndefined(() => this.readFiscalRolls()))?.length;
+    const declarations = (read.declarations ?? await cardAnswerOrUndefined(() => this.readFiscalDeclarations()))?.length;
+    const accumulation = read.accumulation ?? await cardAnswerOrUndefined(() => this.readFiscalAccumulation());
     const assessment = assessRegistration({
       flag: registrationFlag, pinTries,
       ...(mountedRolls === undefined ? {} : { mountedRolls }),

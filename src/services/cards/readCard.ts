@@ -61,7 +61,8 @@ export async function readFiscalCard(session: CardSession, problems: CardReadPro
   const declarations = await part(problems, 'EF04', () => session.readFiscalDeclarations(), []);
   // The tries are asked without spending one (ISO VERIFY without data, SPEC.md §2.3), never with F9; the
   // registration is cross-checked with them and with EF03/EF04/EF05, never decided on the flag byte (§3.2).
-  const registration = await part<FiscalRegistration | undefined>(problems, 'PIN', () => session.readFiscalRegistration(basic), undefined);
+  const read = { rolls, declarations, ...(accumulation === undefined ? {} : { accumulation }) };
+  const registration = await part<FiscalRegistration | undefined>(problems, 'PIN', () => session.readFiscalRegistration(basic, read), undefined);
   const assessed = registration ?? { ...assessRegistration({ flag: basic.registrationFlag, pinTries: unknownPinTries('not-asked') }), pinTries: unknownPinTries('not-asked') };
   return {
     cardNumber: basic.cardNumber,

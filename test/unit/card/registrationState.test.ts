@@ -52,3 +52,14 @@ describe('assessRegistration: never decided on the EF02 flag byte', () => {
     }));
   });
 });
+
+describe('pinTriesFromQuery: tries are never guessed', () => {
+  it('property: a count only from 63Cx (x) or 6983 (0); any other answer is unknown with its SW', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffff }), (sw) => {
+      const tries = pinTriesFromQuery(sw);
+      if ((sw & 0xfff0) === 0x63c0) expect(tries).toEqual({ known: true, left: sw & 0x0f, source: 'query' });
+      else if (sw === 0x6983) expect(tries).toEqual({ known: true, left: 0, source: 'query' });
+      else expect(tries).toMatchObject({ known: false, sw: sw.toString(16).toUpperCase().padStart(4, '0') });
+    }));
+  });
+});
