@@ -36,8 +36,8 @@ describe('initialization against fiscald --simulate', () => {
       expect.objectContaining({ name: `${machineNumber}/fiscal`, kind: 'register-slot', card: 'present' }),
       expect.objectContaining({ name: `${machineNumber}/user`, kind: 'register-slot', card: 'present' }),
     ]));
-    const fiscal = (await (await api(`/v1/readers/${encodeURIComponent(`${machineNumber}/fiscal`)}/card`)).json()) as { kind: string; fiscal: { machineNumber: string; registered: boolean } };
-    expect(fiscal).toMatchObject({ kind: 'fiscal', fiscal: { machineNumber, registered: false } });
+    const fiscal = (await (await api(`/v1/readers/${encodeURIComponent(`${machineNumber}/fiscal`)}/card`)).json()) as { kind: string; fiscal: { machineNumber: string; registration: string } };
+    expect(fiscal).toMatchObject({ kind: 'fiscal', fiscal: { machineNumber, registration: 'not-registered' } });
     const card = await runFiscalctl(daemon, ['card', `${machineNumber}/user`]);
     expect(card.code).toBe(0);
     expect(card.stdout).toMatch(/user card|用户卡/);

@@ -34,7 +34,7 @@ async function json<T>(path: string, init: { method?: string; body?: unknown } =
   return (await response.json()) as T;
 }
 
-type Card = { kind: string; user?: { cardNumber: string }; fiscal?: { registered: boolean }; inspection?: { holderName: string } };
+type Card = { kind: string; user?: { cardNumber: string }; fiscal?: { registration: string }; inspection?: { holderName: string } };
 const card = (reader: string) => json<Card>(`/v1/readers/${encodeURIComponent(reader)}/card`);
 
 describe('fiscald --simulate: virtual card readers and persistence', () => {
@@ -77,7 +77,7 @@ describe('fiscald --simulate: virtual card readers and persistence', () => {
       return row.state === 'running' ? undefined : row;
     });
     expect(ended).toMatchObject({ state: 'succeeded', params: { userReader: 'Simulated Reader 0' } });
-    expect((await card(`${machineNumber}/fiscal`)).fiscal?.registered).toBe(true);
+    expect((await card(`${machineNumber}/fiscal`)).fiscal?.registration).toBe('registered');
   });
 
   it('finds the register initialized and the readers with the same cards after a crash and a restart', async () => {
@@ -88,7 +88,7 @@ describe('fiscald --simulate: virtual card readers and persistence', () => {
     await daemon!.kill9();
     daemon = await startDaemon({ dataDir, simulate: 1 });
     expect(daemon.output()).toMatch(/"restored":true,"initialized":true/);
-    expect((await card(`${machineNumber}/fiscal`)).fiscal?.registered).toBe(true);
+    expect((await card(`${machineNumber}/fiscal`)).fiscal?.registration).toBe('registered');
     const dry = await json<{ ok: boolean; plan: string; checks: { id: string; passed: boolean }[] }>(`/v1/devices/${machineNumber}/initialize`, { method: 'POST', body: {} });
     expect(dry.plan).not.toBe('fresh');
     expect(dry.ok).toBe(false);
