@@ -8,7 +8,7 @@ import type { JobDefinition } from '../jobs/types.js';
  * table through the DevicePort; a busy slot names its job).
  */
 export interface DeviceSideContext {
-  readonly jobs: Pick<JobRunner, 'runningOn' | 'shareOwners'>;
+  readonly jobs: Pick<JobRunner, 'runningOn' | 'shareOwners' | 'checkpointed'>;
 }
 
 /**

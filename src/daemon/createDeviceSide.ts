@@ -56,7 +56,7 @@ export async function createDeviceSide(options: DeviceSideOptions): Promise<Devi
   const devices = createDevicePort(registry, context?.jobs);
   const deps: AreaDeps = {
     devices, registers: registry, dataDir: config.dataDir, logger, registerUtcOffsetMinutes: config.registerUtcOffset,
-    ...(context === undefined ? {} : { busyWith: (deviceId: string) => context.jobs.runningOn(deviceId) }),
+    ...(context === undefined ? {} : { busyWith: (deviceId: string) => context.jobs.runningOn(deviceId), jobs: context.jobs }),
   };
   const backup = await backupArea(deps);
   const areas = [

@@ -4,7 +4,7 @@ import { backupsRoutes } from '../../api/routes/backupsRoutes.js';
 import type { DevicePort } from '../../devices/DevicePort.js';
 import { silentLogger } from '../../log.js';
 import type { BackupDevices } from '../../services/backup/BackupDevices.js';
-import { BACKUP_JOB_KIND } from '../../services/backup/backupJob.js';
+import { BACKUP_JOB_KIND, reconcileBackupJob } from '../../services/backup/backupJob.js';
 import { BackupStore } from '../../services/backup/BackupStore.js';
 import type { StickWriter } from '../../services/backup/exportBackupToStick.js';
 import { RESTORE_JOB_KIND } from '../../services/backup/restore/restoreJob.js';
@@ -22,8 +22,9 @@ export interface BackupArea extends Area {
 
 /**
  * Data backup and restore: the store under `<data-dir>/backups` (unfinished folders of a crashed run removed
- * before anything else), the routes, and the `backup` and `restore` job kinds. A restore's one write (62) sets
- * fields to values, so running it again is safe: failing both when cut by a restart (the default) is the truth.
+ * before anything else), the routes, and the `backup` and `restore` job kinds. A backup cut by a restart is
+ * reconciled from its checkpoint (committed and verifying: succeeded, with its id). A restore's one write (62)
+ * sets fields to values, so running it again is safe: failing it when cut by a restart (the default) is the truth.
  */
 export async function backupArea(deps: AreaDeps): Promise<BackupArea> {
   const logger = deps.logger.child({ area: 'backup' });
@@ -37,6 +38,6 @@ export async function backupArea(deps: AreaDeps): Promise<BackupArea> {
   return {
     store, devices,
     plugins: [backupsRoutes({ store, devices, stick })],
-    definitions: [{ kind: BACKUP_JOB_KIND }, { kind: RESTORE_JOB_KIND }],
+    definitions: [{ kind: BACKUP_JOB_KIND, reconcile: (job) => reconcileBackupJob(job, store) }, { kind: RESTORE_JOB_KIND }],
   };
 }

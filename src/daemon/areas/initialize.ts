@@ -1,11 +1,13 @@
-import { join } from 'node:path';
 import { initializeRoutes } from '../../api/routes/initializeRoutes.js';
 import { readersRoutes } from '../../api/routes/readersRoutes.js';
 import type { PcscSource } from '../../devices/readers/PcscCardReaders.js';
 import { ReaderDirectory } from '../../devices/readers/ReaderDirectory.js';
 import { ConfirmationTokens } from '../../services/initialize/ConfirmationTokens.js';
+import { initializationMemory } from '../../jobs/initializationMemory.js';
+import type { JobDefinition } from '../../jobs/types.js';
 import type { InitializationDeps } from '../../services/initialize/initializeRegister.js';
-import { FilePendingInitializations } from '../../services/initialize/PendingInitializations.js';
+import { INITIALIZATION_JOB_KIND, readerNamesOf, reconcileInitialization } from '../../services/initialize/reconcileInitialization.js';
+import { withInitializationTarget } from '../../services/initialize/withInitializationTarget.js';
 import { DEFAULT_REGISTER_UTC_OFFSET_MINUTES } from '../../services/initialize/registerTime.js';
 import type { Area, AreaDeps } from './Area.js';
 
@@ -20,8 +22,9 @@ export interface InitializeAreaOptions {
 /**
  * Card reading and initialization: `GET /v1/readers`, `GET /v1/readers/{reader}/card` (the reader port, the
  * reader directory: PC/SC readers and register slots; a slot of a register a job holds is reported busy with
- * that job at once) and `POST /v1/devices/{id}/initialize`. An interrupted initialization's PIN is kept under
- * `<dataDir>/initialize` (0700/0600) until the register holds it.
+ * that job at once) and `POST /v1/devices/{id}/initialize`. An interrupted initialization is remembered by its
+ * job's checkpoint (initializationMemory over the job store) and reconciled, once its register is back, over the
+ * register and the readers the job named, lent again through the DevicePort.
  */
 export function initializeArea(deps: AreaDeps, options: InitializeAreaOptions = {}): Area {
   const readers = new ReaderDirectory({
@@ -31,7 +34,7 @@ export function initializeArea(deps: AreaDeps, options: InitializeAreaOptions = 
     ...(deps.busyWith === undefined ? {} : { busyWith: deps.busyWith }),
   });
   const initialization: InitializationDeps = {
-    pending: new FilePendingInitializations(join(deps.dataDir, 'initialize')),
+    pending: initializationMemory(deps.jobs ?? { checkpointed: () => [] }),
     tokens: new ConfirmationTokens({ ttlMs: options.tokenTtlMs ?? 5 * 60_000 }),
     settings: {
       clockToleranceSeconds: options.clockToleranceSeconds ?? 300,
@@ -39,5 +42,10 @@ export function initializeArea(deps: AreaDeps, options: InitializeAreaOptions = 
       card: { logger: deps.logger.child({ area: 'cards' }) },
     },
   };
-  return { plugins: [readersRoutes(readers), initializeRoutes(deps.devices, readers, initialization)], definitions: [] };
+  const definition: JobDefinition = {
+    kind: INITIALIZATION_JOB_KIND,
+    reconcile: (job, device) => reconcileInitialization(job, device, (signal, work) =>
+      withInitializationTarget(deps.devices, readers, job.deviceId, readerNamesOf(job.params), signal, work), initialization),
+  };
+  return { plugins: [readersRoutes(readers), initializeRoutes(deps.devices, readers, initialization)], definitions: [definition] };
 }
