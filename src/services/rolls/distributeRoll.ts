@@ -172,6 +172,11 @@ export async function runRollDistribution(
     reporter.progress(1, plan.action === 'distribute' ? 'ready to distribute' : `mounting roll ${rollText(plan.roll)} left by an earlier run`);
 
     reporter.stage(step = 'distribute');
+    // Before 31 leaves: a kill from here until its answer is settled leaves a 31 in doubt, with EF07 as it was
+    // (src/jobs/ENGINE.md), so the resumed job mounts what the register took, or refuses an orphan: never a second roll.
+    if (plan.action === 'distribute') {
+      reporter.checkpoint({ distribution: 'in-doubt', userCardLastRoll: userCardLastRoll === null ? null : { ...userCardLastRoll } } satisfies DistributionMark);
+    }
     roll = plan.action === 'distribute'
       ? await distribute(register, () => {
         changed = statements.distributeInDoubt;
@@ -179,6 +184,7 @@ export async function runRollDistribution(
       })
       : plan.roll;
     changed = statements.distributedNotMounted;
+    reporter.checkpoint({ distribution: 'settled' } satisfies DistributionMark);
     mark({ distribution: 'settled' });
     reporter.progress(1, `roll ${rollText(roll)}`);
 
