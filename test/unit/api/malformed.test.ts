@@ -45,6 +45,7 @@ describe('the route catalogue', () => {
       'POST /v1/devices/{id}/backups', 'GET /v1/devices/{id}/backups', 'GET /v1/backups/{id}', 'POST /v1/backups/{id}/verify',
       'GET /v1/backups/{id}/archive', 'POST /v1/devices/{id}/restore', 'POST /v1/devices/{id}/diagnostics', 'GET /v1/diagnostics/{id}',
       'GET /v1/jobs', 'GET /v1/jobs/{id}', 'GET /v1/jobs/{id}/events', 'POST /v1/jobs/{id}/cancel', 'GET /v1/records', 'GET /v1/openapi.json',
+      'POST /v1/packages', 'GET /v1/packages', 'DELETE /v1/packages/{id}',
     ]));
   });
 
@@ -99,7 +100,8 @@ describe('malformed requests on every route are 4xx problem+json, never 5xx', ()
     expectClientProblem(unknown, 'unknown path');
     expect(unknown.json().code).toBe('ROUTE_NOT_FOUND');
     for (const route of routes) {
-      const other = route.method === 'GET' ? 'DELETE' : 'PUT';
+      const taken = routes.filter((r) => r.path === route.path).map((r) => r.method);
+      const other = ['DELETE', 'PUT', 'PATCH'].find((method) => !taken.includes(method))!;
       const res = await d.request({ method: other, url: route.url, headers });
       expectClientProblem(res, `${other} ${route.url}`);
       expect(res.statusCode, `${other} ${route.url}`).toBe(405);
@@ -142,7 +144,10 @@ describe('the OpenAPI document', () => {
         const what = `${method} ${path}`;
         const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
         expect((operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name), what).toEqual(names);
-        if (operation.requestBody) {
+        if (operation.requestBody?.content['application/octet-stream']) {
+          // A file upload (POST /v1/packages): the bytes themselves, nothing else.
+          expect(operation.requestBody.content, `${what} upload`).toEqual({ 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } });
+        } else if (operation.requestBody) {
           const schema = operation.requestBody.content['application/json']!.schema;
           const objects = (schema.oneOf ?? [schema]) as { type?: string; additionalProperties?: unknown }[];
           for (const object of objects) expect(object, `${what} body is a closed object`).toMatchObject({ type: 'object', additionalProperties: false });
@@ -158,7 +163,7 @@ describe('the OpenAPI document', () => {
         expect(operation.responses.default?.content?.['application/problem+json'], what).toBeTruthy();
       }
     }
-    expect(bodies).toBe(9);
+    expect(bodies).toBe(10);
     expect(doc.paths['/v1/devices/{id}/restore']!.post!.requestBody!.required).toBe(true);
     expect(doc.paths['/v1/devices/{id}/rolls']!.post!.requestBody!.required).toBe(false);
   });
