@@ -82,6 +82,8 @@ export async function runDeregistration(deps: DeregistrationDeps, request: Dereg
     ...(deps.backupStillCurrent === undefined ? {} : { stillCurrent: deps.backupStillCurrent }),
   });
   reporter.progress(1, backup.reused ? `backup ${backup.backupId} reused` : `backup ${backup.backupId} made`);
+  // The gate passed: a run resumed after an interruption finds this backup again (and says which one it had).
+  reporter.checkpoint({ backupId: backup.backupId });
 
   return deps.withRegister(async (register) => {
     reporter.stage('final-state');
