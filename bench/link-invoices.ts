@@ -1,7 +1,10 @@
 // Reads 10 000 invoices (GB link 3F, by position) from the register simulator running as its own process on
-// one end of a socat pty pair, the line modelled at 115 200 baud, through SerialTransport and RegisterSession.
-// Prints the time as a ratio of the line-rate limit for the bytes moved both ways (bytes × 10 / baud):
-// 1.00 would be a line never idle; the rest is turnaround, paging requests and the host's own work.
+// one end of a socat pty pair, the line modelled at 115 200 baud with the register's default 2 ms turnaround,
+// through SerialTransport and RegisterSession: windowed (GB link 74, SPEC.md §10) and stop-and-wait (§3)
+// one after the other against the same register, after one unmeasured warm-up read.
+// Prints each as a ratio to the line-rate limit for the bytes moved both ways (bytes × 10 / baud over the
+// time taken; the two directions are separate wires, so a windowed run's NPs, sent while answers flow, can
+// lift it a little above 1), and for the answers (register → host) alone.
 import { pathToFileURL } from 'node:url';
 import { SerialTransport } from '../drivers/serial/SerialTransport.js';
 import { RegisterSession } from '../src/devices/RegisterSession.js';
@@ -12,29 +15,41 @@ const BAUD = 115_200;
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 10_000);
 const PAGE_SIZE = 256;
 
-export async function main(): Promise<void> {
-  const pty = await startPtyPair();
-  const perDay = Math.ceil(INVOICES / 300) + 2;
-  const simulator = await startSimulatorProcess(['--port', pty.b, '--baud', String(BAUD), '--days', '365', '--invoices-per-day', String(perDay), '--seed', '3'], 120_000);
-  const transport = new SerialTransport({ path: pty.a, baudRate: BAUD });
-  const session = await RegisterSession.open(transport, { deviceId: 'bench' });
+interface Run { read: number; bytesIn: number; bytesOut: number; seconds: number }
+
+async function readInvoices(path: string, transferWindow: number | undefined, limit: number): Promise<Run> {
+  const transport = new SerialTransport({ path, baudRate: BAUD });
+  const session = await RegisterSession.open(transport, { deviceId: 'bench', ...(transferWindow === undefined ? {} : { transferWindow }) });
   try {
-    const available = (await session.recordCounts()).invoices;
-    const count = Math.min(INVOICES, available);
+    const count = Math.min(limit, (await session.recordCounts()).invoices);
     const before = session.traffic;
     const started = process.hrtime.bigint();
     let read = 0;
     for await (const page of session.invoicesByIndex({ from: 1, count }, { pageSize: PAGE_SIZE })) read += page.length;
-    const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const after = session.traffic;
-    const bytesIn = after.bytesIn - before.bytesIn;
-    const bytesOut = after.bytesOut - before.bytesOut;
-    const limitS = ((bytesIn + bytesOut) * 10) / BAUD;
-    console.log(`   ${read} invoices over a pty at ${BAUD} baud (simulator process, timed line), pages of ${PAGE_SIZE}`);
-    console.log(`   bytes in ${bytesIn}, out ${bytesOut}; line-rate limit ${limitS.toFixed(2)} s, measured ${elapsedS.toFixed(2)} s`);
-    console.log(`   ratio to the line-rate limit: ${(elapsedS / limitS).toFixed(3)}`);
+    return { read, bytesIn: after.bytesIn - before.bytesIn, bytesOut: after.bytesOut - before.bytesOut, seconds };
   } finally {
     await session.close();
+  }
+}
+
+export async function main(): Promise<void> {
+  const pty = await startPtyPair();
+  const perDay = Math.ceil(INVOICES / 300) + 2;
+  const simulator = await startSimulatorProcess(['--port', pty.b, '--baud', String(BAUD), '--days', '365', '--invoices-per-day', String(perDay), '--seed', '3'], 120_000);
+  try {
+    await readInvoices(pty.a, undefined, 1024);
+    console.log(`   ${INVOICES} invoices over a pty at ${BAUD} baud (simulator process, timed line, turnaround 2 ms), pages of ${PAGE_SIZE}`);
+    for (const [mode, transferWindow] of [['windowed', undefined], ['stop-and-wait', 0]] as const) {
+      const run = await readInvoices(pty.a, transferWindow, INVOICES);
+      const limitS = ((run.bytesIn + run.bytesOut) * 10) / BAUD;
+      const answersS = (run.bytesIn * 10) / BAUD;
+      console.log(`   [invoices ${BAUD} baud] ${mode.padEnd(14)} ratio to the line-rate limit ${(limitS / run.seconds).toFixed(3)}`
+        + ` (answers alone ${(answersS / run.seconds).toFixed(3)}; ${run.read} invoices, in ${run.bytesIn} B, out ${run.bytesOut} B;`
+        + ` limit ${limitS.toFixed(2)} s, measured ${run.seconds.toFixed(2)} s)`);
+    }
+  } finally {
     await simulator.stop();
     await pty.stop();
   }
