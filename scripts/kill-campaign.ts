@@ -12,7 +12,8 @@ import { formatSummary } from '../test/helpers/killCampaign/campaignReport.js';
 import { campaignModes, campaignOperations, runCampaign } from '../test/helpers/killCampaign/runCampaign.js';
 
 const usage = `usage: node bin/run-ts.js scripts/kill-campaign.ts [--runs N] [--mode inproc|pty|both] [--seed S]
-                 [--operations initialize,change,roll,deregister,backup] [--concurrency C] [--settle-ms MS] [--json]
+                 [--operations initialize,change,roll,deregister,backup] [--concurrency C] [--settle-ms MS]
+                 [--keep] [--json]
 
   --runs N          kills per mode, spread over the operations in turn (default 50)
   --mode M          inproc: the register dies with the daemon (fiscald --simulate, a power loss);
@@ -24,6 +25,7 @@ const usage = `usage: node bin/run-ts.js scripts/kill-campaign.ts [--runs N] [--
   --operations L    comma-separated subset of the operations (default all five)
   --concurrency C   runs at once, each with its own data dir, daemon and register (default 1)
   --settle-ms MS    how long a restarted daemon has to settle its jobs once the device is back (default 30000)
+  --keep            keep the data dir of every run where a counter is not 0 and print its path
   --json            print the summary (rows, totals, every run) as one JSON document instead of the table
 
 Counted, each must be 0: fiscal PIN tries spent (the card's try counter read from the simulator's saved
@@ -40,6 +42,7 @@ const Options = z.object({
   operations: z.string().transform((text) => text.split(',').map((each) => each.trim())).pipe(z.array(z.enum(campaignOperations)).min(1)),
   concurrency: z.coerce.number().int().min(1).max(8),
   settleMs: z.coerce.number().int().min(1000).max(600_000),
+  keep: z.boolean(),
   json: z.boolean(),
 });
 
@@ -54,6 +57,7 @@ function main(): Promise<number> | number {
         operations: { type: 'string', default: campaignOperations.join(',') },
         concurrency: { type: 'string', default: '1' },
         'settle-ms': { type: 'string', default: '30000' },
+        keep: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -80,6 +84,7 @@ function main(): Promise<number> | number {
     seed: options.seed,
     concurrency: options.concurrency,
     settleMs: options.settleMs,
+    keepCounted: options.keep,
     onProgress: (line) => process.stderr.write(`${line}\n`),
   }).then((summary) => {
     process.stdout.write(`${options.json ? JSON.stringify(summary, null, 2) : formatSummary(summary)}\n`);

@@ -14,6 +14,8 @@ export interface CampaignOptions {
   /** Runs at once (each has its own data dir, daemon and register). */
   readonly concurrency?: number;
   readonly settleMs?: number;
+  /** Keep the data dir of every run where a counter is not 0 (its path is in the run's entry). */
+  readonly keepCounted?: boolean;
   /** Told about each measurement and each finished run. */
   readonly onProgress?: (line: string) => void;
 }
@@ -78,10 +80,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const trials: KillTrial[] = [];
   await inPool(tasks, options.concurrency ?? 1, async (task) => {
     try {
-      const trial = await runKillTrial({ ...task, plan: () => task.plan, ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }) });
+      const trial = await runKillTrial({
+        ...task, plan: () => task.plan, keepDataDir: options.keepCounted ? 'when-counted' : false,
+        ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
+      });
       trials.push(trial);
       const counted = Object.entries(trial.counters).filter(([, n]) => n > 0).map(([name, n]) => `${name}=${n}`).join(' ');
-      say(`${trials.length + failures.length}/${tasks.length} ${task.operation}/${task.mode} kill at ${task.plan.anchor}+${task.plan.delayMs}ms (in ${trial.landing.lastStage}${trial.landing.afterEnd ? ', after the end' : ''}): job ${trial.killedJob.state}${trial.retry ? `, retry ${trial.retry}` : ''}${counted ? `  ** ${counted}` : ''}`);
+      say(`${trials.length + failures.length}/${tasks.length} ${task.operation}/${task.mode} kill at ${task.plan.anchor}+${task.plan.delayMs}ms (in ${trial.landing.lastStage}${trial.landing.afterEnd ? ', after the end' : ''}): job ${trial.killedJob.state}${trial.retry ? `, retry ${trial.retry}` : ''}${counted ? `  ** ${counted}` : ''}${trial.dataDir ? ` (kept ${trial.dataDir})` : ''}`);
     } catch (error) {
       failures.push({ operation: task.operation, mode: task.mode, error: shortly(error) });
       say(`${task.operation}/${task.mode}: error ${failures.at(-1)!.error}`);

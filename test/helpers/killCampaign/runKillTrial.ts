@@ -15,6 +15,8 @@ export type { KillCounters };
 export interface KillTrial {
   readonly operation: CampaignOperation;
   readonly mode: CampaignMode;
+  /** Where the run's data dir was kept, when it was. */
+  readonly dataDir?: string;
   readonly plan: KillPlan;
   readonly landing: KillLanding;
   /** The killed job as the restarted daemon settled it. */
@@ -36,7 +38,8 @@ export interface TrialOptions {
   readonly plan: (stages: readonly string[]) => KillPlan;
   /** How long the restarted daemon has to settle its jobs once the device is back. */
   readonly settleMs?: number;
-  readonly keepDataDir?: boolean;
+  /** Keep the run's data dir (the daemon's database, logs of nothing, the register's state): always, or only when a counter is not 0. */
+  readonly keepDataDir?: boolean | 'when-counted';
 }
 
 const SIMULATOR_SEED = 1;
@@ -90,8 +93,13 @@ export async function runKillTrial(options: TrialOptions): Promise<KillTrial> {
   const prepared = await prepare(operation, mode);
   let daemon: CampaignDaemon | undefined;
   let finished = false;
+  let keep = options.keepDataDir === true;
   try {
     daemon = await startCampaignDaemon(prepared.side, prepared.dataDir, prepared.machineNumber);
+    // fiscald --simulate makes a register of its own when it cannot read the seeded one: that run would measure nothing.
+    if (readRegisterTruth(prepared.side.statePath).initialized !== prepared.before.initialized) {
+      throw new Error(`fiscald did not bring back the seeded register from ${prepared.side.statePath}`);
+    }
     const started = await startOperation(daemon, operation, prepared.machineNumber);
     if (!('job' in started)) throw new Error(`${operation} (${mode}) did not start: ${started.refused}`);
     const plan = options.plan(started.job.stages.map((stage) => stage.id));
@@ -122,17 +130,19 @@ export async function runKillTrial(options: TrialOptions): Promise<KillTrial> {
     }
     const after = await finish(prepared, daemon);
     finished = true;
+    const counters = countKillOutcome(prepared.before, [settled, after], reportedFailed.length, unsettled.length);
+    keep = options.keepDataDir === true || (options.keepDataDir === 'when-counted' && Object.values(counters).some((n) => n > 0));
     return {
-      operation, mode, plan, landing,
+      operation, mode, plan, landing, ...(keep ? { dataDir: prepared.dataDir } : {}),
       killedJob: { state: killedJob?.state ?? 'missing', errorCode: killedJob?.error?.code ?? null },
       retry, before: prepared.before, settled, after,
-      counters: countKillOutcome(prepared.before, [settled, after], reportedFailed.length, unsettled.length),
+      counters,
     };
   } finally {
     if (!finished) {
       await daemon?.stop().catch(() => undefined);
       await prepared.side.release().catch(() => undefined);
     }
-    if (!options.keepDataDir) rmSync(prepared.dataDir, { recursive: true, force: true });
+    if (!keep) rmSync(prepared.dataDir, { recursive: true, force: true });
   }
 }
