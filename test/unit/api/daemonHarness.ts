@@ -29,12 +29,12 @@ export interface InProcessDaemon {
   stop(): Promise<void>;
 }
 
-export async function startInProcessDaemon(options: { log?: DestinationStream } = {}): Promise<InProcessDaemon> {
+export async function startInProcessDaemon(options: { log?: DestinationStream; config?: Record<string, unknown> } = {}): Promise<InProcessDaemon> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fiscald-inproc-'));
   const logger = options.log === undefined ? silentLogger : createLogger({ level: 'trace' }, options.log);
   prepareDataDir(dataDir, logger);
   const { token } = ensureToken(dataDir, logger);
-  const config = resolveConfig({ listen: '127.0.0.1:0', dataDir, simulate: 2, simulatorTiming: { timed: false }, logLevel: 'trace' });
+  const config = resolveConfig({ listen: '127.0.0.1:0', dataDir, simulate: 2, simulatorTiming: { timed: false }, logLevel: 'trace', ...options.config });
   const daemon = await Daemon.start({
     config, token, logger, version: 'test',
     devices: (context) => createDeviceSide({ config, logger, context, loadSimulation: () => import('../../../fixtures/simulate/index.js') }),
