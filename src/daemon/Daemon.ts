@@ -60,6 +60,8 @@ export class Daemon {
         },
       );
       listener.serve((request, response) => app.routing(request, response));
+      // Only now that the API answers: jobs left waiting are reconciled as their registers come back (never in start-up's way).
+      if (deviceSide.feed !== undefined) jobs.followDevices(deviceSide.feed);
       const daemon = new Daemon(app, jobs, store, deviceSide, listener, options);
       daemon.sweep();
       daemon.sweepTimer = setInterval(() => daemon.sweep(), DAY_MS);
@@ -116,6 +118,7 @@ export class Daemon {
     clearInterval(this.sweepTimer);
     await this.app.close();
     await this.listener.close();
+    this.jobs.unfollowDevices();
     await this.deviceSide.close();
     this.store.close();
     logger.info('fiscald stopped');

@@ -1,6 +1,6 @@
 import type { ApiPlugin } from '../api/ApiContext.js';
 import type { DeviceDirectory } from '../api/DeviceDirectory.js';
-import type { JobRunner } from '../jobs/JobRunner.js';
+import type { DeviceFeed, JobRunner } from '../jobs/JobRunner.js';
 import type { JobDefinition } from '../jobs/types.js';
 
 /**
@@ -19,5 +19,7 @@ export interface DeviceSide {
   readonly directory: DeviceDirectory;
   readonly plugins: readonly ApiPlugin[];
   readonly definitions: readonly JobDefinition[];
+  /** Where the job runner learns that a register is back (and borrows it) to reconcile the jobs waiting for it. */
+  readonly feed?: DeviceFeed;
   close(): Promise<void>;
 }

@@ -68,6 +68,7 @@ export async function createDeviceSide(options: DeviceSideOptions): Promise<Devi
     directory: registry,
     plugins: areas.flatMap((area) => area.plugins),
     definitions: areas.flatMap((area) => area.definitions),
+    feed: { port: devices, onEvent: (listener) => registry.onEvent(listener), get: (id) => registry.get(id), list: () => registry.list() },
     async close() {
       await registry.close();
       await simulation?.close();

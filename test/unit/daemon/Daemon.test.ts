@@ -7,6 +7,9 @@ import { resolveConfig } from '../../../src/daemon/config.js';
 import { Daemon } from '../../../src/daemon/Daemon.js';
 import type { DeviceSide } from '../../../src/daemon/DeviceSide.js';
 import { silentLogger } from '../../../src/log.js';
+import { databasePath } from '../../../src/daemon/paths.js';
+import type { DeviceEvent, DeviceSnapshot } from '../../../src/devices/Device.js';
+import { openStore } from '../../../src/store/Store.js';
 
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
@@ -93,5 +96,43 @@ describe('Daemon listen address', () => {
     });
     expect((await health!).status).toBe(200);
     expect(await daemon.shutdown('test')).toBe('stopped');
+  });
+});
+
+describe('Daemon start-up reconcile', () => {
+  it('leaves a job a killed fiscald left running waiting for its device, and reconciles it once the API answers and the device is online', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fg-daemon-'));
+    dirs.push(dataDir);
+    const before = openStore(databasePath(dataDir));
+    before.jobs.create({ id: 'left', kind: 'backup', deviceId: 'D1', operator: 'li', params: {}, stages: [{ id: 'read', weight: 1 }], createdAt: new Date().toISOString() });
+    before.jobs.setCheckpoint('left', { backupId: 'b-1' });
+    before.close();
+    const listeners = new Set<(event: DeviceEvent) => void>();
+    let device: DeviceSnapshot = { id: 'D1', state: 'offline', transport: { kind: 'memory', path: 'm' }, simulated: true };
+    const asked: string[] = [];
+    const side: DeviceSide = {
+      directory: { list: () => [device], get: () => device },
+      plugins: [],
+      definitions: [{ kind: 'backup', reconcile: async (job) => { asked.push(job.id); return { state: 'succeeded', result: { backupId: 'b-1' } }; } }],
+      feed: {
+        port: { withDevice: (id, _signal, fn) => fn({ id } as never) },
+        onEvent: (listener) => { listeners.add(listener); return () => listeners.delete(listener); },
+        get: () => device, list: () => [device],
+      },
+      async close() {},
+    };
+    const config = resolveConfig({ listen: '127.0.0.1:0', dataDir, shutdownGraceSeconds: 1 });
+    const daemon = await Daemon.start({ config, token: 't'.repeat(32), logger: silentLogger, version: 'test', devices: async () => side });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The device is not back: the job waits, visibly, and is not failed.
+    expect(daemon.jobs.get('left')).toMatchObject({ state: 'waiting', waiting: { for: 'device', code: 'INTERRUPTED_BY_RESTART' } });
+    expect(asked).toEqual([]);
+    expect((await fetch(`${daemon.url}/v1/health`)).status).toBe(200);
+    device = { ...device, state: 'online' };
+    for (const listener of listeners) listener({ type: 'changed', device });
+    for (let i = 0; i < 100 && daemon.jobs.get('left')?.state === 'waiting'; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(daemon.jobs.get('left')).toMatchObject({ state: 'succeeded', result: { backupId: 'b-1' } });
+    expect(asked).toEqual(['left']);
+    expect(await daemon.shutdown('SIGTERM')).toBe('stopped');
   });
 });
