@@ -4,10 +4,10 @@ import type { FiscalMonitoringData } from '../../../protocols/gb18240-card/fisca
 import { DECLARATION_FLAG_PENDING, type UserControlRecord } from '../../../protocols/gb18240-card/userFiles.js';
 import type { CardSessionOptions } from '../../devices/CardSession.js';
 import { isInDoubt } from '../initialize/stepFailure.js';
-import { stepFailure } from '../rolls/failureStatement.js';
-import { openSlotCard } from '../rolls/openSlotCard.js';
-import { readSlotUserCard, userCardProblem } from '../rolls/readSlotUserCard.js';
-import { guardRegisterPinCheck, triesLeftAfterRefusal } from '../rolls/registerPinGuard.js';
+import { stepFailure } from '../common/stepFailure.js';
+import { openSlotCard } from '../common/openSlotCard.js';
+import { readSlotUserCard, userCardProblem } from '../common/readSlotUserCard.js';
+import { guardRegisterPinCheck, triesLeftAfterRefusal } from '../common/registerPinGuard.js';
 import type { ChangeRegister } from './ChangeRegister.js';
 
 export interface ControlUpdatePlan {

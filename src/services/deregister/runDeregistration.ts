@@ -2,11 +2,11 @@ import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js
 import type { CardSessionOptions } from '../../devices/CardSession.js';
 import type { BackupStore } from '../backup/BackupStore.js';
 import { ensureVerifiedBackup, type BackupGatePass } from '../backup/ensureVerifiedBackup.js';
-import type { StageReporter } from '../initialize/initializeRegister.js';
-import { stepFailure } from '../rolls/failureStatement.js';
+import type { StageReporter } from '../common/ProgressPort.js';
+import { stepFailure } from '../common/stepFailure.js';
 import type { DeregisterRegister } from './DeregisterRegister.js';
-import { deregistrationOf } from './deregistrationOf.js';
-import type { PastRecord } from './PastRecord.js';
+import { deregistrationOf } from '../common/deregistrationOf.js';
+import type { PastRecord } from '../common/PastRecord.js';
 import type { DeregisterRequest } from './deregisterRequest.js';
 import { deregistrationSummary } from './deregistrationSummary.js';
 import type { FinalState } from './FinalState.js';

@@ -1,4 +1,5 @@
 import type { CardChannel } from '../../../contracts/CardChannel.js';
+import { isLinkFailure } from '../common/linkFailure.js';
 import { isGatewayError } from '../../../contracts/errors/index.js';
 import { CardSession, type CardSessionOptions } from '../../devices/CardSession.js';
 import type { CardFacts, FiscalCardFacts, InitializationFacts, UserCardFacts } from './InitializationFacts.js';
@@ -11,13 +12,6 @@ export interface GatherOptions {
   readonly now?: () => number;
   readonly utcOffsetMinutes: number;
   readonly card?: CardSessionOptions;
-}
-
-/** Errors of the register link itself: no check can be made without the register, so they end the dry run. */
-export function isLinkFailure(error: unknown): boolean {
-  if (!isGatewayError(error)) return true;
-  return ['LINK_TIMEOUT', 'LINK_CLOSED', 'LINK_IN_DOUBT', 'LINK_FRAME_INVALID', 'LINK_DEVICE_BUSY', 'LINK_POWER_FAILURE'].includes(error.code)
-    || error.code.startsWith('TRANSPORT_');
 }
 
 async function readCardFacts<T>(

@@ -14,7 +14,8 @@ import type { InitializationTarget } from './RegisterPort.js';
 import type { ResumePlan } from './resumePlan.js';
 import { checksError, runChecks } from './runChecks.js';
 import { changeStatement, type ChangeStatement } from './changeStatement.js';
-import { asCause } from './describeCause.js';
+import { asCause } from '../common/describeCause.js';
+import type { StageReporter } from '../common/ProgressPort.js';
 import { isInDoubt, stepFailure, type InitializationStep } from './stepFailure.js';
 import { verifyReadBack, type FieldComparison } from './verifyReadBack.js';
 
@@ -56,15 +57,7 @@ export interface DryRunResult {
   readonly confirmation?: IssuedToken;
 }
 
-/** What the job runner's context offers a run (src/jobs JobContext has all of it). */
-export interface StageReporter {
-  stage(id: string): void;
-  progress(fraction: number, detail?: string): void;
-  record(draft: { action?: string; machineNumber?: string; before?: unknown; after?: unknown }): void;
-  throwIfCancelled(): void;
-  /** Persists the run's pending initialization (the job's checkpoint) before it returns. */
-  checkpoint(data: Record<string, unknown>): void;
-}
+export type { StageReporter } from '../common/ProgressPort.js';
 
 /** Where a run writes what it must remember: its job's checkpoint, one PendingInitialization at a time. */
 class RunJournal {

@@ -1,6 +1,6 @@
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 import { changeStatement, type ChangeState, type ChangeStatement } from './changeStatement.js';
-import { asCause, describeCause } from './describeCause.js';
+import { asCause, describeCause } from '../common/describeCause.js';
 
 /** The steps of the real run, as a failure names them. */
 export type InitializationStep =

@@ -1,6 +1,6 @@
 import type { RegisterStatus, RollRecord, UserInfo } from '../../../protocols/gb-link/index.js';
 import type { FiscalRollRecord } from '../../../protocols/gb18240-card/fiscalFiles.js';
-import type { SlotUserCard } from './readSlotUserCard.js';
+import type { SlotUserCard } from '../common/readSlotUserCard.js';
 
 /** What a roll distribution looks at before it changes anything. */
 export interface RollFacts {

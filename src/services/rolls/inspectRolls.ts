@@ -1,8 +1,8 @@
 import type { RegisterStatus, RollRecord } from '../../../protocols/gb-link/index.js';
 import type { FiscalRollRecord } from '../../../protocols/gb18240-card/fiscalFiles.js';
 import type { CardSessionOptions } from '../../devices/CardSession.js';
-import { readSlotUserCard } from './readSlotUserCard.js';
-import { openSlotCard } from './openSlotCard.js';
+import { readSlotUserCard } from '../common/readSlotUserCard.js';
+import { openSlotCard } from '../common/openSlotCard.js';
 import type { RollFacts } from './RollFacts.js';
 import type { RollRegister } from './RollRegister.js';
 

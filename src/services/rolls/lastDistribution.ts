@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PastRecord } from '../deregister/PastRecord.js';
+import type { PastRecord } from '../common/PastRecord.js';
 import { ROLL_JOB_KIND } from './distributeRoll.js';
 
 const rollSchema = z.object({ invoiceCode: z.string(), start: z.number().int(), end: z.number().int() });

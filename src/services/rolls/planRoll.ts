@@ -1,7 +1,7 @@
 import { GatewayError } from '../../../contracts/errors/index.js';
 import type { DistributionMark } from './lastDistribution.js';
 import { sameRoll, type RollFacts, type RollRange } from './RollFacts.js';
-import { userCardProblem } from './readSlotUserCard.js';
+import { userCardProblem } from '../common/readSlotUserCard.js';
 
 export type RollPlan =
   /** A roll the register took from the user card (31) but never mounted (50): mount it, distribute nothing. */

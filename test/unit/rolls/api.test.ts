@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../../../src/api/buildServer.js';
 import { changesRoutes } from '../../../src/api/routes/changesRoutes.js';
 import { rollsRoutes } from '../../../src/api/routes/rollsRoutes.js';
-import type { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import { JobRunner } from '../../../src/jobs/JobRunner.js';
 import { silentLogger } from '../../../src/log.js';
 import { VirtualUserCard } from '../../../fixtures/cards/index.js';

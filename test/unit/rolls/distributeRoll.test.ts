@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import { VirtualUserCard } from '../../../fixtures/cards/index.js';
-import type { PastRecord } from '../../../src/services/deregister/PastRecord.js';
+import type { PastRecord } from '../../../src/services/common/PastRecord.js';
 import { runRollDistribution, rollStages } from '../../../src/services/rolls/distributeRoll.js';
 import { failureOf, RecordingReporter, startInitializedRegister, type InitializedRegister } from './harness.js';
 

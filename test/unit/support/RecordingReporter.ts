@@ -1,4 +1,4 @@
-import type { StageReporter } from '../../../src/services/initialize/initializeRegister.js';
+import type { StageReporter } from '../../../src/services/common/ProgressPort.js';
 
 /** A StageReporter that keeps what a job would record (`after` is replaced, as the job runner merges it). */
 export class RecordingReporter implements StageReporter {

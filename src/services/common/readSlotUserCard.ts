@@ -5,7 +5,7 @@ import type {
   PurchasedRolls, UserBasicData, UserControlRecord, UserDeclarationRecord, UserMachineRecord,
 } from '../../../protocols/gb18240-card/userFiles.js';
 import { CardSession, type CardSessionOptions, type IdentifiedCard } from '../../devices/CardSession.js';
-import { isLinkFailure } from '../initialize/gatherFacts.js';
+import { isLinkFailure } from './linkFailure.js';
 
 /** Everything the change, roll and deregistration flows read of a user card (用户卡), changing nothing. */
 export interface UserCardContent {

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../../contracts/errors/index.js';
-import { asCause, describeCause } from '../initialize/describeCause.js';
+import { asCause, describeCause } from './describeCause.js';
 
 /** What a failed step of a change, roll distribution or deregistration did and did not change, in both languages. */
 export interface ChangeStatement {
