@@ -26,6 +26,8 @@ export const initializeBodySchema = z.strictObject({
   userReader: readerName.optional(),
   /** Resuming may make the register verify the fiscal PIN: allowed on the card's last try only when true. */
   allowLastPinTry: z.boolean().optional(),
+  /** An interrupted GB link 30 may have used the kept PIN (INIT_PIN_IN_DOUBT): send it again all the same (it may spend a try). */
+  resendPin: z.boolean().optional(),
 });
 
 const texts = z.object({ 'zh-CN': z.string(), en: z.string() });
@@ -70,7 +72,7 @@ export function initializeRoutes(devices: DevicePort, cardReaders: PcscChannels,
             ...(input.fiscalReader === undefined ? {} : { fiscalReader: input.fiscalReader }),
             ...(input.userReader === undefined ? {} : { userReader: input.userReader }),
           };
-          const options = { allowLastPinTry: input.allowLastPinTry ?? false };
+          const options = { allowLastPinTry: input.allowLastPinTry ?? false, resendPin: input.resendPin ?? false };
           if (input.confirm === undefined) {
             requireOnline(context, params.id);
             const busy = jobs.runningOn(params.id);
@@ -85,7 +87,7 @@ export function initializeRoutes(devices: DevicePort, cardReaders: PcscChannels,
           }
           const token = input.confirm;
           return startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: input }, {
-            kind: INITIALIZE_KIND, stages: initializationStages, params: { ...readers, allowLastPinTry: options.allowLastPinTry },
+            kind: INITIALIZE_KIND, stages: initializationStages, params: { ...readers, allowLastPinTry: options.allowLastPinTry, resendPin: options.resendPin },
             check: async () => { deps.tokens.check(token, params.id); },
             run: (ctx) => withInitializationTarget(devices, cardReaders, params.id, readers, ctx.signal, (target) => runInitialization(target, deps, { ...options, token }, ctx)),
           });

@@ -30,18 +30,20 @@ function checkTable(checks: readonly InitializationCheck[], language: 'zh-CN' | 
 }
 
 export const initCommand: Command = {
-  name: 'init', summary: 'Fiscal initialization (税控初始化): check everything, then with --yes initialize', usage: 'init ID [--yes] [--fiscal-reader READER] [--user-reader READER] [--allow-last-pin-try]',
+  name: 'init', summary: 'Fiscal initialization (税控初始化): check everything, then with --yes initialize', usage: 'init ID [--yes] [--fiscal-reader READER] [--user-reader READER] [--allow-last-pin-try] [--resend-pin]',
   positionals: [{ name: 'ID', required: true }],
   options: {
     yes: { type: 'boolean' },
     'fiscal-reader': { type: 'string' },
     'user-reader': { type: 'string' },
     'allow-last-pin-try': { type: 'boolean' },
+    'resend-pin': { type: 'boolean' },
   },
   help: 'Runs the dry run (every check, nothing changed) and prints the check list. With --yes and every check passed, it\n'
     + 'initializes: mutual authentication, GB link 30, read-back verified field by field. --fiscal-reader/--user-reader name\n'
     + 'PC/SC readers holding the cards (default: the register\'s slots). --allow-last-pin-try lets a resumed run make the register\n'
-    + 'verify the fiscal PIN on the card\'s last try. Exit code 3 when a check fails.',
+    + 'verify the fiscal PIN on the card\'s last try. --resend-pin sends again a PIN an interrupted GB link 30 may have\n'
+    + 'used (it spends a try if the card rotated it; INIT_PIN_IN_DOUBT says when). Exit code 3 when a check fails.',
   async run(ctx) {
     const id = ctx.positionals[0]!;
     const zh = ctx.language === 'zh-CN';
@@ -50,6 +52,7 @@ export const initCommand: Command = {
       ...(typeof ctx.options['fiscal-reader'] === 'string' ? { fiscalReader: ctx.options['fiscal-reader'] } : {}),
       ...(typeof ctx.options['user-reader'] === 'string' ? { userReader: ctx.options['user-reader'] } : {}),
       ...(ctx.options['allow-last-pin-try'] === true ? { allowLastPinTry: true } : {}),
+      ...(ctx.options['resend-pin'] === true ? { resendPin: true } : {}),
     };
     const dry = await ctx.client.post<DryRun>(path, readers);
     const exitOfDry = dry.ok ? ExitCode.ok : exitCodeOf(dry.error?.code, ExitCode.refused);
