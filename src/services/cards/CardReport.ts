@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pinTriesUnknownReasons } from '../../../protocols/gb18240-card/pinTries.js';
-import { moneySchema, rateSchema } from './money.js';
+import { moneySchema, rateSchema } from '../common/money.js';
 
 /**
  * A card decoded for people: what `GET /v1/readers/{reader}/card` answers and `fiscalctl card` prints.

@@ -6,7 +6,7 @@ import { unknownPinTries } from '../../../protocols/gb18240-card/pinTries.js';
 import { assessRegistration } from '../../../protocols/gb18240-card/registration.js';
 import { ROLL_FLAG_IN_USE, ROLL_FLAG_USED_UP, ROLL_FLAG_WAITING } from '../../../protocols/gb18240-card/fiscalFiles.js';
 import type { CardReadProblem, CardReport, FiscalCardReport, InspectionCardReport, UserCardReport } from './CardReport.js';
-import { money, rate } from './money.js';
+import { money, rate } from '../common/money.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').toUpperCase();
 

@@ -4,7 +4,7 @@ import { GatewayError } from '../../../contracts/errors/index.js';
 import type { RegisterStatus, TaxpayerUpdate, UserInfo } from '../../../protocols/gb-link/index.js';
 import type { CardSessionOptions } from '../../devices/CardSession.js';
 import type { StageReporter } from '../common/ProgressPort.js';
-import { isInDoubt } from '../initialize/stepFailure.js';
+import { isInDoubt } from '../common/linkFailure.js';
 import { stepFailure } from '../common/stepFailure.js';
 import { openSlotCard } from '../common/openSlotCard.js';
 import { readSlotUserCard } from '../common/readSlotUserCard.js';

@@ -3,7 +3,7 @@ import type { ControlLimits, RegisterStatus, UserInfo } from '../../../protocols
 import type { FiscalMonitoringData } from '../../../protocols/gb18240-card/fiscalFiles.js';
 import { DECLARATION_FLAG_PENDING, type UserControlRecord } from '../../../protocols/gb18240-card/userFiles.js';
 import type { CardSessionOptions } from '../../devices/CardSession.js';
-import { isInDoubt } from '../initialize/stepFailure.js';
+import { isInDoubt } from '../common/linkFailure.js';
 import { stepFailure } from '../common/stepFailure.js';
 import { openSlotCard } from '../common/openSlotCard.js';
 import { readSlotUserCard, userCardProblem } from '../common/readSlotUserCard.js';

@@ -1,4 +1,4 @@
-import { money } from '../cards/money.js';
+import { money } from '../common/money.js';
 import type { FinalState } from './FinalState.js';
 
 export interface SummaryFacts {

@@ -16,7 +16,8 @@ import { checksError, runChecks } from './runChecks.js';
 import { changeStatement, type ChangeStatement } from './changeStatement.js';
 import { asCause } from '../common/describeCause.js';
 import type { StageReporter } from '../common/ProgressPort.js';
-import { isInDoubt, stepFailure, type InitializationStep } from './stepFailure.js';
+import { isInDoubt } from '../common/linkFailure.js';
+import { stepFailure, type InitializationStep } from './stepFailure.js';
 import { verifyReadBack, type FieldComparison } from './verifyReadBack.js';
 
 export interface InitializationSettings {

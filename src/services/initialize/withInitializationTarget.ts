@@ -1,5 +1,5 @@
-import type { CardChannel } from '../../../contracts/CardChannel.js';
 import type { DevicePort } from '../../devices/DevicePort.js';
+import type { CardReaders } from '../../devices/readers/CardReaders.js';
 import { targetOf, type InitializationTarget } from './RegisterPort.js';
 
 /** Where the cards of one initialization are, by reader name; absent: the register's own slots. */
@@ -8,12 +8,8 @@ export interface CardReaderNames {
   readonly userReader?: string;
 }
 
-/** The PC/SC readers an initialization may take a card from (the reader directory, CardReaders, has it). */
-export interface PcscChannels {
-  withPcscChannels<T>(
-    deviceId: string, names: { fiscal?: string; user?: string }, work: (channels: { fiscal?: CardChannel; user?: CardChannel }) => Promise<T>,
-  ): Promise<T>;
-}
+/** The PC/SC readers an initialization may take a card from: the reader port's part for it. */
+export type PcscChannels = Pick<CardReaders, 'withPcscChannels'>;
 
 /**
  * Lends a register (through the DevicePort, waiting as `signal` allows) and the PC/SC readers named to one

@@ -3,7 +3,7 @@ import type { CardSession, CardSessionOptions } from '../../devices/CardSession.
 import type { StageReporter } from '../common/ProgressPort.js';
 import { deregistrationOf } from '../common/deregistrationOf.js';
 import type { PastRecord } from '../common/PastRecord.js';
-import { isInDoubt } from '../initialize/stepFailure.js';
+import { isInDoubt } from '../common/linkFailure.js';
 import { stepFailure, type ChangeStatement } from '../common/stepFailure.js';
 import { inspectRolls, mountedOnFiscalCard, recentRolls } from './inspectRolls.js';
 import { lastDistribution, type DistributionMark } from './lastDistribution.js';

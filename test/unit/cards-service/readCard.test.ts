@@ -3,7 +3,7 @@ import { createInspectionCard, createMatchingCardSet, strictFiscalCardProfiles, 
 import { cardReportSchema } from '../../../src/services/cards/CardReport.js';
 import { readCard } from '../../../src/services/cards/readCard.js';
 import { cardRows } from '../../../src/cli/commands/cardLabels.js';
-import { money, rate } from '../../../src/services/cards/money.js';
+import { money, rate } from '../../../src/services/common/money.js';
 import type { CardChannel } from '../../../contracts/CardChannel.js';
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 
