@@ -51,6 +51,8 @@ vi.mock('node:fs', async (importOriginal) => {
   };
 });
 
+// Unit files share workers: another file may have loaded these modules with the real fs already.
+vi.resetModules();
 const { writeFileAtomic, writeFileAtomicSync } = await import('../../../platform/atomicWrite.js');
 
 let dir: string;
