@@ -32,7 +32,10 @@ export class DaemonClient {
     }
   }
 
-  private async send(method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; accept?: string } = {}): Promise<Response> {
+  private async send(
+    method: string, path: string,
+    init: { body?: unknown; bytes?: { data: Uint8Array; contentType: string }; headers?: Record<string, string>; accept?: string } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${await this.options.token()}`,
       'accept-language': this.options.language,
@@ -41,9 +44,11 @@ export class DaemonClient {
     };
     if (method !== 'GET') headers['x-operator'] = encodeURIComponent(this.options.operator);
     if (init.body !== undefined) headers['content-type'] = 'application/json';
+    if (init.bytes !== undefined) headers['content-type'] = init.bytes.contentType;
+    const body = init.bytes !== undefined ? init.bytes.data : init.body === undefined ? undefined : JSON.stringify(init.body);
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.options.url), { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+      res = await fetch(new URL(path, this.options.url), { method, headers, body });
     } catch (cause) {
       throw this.unreachable(cause);
     }
@@ -72,6 +77,15 @@ export class DaemonClient {
 
   async post<T>(path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     return (await (await this.send('POST', path, { body, headers })).json()) as T;
+  }
+
+  /** POSTs raw bytes (a package file) as `contentType`; the answer is JSON. */
+  async postBytes<T>(path: string, data: Uint8Array, contentType = 'application/octet-stream'): Promise<T> {
+    return (await (await this.send('POST', path, { bytes: { data, contentType } })).json()) as T;
+  }
+
+  async delete<T>(path: string): Promise<T> {
+    return (await (await this.send('DELETE', path)).json()) as T;
   }
 
   /** Reads a text/event-stream until it ends; each message goes to `onMessage`. */

@@ -4,21 +4,25 @@ import type { Command } from '../Command.js';
 import { packageBuild } from './packageBuild.js';
 import { packageInspect } from './packageInspect.js';
 import { packageKeygen } from './packageKeygen.js';
+import { packageDelete, packageList, packageUpload } from './packageStored.js';
 import { packageVerify } from './packageVerify.js';
 
 interface Subcommand {
   readonly run: (ctx: CliContext) => Promise<ExitCode>;
-  /** Whether it takes FILE. */
+  /** Whether it takes FILE (or a package ID). */
   readonly file: boolean;
   readonly options: readonly string[];
 }
 
-/** The package sub-commands: none needs the daemon. */
+/** The package sub-commands: the first four work on files without the daemon, the last three ask fiscald. */
 const subcommands: Record<string, Subcommand> = {
   keygen: { run: packageKeygen, file: false, options: ['out', 'algorithm'] },
   build: { run: packageBuild, file: false, options: ['image', 'version', 'model', 'models', 'paths', 'lowest', 'bootloader-lowest', 'notes', 'vendor', 'key', 'output'] },
   verify: { run: packageVerify, file: true, options: ['trusted-keys'] },
   inspect: { run: packageInspect, file: true, options: [] },
+  upload: { run: packageUpload, file: true, options: [] },
+  list: { run: packageList, file: false, options: [] },
+  delete: { run: packageDelete, file: true, options: [] },
 };
 
 const packageOptions = {
@@ -29,10 +33,10 @@ const packageOptions = {
   'trusted-keys': { type: 'string' },
 } as const;
 
-const usage = 'package keygen|build|verify|inspect [FILE]';
+const usage = 'package keygen|build|verify|inspect|upload|list|delete [FILE|ID]';
 
 const help = `Firmware packages (.fwpkg: manifest.json, firmware.bin, manifest.sig; protocols/fwpkg/SPEC.md).
-None of these needs fiscald.
+keygen, build, verify and inspect work on files and need no fiscald; upload, list and delete ask it.
 
   package keygen --out PREFIX [--algorithm ed25519|sm2]
       A new signing key: PREFIX.key (private, mode 0600, never overwritten) and PREFIX.pub
@@ -50,10 +54,18 @@ None of these needs fiscald.
       $FISCALD_TRUSTED_KEYS or <data-dir>/trusted-keys). Exit 0 when it verifies, 3 with the
       refusal's code when it does not.
   package inspect FILE
-      Shows the manifest and whether the image matches it, without checking the signature.`;
+      Shows the manifest and whether the image matches it, without checking the signature.
+  package upload FILE
+      Sends the package to fiscald, which keeps it only if it verifies against its own trusted keys
+      (fiscald --trusted-keys); exit 3 with the refusal's code otherwise.
+  package list
+      The packages fiscald keeps, newest first.
+  package delete ID
+      Removes a kept package (ID from package list).`;
 
 const helpZh = `固件升级包（.fwpkg，内含 manifest.json、firmware.bin、manifest.sig；
-格式见 protocols/fwpkg/SPEC.md）。以下命令均无需 fiscald 运行。
+格式见 protocols/fwpkg/SPEC.md）。keygen、build、verify、inspect 只处理文件，无需 fiscald 运行；
+upload、list、delete 由 fiscald 处理。
 
   package keygen --out 前缀 [--algorithm ed25519|sm2]
       生成签名密钥：前缀.key（私钥，权限 0600，不会覆盖已有文件）和前缀.pub
@@ -69,14 +81,21 @@ const helpZh = `固件升级包（.fwpkg，内含 manifest.json、firmware.bin�
       用目录中的公钥（*.pub）校验签名、摘要和长度（默认目录为 $FISCALD_TRUSTED_KEYS
       或 <数据目录>/trusted-keys）。校验通过退出码 0；不通过退出码 3，并给出拒绝原因的错误码。
   package inspect 文件
-      显示升级包清单，以及固件映像是否与清单一致；不校验签名。`;
+      显示升级包清单，以及固件映像是否与清单一致；不校验签名。
+  package upload 文件
+      把升级包交给 fiscald；只有用其受信任密钥（fiscald --trusted-keys）校验通过才保存，
+      否则退出码 3 并给出拒绝原因的错误码。
+  package list
+      列出 fiscald 保存的升级包，最新的在前。
+  package delete 编号
+      删除保存的升级包（编号见 package list）。`;
 
 export const packageCommand: Command = {
   name: 'package',
-  summary: 'Firmware packages: make a signing key, build, verify or inspect a .fwpkg (no daemon needed)',
-  summaryZh: '固件升级包：生成签名密钥，制作、校验或查看 .fwpkg（无需守护进程）',
+  summary: 'Firmware packages: keygen, build, verify, inspect (no fiscald); upload, list, delete',
+  summaryZh: '固件升级包：生成签名密钥，制作、校验或查看 .fwpkg（无需守护进程）；上传、列出、删除网关上的升级包',
   usage,
-  positionals: [{ name: 'keygen|build|verify|inspect', required: true }, { name: 'FILE', required: false }],
+  positionals: [{ name: 'keygen|build|verify|inspect|upload|list|delete', required: true }, { name: 'FILE|ID', required: false }],
   options: packageOptions,
   help,
   helpZh,
@@ -85,7 +104,7 @@ export const packageCommand: Command = {
     const sub = subcommands[name];
     if (!sub) throw new GatewayError('CLI_USAGE', { params: { detail: `package ${name}: use one of ${Object.keys(subcommands).join(', ')}` } });
     if (sub.file !== (ctx.positionals.length === 2)) {
-      throw new GatewayError('CLI_USAGE', { params: { detail: sub.file ? `package ${name} FILE: name one package file` : `package ${name} takes no file argument` } });
+      throw new GatewayError('CLI_USAGE', { params: { detail: sub.file ? `package ${name}: name one ${name === 'delete' ? 'package ID' : 'package file'}` : `package ${name} takes no file argument` } });
     }
     const foreign = Object.keys(packageOptions).filter((option) => ctx.options[option] !== undefined && !sub.options.includes(option));
     if (foreign.length > 0) {

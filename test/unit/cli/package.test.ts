@@ -7,6 +7,13 @@ import { commandHelp } from '../../../src/cli/helpText.js';
 import { packageCommand } from '../../../src/cli/commands/packageCommand.js';
 import { runCli } from '../../../src/cli/runCli.js';
 import { unpackFwpkg, packFwpkg } from '../../../protocols/fwpkg/index.js';
+import type { AddressInfo } from 'node:net';
+import { buildServer } from '../../../src/api/buildServer.js';
+import { packagesRoutes } from '../../../src/api/routes/packagesRoutes.js';
+import { JobRunner } from '../../../src/jobs/JobRunner.js';
+import { silentLogger } from '../../../src/log.js';
+import { PackageStore } from '../../../src/services/packages/PackageStore.js';
+import { openStore } from '../../../src/store/Store.js';
 
 const fixtures = new URL('../../../fixtures/packages/', import.meta.url).pathname;
 let dir: string;
@@ -160,6 +167,52 @@ describe('fiscalctl package (no daemon)', () => {
       for (const word of ['keygen', 'build', 'verify', 'inspect', ...Object.keys(packageCommand.options ?? {}).map((o) => `--${o}`), '-o']) {
         expect(text, word).toContain(word);
       }
+    }
+  });
+});
+
+describe('fiscalctl package upload|list|delete (on fiscald)', () => {
+  it('uploads a package fiscald verifies, lists it, deletes it; a refusal or an oversized file is the daemon\'s code and exit', async () => {
+    const dataDir = at('daemon-data');
+    mkdirSync(join(dataDir, 'trusted-keys'), { recursive: true });
+    copyFileSync(join(fixtures, 'vector-sm2.pub'), join(dataDir, 'trusted-keys', 'vendor.pub'));
+    writeFileSync(join(dataDir, 'token'), 'cli-package-token-0123456789\n', { mode: 0o600 });
+    const db = openStore(':memory:');
+    let port = 0;
+    const store = PackageStore.forDataDir(dataDir, { trustedKeysDir: join(dataDir, 'trusted-keys'), logger: silentLogger, maxBytes: 8192 });
+    const app = await buildServer(
+      { jobs: new JobRunner({ store: db }), store: db, devices: { list: () => [], get: () => undefined }, logger: silentLogger, version: 'test' },
+      { token: 'cli-package-token-0123456789', port: () => port, plugins: [packagesRoutes({ store })] },
+    );
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    port = (app.server.address() as AddressInfo).port;
+    const env = { FISCALD_URL: `http://127.0.0.1:${port}`, FISCALD_DATA_DIR: dataDir, FISCAL_OPERATOR: '李工' };
+    try {
+      const uploaded = await cli(['package', 'upload', join(fixtures, 'vector-sm2.fwpkg')], env);
+      expect(uploaded.code).toBe(0);
+      expect(uploaded.stdout).toMatch(/fiscald verified and keeps package [0-9a-f]{32}:/);
+      const listed = await cli(['package', 'list', '--lang', 'zh'], env);
+      expect(listed.stdout.split('\n')[0]).toMatch(/^编号\s+版本\s+适用型号/);
+      expect(listed.stdout).toContain('2.5.0');
+      const { packages } = JSON.parse((await cli(['package', 'list', '--json'], env)).stdout) as { packages: { id: string; operator: string }[] };
+      expect(packages).toHaveLength(1);
+      expect(packages[0]!.operator).toBe('李工');
+      const refused = await cli(['package', 'upload', join(fixtures, 'vector-ed25519.fwpkg'), '--json'], env);
+      expect(refused.code).toBe(3);
+      expect(JSON.parse(refused.stdout)).toMatchObject({ code: 'FWPKG_UNKNOWN_KEY' });
+      writeFileSync(at('big.fwpkg'), Buffer.alloc(20_000));
+      const big = await cli(['package', 'upload', at('big.fwpkg'), '--json'], env);
+      expect(big.code).toBe(2);
+      expect(JSON.parse(big.stdout)).toMatchObject({ code: 'FWPKG_TOO_LARGE' });
+      const deleted = await cli(['package', 'delete', packages[0]!.id], env);
+      expect(deleted.code).toBe(0);
+      expect(deleted.stdout).toMatch(/Removed package/);
+      expect((await cli(['package', 'delete', packages[0]!.id, '--json'], env)).code).toBe(1);
+      expect((await cli(['package', 'delete', 'not-an-id'], env)).code).toBe(2);
+      expect((await cli(['package', 'list'], env)).stdout).toBe('No packages on the gateway\n');
+    } finally {
+      await app.close();
+      db.close();
     }
   });
 });
