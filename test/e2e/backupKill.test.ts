@@ -85,7 +85,12 @@ describe('kill -9 of fiscald during a backup', () => {
       const after = await onDisk();
       expect(after.temporary).toEqual([]);
       expect(after.complete).toEqual(killed.complete);
-      expect(await jobState(job)).toMatchObject({ state: 'failed', error: { code: 'INTERRUPTED_BY_RESTART' } });
+      // The job waits for its register, then is reconciled (src/jobs/ENGINE.md): its backup was never committed.
+      const settled = await eventually(async () => {
+        const state = await jobState(job);
+        return state.state === 'waiting' ? undefined : state;
+      }, 30_000);
+      expect(settled).toMatchObject({ state: 'failed', error: { code: 'INTERRUPTED_BY_RESTART', data: { committed: false } } });
       const { backups } = (await (await api(`/v1/devices/${machine}/backups`)).json()) as { backups: { id: string }[] };
       expect(backups).toHaveLength(after.complete.length);
       for (const backup of backups) {
