@@ -6,6 +6,7 @@ import { openStore, type Store } from '../../../src/store/Store.js';
 import type { JobEvent } from '../../../src/store/types.js';
 import type { DeviceEvent, DeviceSnapshot } from '../../../src/devices/Device.js';
 import type { DevicePort } from '../../../src/devices/DevicePort.js';
+import { DeviceOwners } from '../../../src/devices/lease/DeviceOwners.js';
 
 const stores: Store[] = [];
 afterEach(() => { for (const s of stores.splice(0)) s.close(); });
@@ -190,6 +191,23 @@ describe('JobRunner', () => {
     expect(runner.cancel('j2', 'li')).toMatchObject({ deferred: false, job: { state: 'cancelled' } });
     expect(store.records.byJob('j2')).toMatchObject({ result: 'interrupted' });
     expect(runner.runningOn('D1')).toBeUndefined();
+  });
+
+  it('shares the registry\'s owner table: what it holds moves there, new jobs take devices in it, and it is refused while a job runs', async () => {
+    const { store } = setup();
+    store.jobs.create({ id: 'left', kind: 'smart', deviceId: 'D1', operator: 'o', params: {}, stages: [{ id: 's', weight: 1 }], createdAt: new Date().toISOString() });
+    const runner = new JobRunner({ store, definitions: [{ kind: 'smart', reconcile: async () => ({ state: 'succeeded' }) }] });
+    await runner.reconcile();
+    const registryOwners = new DeviceOwners();
+    runner.shareOwners(registryOwners);
+    expect(registryOwners.holder('D1')).toBe('left');
+    const proceed = gate();
+    const { job } = runner.start({ kind: 'k', deviceId: 'D2', operator: 'o', stages: [{ id: 's', weight: 1 }], run: async () => { await proceed.wait; return 1; } });
+    expect(registryOwners.holder('D2')).toBe(job.id);
+    expect(() => runner.shareOwners(new DeviceOwners())).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    proceed.open();
+    await runner.settled(job.id);
+    expect(registryOwners.holder('D2')).toBeUndefined();
   });
 
   it('checkpoints synchronously, shows waiting and running again in the row and the events', async () => {
