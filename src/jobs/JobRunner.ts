@@ -318,7 +318,8 @@ export class JobRunner {
   }
 
   private scheduleReconcile(deviceId: string): void {
-    if (this.reconciling.has(deviceId)) return;
+    // Stopping: a waiting job stays waiting for the next start rather than resume under a daemon going away.
+    if (this.reconciling.has(deviceId) || this.shuttingDown) return;
     const waiting = this.store.jobs.running().filter((row) => row.deviceId === deviceId && !this.active.has(row.id));
     if (waiting.length === 0) return;
     this.reconciling.add(deviceId);
@@ -357,6 +358,7 @@ export class JobRunner {
         return;
       }
       if (outcome.state === 'resume') {
+        if (this.shuttingDown) return;
         this.store.jobs.setWaiting(row.id, null);
         this.events.emit(row.id, 'resumed', { reconciled: true });
         this.logger.info({ jobId: row.id, kind: row.kind }, 'resuming an interrupted job from its checkpoint');
