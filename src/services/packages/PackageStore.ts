@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import { fsyncPath } from '../../../platform/fsyncPath.js';
 import { writeFileAtomic } from '../../../platform/atomicWrite.js';
-import { parseManifestBytes, type FwpkgManifest } from '../../../protocols/fwpkg/index.js';
+import { parseManifestBytes, type FwpkgManifest, type VerifiedPackage } from '../../../protocols/fwpkg/index.js';
 import { loadTrustedKeys, type TrustedKeySet } from './trustedKeys.js';
 import { verifyPackageFile } from './verifyPackageFile.js';
 
@@ -97,7 +97,7 @@ export class PackageStore {
    * Receives one upload: streamed to disk (at most `maxBytes`, FWPKG_TOO_LARGE past it), verified against the
    * trusted keys (the protocol's refusal otherwise), kept under its id. Nothing stays on disk unless verified.
    */
-  async receive(source: AsyncIterable<Uint8Array>, meta: { readonly operator: string }): Promise<ReceiveResult> {
+  async receive(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, meta: { readonly operator: string }): Promise<ReceiveResult> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const temporary = join(this.dir, `${TEMPORARY_PREFIX}${randomBytes(8).toString('hex')}`);
     await mkdir(temporary, { mode: 0o700 });
@@ -129,14 +129,14 @@ export class PackageStore {
     }
   }
 
-  private async writeLimited(file: string, source: AsyncIterable<Uint8Array>): Promise<{ bytes: number; sha256: string }> {
+  private async writeLimited(file: string, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ bytes: number; sha256: string }> {
     const handle = await open(file, 'wx', 0o600);
     const hash = createHash('sha256');
     let bytes = 0;
     try {
       // Not `for await`: leaving it would destroy the source, and an HTTP client whose upload is cut that way
       // sees a reset instead of the 413. Past the limit the rest is left unread; the route closes the connection.
-      const chunks = source[Symbol.asyncIterator]();
+      const chunks: AsyncIterator<Uint8Array> | Iterator<Uint8Array> = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
         bytes += next.value.length;
         if (bytes > this.maxBytes) throw new GatewayError('FWPKG_TOO_LARGE', { params: { limit: this.maxBytes } });
@@ -174,6 +174,17 @@ export class PackageStore {
   async get(id: string): Promise<StoredPackage> {
     if (!PACKAGE_ID_PATTERN.test(id) || !(await exists(join(this.dir, id)))) throw new GatewayError('FWPKG_NOT_FOUND', { params: { packageId: id } });
     return this.read(id);
+  }
+
+  /**
+   * A kept package verified again, now, against the trusted keys as they are now: what an upgrade must call
+   * before it sends a byte (a key removed since the upload, or a file altered on disk, is refused here).
+   */
+  async verifiedForUse(id: string): Promise<{ readonly stored: StoredPackage; readonly verified: VerifiedPackage }> {
+    const stored = await this.get(id);
+    const trusted = await this.trustedKeys();
+    const verified = await verifyPackageFile(stored.file, trusted.keys);
+    return { stored, verified };
   }
 
   async remove(id: string): Promise<StoredPackage> {
