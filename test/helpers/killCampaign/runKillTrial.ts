@@ -38,7 +38,7 @@ export interface TrialOptions {
   readonly plan: (stages: readonly string[]) => KillPlan;
   /** How long the restarted daemon has to settle its jobs once the device is back. */
   readonly settleMs?: number;
-  /** Keep the run's data dir (the daemon's database, logs of nothing, the register's state): always, or only when a counter is not 0. */
+  /** Keep the run's data dir (the daemon's database, its backups, the register's saved state): always, or only when a counter is not 0. */
   readonly keepDataDir?: boolean | 'when-counted';
 }
 
