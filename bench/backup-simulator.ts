@@ -5,7 +5,8 @@
 // rate in use (8N1: baud / 10 bytes per second), and the answers (register → host) alone against the same limit.
 // Then the same backup as the daemon makes it, after GB link 71 to the fastest rate both ends offer. Each
 // twice in the same run: windowed (GB link 74, SPEC.md §10) and stop-and-wait (§3), side by side.
-// BENCH_BACKUP_DAYS (730), BENCH_BACKUP_PER_DAY (5 invoices), BENCH_BACKUP_BAUD (115200) change the run.
+// BENCH_BACKUP_DAYS (730), BENCH_BACKUP_PER_DAY (5 invoices), BENCH_BACKUP_BAUD (115200), BENCH_BACKUP_REPEAT (3),
+// BENCH_BACKUP_PAGE (1024 records) and BENCH_BACKUP_WINDOW_DAYS (366) change the run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { SerialTransport } from '../drivers/serial/SerialTransport.js';
-import { withBulkBaud } from '../src/daemon/bulkBaud.js';
+import { withBulkBaud } from '../src/devices/bulkBaud.js';
 import { RegisterSession } from '../src/devices/RegisterSession.js';
 import { BackupStore } from '../src/services/backup/BackupStore.js';
 import type { CommittedBackup } from '../src/services/backup/BackupWriter.js';
@@ -26,6 +27,13 @@ const root = resolve(import.meta.dirname, '..');
 const DAYS = Number(process.env.BENCH_BACKUP_DAYS ?? 730);
 const PER_DAY = Number(process.env.BENCH_BACKUP_PER_DAY ?? 5);
 const BAUD = Number(process.env.BENCH_BACKUP_BAUD ?? 115200);
+/** Backups at the bulk rate per mode and page size; the median is reported. */
+const REPEAT = Number(process.env.BENCH_BACKUP_REPEAT ?? 3);
+/** Page sizes of the measured backups (openRegisterBackupPort options). */
+const bulkPages = {
+  pageSize: Number(process.env.BENCH_BACKUP_PAGE ?? 1024),
+  dailyWindowDays: Number(process.env.BENCH_BACKUP_WINDOW_DAYS ?? 366),
+};
 
 interface Ready { event: 'ready'; pid: number; baud: number; invoices: number; dailyRecords: number; declarations: number; rolls: number }
 
@@ -92,7 +100,9 @@ export async function main(): Promise<void> {
     console.log(`   ${DAYS} days, ${ready.invoices} invoices, ${ready.dailyRecords} daily, ${ready.declarations} declarations, ${ready.rolls} rolls, over a socat pty;`
       + ` register turnaround ${SimulatorTiming.parse({}).turnaroundMs} ms (simulator default)`);
     console.log('   ratio = bytes moved both ways / (seconds × baud / 10), the line-rate limit for the time the backup took');
-    const results: Record<string, { line: Figures; bulk: Figures }> = {};
+    const results: Record<string, { line: Figures[]; bulk: Figures[]; defaults: Figures[] }> = {};
+    console.log(`   pages of ${bulkPages.pageSize} records and ${bulkPages.dailyWindowDays} days (fewer requests: each costs a turnaround and,`
+      + ' windowed, a round trip before its last packet); the last pair with the backup\'s defaults (256 records, 62 days)');
     {
       // One backup first, not measured: both processes compile their hot paths and fill their caches,
       // so neither mode below pays for that.
@@ -109,23 +119,32 @@ export async function main(): Promise<void> {
       const transport = new SerialTransport({ path: pty.a, baudRate: BAUD });
       const session = await RegisterSession.open(transport, { deviceId: 'bench', ...(transferWindow === undefined ? {} : { transferWindow }) });
       try {
-        const backup = async () => collectBackup(await openRegisterBackupPort(session, { deviceId: 'bench' }), store);
-        const line = await measure(session, () => BAUD, backup, ready);
+        const backup = async (pages: Partial<typeof bulkPages> = bulkPages) => collectBackup(await openRegisterBackupPort(session, { deviceId: 'bench', ...pages }), store);
+        const line = await measure(session, () => BAUD, () => backup(), ready);
         let bulkBaud = BAUD;
-        const bulk = await measure(session, () => bulkBaud, () => withBulkBaud(session, () => {
-          bulkBaud = transport.baudRate;
-          return backup();
-        }), ready);
-        results[mode] = { line, bulk };
+        const atBulk = async (pages: Partial<typeof bulkPages>) => {
+          const runs: Figures[] = [];
+          for (let i = 0; i < REPEAT; i++) {
+            runs.push(await measure(session, () => bulkBaud, () => withBulkBaud(session, () => {
+              bulkBaud = transport.baudRate;
+              return backup(pages);
+            }), ready));
+          }
+          return runs.sort((a, b) => a.ratio - b.ratio);
+        };
+        results[mode] = { line: [line], bulk: await atBulk(bulkPages), defaults: await atBulk({}) };
       } finally {
         await session.close();
       }
     }
-    for (const which of ['line', 'bulk'] as const) {
-      const w = results.windowed![which];
-      const s = results['stop-and-wait']![which];
-      console.log(`   [backup ${w.baud} baud${which === 'bulk' ? ', after 71' : ''}] ${show('windowed', w)}`);
-      console.log(`   [backup ${s.baud} baud${which === 'bulk' ? ', after 71' : ''}] ${show('stop-and-wait', s)}`);
+    console.log(`   after 71: ${REPEAT} backups each, the median shown, then all ratios (the machine is shared: other work slows single runs)`);
+    for (const which of ['line', 'bulk', 'defaults'] as const) {
+      for (const mode of ['windowed', 'stop-and-wait']) {
+        const runs = results[mode]![which];
+        const median = runs[Math.floor(runs.length / 2)]!;
+        const label = `[backup ${median.baud} baud${which === 'line' ? '' : ', after 71'}${which === 'defaults' ? ', default pages' : ''}]`;
+        console.log(`   ${label} ${show(mode, median)}${runs.length > 1 ? `; runs ${runs.map((f) => f.ratio.toFixed(3)).join(' ')}` : ''}`);
+      }
     }
   } finally {
     if (simulator !== undefined) await stopProcess(simulator);

@@ -79,6 +79,11 @@ export class FrameChannel {
     }
   }
 
+  /** Frames received and not taken yet. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** Drops frames and partial bytes left over from an earlier exchange. */
   clear(): void {
     this.queue = [];

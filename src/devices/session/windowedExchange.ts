@@ -111,6 +111,9 @@ async function collectWindowed(
   const parts: Uint8Array[] = [];
   let size = 0;
   let silences = 0;
+  let owed: number | undefined;
+  let unacknowledged = 0;
+  const ackEvery = Math.max(1, Math.floor(window / 4));
   let frame: OkFrame | undefined = first;
   for (;;) {
     if (frame !== undefined) {
@@ -130,11 +133,22 @@ async function collectWindowed(
         silences = 0;
         onAnswer?.(size, parts[0]!);
       }
-      if (step.ack !== undefined) {
-        const ack = encodeNextFrame(step.ack);
-        if (step.taken.length === 0) channel.resentBytes += ack.length;
-        channel.post(ack);
+      if (step.ack !== undefined && step.taken.length === 0) {
+        // A gap: ask at once for the missing packet.
+        const ask = encodeNextFrame(step.ack);
+        channel.resentBytes += ask.length;
+        channel.post(ask);
+      } else if (step.ack !== undefined) {
+        owed = step.ack;
+        unacknowledged += step.taken.length;
       }
+    }
+    // Cumulative NPs may be coalesced (§10.2): while more packets are already waiting to be read,
+    // one NP for several; never fewer than one per quarter window, and none owed when idle.
+    if (owed !== undefined && (channel.queued === 0 || unacknowledged >= ackEvery)) {
+      channel.post(encodeNextFrame(owed));
+      owed = undefined;
+      unacknowledged = 0;
     }
     const reply = await awaitReply(channel, timing, cmd);
     frame = undefined;
