@@ -2,13 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import type { ByteTransport } from '../../../contracts/ByteTransport.js';
 import { isGatewayError } from '../../../contracts/errors/index.js';
-import { FrameDecoder, type InvoiceRecord } from '../../../protocols/gb-link/index.js';
+import { FrameDecoder, answerPackets, encodeOkFrame, type InvoiceRecord } from '../../../protocols/gb-link/index.js';
 import { WINDOWED_TRANSFER } from '../../../protocols/gb-link/window.js';
 import { createSimulatedRegister, type SimulatedRegister, type SimulatedRegisterOptions } from '../../../fixtures/simulator/createSimulatedRegister.js';
 import { capabilitiesHandler } from '../../../fixtures/simulator/commands/identityCommands.js';
 import { standardCommands } from '../../../fixtures/simulator/commands/index.js';
 import type { FaultInput } from '../../../fixtures/simulator/faults.js';
 import { RegisterSession, type RegisterSessionOptions } from '../../../src/devices/RegisterSession.js';
+import { FrameChannel } from '../../../src/devices/session/FrameChannel.js';
+import { exchange } from '../../../src/devices/session/exchange.js';
+import { createMemoryTransportPair } from '../../../drivers/memory/MemoryTransportPair.js';
 
 /** The host's end of the line, counting the 74 (windowed) command frames the host sends. */
 function spied(transport: ByteTransport): { transport: ByteTransport; windowedFrames: () => number } {
@@ -66,6 +69,35 @@ describe('windowed bulk transfer, host and simulator (SPEC.md §10)', () => {
     expectEachOnce(a, (await windowed.session.recordCounts()).invoices);
     expect(a).toEqual(b);
     expect(windowed.sim.simulator.windowedStats.resentBytes).toBe(0);
+  });
+
+  it('lets one NP stand for several packets when they are already waiting to be read (SPEC.md §10.2)', async () => {
+    const { host, device } = createMemoryTransportPair('memory:coalesce');
+    await host.open();
+    await device.open();
+    const channel = new FrameChannel(host, 20);
+    channel.transferWindow = 16;
+    const data = Uint8Array.from({ length: 8 * 249 + 10 }, (_, i) => i & 0xff);
+    const packets = answerPackets(data).map((p) => encodeOkFrame(p.pkt, p.data));
+    const acks: number[] = [];
+    const decoder = new FrameDecoder('to-register');
+    device.onData((bytes) => {
+      for (const frame of decoder.push(bytes)) {
+        // All eight non-final packets in one write: the host finds seven of them waiting.
+        if (frame.kind === 'command') void device.write(Buffer.concat(packets.slice(0, 8)));
+        if (frame.kind === 'next') {
+          acks.push(frame.pkt);
+          if (frame.pkt === 8) void device.write(packets[8]!);
+        }
+      }
+    });
+    const timing = { replyTimeoutMs: 500, busyLimitMs: 2000, packetRetries: 2, maxMessage: 1 << 20 };
+    const outcome = await exchange(channel, 0x3f, Uint8Array.of(0, 0, 0, 1, 1, 0), timing);
+    expect(outcome.kind === 'ok' && Buffer.from(outcome.data).equals(data)).toBe(true);
+    expect(acks).toEqual([4, 8]);
+    channel.detach();
+    await host.close();
+    await device.close();
   });
 
   it('keeps stop-and-wait when the session is told so (transferWindow 0), even with a register that lists 74', async () => {
