@@ -7,8 +7,8 @@ import { writeFileAtomic } from '../../../platform/atomicWrite.js';
 import { BackupManifestSchema, CHECKSUMS_FILE, MANIFEST_FILE, MANIFEST_HASH_FILE } from './BackupManifest.js';
 import { BACKUP_FOLDER } from './backupLayout.js';
 import { judgeBackup, type ObservedFile, type VerifyReport } from './judgeBackup.js';
-import { readTar } from './tar/readTar.js';
-import { tarStream, type TarSource } from './tar/tarStream.js';
+import { readTar } from '../../../protocols/codec/tar/readTar.js';
+import { tarStream, type TarSource } from '../../../protocols/codec/tar/tarStream.js';
 
 /**
  * A backup as one ustar archive: `<folder>/manifest.json`, `manifest.sha256`, `SHA256SUMS`, then
@@ -44,7 +44,7 @@ export async function backupArchiveSources(dir: string): Promise<TarSource[]> {
 }
 
 export async function* backupArchiveStream(dir: string): AsyncGenerator<Uint8Array> {
-  yield* tarStream(await backupArchiveSources(dir));
+  yield* tarStream(await backupArchiveSources(dir), (name) => new GatewayError('BACKUP_WRITE_FAILED', { params: { detail: `${name} changed size while being archived` } }));
 }
 
 /** Writes the archive of a backup folder to `outPath` (platform/atomicWrite: temp, fsync, rename, fsync folder); resolves with its size and SHA-256. */
@@ -104,7 +104,7 @@ export async function verifyBackupArchive(source: string | AsyncIterable<Uint8Ar
       bytes += chunk.length;
       if (bytes === header.size) observed.set(path, { bytes, sha256: hash.digest('hex') });
     };
-  });
+  }, invalid);
   for (const [path, file] of observed) {
     if (file.sha256 === '') observed.set(path, { bytes: file.bytes, sha256: createHash('sha256').digest('hex') });
   }

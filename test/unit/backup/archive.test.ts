@@ -6,9 +6,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../../contracts/errors/index.js';
 import { verifyBackupArchive, writeBackupArchive } from '../../../src/services/backup/BackupArchive.js';
-import { readTar } from '../../../src/services/backup/tar/readTar.js';
-import { tarStream } from '../../../src/services/backup/tar/tarStream.js';
-import { BLOCK } from '../../../src/services/backup/tar/TarHeader.js';
+import { readTar } from '../../../protocols/codec/tar/readTar.js';
+import { tarStream } from '../../../protocols/codec/tar/tarStream.js';
+import { BLOCK } from '../../../protocols/codec/tar/TarHeader.js';
 import { tempStore, writeSampleBackup } from './sampleBackup.js';
 
 function hasTool(name: string): boolean {

@@ -1,7 +1,7 @@
 /** A tar block; archives are a whole number of them. */
 export const BLOCK = 512;
 
-/** A backup holds only regular files and directories; anything else in an archive is refused. */
+/** Archives this project reads and writes (backups, firmware packages) hold only regular files and directories. */
 export type TarEntryType = 'file' | 'directory';
 
 export interface TarHeader {

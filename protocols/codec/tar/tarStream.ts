@@ -1,8 +1,13 @@
 import { pack, type Header } from 'tar-stream';
-import { GatewayError } from '../../../../contracts/errors/index.js';
+import { GatewayError } from '../../../contracts/errors/index.js';
 import type { TarHeader } from './TarHeader.js';
 
 export { BLOCK, type TarHeader } from './TarHeader.js';
+
+/** How the caller names a source whose size changed while it was archived (a backup: BACKUP_WRITE_FAILED). */
+export type TarSizeChanged = (name: string) => GatewayError;
+
+const sizeChangedDefault: TarSizeChanged = (name) => new GatewayError('INTERNAL', { params: { detail: `${name} changed size while being archived` } });
 
 export interface TarSource {
   readonly header: TarHeader;
@@ -42,13 +47,15 @@ function drained(stream: ReturnType<ReturnType<typeof pack>['entry']>): Promise<
   });
 }
 
-async function writeEntry(archive: ReturnType<typeof pack>, { header, content }: TarSource): Promise<void> {
+async function writeEntry(archive: ReturnType<typeof pack>, { header, content }: TarSource, sizeChanged: TarSizeChanged): Promise<void> {
   let entryError: Error | null | undefined;
   const finished = new Promise<void>((resolve) => {
     const sink = archive.entry(deterministicHeaders(header), (error) => {
       entryError = error;
       resolve();
     });
+    // Its failure is reported through entryError; an 'error' event with no listener would be thrown at the process.
+    sink.on('error', () => undefined);
     void (async () => {
       let length = 0;
       if (header.type === 'file' && content !== undefined) {
@@ -59,7 +66,7 @@ async function writeEntry(archive: ReturnType<typeof pack>, { header, content }:
         }
       }
       if (header.type === 'file' && length !== header.size) {
-        entryError = new GatewayError('BACKUP_WRITE_FAILED', { params: { detail: `${header.name} changed size while being archived` } });
+        entryError = sizeChanged(header.name);
         sink.destroy(entryError);
         resolve();
         return;
@@ -76,11 +83,11 @@ async function writeEntry(archive: ReturnType<typeof pack>, { header, content }:
 }
 
 /** A tar archive (tar-stream) as a stream of chunks: each entry in order, then the end-of-archive blocks. */
-export async function* tarStream(sources: Iterable<TarSource>): AsyncGenerator<Uint8Array> {
+export async function* tarStream(sources: Iterable<TarSource>, sizeChanged: TarSizeChanged = sizeChangedDefault): AsyncGenerator<Uint8Array> {
   const archive = pack();
   let failure: unknown;
   const producing = (async () => {
-    for (const source of sources) await writeEntry(archive, source);
+    for (const source of sources) await writeEntry(archive, source, sizeChanged);
     archive.finalize();
   })().catch((error: unknown) => {
     failure = error;

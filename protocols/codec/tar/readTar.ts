@@ -1,15 +1,16 @@
 import { extract, type Header } from 'tar-stream';
-import { GatewayError } from '../../../../contracts/errors/index.js';
+import { GatewayError } from '../../../contracts/errors/index.js';
 import type { TarHeader } from './TarHeader.js';
 
 /** Receives one entry's content; `undefined` skips it. */
 export type TarEntryVisitor = (header: TarHeader) => ((chunk: Uint8Array) => void) | undefined;
 
-function invalid(detail: string): GatewayError {
-  return new GatewayError('BACKUP_ARCHIVE_INVALID', { params: { detail } });
-}
+/** How the caller names a damaged archive (a backup: BACKUP_ARCHIVE_INVALID); DECODE_ERROR by default. */
+export type TarInvalid = (detail: string) => GatewayError;
 
-function backupHeader(header: Header): TarHeader {
+const decodeError: TarInvalid = (detail) => new GatewayError('DECODE_ERROR', { params: { detail: `tar: ${detail}` } });
+
+function entryHeader(header: Header, invalid: TarInvalid): TarHeader {
   const name = header.name.replace(/\/$/, '');
   const type = header.type === 'file' || header.type === 'contiguous-file' ? 'file' : header.type === 'directory' ? 'directory' : undefined;
   if (type === undefined) throw invalid(`entry ${name} has unsupported type ${header.type ?? 'unknown'}`);
@@ -20,7 +21,7 @@ function backupHeader(header: Header): TarHeader {
  * Reads a tar archive (ustar, GNU or pax, through tar-stream) chunk by chunk, with backpressure:
  * never more than the library's buffer is held. Structural damage is BACKUP_ARCHIVE_INVALID.
  */
-export async function readTar(source: AsyncIterable<Uint8Array>, visit: TarEntryVisitor): Promise<void> {
+export async function readTar(source: AsyncIterable<Uint8Array>, visit: TarEntryVisitor, invalid: TarInvalid = decodeError): Promise<void> {
   const archive = extract();
   const feeding = (async () => {
     for await (const chunk of source) {
@@ -43,7 +44,7 @@ export async function readTar(source: AsyncIterable<Uint8Array>, visit: TarEntry
   });
   try {
     for await (const entry of archive) {
-      const sink = visit(backupHeader(entry.header));
+      const sink = visit(entryHeader(entry.header, invalid));
       for await (const chunk of entry) sink?.(chunk as Uint8Array);
     }
   } catch (error) {
