@@ -8,33 +8,44 @@ import { startDeviceJob } from '../startDeviceJob.js';
 import type { BorrowedDevice, DevicePort } from '../../devices/DevicePort.js';
 import { deviceDiagnostics } from '../../services/diagnostics/deviceDiagnostics.js';
 import type { DiagnosticsPort } from '../../services/diagnostics/DiagnosticsPort.js';
-import { diagnosticsStages, runDiagnostics } from '../../services/diagnostics/runDiagnostics.js';
+import { diagnosticsStages, runDiagnostics, type DiagnosticsOptions } from '../../services/diagnostics/runDiagnostics.js';
 
 export const DIAGNOSTICS_KIND = 'diagnostics';
 
 /**
  * `POST /v1/devices/{id}/diagnostics` starts the job (the register borrowed through the DevicePort, seen by
- * `diagnosticsOf`, default its self-checks, status and clock); `GET /v1/diagnostics/{id}` gives its report.
+ * `diagnosticsOf`, default every read of the check registry); `GET /v1/diagnostics/{id}` gives its report.
+ * `options(deviceId)` gives the register time zone and what the gateway knows beyond the register.
  */
-export function diagnosticsRoutes(devices: DevicePort, diagnosticsOf: (device: BorrowedDevice) => DiagnosticsPort = deviceDiagnostics): ApiPlugin {
+export function diagnosticsRoutes(
+  devices: DevicePort,
+  diagnosticsOf: (device: BorrowedDevice) => DiagnosticsPort = deviceDiagnostics,
+  options: (deviceId: string) => DiagnosticsOptions = () => ({}),
+): ApiPlugin {
   return {
     name: 'diagnostics',
     register(app, context) {
       const { catalog, jobs } = context;
       defineRoute(app, catalog, {
         method: 'POST', url: '/devices/:id/diagnostics', tags: ['diagnostics'], params: deviceIdParams,
-        summary: 'Runs the register self-checks (GB link 5C–61), status (41) and clock check (3A) as a job',
+        summary: 'Runs the check registry on a register as a job: link, identity, firmware, self-checks, clock, fiscal state, memory, deadlines, limits, rolls, both cards',
         body: z.strictObject({}).optional(),
         headers: [{ name: 'Idempotency-Key', description: 'Repeat-safe: the same key returns the same job' }],
         responses: {
           202: { description: 'Job started', schema: z.object({ job: jobViewSchema, report: z.string() }) },
           200: { description: 'Same Idempotency-Key: the earlier job', schema: z.object({ job: jobViewSchema, report: z.string() }) },
+          409: {
+            description: 'DEVICE_BUSY, answered at once, naming the job that holds the register. Diagnostics never run beside a job, not even a '
+              + 'read-only subset: the register has one line and the job owns it, so retry when that job has ended. Diagnostics themselves only read '
+              + '(every GB-link command sent is one SPEC.md marks read; card APDUs are SELECT/READ and the ISO tries query that spends no try); '
+              + 'a register that does not answer gets its report within a few seconds, link fault and the rest not-run.',
+          },
         },
         handler: async ({ params, body, operator, request, reply }) => {
           const report = (jobId: string) => `/v1/diagnostics/${jobId}`;
           const answer = await startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: body ?? {} }, {
             kind: DIAGNOSTICS_KIND, stages: diagnosticsStages, location: report,
-            run: (ctx) => devices.withDevice(params.id, ctx.signal, (device) => runDiagnostics(ctx, diagnosticsOf(device))),
+            run: (ctx) => devices.withDevice(params.id, ctx.signal, (device) => runDiagnostics(ctx, diagnosticsOf(device), options(params.id))),
           });
           return { ...answer, report: report(String(answer.job.id)) };
         },

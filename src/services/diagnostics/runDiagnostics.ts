@@ -1,14 +1,27 @@
-import { ExitCode, isGatewayError } from '../../../contracts/errors/index.js';
+import { DEFAULT_REGISTER_UTC_OFFSET_MINUTES } from '../../../protocols/gb-link/registerTimeZone.js';
 import type { JobContext } from '../../jobs/types.js';
 import type { StageSpec } from '../../store/types.js';
-import { selfCheckNames, type DiagnosticsPort, type SelfCheckOutcome } from './DiagnosticsPort.js';
-import { clockFinding, selfCheckFinding, statusFindings, verdictOf, type Finding } from './findings.js';
+import { statusRank, type CheckResult, type CheckStatus } from './Check.js';
+import { evaluateChecks } from './checkRegistry.js';
+import type { DiagnosticsPort } from './DiagnosticsPort.js';
+import type { KnownFacts } from './Observations.js';
+import { observeRegister } from './observeRegister.js';
 
 export const diagnosticsStages: readonly StageSpec[] = [
-  { id: 'self-checks', weight: 6 },
-  { id: 'status', weight: 1 },
-  { id: 'clock', weight: 1 },
+  { id: 'reading', weight: 8 },
+  { id: 'judging', weight: 1 },
 ];
+
+/** One line per check for older readers of the report (fiscalctl diagnose before the check registry). */
+export interface Finding {
+  readonly check: string;
+  readonly severity: 'ok' | 'info' | 'warning' | 'fault';
+  readonly zh: string;
+  readonly en: string;
+  readonly remedyZh?: string;
+  readonly remedyEn?: string;
+  readonly code?: string;
+}
 
 export interface DiagnosticsReport {
   readonly deviceId: string;
@@ -16,53 +29,67 @@ export interface DiagnosticsReport {
   readonly checkedAt: string;
   readonly verdict: 'ok' | 'attention' | 'fault';
   readonly summary: { readonly zh: string; readonly en: string };
+  readonly counts: Readonly<Record<CheckStatus, number>>;
+  /** The worst check (fault before warning before not-run), null when all are ok. */
+  readonly worst: { readonly id: string; readonly status: CheckStatus; readonly zh: string; readonly en: string } | null;
+  readonly checks: readonly CheckResult[];
   readonly findings: readonly Finding[];
-  readonly status: Record<string, unknown>;
-  readonly clock: { readonly register: string; readonly host: string; readonly skewSeconds: number };
+  readonly status: Record<string, unknown> | null;
+  readonly clock: { readonly register: string; readonly host: string; readonly skewSeconds: number } | null;
 }
 
-/** A failed check is a finding; a link that stopped answering ends the run (nothing more can be learned). */
-async function attempt(check: () => Promise<SelfCheckOutcome>): Promise<SelfCheckOutcome> {
-  try {
-    return await check();
-  } catch (error) {
-    if (isGatewayError(error) && error.spec.exit !== ExitCode.unreachable && error.code !== 'CANCELLED') {
-      return { passed: false, code: error.code, detail: error.localized('en') };
-    }
-    throw error;
-  }
+export interface DiagnosticsOptions {
+  readonly now?: () => Date;
+  readonly utcOffsetMinutes?: number;
+  /** What the gateway knows of the register beyond it (its records, its packages). */
+  readonly known?: () => Promise<KnownFacts> | KnownFacts;
 }
 
-/** The diagnostics job: GB link 5C–61 self-checks, 41 status, 3A clock against the host, judged in plain words. */
-export async function runDiagnostics(ctx: JobContext, port: DiagnosticsPort, now: () => Date = () => new Date()): Promise<DiagnosticsReport> {
-  ctx.record({ action: 'diagnostics', machineNumber: port.machineNumber });
-  const findings: Finding[] = [];
+export function verdictOf(checks: readonly CheckResult[]): Pick<DiagnosticsReport, 'verdict' | 'summary' | 'counts' | 'worst'> {
+  const counts: Record<CheckStatus, number> = { ok: 0, warning: 0, fault: 0, 'not-run': 0 };
+  for (const check of checks) counts[check.status] += 1;
+  const worstCheck = checks.reduce<CheckResult | null>((worst, check) => (statusRank[check.status] > statusRank[worst?.status ?? 'ok'] ? check : worst), null);
+  const worst = worstCheck === null ? null : { id: worstCheck.id, status: worstCheck.status, zh: worstCheck.summary.zh, en: worstCheck.summary.en };
+  const skipped = counts['not-run'] > 0 ? { zh: `，${counts['not-run']} 项未能检查`, en: `; ${counts['not-run']} could not be checked` } : { zh: '', en: '' };
+  if (counts.fault > 0) return { verdict: 'fault', counts, worst, summary: { zh: `发现 ${counts.fault} 项故障，请按提示处理${skipped.zh}`, en: `${counts.fault} fault(s) found; follow the remedies${skipped.en}` } };
+  if (counts.warning > 0) return { verdict: 'attention', counts, worst, summary: { zh: `有 ${counts.warning} 项需要注意${skipped.zh}`, en: `${counts.warning} item(s) need attention${skipped.en}` } };
+  return { verdict: 'ok', counts, worst, summary: { zh: `收款机状态正常（${counts.ok} 项检查通过${skipped.zh}）`, en: `The register is in good order (${counts.ok} checks passed${skipped.en})` } };
+}
 
-  ctx.stage('self-checks');
-  for (const [index, name] of selfCheckNames.entries()) {
-    ctx.throwIfCancelled();
-    findings.push(selfCheckFinding(name, await attempt(() => port.selfCheck(name, ctx.signal))));
-    ctx.progress((index + 1) / selfCheckNames.length, name);
-  }
-
-  ctx.stage('status');
-  const status = await port.status(ctx.signal);
-  findings.push(...statusFindings(status, ctx.deviceId));
-  ctx.progress(1);
-
-  ctx.stage('clock');
-  const host = now();
-  const register = await port.clock(ctx.signal);
-  const clock = clockFinding(register, host);
-  findings.push(clock);
-  ctx.progress(1);
-
-  const verdict = verdictOf(findings);
-  const report: DiagnosticsReport = {
-    deviceId: ctx.deviceId, machineNumber: port.machineNumber, checkedAt: host.toISOString(),
-    verdict: verdict.verdict, summary: { zh: verdict.zh, en: verdict.en }, findings, status: status.raw,
-    clock: { register: register.toISOString(), host: host.toISOString(), skewSeconds: Math.round((register.getTime() - host.getTime()) / 1000) },
+function findingOf(check: CheckResult): Finding {
+  return {
+    check: check.id, severity: check.status === 'not-run' ? 'info' : check.status, zh: check.summary.zh, en: check.summary.en,
+    ...(check.remedy ? { remedyZh: check.remedy.zh, remedyEn: check.remedy.en } : {}),
+    ...(check.code ? { code: check.code } : {}),
   };
-  ctx.record({ after: { verdict: report.verdict, faults: findings.filter((f) => f.severity === 'fault').map((f) => f.check) } });
+}
+
+/**
+ * The diagnostics job: every read the check registry needs (reads only, each on its own), then every check
+ * judged, in plain words with its remedy and who can act.
+ */
+export async function runDiagnostics(ctx: JobContext, port: DiagnosticsPort, options: DiagnosticsOptions = {}): Promise<DiagnosticsReport> {
+  ctx.record({ action: 'diagnostics', machineNumber: port.machineNumber });
+  const now = options.now ?? (() => new Date());
+  const known = (await options.known?.()) ?? {};
+  ctx.stage('reading');
+  let steps = 0;
+  const observations = await observeRegister(port, {
+    deviceId: ctx.deviceId, signal: ctx.signal, now, utcOffsetMinutes: options.utcOffsetMinutes ?? DEFAULT_REGISTER_UTC_OFFSET_MINUTES, known,
+    onStep: (step) => { steps += 1; ctx.progress(Math.min(1, steps / 12), step); },
+  });
+  ctx.stage('judging');
+  const checks = evaluateChecks(observations);
+  ctx.progress(1);
+  const register = observations.clock.state === 'ok' ? observations.clock.value : null;
+  const report: DiagnosticsReport = {
+    deviceId: ctx.deviceId, machineNumber: port.machineNumber, checkedAt: observations.host.toISOString(),
+    ...verdictOf(checks), checks, findings: checks.map(findingOf),
+    status: observations.status.state === 'ok' ? observations.status.value.raw : null,
+    clock: register === null ? null : {
+      register: register.toISOString(), host: observations.host.toISOString(), skewSeconds: Math.round((register.getTime() - observations.host.getTime()) / 1000),
+    },
+  };
+  ctx.record({ after: { verdict: report.verdict, faults: checks.filter((c) => c.status === 'fault').map((c) => c.id) } });
   return report;
 }

@@ -35,7 +35,7 @@ describe('job events over SSE (real socket)', () => {
     expect(data.state).toBe('succeeded');
     expect(data.result.verdict).toBe('ok');
     const stages = events.filter((e) => e.event === 'stage').map((e) => (JSON.parse(e.data!) as { stage: string }).stage);
-    expect(stages).toEqual(['self-checks', 'status', 'clock']);
+    expect(stages).toEqual(['reading', 'judging']);
 
     const resumed = await readSse(`${base}/v1/jobs/${job.id}/events`, { ...auth, 'last-event-id': String(ids.at(-3)) });
     expect(resumed.map((e) => Number(e.id))).toEqual(ids.slice(-2));

@@ -36,7 +36,7 @@ describe('devices', () => {
 });
 
 describe('diagnostics job', () => {
-  it('runs self-checks, status and clock as stages and reports in plain words with a service record', async () => {
+  it('runs the check registry as a job and reports in plain words with a service record', async () => {
     h.access.clockOffsetMs = 400_000;
     h.access.failingCheck = 'memory';
     h.access.memoryFault = true;
@@ -52,7 +52,7 @@ describe('diagnostics job', () => {
     expect(body.state).toBe('succeeded');
     expect(body.report.verdict).toBe('fault');
     const failed = body.report.findings.filter((f: { severity: string }) => f.severity === 'fault').map((f: { check: string }) => f.check);
-    expect(failed).toEqual(['self-check:memory', 'status:lock:fiscalMemoryFault', 'clock']);
+    expect(failed).toEqual(['self-check.memory', 'clock', 'fiscal.memory-fault']);
     expect(body.report.summary.zh).toMatch(/故障/);
     const records = (await h.request({ method: 'GET', url: '/v1/records?device=1100000000000001' })).json().records;
     expect(records).toHaveLength(1);

@@ -6,7 +6,7 @@ import { RegisterSimulator } from '../../../fixtures/simulator/RegisterSimulator
 import { parseSimulatorProfile } from '../../../fixtures/simulator/SimulatorProfile.js';
 import { createFactoryState } from '../../../fixtures/simulator/state/factoryState.js';
 import { selfCheckKinds } from '../../../protocols/gb-link/index.js';
-import { selfCheckLabels } from '../../../src/services/diagnostics/findings.js';
+import { selfCheckLabels } from '../../../src/services/diagnostics/selfCheckLabels.js';
 
 const spec = readFileSync(fileURLToPath(new URL('../../../protocols/gb-link/SPEC.md', import.meta.url)), 'utf8');
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replaceAll(' ', ''), 'hex'));
