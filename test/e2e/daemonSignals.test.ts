@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadRegisterState } from '../../fixtures/simulator/state/persistence.js';
+import { simulatedRegisterPath } from '../../fixtures/simulate/simulatorFiles.js';
 import { eventually, removeDataDir, startDaemon, tempDataDir } from '../helpers/daemon.js';
+import { readJobEvents } from './sse.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -24,6 +27,37 @@ describe('fiscald stops on SIGHUP and SIGINT as on SIGTERM', () => {
       }
     }, 60_000);
   }
+});
+
+describe('SIGHUP while a critical stage runs', () => {
+  it('lets the initialization\'s write (GB link 30) finish before fiscald stops: the saved register is initialized', async () => {
+    const daemon = await startDaemon({ simulate: 1, args: ['--simulator-timing', '{"initializeMs":3000}'] });
+    try {
+      const headers = { authorization: `Bearer ${daemon.token}`, 'x-operator': 'signal-test', 'content-type': 'application/json' };
+      const { devices } = (await (await fetch(`${daemon.url}/v1/devices`, { headers })).json()) as { devices: { id: string }[] };
+      const id = devices[0]!.id;
+      const dry = (await (await fetch(`${daemon.url}/v1/devices/${id}/initialize`, { method: 'POST', headers, body: '{}' })).json()) as { confirmation: { token: string } };
+      const started = await fetch(`${daemon.url}/v1/devices/${id}/initialize`, { method: 'POST', headers, body: JSON.stringify({ confirm: dry.confirmation.token }) });
+      expect(started.status).toBe(202);
+      const { job } = (await started.json()) as { job: { id: string } };
+      let signalled = false;
+      await readJobEvents(`${daemon.url}/v1/jobs/${job.id}/events`, daemon.token, (event) => {
+        if (!signalled && event.event === 'stage' && event.data.stage === 'write') {
+          signalled = true;
+          process.kill(daemon.pid, 'SIGHUP');
+        }
+      });
+      expect(signalled).toBe(true);
+      await eventually(async () => (/fiscald stopped/.test(daemon.output()) ? true : undefined), 30_000);
+      expect(await daemon.stop()).toBe(0);
+      // The register died with the daemon (in-process simulation): its saved state shows whether 30 completed.
+      const saved = await loadRegisterState(simulatedRegisterPath(daemon.dataDir, 1));
+      expect(saved.fiscal.initializations).toHaveLength(1);
+    } finally {
+      await daemon.kill9();
+      removeDataDir(daemon.dataDir);
+    }
+  }, 90_000);
 });
 
 describe('fiscald on a listen port another program holds', () => {
