@@ -99,6 +99,8 @@ export async function readFwpkgStream(
 ): Promise<FwpkgHead> {
   const extract = tarExtract();
   const feeding = feed(source, extract);
+  // Handled below, but perhaps only after the entries fail in turn: never an unhandled rejection meanwhile.
+  feeding.catch(() => undefined);
   try {
     const head = await collectEntries(extract, onImageChunk, limits);
     await feeding;
