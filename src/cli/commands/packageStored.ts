@@ -44,9 +44,9 @@ export async function packageList(ctx: CliContext): Promise<ExitCode> {
     return ExitCode.ok;
   }
   ctx.print(renderTable(
-    zh ? ['编号', '版本', '适用型号', '签名密钥', '接收时间'] : ['ID', 'VERSION', 'MODELS', 'KEY', 'RECEIVED'],
-    packages.map((p) => [p.id, p.manifest.version, p.manifest.models.join(zh ? '、' : ', '), p.keyId, displayTime(p.receivedAt) ?? p.receivedAt]),
-    { keep: [0, 3] },
+    zh ? ['编号', '版本', '可升级自', '适用型号', '接收时间'] : ['ID', 'VERSION', 'FROM', 'MODELS', 'RECEIVED'],
+    packages.map((p) => [p.id, p.manifest.version, `${p.manifest.versionLowest}+`, p.manifest.models.join(zh ? '、' : ', '), displayTime(p.receivedAt) ?? p.receivedAt]),
+    { keep: [0] },
   ));
   return ExitCode.ok;
 }

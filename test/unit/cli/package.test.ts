@@ -192,7 +192,7 @@ describe('fiscalctl package upload|list|delete (on fiscald)', () => {
       expect(uploaded.code).toBe(0);
       expect(uploaded.stdout).toMatch(/fiscald verified and keeps package [0-9a-f]{32}:/);
       const listed = await cli(['package', 'list', '--lang', 'zh'], env);
-      expect(listed.stdout.split('\n')[0]).toMatch(/^编号\s+版本\s+适用型号/);
+      expect(listed.stdout.split('\n')[0]).toMatch(/^编号\s+版本\s+可升级自\s+适用型号\s+接收时间/);
       expect(listed.stdout).toContain('2.5.0');
       const { packages } = JSON.parse((await cli(['package', 'list', '--json'], env)).stdout) as { packages: { id: string; operator: string }[] };
       expect(packages).toHaveLength(1);
