@@ -48,7 +48,7 @@ export class Daemon {
       const jobs = new JobRunner({ store, logger: logger.child({ area: 'jobs' }) });
       listener = await EarlyListener.bind(config.listen.host, config.listen.port);
       const port = listener.port;
-      deviceSide = await options.devices({ jobs });
+      deviceSide = await options.devices({ jobs, records: store.records });
       for (const definition of deviceSide.definitions) jobs.define(definition);
       const reconciled = await jobs.reconcile();
       if (reconciled.length) logger.warn({ jobs: reconciled.map((j) => ({ id: j.id, kind: j.kind, state: j.state })) }, 'reconciled jobs a previous run left running');

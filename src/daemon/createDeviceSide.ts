@@ -57,6 +57,7 @@ export async function createDeviceSide(options: DeviceSideOptions): Promise<Devi
   const deps: AreaDeps = {
     devices, registers: registry, dataDir: config.dataDir, logger, registerUtcOffsetMinutes: config.registerUtcOffset,
     ...(context === undefined ? {} : { busyWith: (deviceId: string) => context.jobs.runningOn(deviceId), jobs: context.jobs }),
+    ...(context?.records === undefined ? {} : { records: context.records }),
   };
   const backup = await backupArea(deps);
   const areas = [

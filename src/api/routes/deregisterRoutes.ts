@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { DevicePort } from '../../devices/DevicePort.js';
 import type { BackupDevices } from '../../services/backup/BackupDevices.js';
 import type { BackupStore } from '../../services/backup/BackupStore.js';
-import { deregisterRequestSchema } from '../../services/deregister/deregisterRequest.js';
+import { deregisterRequestSchema, type DeregisterRequest } from '../../services/deregister/deregisterRequest.js';
+import type { PastRecord } from '../../services/common/PastRecord.js';
+import type { JobContext } from '../../jobs/types.js';
 import { backupStillCurrent } from '../../services/backup/backupStillCurrent.js';
 import { deregistrationBackup } from '../../services/deregister/deregistrationBackup.js';
 import { DEREGISTER_JOB_KIND, deregistrationStages, runDeregistration } from '../../services/deregister/runDeregistration.js';
@@ -15,6 +17,30 @@ import { deviceIdParams } from './deviceRoutes.js';
 export interface DeregisterRoutesDeps {
   readonly registers: DevicePort;
   readonly backups: { readonly store: BackupStore; readonly devices: BackupDevices };
+}
+
+/** Which register a deregistration job retires, for whom, and this gateway's earlier records of it. */
+export interface DeregistrationTarget {
+  readonly deviceId: string;
+  /** What the backups and records are listed under (the machine number once identified). */
+  readonly backupKey: string;
+  readonly operator: string;
+  readonly history: () => readonly PastRecord[];
+}
+
+/** The run of a deregistration job: as the route starts it, and as its reconcile resumes it after an interruption. */
+export function deregistrationRun({ registers, backups }: DeregisterRoutesDeps, target: DeregistrationTarget, request: DeregisterRequest) {
+  return (ctx: Pick<JobContext, 'signal' | 'stage' | 'progress' | 'record' | 'throwIfCancelled' | 'checkpoint'>) => runDeregistration({
+    backupKey: target.backupKey,
+    backups: backups.store,
+    operator: target.operator,
+    history: target.history(),
+    makeBackup: deregistrationBackup(target.deviceId, backups, ctx),
+    backupStillCurrent: backupStillCurrent({
+      store: backups.store, devices: backups.devices, deviceId: target.deviceId, signal: ctx.signal, history: target.history(),
+    }),
+    withRegister: (work) => registers.withDevice(target.deviceId, ctx.signal, (device) => work(device.session)),
+  }, request, ctx);
 }
 
 /** Deregistration (注销): `POST /v1/devices/{id}/deregister`, a job whose result carries the printable service record. */
@@ -38,18 +64,10 @@ export function deregisterRoutes({ registers, backups }: DeregisterRoutesDeps): 
           const machineNumber = devices.get(params.id)?.identity?.machineNumber;
           return startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: deregister }, {
             kind: DEREGISTER_JOB_KIND, stages: deregistrationStages, params: deregister,
-            run: (ctx) => runDeregistration({
-              backupKey: machineNumber ?? params.id,
-              backups: backups.store,
-              operator,
-              history: context.store.records.list({ device: machineNumber ?? params.id }),
-              makeBackup: deregistrationBackup(params.id, backups, ctx),
-              backupStillCurrent: backupStillCurrent({
-                store: backups.store, devices: backups.devices, deviceId: params.id, signal: ctx.signal,
-                history: context.store.records.list({ device: machineNumber ?? params.id }),
-              }),
-              withRegister: (work) => registers.withDevice(params.id, ctx.signal, (device) => work(device.session)),
-            }, deregister, ctx),
+            run: deregistrationRun({ registers, backups }, {
+              deviceId: params.id, backupKey: machineNumber ?? params.id, operator,
+              history: () => context.store.records.list({ device: machineNumber ?? params.id }),
+            }, deregister),
           });
         },
       });

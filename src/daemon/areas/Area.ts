@@ -3,6 +3,7 @@ import type { ApiPlugin } from '../../api/ApiContext.js';
 import type { DeviceSnapshot } from '../../devices/Device.js';
 import type { DevicePort } from '../../devices/DevicePort.js';
 import type { JobDefinition } from '../../jobs/types.js';
+import type { PastRecord } from '../../services/common/PastRecord.js';
 import type { JobRow } from '../../store/types.js';
 
 /** What every feature area is built from: the one DevicePort and the daemon's own pieces. */
@@ -18,6 +19,8 @@ export interface AreaDeps {
   readonly busyWith?: (deviceId: string) => string | undefined;
   /** The jobs of a kind that wrote a checkpoint, newest first (the job runner); none when absent. */
   readonly jobs?: { checkpointed(kind: string): readonly JobRow[] };
+  /** This gateway's service records of a register (the store's); none when absent. */
+  readonly records?: { list(filter: { device: string }): readonly PastRecord[] };
 }
 
 /** One feature area in the daemon: its API routes and the job kinds it defines (with their reconcile). */
