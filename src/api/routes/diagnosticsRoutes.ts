@@ -8,6 +8,7 @@ import { startDeviceJob } from '../startDeviceJob.js';
 import type { BorrowedDevice, DevicePort } from '../../devices/DevicePort.js';
 import { deviceDiagnostics } from '../../services/diagnostics/deviceDiagnostics.js';
 import type { DiagnosticsPort } from '../../services/diagnostics/DiagnosticsPort.js';
+import { explanationTable } from '../../services/diagnostics/explanations.js';
 import { diagnosticsStages, runDiagnostics, type DiagnosticsOptions } from '../../services/diagnostics/runDiagnostics.js';
 
 export const DIAGNOSTICS_KIND = 'diagnostics';
@@ -49,6 +50,13 @@ export function diagnosticsRoutes(
           });
           return { ...answer, report: report(String(answer.job.id)) };
         },
+      });
+
+      defineRoute(app, catalog, {
+        method: 'GET', url: '/explanations', tags: ['diagnostics'],
+        summary: 'One table of explanations: every GB-link ER code, card status word and gateway error code with its meaning, remedy (zh-CN, en) and who can act',
+        responses: { 200: { description: 'er, statusWords and errors, each entry with code, meaning, remedy and actor', schema: z.object({ er: z.array(z.unknown()), statusWords: z.array(z.unknown()), errors: z.array(z.unknown()) }) } },
+        handler: () => explanationTable(),
       });
 
       defineRoute(app, catalog, {

@@ -35,6 +35,16 @@ describe('devices', () => {
   });
 });
 
+describe('explanations', () => {
+  it('GET /v1/explanations answers the whole table', async () => {
+    const res = await h.request({ method: 'GET', url: '/v1/explanations' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { er: { er: string; code: string; actor: string }[]; errors: { code: string }[] };
+    expect(body.er.find((e) => e.er === '11')).toMatchObject({ code: 'LINK_ISSUE_DEADLINE_PASSED', actor: 'tax-office' });
+    expect(body.errors.some((e) => e.code === 'DEVICE_BUSY')).toBe(true);
+  });
+});
+
 describe('diagnostics job', () => {
   it('runs the check registry as a job and reports in plain words with a service record', async () => {
     h.access.clockOffsetMs = 400_000;
@@ -143,7 +153,7 @@ describe('openapi', () => {
     const doc = (await h.request({ method: 'GET', url: '/v1/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/v1/devices', '/v1/devices/{id}', '/v1/devices/{id}/diagnostics', '/v1/diagnostics/{id}', '/v1/health',
+      '/v1/devices', '/v1/devices/{id}', '/v1/devices/{id}/diagnostics', '/v1/diagnostics/{id}', '/v1/explanations', '/v1/health',
       '/v1/jobs', '/v1/jobs/{id}', '/v1/jobs/{id}/cancel', '/v1/jobs/{id}/events', '/v1/openapi.json', '/v1/records',
     ]);
     expect(doc.paths['/v1/health'].get.security).toEqual([]);
