@@ -9,7 +9,8 @@ export const engineErrors = {
     remedyEn: 'Check the device\'s power and cable; once it is back, the waiting job is reconciled and carries on by itself.',
   },
   DEVICE_IN_BOOTLOADER: {
-    http: 409, exit: ExitCode.busy,
+    // Not busy (nothing to wait for): the register runs no application until an upgrade finishes.
+    http: 409, exit: ExitCode.failed,
     zh: '设备 {id} 处于引导程序模式，只能进行固件升级', en: 'The device {id} is in its bootloader: only a firmware upgrade can use it',
     remedyZh: '完成或重新开始固件升级；升级完成后设备会回到正常模式。',
     remedyEn: 'Finish or start again the firmware upgrade; the device returns to its application afterwards.',
