@@ -40,7 +40,7 @@ describe('error catalogue', () => {
 /**
  * fiscalctl's exit codes (DESIGN.md: 0 done, 1 failed, 2 usage, 3 refused by verification, 4 device busy,
  * 5 device unreachable) decided for the whole catalogue by these rules, so a new code cannot drift:
- * - 4 is exactly "someone else is using it": the device (also in its bootloader, an upgrade's), its link, the card reader, or fiscald's listen port.
+ * - 4 is exactly "someone else is using it": the device, its link, the card reader, or fiscald's listen port.
  * - 5 is "cannot be reached": every 503/504 (but busy) is 5, and a 5 is a 502/503/504 — or a reader that
  *   is not there, which is an unplugged reader as an offline register is an unplugged register.
  * - 2 is "the request as given is wrong": every 400/413/415 is 2, and a 2 is always a 4xx.
@@ -50,7 +50,7 @@ describe('error catalogue', () => {
  */
 describe('exit codes of fiscalctl across the catalogue', () => {
   const entries = Object.entries(errorCatalog) as [string, { http: number; exit: number }][];
-  const busy = ['DEVICE_BUSY', 'DEVICE_IN_BOOTLOADER', 'LINK_DEVICE_BUSY', 'READER_BUSY', 'LISTEN_ADDRESS_IN_USE'];
+  const busy = ['DEVICE_BUSY', 'LINK_DEVICE_BUSY', 'READER_BUSY', 'LISTEN_ADDRESS_IN_USE'];
 
   it('4 is exactly the busy codes', () => {
     expect(entries.filter(([, s]) => s.exit === ExitCode.busy).map(([c]) => c).sort()).toEqual([...busy].sort());
