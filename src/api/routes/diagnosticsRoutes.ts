@@ -56,7 +56,7 @@ export function diagnosticsRoutes(
         method: 'GET', url: '/explanations', tags: ['diagnostics'],
         summary: 'One table of explanations: every GB-link ER code, card status word and gateway error code with its meaning, remedy (zh-CN, en) and who can act',
         responses: { 200: { description: 'er, statusWords and errors, each entry with code, meaning, remedy and actor', schema: z.object({ er: z.array(z.unknown()), statusWords: z.array(z.unknown()), errors: z.array(z.unknown()) }) } },
-        handler: () => explanationTable(),
+        handler: async () => explanationTable(),
       });
 
       defineRoute(app, catalog, {

@@ -1,4 +1,4 @@
-import { errorCatalog, type ErrorCode } from '../../../contracts/errors/index.js';
+import { errorCatalog, errorSpec, type ErrorCode } from '../../../contracts/errors/index.js';
 import { hexByte, knownErrorCodes } from '../../../protocols/gb-link/errorCodes.js';
 import { statusWordHex } from '../../../protocols/apdu/ResponseApdu.js';
 import { statusErrorCode, statusTables, type CardOperation } from '../../../protocols/gb18240-card/statusTable.js';
@@ -61,7 +61,7 @@ export function actorFor(code: ErrorCode): Actor {
 const withoutPlaceholders = (text: string) => text.replace(/\{[a-zA-Z]+\}/g, '…');
 
 export function explainError(code: ErrorCode): Explanation {
-  const spec = errorCatalog[code];
+  const spec = errorSpec(code);
   const remedy = spec.remedyZh !== undefined && spec.remedyEn !== undefined
     ? { zh: withoutPlaceholders(spec.remedyZh), en: withoutPlaceholders(spec.remedyEn) }
     : supplementaryRemedies[code];
