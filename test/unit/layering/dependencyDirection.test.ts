@@ -86,8 +86,11 @@ describe('layering rules of DESIGN.md, as lint (npm test runs eslint .)', () => 
   });
 
   it('keeps every other rule on for the files with a temporary allowance (issue 9 item 4)', async () => {
-    expect(await layeringErrors('src/services/changes/runChange.ts', use('../rolls/openSlotCard.js'))).toEqual([]);
-    expect(await layeringErrors('src/services/changes/runChange.ts', use('../../../drivers/serial/SerialTransport.js'))).toHaveLength(1);
-    expect(await layeringErrors('src/services/changes/runChange.ts', use('../../api/ApiContext.js'))).toHaveLength(1);
+    const file = 'src/services/deregister/deregistrationBackup.ts';
+    expect(await layeringErrors(file, use('../backup/BackupStore.js'))).toEqual([]);
+    expect(await layeringErrors(file, use('../rolls/openSlotCard.js'))).toHaveLength(1);
+    expect(await layeringErrors(file, use('../../../drivers/serial/SerialTransport.js'))).toHaveLength(1);
+    expect(await layeringErrors(file, use('../../api/ApiContext.js'))).toHaveLength(1);
+    expect(await layeringErrors('src/services/changes/runChange.ts', use('../rolls/openSlotCard.js'))).toHaveLength(1);
   });
 });
