@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isGatewayError } from '../contracts/errors/index.js';
+import { HOST_WINDOW } from '../protocols/gb-link/window.js';
 import { createSimulatedRegister, type SimulatedRegister } from '../fixtures/simulator/createSimulatedRegister.js';
 import type { FaultInput } from '../fixtures/simulator/faults.js';
 import { RegisterSession } from '../src/devices/RegisterSession.js';
@@ -70,7 +71,7 @@ export async function main(): Promise<void> {
     const store = new BackupStore(join(folder, 'backups'));
     const clean = await backupOnce(sim, session, store);
     const counts = sim.simulator.memory.counts();
-    console.log(`   ${DAYS} days (${counts.invoices} invoices, ${counts.dailyRecords} daily), memory line timed at 921600 baud, turnaround 2 ms, windowed (W 16)`);
+    console.log(`   ${DAYS} days (${counts.invoices} invoices, ${counts.dailyRecords} daily), memory line timed at 921600 baud, turnaround 2 ms, windowed (W ${HOST_WINDOW})`);
     console.log(`   clean backup: ${clean.verdict}, ${clean.moved} bytes moved, register re-sent ${clean.registerResent} B`);
     for (const run of runs) {
       sim.simulator.setFaults({ seed: 5, faults: run.faults });

@@ -37,6 +37,8 @@ export const CMD = {
   SWITCH_BAUD: 0x71,
   RECORD_COUNTS: 0x72,
   INITIALIZATION_HISTORY: 0x73,
+  /** Windowed bulk transfer (SPEC.md §10): wraps another command; listed in 70 when the register takes it. */
+  WINDOWED_TRANSFER: 0x74,
 } as const;
 
 export type CommandCode = (typeof CMD)[keyof typeof CMD];

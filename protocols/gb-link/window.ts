@@ -1,15 +1,16 @@
 import { GatewayError } from '../../contracts/errors/index.js';
+import { CMD } from './commandCodes.js';
 
 /**
  * Windowed bulk transfer (SPEC.md §10): 74 wraps any command so that its multi-packet answer, or
  * its own multi-packet PARAMS, travel with up to W packets in flight and cumulative `NP`
  * acknowledgements. Packet numbering, frame sizes and "PKT 0 is the last packet" stay as in §3.
  */
-export const WINDOWED_TRANSFER = 0x74;
-/** Largest window either side uses: keeps the 255 packet numbers unambiguous (SPEC.md §10.3). */
+export const WINDOWED_TRANSFER = CMD.WINDOWED_TRANSFER;
+/** Largest window either side uses: keeps the 255 packet numbers unambiguous (SPEC.md §10.2). */
 export const MAX_WINDOW = 32;
-/** The window this host asks for: enough for 921 600 baud with a 2 ms turnaround, with room for jitter (§10.5). */
-export const HOST_WINDOW = 16;
+/** The window this host asks for: 921 600 baud with a 2 ms turnaround needs 3, the rest absorbs stalls (§10.5). */
+export const HOST_WINDOW = MAX_WINDOW;
 /** `NP FF` before any packet was taken: the number that comes before packet 1 in the cycle 1…255. */
 export const NOTHING_TAKEN = 0xff;
 

@@ -38,7 +38,7 @@ export interface RegisterSessionOptions {
   settleMs?: number;
   /** Largest answer accepted. Default 16 MiB. */
   maxMessage?: number;
-  /** Window for bulk transfers when 70 lists 74 (SPEC.md §10); 0 keeps stop-and-wait. Default 16. */
+  /** Window for bulk transfers when 70 lists 74 (SPEC.md §10); 0 keeps stop-and-wait. Default 32. */
   transferWindow?: number;
   logger?: Logger;
 }

@@ -40,7 +40,7 @@ export const capabilitiesSchema = z.object({
   baudRates: z.array(u32).max(16),
   /** Largest multi-packet message the register accepts or sends, in bytes. */
   maxMessage: u32,
-  /** Command codes the register implements, extensions included. */
+  /** Command codes the register implements, extensions included (74: it takes windowed transfer, SPEC.md §10). */
   commands: z.array(u8).max(255),
 });
 export type Capabilities = z.infer<typeof capabilitiesSchema>;

@@ -48,7 +48,7 @@ export async function exchangeWindowed(
 ): Promise<ExchangeOutcome> {
   if (channel.windowedPartial) {
     // A windowed command given up before its answer may still sit half-assembled in the register,
-    // which would take this message's packets for the rest of it. Any other command drops it (§10.4).
+    // which would take this message's packets for the rest of it. Any other command drops it (§10.3).
     await exchange(channel, CMD.CONNECT, new Uint8Array(0), timing);
     channel.clear();
   }
@@ -155,7 +155,7 @@ async function collectWindowed(
     if (reply === 'timeout') {
       if (silences++ >= timing.packetRetries) return lost(`answer packet after ${receiver.taken} lost`, false);
       // The command surely executed (part of its answer is here), so asking again is safe, even
-      // with NP FF for a first packet that never came (§10.4).
+      // with NP FF for a first packet that never came (§10.2).
       const ask = encodeNextFrame(receiver.ack);
       channel.resentBytes += ask.length;
       await channel.send(ask);
