@@ -1,4 +1,5 @@
-import { extract as tarExtract, pack as tarPack, type Extract } from 'tar-stream';
+import { readTar } from '../codec/tar/readTar.js';
+import { tarStream, type TarHeader, type TarSource } from '../codec/tar/tarStream.js';
 import { GatewayError } from '../../contracts/errors/index.js';
 import { MAX_IMAGE_BYTES, MAX_MANIFEST_BYTES } from './manifest.js';
 
@@ -28,52 +29,47 @@ export interface ReadLimits {
   readonly maxImageBytes?: number;
 }
 
-function malformed(detail: string, cause?: unknown): GatewayError {
-  return new GatewayError('FWPKG_MALFORMED', { params: { detail }, ...(cause === undefined ? {} : { cause }) });
+function malformed(detail: string): GatewayError {
+  return new GatewayError('FWPKG_MALFORMED', { params: { detail } });
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-/** Writes the source into the extractor; a source that fails (a read error) ends the extractor with that error. */
-async function feed(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, extract: Extract): Promise<void> {
-  try {
-    for await (const chunk of source) {
-      if (extract.destroyed) return;
-      if (!extract.write(chunk)) {
-        await new Promise<void>((resolve) => {
-          const done = () => { extract.off('drain', done); extract.off('close', done); resolve(); };
-          extract.on('drain', done);
-          extract.on('close', done);
-        });
-      }
-    }
-  } catch (error) {
-    extract.destroy(error as Error);
-    throw error;
-  }
-  // streamx's end() takes no callback (a function would be written as data).
-  if (!extract.destroyed) (extract as unknown as { end(): void }).end();
-}
-
-async function collectEntries(extract: Extract, onImageChunk: (chunk: Uint8Array) => void, limits: ReadLimits): Promise<FwpkgHead> {
+/**
+ * Reads a `.fwpkg` from a stream of byte chunks (the project's tar codec, protocols/codec/tar): exactly
+ * `manifest.json`, `firmware.bin` and (unless unsigned) `manifest.sig`, plain files, each once, in any order;
+ * anything else is FWPKG_MALFORMED. The image goes to `onImageChunk` as it arrives (to a digest, to disk), so no
+ * size of image is ever held here. A source that fails while read (an I/O error) ends it with its own error.
+ */
+export async function readFwpkgStream(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, onImageChunk: (chunk: Uint8Array) => void, limits: ReadLimits = {},
+): Promise<FwpkgHead> {
   const maxImage = limits.maxImageBytes ?? MAX_IMAGE_BYTES;
-  const small: Partial<Record<'manifest' | 'signature', Uint8Array>> = {};
-  let imageBytes: number | undefined;
-  for await (const entry of extract) {
-    const { name, type, size = 0 } = entry.header;
-    if (type !== 'file') throw malformed(`"${name}" is a ${type ?? 'special'} entry; a package holds three plain files`);
+  const small: Partial<Record<'manifest' | 'signature', Uint8Array[]>> = {};
+  let image: { bytes: number } | undefined;
+  let sourceFailure: unknown;
+  const guarded = (async function* () {
+    try {
+      yield* source;
+    } catch (error) {
+      sourceFailure = error;
+      throw error;
+    }
+  })();
+  const visit = (header: TarHeader): ((chunk: Uint8Array) => void) => {
+    const { name, type, size } = header;
+    if (type !== 'file') throw malformed(`"${name}" is a ${type} entry; a package holds three plain files`);
     if (name === FWPKG_ENTRY.image) {
-      if (imageBytes !== undefined) throw malformed(`${name} appears twice`);
+      if (image !== undefined) throw malformed(`${name} appears twice`);
       if (size > maxImage) throw new GatewayError('FWPKG_TOO_LARGE', { params: { limit: maxImage } });
-      let seen = 0;
-      for await (const chunk of entry as AsyncIterable<Uint8Array>) {
-        seen += chunk.length;
+      const seen = { bytes: 0 };
+      image = seen;
+      return (chunk) => {
+        seen.bytes += chunk.length;
         onImageChunk(chunk);
-      }
-      imageBytes = seen;
-      continue;
+      };
     }
     const which = name === FWPKG_ENTRY.manifest ? 'manifest' : name === FWPKG_ENTRY.signature ? 'signature' : undefined;
     if (which === undefined) throw malformed(`unexpected entry "${name}"; a package holds only ${Object.values(FWPKG_ENTRY).join(', ')}`);
@@ -81,38 +77,18 @@ async function collectEntries(extract: Extract, onImageChunk: (chunk: Uint8Array
     const limit = which === 'manifest' ? MAX_MANIFEST_BYTES : MAX_SIGNATURE_BYTES;
     if (size > limit) throw malformed(`${name} is ${size} bytes, over the ${limit}-byte limit`);
     const chunks: Uint8Array[] = [];
-    for await (const chunk of entry as AsyncIterable<Uint8Array>) chunks.push(chunk);
-    small[which] = concat(chunks);
+    small[which] = chunks;
+    return (chunk) => chunks.push(chunk);
+  };
+  try {
+    await readTar(guarded, visit, (detail) => malformed(`not a readable tar: ${detail}`));
+  } catch (error) {
+    if (sourceFailure !== undefined) throw sourceFailure;
+    throw error;
   }
   if (small.manifest === undefined) throw malformed(`no ${FWPKG_ENTRY.manifest}`);
-  if (imageBytes === undefined) throw malformed(`no ${FWPKG_ENTRY.image}`);
-  return { manifest: small.manifest, signature: small.signature ?? new Uint8Array(0), imageBytes };
-}
-
-/**
- * Reads a `.fwpkg` from a stream of byte chunks: exactly `manifest.json`, `firmware.bin` and (unless unsigned)
- * `manifest.sig`, plain files, each once, in any order; anything else is FWPKG_MALFORMED. The image goes to
- * `onImageChunk` as it arrives (to a digest, to disk), so no size of image is ever held here.
- */
-export async function readFwpkgStream(
-  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, onImageChunk: (chunk: Uint8Array) => void, limits: ReadLimits = {},
-): Promise<FwpkgHead> {
-  const extract = tarExtract();
-  const feeding = feed(source, extract);
-  // Handled below, but perhaps only after the entries fail in turn: never an unhandled rejection meanwhile.
-  feeding.catch(() => undefined);
-  try {
-    const head = await collectEntries(extract, onImageChunk, limits);
-    await feeding;
-    return head;
-  } catch (error) {
-    extract.destroy();
-    // A source that could not be read is its own failure (the caller's I/O), not a damaged package.
-    const sourceFailure = await feeding.then(() => undefined, (failure: unknown) => failure);
-    if (sourceFailure !== undefined) throw sourceFailure;
-    if (error instanceof GatewayError) throw error;
-    throw malformed(`not a readable tar: ${(error as Error).message}`, error);
-  }
+  if (image === undefined) throw malformed(`no ${FWPKG_ENTRY.image}`);
+  return { manifest: concat(small.manifest), signature: concat(small.signature ?? []), imageBytes: image.bytes };
 }
 
 /** The three members of an in-memory `.fwpkg`. */
@@ -124,21 +100,18 @@ export async function unpackFwpkg(bytes: Uint8Array, limits: ReadLimits = {}): P
 
 /**
  * A `.fwpkg` as bytes: ustar entries `manifest.json`, `firmware.bin`, `manifest.sig` in that order, mode 0644,
- * owner 0/0 with no names, `mtime` for all three; so equal inputs give equal bytes.
+ * owner 0/0 with no names, `mtime` for all three (protocols/codec/tar fixes the rest); so equal inputs give
+ * equal bytes.
  */
 export async function packFwpkg(parts: FwpkgParts, mtime: Date): Promise<Uint8Array> {
-  const pack = tarPack();
-  const out: Uint8Array[] = [];
-  const collecting = (async () => {
-    for await (const chunk of pack as AsyncIterable<Uint8Array>) out.push(chunk);
-  })();
-  const entry = (name: string, data: Uint8Array) => new Promise<void>((resolve, reject) => {
-    pack.entry({ name, size: data.length, mode: 0o644, mtime, uid: 0, gid: 0, uname: '', gname: '', type: 'file' }, Buffer.from(data.buffer, data.byteOffset, data.length), (error) => (error ? reject(error) : resolve()));
+  const seconds = Math.floor(mtime.getTime() / 1000);
+  const entry = (name: string, data: Uint8Array): TarSource => ({
+    header: { name, type: 'file', size: data.length, mode: 0o644, mtime: seconds },
+    content: async function* () { yield data; },
   });
-  await entry(FWPKG_ENTRY.manifest, parts.manifest);
-  await entry(FWPKG_ENTRY.image, parts.image);
-  await entry(FWPKG_ENTRY.signature, parts.signature);
-  pack.finalize();
-  await collecting;
+  const out: Uint8Array[] = [];
+  for await (const chunk of tarStream([entry(FWPKG_ENTRY.manifest, parts.manifest), entry(FWPKG_ENTRY.image, parts.image), entry(FWPKG_ENTRY.signature, parts.signature)])) {
+    out.push(chunk);
+  }
   return concat(out);
 }
