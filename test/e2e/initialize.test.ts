@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFactoryState } from '../../fixtures/simulator/state/factoryState.js';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { databasePath } from '../../src/daemon/paths.js';
+import { openStore } from '../../src/store/Store.js';
 import { removeDataDir, runFiscalctl, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
 
 /**
@@ -87,8 +87,14 @@ describe('initialization against fiscald --simulate', () => {
     const record = records.find((r) => r.action === 'initialize' && r.result === 'succeeded');
     expect(record).toMatchObject({ operator: '王工', before: { register: { initialized: false } }, after: { register: { initialized: true } } });
     expect(JSON.stringify(records)).not.toMatch(/"pin"\s*:\s*"[0-9a-f]{16}"/);
-    // The kept PIN is gone once the register holds it and the read-back matched.
-    expect(readdirSync(join(daemon.dataDir, 'initialize')).filter((name) => name.endsWith('.json'))).toEqual([]);
+    // The kept PIN is gone once the register holds it and the read-back matched: the job's checkpoint is closed, without it.
+    const store = openStore(databasePath(daemon.dataDir));
+    try {
+      const checkpoints = store.jobs.checkpointed('initialize').map((j) => j.checkpoint);
+      expect(checkpoints).toEqual([expect.objectContaining({ stage: 'closed', pin: null })]);
+    } finally {
+      store.close();
+    }
 
     const again = await runFiscalctl(daemon, ['init', machineNumber, '--json']);
     expect(again.code).toBe(3);
