@@ -15,10 +15,4 @@ export const engineErrors = {
     remedyZh: '完成或重新开始固件升级；升级完成后设备会回到正常模式。',
     remedyEn: 'Finish or start again the firmware upgrade; the device returns to its application afterwards.',
   },
-  JOB_RECONCILE_FAILED: {
-    http: 500, exit: ExitCode.failed,
-    zh: '设备回来后无法核对任务 {jobId} 的结果：{detail}', en: 'Job {jobId} could not be reconciled once its device came back: {detail}',
-    remedyZh: '检查设备状态（fiscalctl diagnose）和服务记录，必要时重新执行该操作。',
-    remedyEn: 'Check the device (fiscalctl diagnose) and the service records, and run the operation again if needed.',
-  },
 } as const satisfies ErrorTable;
