@@ -8,6 +8,17 @@ export interface DeviceView {
   readonly lastSeenAt?: string;
   readonly lastError?: { readonly code: string; readonly message: string };
   readonly busyWithJob: string | null;
+  /** GET /v1/devices' fiscal view (absent from an older daemon). */
+  readonly fiscal?: FiscalViewJson;
+}
+
+export interface FiscalViewJson {
+  readonly fiscalState: string;
+  readonly taxpayer: { readonly number: string; readonly id: string; readonly name: string } | null;
+  readonly issueDeadline: string | null;
+  readonly lastDiagnosis: { readonly id: string; readonly at: string; readonly verdict: string; readonly worst: { readonly id: string; readonly status: string; readonly zh: string; readonly en: string } | null } | null;
+  readonly lastBackup: { readonly at: string; readonly jobId: string | null; readonly backupId: string | null } | null;
+  readonly cards: { readonly fiscal: boolean | null; readonly user: boolean | null };
 }
 
 export interface JobView {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
+import { fiscalViewOf } from '../../services/diagnostics/deviceFiscalView.js';
 
 export const deviceIdParams = z.strictObject({ id: z.string().min(1).max(128) });
 
@@ -14,16 +15,28 @@ const deviceSchema = z.object({
   }).optional(),
   lastSeenAt: z.string().optional(),
   busyWithJob: z.string().nullable(),
+  /** From the gateway's own store (the last diagnosis and the service records), never read from the hardware here. */
+  fiscal: z.object({
+    fiscalState: z.enum(['new', 'initialized', 'deregistered', 'bootloader', 'unknown']),
+    taxpayer: z.object({ number: z.string(), id: z.string(), name: z.string() }).nullable(),
+    issueDeadline: z.string().nullable(),
+    lastDiagnosis: z.object({
+      id: z.string(), at: z.string(), verdict: z.enum(['ok', 'attention', 'fault']),
+      worst: z.object({ id: z.string(), status: z.enum(['ok', 'warning', 'fault', 'not-run']), zh: z.string(), en: z.string() }).nullable(),
+    }).nullable(),
+    lastBackup: z.object({ at: z.string(), jobId: z.string().nullable(), backupId: z.string().nullable() }).nullable(),
+    cards: z.object({ fiscal: z.boolean().nullable(), user: z.boolean().nullable() }),
+  }),
 });
 
 export const deviceRoutes: ApiPlugin = {
   name: 'devices',
-  register(app, { catalog, devices, jobs }) {
+  register(app, { catalog, devices, jobs, store }) {
     const withJob = (id: string) => jobs.runningOn(id) ?? null;
     defineRoute(app, catalog, {
-      method: 'GET', url: '/devices', summary: 'Registers known to the gateway (from memory; never waits for hardware)', tags: ['devices'],
+      method: 'GET', url: '/devices', summary: 'Registers known to the gateway with their fiscal state, taxpayer, issue deadline, last diagnosis, last backup and cards (from memory and the store; never waits for hardware)', tags: ['devices'],
       responses: { 200: { description: 'Devices', schema: z.object({ devices: z.array(deviceSchema) }) } },
-      handler: async () => ({ devices: devices.list().map((d) => ({ ...d, busyWithJob: withJob(d.id) })) }),
+      handler: async () => ({ devices: devices.list().map((d) => ({ ...d, busyWithJob: withJob(d.id), fiscal: fiscalViewOf(d, store) })) }),
     });
     defineRoute(app, catalog, {
       method: 'GET', url: '/devices/:id', summary: 'One register', tags: ['devices'], params: deviceIdParams,
@@ -31,7 +44,7 @@ export const deviceRoutes: ApiPlugin = {
       handler: async ({ params }) => {
         const device = devices.get(params.id);
         if (!device) throw new GatewayError('DEVICE_NOT_FOUND', { params: { id: params.id } });
-        return { ...device, busyWithJob: withJob(device.id) };
+        return { ...device, busyWithJob: withJob(device.id), fiscal: fiscalViewOf(device, store) };
       },
     });
   },

@@ -8,10 +8,11 @@ import { startDeviceJob } from '../startDeviceJob.js';
 import type { BorrowedDevice, DevicePort } from '../../devices/DevicePort.js';
 import { deviceDiagnostics } from '../../services/diagnostics/deviceDiagnostics.js';
 import type { DiagnosticsPort } from '../../services/diagnostics/DiagnosticsPort.js';
+import { deregisteredAt, DIAGNOSTICS_JOB_KIND } from '../../services/diagnostics/deviceFiscalView.js';
 import { explanationTable } from '../../services/diagnostics/explanations.js';
 import { diagnosticsStages, runDiagnostics, type DiagnosticsOptions } from '../../services/diagnostics/runDiagnostics.js';
 
-export const DIAGNOSTICS_KIND = 'diagnostics';
+export const DIAGNOSTICS_KIND = DIAGNOSTICS_JOB_KIND;
 
 /**
  * `POST /v1/devices/{id}/diagnostics` starts the job (the register borrowed through the DevicePort, seen by
@@ -46,7 +47,13 @@ export function diagnosticsRoutes(
           const report = (jobId: string) => `/v1/diagnostics/${jobId}`;
           const answer = await startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: body ?? {} }, {
             kind: DIAGNOSTICS_KIND, stages: diagnosticsStages, location: report,
-            run: (ctx) => devices.withDevice(params.id, ctx.signal, (device) => runDiagnostics(ctx, diagnosticsOf(device), options(params.id))),
+            run: (ctx) => devices.withDevice(params.id, ctx.signal, (device) => runDiagnostics(ctx, diagnosticsOf(device), {
+              known: () => {
+                const gone = deregisteredAt(context.store.records.list({ device: params.id }));
+                return gone === undefined ? {} : { deregisteredAt: gone };
+              },
+              ...options(params.id),
+            })),
           });
           return { ...answer, report: report(String(answer.job.id)) };
         },

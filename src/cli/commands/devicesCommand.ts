@@ -1,6 +1,7 @@
 import { ExitCode } from '../../../contracts/errors/index.js';
 import type { Command } from '../Command.js';
 import { stateLabel } from '../output/stateLabels.js';
+import { diagnosisLabel, fiscalStateLabel } from '../output/fiscalLabels.js';
 import { renderTable } from '../output/table.js';
 import type { DeviceView } from '../types.js';
 
@@ -14,11 +15,13 @@ export const devicesCommand: Command = {
     }
     const zh = ctx.language === 'zh-CN';
     ctx.print(renderTable(
-      zh ? ['编号', '状态', '型号', '固件', '连接', '任务'] : ['ID', 'STATE', 'MODEL', 'FIRMWARE', 'TRANSPORT', 'JOB'],
+      zh ? ['编号', '状态', '税控状态', '纳税人', '开票截止', '最近诊断', '型号', '连接', '任务'] : ['ID', 'STATE', 'FISCAL', 'TAXPAYER', 'DEADLINE', 'LAST DIAGNOSIS', 'MODEL', 'TRANSPORT', 'JOB'],
       devices.map((d) => [
-        d.id, `${stateLabel(d.state, ctx.language)}${d.simulated ? (zh ? '（模拟）' : ' (sim)') : ''}`, d.identity?.model, d.identity?.firmwareVersion, d.transport.path, d.busyWithJob,
+        d.id, `${stateLabel(d.state, ctx.language)}${d.simulated ? (zh ? '（模拟）' : ' (sim)') : ''}`,
+        d.fiscal ? fiscalStateLabel(d.fiscal.fiscalState, zh) : undefined, d.fiscal?.taxpayer?.name, d.fiscal?.issueDeadline ?? undefined,
+        diagnosisLabel(d.fiscal, zh), d.identity?.model, d.transport.path, d.busyWithJob,
       ]),
-      { keep: [0, 5] },
+      { keep: [0, 8] },
     ));
     return ExitCode.ok;
   },

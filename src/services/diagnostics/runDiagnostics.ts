@@ -4,7 +4,7 @@ import type { StageSpec } from '../../store/types.js';
 import { statusRank, type CheckResult, type CheckStatus } from './Check.js';
 import { evaluateChecks } from './checkRegistry.js';
 import type { DiagnosticsPort } from './DiagnosticsPort.js';
-import type { KnownFacts } from './Observations.js';
+import type { KnownFacts, Observations } from './Observations.js';
 import { observeRegister } from './observeRegister.js';
 
 export const diagnosticsStages: readonly StageSpec[] = [
@@ -34,8 +34,33 @@ export interface DiagnosticsReport {
   readonly worst: { readonly id: string; readonly status: CheckStatus; readonly zh: string; readonly en: string } | null;
   readonly checks: readonly CheckResult[];
   readonly findings: readonly Finding[];
+  /** What the device view shows until the next diagnosis: fiscal state, taxpayer, deadline, cards. */
+  readonly register: RegisterSummary;
   readonly status: Record<string, unknown> | null;
   readonly clock: { readonly register: string; readonly host: string; readonly skewSeconds: number } | null;
+}
+
+export interface RegisterSummary {
+  /** null when the status could not be read. */
+  readonly initialized: boolean | null;
+  readonly mode: 'application' | 'bootloader';
+  readonly taxpayer: { readonly number: string; readonly id: string; readonly name: string } | null;
+  readonly issueDeadline: string | null;
+  readonly cards: { readonly fiscal: boolean | null; readonly user: boolean | null };
+}
+
+function summaryOf(o: Observations): RegisterSummary {
+  const status = o.status.state === 'ok' ? o.status.value : null;
+  const info = o.userInfo.state === 'ok' ? o.userInfo.value : null;
+  const present = (reading: Observations['fiscalCard'], fromStatus: boolean | undefined) =>
+    reading.state === 'ok' ? reading.value !== null : (fromStatus ?? null);
+  return {
+    initialized: status?.initialized ?? null,
+    mode: o.mode,
+    taxpayer: info === null ? null : { number: info.taxpayerNumber, id: info.taxpayerId, name: info.taxpayerName },
+    issueDeadline: status?.detail?.issueDeadline ?? null,
+    cards: { fiscal: present(o.fiscalCard, status?.fiscalCardPresent), user: present(o.userCard, status?.userCardPresent) },
+  };
 }
 
 export interface DiagnosticsOptions {
@@ -84,7 +109,7 @@ export async function runDiagnostics(ctx: JobContext, port: DiagnosticsPort, opt
   const register = observations.clock.state === 'ok' ? observations.clock.value : null;
   const report: DiagnosticsReport = {
     deviceId: ctx.deviceId, machineNumber: port.machineNumber, checkedAt: observations.host.toISOString(),
-    ...verdictOf(checks), checks, findings: checks.map(findingOf),
+    ...verdictOf(checks), checks, findings: checks.map(findingOf), register: summaryOf(observations),
     status: observations.status.state === 'ok' ? observations.status.value.raw : null,
     clock: register === null ? null : {
       register: register.toISOString(), host: observations.host.toISOString(), skewSeconds: Math.round((register.getTime() - observations.host.getTime()) / 1000),

@@ -43,7 +43,7 @@ describe('fiscalctl', () => {
     expect(json.stderr).toBe('');
     expect(JSON.parse(json.stdout).devices.map((d: { id: string }) => d.id)).toEqual(['1100000000000001', '1100000000000002', 'OFF']);
     const table = await cli(['devices']);
-    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+STATE\s+MODEL\s+FIRMWARE/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+STATE\s+FISCAL\s+TAXPAYER/);
     expect(table.stdout).toContain('1100000000000002  online (sim)');
   });
 
