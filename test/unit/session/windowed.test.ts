@@ -100,6 +100,13 @@ describe('windowed bulk transfer, host and simulator (SPEC.md §10)', () => {
     await device.close();
   });
 
+  it('keeps stop-and-wait with a register whose firmware lacks 74 (profile no-74: not listed, ER 20 if sent)', async () => {
+    const { session, windowedFrames } = await setup({ timing: { timed: false }, profile: { without: [WINDOWED_TRANSFER] } });
+    expect((await session.capabilities()).commands).not.toContain(WINDOWED_TRANSFER);
+    expectEachOnce(await readAll(session), (await session.recordCounts()).invoices);
+    expect(windowedFrames()).toBe(0);
+  });
+
   it('keeps stop-and-wait when the session is told so (transferWindow 0), even with a register that lists 74', async () => {
     const { session, windowedFrames } = await setup({ timing: { timed: false } }, { transferWindow: 0 });
     expectEachOnce(await readAll(session), (await session.recordCounts()).invoices);
