@@ -100,6 +100,19 @@ describe('windowed bulk transfer, host and simulator (SPEC.md §10)', () => {
     await device.close();
   });
 
+  it('takes a windowed answer of more than 255 packets whole, its numbers wrapping, with packets lost on both sides of the wrap', async () => {
+    const { sim, session } = await setup({ timing: { timed: false }, history: { days: 45, invoicesPerDay: 25 } });
+    const count = (await session.recordCounts()).invoices;
+    expect(count * 68 + 4).toBeGreaterThan(256 * 249);
+    // Packet 255 and the second packet 1 of the one big answer are hit (answer bytes counted from here; 255 B a packet).
+    sim.simulator.setFaults({ faults: [{ kind: 'drop', direction: 'tx', at: [254 * 255 + 40, 255 * 255 + 40] }] });
+    const records: InvoiceRecord[] = [];
+    for await (const page of session.invoicesByIndex({ from: 1, count }, { pageSize: count })) records.push(...page);
+    expectEachOnce(records, count);
+    expect(sim.simulator.faults.counters.dropped).toBe(2);
+    expect(sim.simulator.windowedStats.resentBytes).toBe(2 * 255);
+  });
+
   it('keeps stop-and-wait with a register whose firmware lacks 74 (profile no-74: not listed, ER 20 if sent)', async () => {
     const { session, windowedFrames } = await setup({ timing: { timed: false }, profile: { without: [WINDOWED_TRANSFER] } });
     expect((await session.capabilities()).commands).not.toContain(WINDOWED_TRANSFER);
