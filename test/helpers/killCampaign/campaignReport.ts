@@ -1,5 +1,5 @@
-import type { CampaignMode } from './campaignDevice.js';
-import type { CampaignOperation } from './campaignOperations.js';
+import { campaignModes, type CampaignMode } from './campaignDevice.js';
+import { campaignOperations, type CampaignOperation } from './campaignOperations.js';
 import type { KillCounters, KillTrial } from './runKillTrial.js';
 
 export const counterNames = ['pinTriesSpent', 'cardRegisteredToUninitializedRegister', 'committedBackupsReportedFailed', 'jobsUnreconciled'] as const;
@@ -47,7 +47,8 @@ function tally(into: Record<string, number>, key: string): void {
 export function summarize(seed: number, trials: readonly KillTrial[], failures: readonly TrialError[]): CampaignSummary {
   const keys = new Map<string, { operation: CampaignOperation; mode: CampaignMode }>();
   for (const each of [...trials, ...failures]) keys.set(`${each.operation}/${each.mode}`, { operation: each.operation, mode: each.mode });
-  const rows = [...keys.values()].map(({ operation, mode }): CampaignRow => {
+  const order = (key: { operation: CampaignOperation; mode: CampaignMode }) => campaignModes.indexOf(key.mode) * 100 + campaignOperations.indexOf(key.operation);
+  const rows = [...keys.values()].sort((a, b) => order(a) - order(b)).map(({ operation, mode }): CampaignRow => {
     const mine = trials.filter((t) => t.operation === operation && t.mode === mode);
     const errors = failures.filter((f) => f.operation === operation && f.mode === mode).length;
     const counters = zero();
