@@ -19,17 +19,6 @@ export default tseslint.config(
     rules: {
       'layering/dependency-direction': ['error', {
         root: import.meta.dirname,
-        temporary: [{
-          // TEMPORARY, issue 9 item 4 (one way to borrow a device): deregistration still uses the backup room's
-          // store and gate, and runDiagnostics the job context; the port engineer is moving what they share to
-          // src/services/common. Remove each file as it moves.
-          reason: 'issue 9 item 4: shared service helpers moving to src/services/common',
-          files: [
-            'src/services/deregister/deregistrationBackup.ts', 'src/services/deregister/runDeregistration.ts',
-            'src/services/diagnostics/runDiagnostics.ts',
-          ],
-          may: ['src/services/backup', 'src/jobs/types'],
-        }],
       }],
     },
   },

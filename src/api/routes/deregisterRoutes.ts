@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import type { DevicePort } from '../../devices/DevicePort.js';
-import type { BackupDevices } from '../../services/backup/BackupDevices.js';
-import type { BackupStore } from '../../services/backup/BackupStore.js';
+import type { BackupGateFor } from '../../services/common/BackupGate.js';
 import { deregisterRequestSchema, type DeregisterRequest } from '../../services/deregister/deregisterRequest.js';
 import type { PastRecord } from '../../services/common/PastRecord.js';
 import type { JobContext } from '../../jobs/types.js';
-import { backupStillCurrent } from '../../services/backup/backupStillCurrent.js';
-import { deregistrationBackup } from '../../services/deregister/deregistrationBackup.js';
 import { DEREGISTER_JOB_KIND, deregistrationStages, runDeregistration } from '../../services/deregister/runDeregistration.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
@@ -16,7 +13,8 @@ import { deviceIdParams } from './deviceRoutes.js';
 
 export interface DeregisterRoutesDeps {
   readonly registers: DevicePort;
-  readonly backups: { readonly store: BackupStore; readonly devices: BackupDevices };
+  /** The backup area's gate (its wiring implements the port; deregistration never imports the backup service). */
+  readonly backupGate: BackupGateFor;
 }
 
 /** Which register a deregistration job retires, for whom, and this gateway's earlier records of it. */
@@ -29,22 +27,17 @@ export interface DeregistrationTarget {
 }
 
 /** The run of a deregistration job: as the route starts it, and as its reconcile resumes it after an interruption. */
-export function deregistrationRun({ registers, backups }: DeregisterRoutesDeps, target: DeregistrationTarget, request: DeregisterRequest) {
+export function deregistrationRun({ registers, backupGate }: DeregisterRoutesDeps, target: DeregistrationTarget, request: DeregisterRequest) {
   return (ctx: Pick<JobContext, 'signal' | 'stage' | 'progress' | 'record' | 'throwIfCancelled' | 'checkpoint'>) => runDeregistration({
-    backupKey: target.backupKey,
-    backups: backups.store,
+    backupGate: backupGate({ deviceId: target.deviceId, backupKey: target.backupKey, history: target.history() }, ctx),
     operator: target.operator,
     history: target.history(),
-    makeBackup: deregistrationBackup(target.deviceId, backups, ctx),
-    backupStillCurrent: backupStillCurrent({
-      store: backups.store, devices: backups.devices, deviceId: target.deviceId, signal: ctx.signal, history: target.history(),
-    }),
     withRegister: (work) => registers.withDevice(target.deviceId, ctx.signal, (device) => work(device.session)),
   }, request, ctx);
 }
 
 /** Deregistration (注销): `POST /v1/devices/{id}/deregister`, a job whose result carries the printable service record. */
-export function deregisterRoutes({ registers, backups }: DeregisterRoutesDeps): ApiPlugin {
+export function deregisterRoutes({ registers, backupGate }: DeregisterRoutesDeps): ApiPlugin {
   return {
     name: 'deregister',
     register(app, context) {
@@ -64,7 +57,7 @@ export function deregisterRoutes({ registers, backups }: DeregisterRoutesDeps): 
           const machineNumber = devices.get(params.id)?.identity?.machineNumber;
           return startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: deregister }, {
             kind: DEREGISTER_JOB_KIND, stages: deregistrationStages, params: deregister,
-            run: deregistrationRun({ registers, backups }, {
+            run: deregistrationRun({ registers, backupGate }, {
               deviceId: params.id, backupKey: machineNumber ?? params.id, operator,
               history: () => context.store.records.list({ device: machineNumber ?? params.id }),
             }, deregister),

@@ -7,7 +7,9 @@ import type { BackupDevices } from '../../services/backup/BackupDevices.js';
 import { BACKUP_JOB_KIND, reconcileBackupJob } from '../../services/backup/backupJob.js';
 import { BackupStore } from '../../services/backup/BackupStore.js';
 import type { StickWriter } from '../../services/backup/exportBackupToStick.js';
+import { jobBackupGate } from '../../services/backup/jobBackupGate.js';
 import { RESTORE_JOB_KIND } from '../../services/backup/restore/restoreJob.js';
+import type { BackupGateFor } from '../../services/common/BackupGate.js';
 import type { Area, AreaDeps } from './Area.js';
 
 /** Backups borrow the register through the DevicePort, on a serial line at the fastest rate the register offers. */
@@ -18,6 +20,8 @@ export function backupDevices(devices: DevicePort, log: Logger = silentLogger, u
 export interface BackupArea extends Area {
   readonly store: BackupStore;
   readonly devices: BackupDevices;
+  /** The backup gate port for operations that change or retire a register (deregistration): implemented here. */
+  readonly gate: BackupGateFor;
 }
 
 /**
@@ -36,7 +40,7 @@ export async function backupArea(deps: AreaDeps): Promise<BackupArea> {
     return { mountPoint: copy.volume.mountPoint, path: copy.path, checksumPath: copy.checksumPath, bytes: copy.bytes, sha256: copy.sha256 };
   };
   return {
-    store, devices,
+    store, devices, gate: jobBackupGate({ store, devices }, logger),
     plugins: [backupsRoutes({ store, devices, stick })],
     definitions: [{ kind: BACKUP_JOB_KIND, reconcile: (job) => reconcileBackupJob(job, store) }, { kind: RESTORE_JOB_KIND }],
   };

@@ -11,13 +11,13 @@ import type { Area, AreaDeps } from './Area.js';
 
 /**
  * What a technician does to a registered register after initialization: registration changes, invoice rolls
- * and deregistration (whose backup gate uses the backup area). A registration change cut by a restart is
+ * and deregistration (whose backup gate is the backup area's, passed in as a port). A registration change cut by a restart is
  * reconciled from its checkpoint over the register lent back to it; a roll cut short is resumed under the same job
  * with its checkpointed 31 mark (a roll left distributed is mounted, never a second one taken); a deregistration cut
  * short runs again under the same job (it changes no fiscal data; its backup gate finds the backup it had made).
  */
 export function changesArea(deps: AreaDeps, backups: BackupArea): Area {
-  const deregistration = { registers: deps.devices, backups: { store: backups.store, devices: backups.devices } };
+  const deregistration = { registers: deps.devices, backupGate: backups.gate };
   return {
     plugins: [changesRoutes(deps.devices), rollsRoutes(deps.devices), deregisterRoutes(deregistration)],
     definitions: [

@@ -1,16 +1,15 @@
 import type { Logger } from 'pino';
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 import { silentLogger } from '../../log.js';
+import type { BackupGateOptions as BackupGatePortOptions, BackupGatePass } from '../common/BackupGate.js';
 import type { BackupStore } from './BackupStore.js';
 
 export const DEFAULT_BACKUP_MAX_AGE_MS = 60 * 60 * 1000;
 /** A backup stamped this far in the future (clock skew) is still taken as fresh; further, it is not trusted. */
 const FUTURE_TOLERANCE_MS = 60 * 1000;
 
-export interface BackupGateOptions {
-  /** What the backup protects, for the error and the log: `upgrade`, `deregistration`, `repair`. */
-  readonly operation: string;
-  readonly maxAgeMs?: number;
+/** The gate's options: the port's (src/services/common/BackupGate.ts) plus what only the backup service supplies. */
+export interface BackupGateOptions extends BackupGatePortOptions {
   /** Always make a new backup, even when a fresh verified one exists. */
   readonly forceNew?: boolean;
   /**
@@ -19,19 +18,10 @@ export interface BackupGateOptions {
    * it, age and verification alone decide.
    */
   readonly stillCurrent?: (candidate: { readonly id: string; readonly createdAt: string }) => Promise<string | undefined>;
-  readonly now?: () => Date;
   readonly log?: Logger;
 }
 
-export interface BackupGatePass {
-  readonly backupId: string;
-  /** True when an existing backup younger than the max age was re-verified and reused. */
-  readonly reused: boolean;
-  readonly createdAt: string;
-  readonly verifiedAt: string;
-  /** Completeness problems named in the backup's manifest: recorded, not a reason to stop. */
-  readonly problems: number;
-}
+export type { BackupGatePass };
 
 /**
  * The gate of every operation that changes a register (upgrade, deregistration, repair), run as its

@@ -1,7 +1,6 @@
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 import type { CardSessionOptions } from '../../devices/CardSession.js';
-import type { BackupStore } from '../backup/BackupStore.js';
-import { ensureVerifiedBackup, type BackupGatePass } from '../backup/ensureVerifiedBackup.js';
+import type { BackupGate, BackupGatePass } from '../common/BackupGate.js';
 import type { StageReporter } from '../common/ProgressPort.js';
 import { stepFailure } from '../common/stepFailure.js';
 import type { DeregisterRegister } from './DeregisterRegister.js';
@@ -23,19 +22,14 @@ export const deregistrationStages = [
 ] as const;
 
 export interface DeregistrationDeps {
-  /** Device id or machine number the backups are listed under. */
-  readonly backupKey: string;
-  readonly backups: BackupStore;
-  /** Makes and commits a new backup of the device (it borrows the device itself). */
-  readonly makeBackup: () => Promise<{ readonly manifest: { readonly id: string } }>;
+  /** The backup gate for this register (the backup area's, src/services/common/BackupGate.ts): reuses a current verified backup or makes one. */
+  readonly backupGate: BackupGate;
   /** Lends the register for the stages after the backup. */
   withRegister<T>(work: (register: DeregisterRegister) => Promise<T>): Promise<T>;
   readonly operator: string;
   /** This gateway's earlier service records of the register: a second deregistration is refused. */
   readonly history?: readonly PastRecord[];
   readonly maxBackupAgeMs?: number;
-  /** Why a recent backup no longer describes the register (backupStillCurrent); a stale one is not reused. */
-  readonly backupStillCurrent?: (candidate: { readonly id: string; readonly createdAt: string }) => Promise<string | undefined>;
   readonly now?: () => Date;
   readonly card?: CardSessionOptions;
 }
@@ -64,7 +58,7 @@ const nothingChanged = { 'zh-CN': '收款机的税控数据未被更改', en: 'n
  * memory is write-once, so the gateway changes no fiscal data; it:
  * 0. refuses a register its own records show deregistered already (DEREG_ALREADY_DONE);
  * 1. makes sure a verified backup of the register from the last hour, made since its last change, exists
- *    (ensureVerifiedBackup makes one when none does), before anything else;
+ *    (the backup gate makes one when none does), before anything else;
  * 2. reads the final state (identity, taxpayer, status, counters, last declaration and invoice, the
  *    fiscal card without its PIN) and refuses while sales after the last declaration remain, unless
  *    `allowUndeclared`;
@@ -77,9 +71,8 @@ export async function runDeregistration(deps: DeregistrationDeps, request: Dereg
   reporter.stage('backup');
   const done = deregistrationOf(deps.history ?? []);
   if (done !== undefined) throw new GatewayError('DEREG_ALREADY_DONE', { params: { at: done.at, recordId: done.recordId }, data: { ...done } });
-  const backup = await ensureVerifiedBackup(deps.backupKey, deps.backups, deps.makeBackup, {
+  const backup = await deps.backupGate.pass({
     operation: 'deregistration', now, ...(deps.maxBackupAgeMs === undefined ? {} : { maxAgeMs: deps.maxBackupAgeMs }),
-    ...(deps.backupStillCurrent === undefined ? {} : { stillCurrent: deps.backupStillCurrent }),
   });
   reporter.progress(1, backup.reused ? `backup ${backup.backupId} reused` : `backup ${backup.backupId} made`);
   // The gate passed: a run resumed after an interruption finds this backup again (and says which one it had).

@@ -1,6 +1,6 @@
 import { DEFAULT_REGISTER_UTC_OFFSET_MINUTES } from '../../../protocols/gb-link/registerTimeZone.js';
-import type { JobContext } from '../../jobs/types.js';
 import type { StageSpec } from '../../store/types.js';
+import type { DeviceRunContext } from '../common/DeviceRunContext.js';
 import { statusRank, type CheckResult, type CheckStatus } from './Check.js';
 import { evaluateChecks } from './checkRegistry.js';
 import type { DiagnosticsPort } from './DiagnosticsPort.js';
@@ -93,7 +93,7 @@ function findingOf(check: CheckResult): Finding {
  * The diagnostics job: every read the check registry needs (reads only, each on its own), then every check
  * judged, in plain words with its remedy and who can act.
  */
-export async function runDiagnostics(ctx: JobContext, port: DiagnosticsPort, options: DiagnosticsOptions = {}): Promise<DiagnosticsReport> {
+export async function runDiagnostics(ctx: DeviceRunContext, port: DiagnosticsPort, options: DiagnosticsOptions = {}): Promise<DiagnosticsReport> {
   ctx.record({ action: 'diagnostics', machineNumber: port.machineNumber });
   const now = options.now ?? (() => new Date());
   const known = (await options.known?.()) ?? {};

@@ -4,6 +4,7 @@ import { readCard } from '../../../src/services/cards/readCard.js';
 import { changeRequestSchema } from '../../../src/services/changes/changeRequest.js';
 import { runChange } from '../../../src/services/changes/runChange.js';
 import { collectBackup } from '../../../src/services/backup/collectBackup.js';
+import { ensureVerifiedBackup } from '../../../src/services/backup/ensureVerifiedBackup.js';
 import { deregisterRequestSchema } from '../../../src/services/deregister/deregisterRequest.js';
 import { runDeregistration, type DeregistrationDeps } from '../../../src/services/deregister/runDeregistration.js';
 import { dryRunInitialization, runInitialization } from '../../../src/services/initialize/initializeRegister.js';
@@ -101,8 +102,8 @@ for (const profile of strictFiscalCardProfiles) {
       const backups = await tempStore();
       const now = () => new Date();
       const deps: DeregistrationDeps = {
-        backupKey: sampleDevice.id, backups, operator: '张工', now,
-        makeBackup: async () => collectBackup(fakeBackupPort(), backups, { now }),
+        operator: '张工', now,
+        backupGate: { pass: (options) => ensureVerifiedBackup(sampleDevice.id, backups, async () => collectBackup(fakeBackupPort(), backups, { now }), options) },
         withRegister: (work) => work(reg.session),
       };
       const result = await runDeregistration(deps, deregisterRequestSchema.parse({ allowUndeclared: true }), new RecordingReporter());

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectBackup } from '../../../src/services/backup/collectBackup.js';
+import { ensureVerifiedBackup } from '../../../src/services/backup/ensureVerifiedBackup.js';
+import type { BackupStore } from '../../../src/services/backup/BackupStore.js';
+import type { BackupGate } from '../../../src/services/common/BackupGate.js';
 import { runDeregistration, deregistrationStages, type DeregistrationDeps } from '../../../src/services/deregister/runDeregistration.js';
 import { deregisterRequestSchema } from '../../../src/services/deregister/deregisterRequest.js';
 import { deregistrationOf } from '../../../src/services/common/deregistrationOf.js';
@@ -15,16 +18,21 @@ afterEach(async () => {
   current = undefined;
 });
 
+/** The backup service's own gate behind the port, as the backup area wires it, over a test store. */
+function gateOver(backups: BackupStore, makeBackup: () => Promise<{ readonly manifest: { readonly id: string } }>): BackupGate {
+  return { pass: (options) => ensureVerifiedBackup(sampleDevice.id, backups, makeBackup, options) };
+}
+
 async function depsFor(register: InitializedRegister, now = () => new Date()) {
   const backups = await tempStore();
   const made: string[] = [];
   const deps: DeregistrationDeps = {
-    backupKey: sampleDevice.id, backups, operator: '张工', now,
-    makeBackup: async () => {
+    operator: '张工', now,
+    backupGate: gateOver(backups, async () => {
       const committed = await collectBackup(fakeBackupPort(), backups, { now });
       made.push(committed.manifest.id);
       return committed;
-    },
+    }),
     withRegister: (work) => work(register.session),
   };
   return { deps, made, backups };
@@ -104,11 +112,11 @@ describe('deregistration (注销)', () => {
 
   it('stops before the register when no backup can be made', async () => {
     current = await startInitializedRegister();
-    const { deps } = await depsFor(current);
+    const { deps, backups } = await depsFor(current);
     let borrowed = false;
     const failure = await failureOf(runDeregistration({
       ...deps,
-      makeBackup: () => Promise.reject(new Error('disk full')),
+      backupGate: gateOver(backups, () => Promise.reject(new Error('disk full'))),
       withRegister: (work) => { borrowed = true; return work(current!.session); },
     }, deregisterRequestSchema.parse({ allowUndeclared: true }), new RecordingReporter()));
     expect(failure.code).toBe('BACKUP_GATE_FAILED');
