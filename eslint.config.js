@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint';
 import layering from './eslint/layering.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', '.tmp/**', 'dist/**'] },
+  { ignores: ['node_modules/**', 'coverage/**', '.tmp/**', 'dist/**', 'src/api/console/dist/**', 'test-artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

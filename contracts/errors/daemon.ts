@@ -21,6 +21,11 @@ export const daemonErrors = {
     zh: '来源 {origin} 未被允许跨域访问', en: 'Origin {origin} is not allowed to call the gateway',
     remedyZh: '在 fiscald 配置的 corsOrigins 中加入该来源。', remedyEn: 'Add the origin to corsOrigins in the fiscald configuration.',
   },
+  CSRF_TOKEN_INVALID: {
+    http: 403, exit: ExitCode.failed,
+    zh: '控制台请求缺少或带有错误的防伪令牌', en: 'The console request lacks its anti-forgery token or carries a wrong one',
+    remedyZh: '重新打开控制台页面（运行 fiscalctl console）。', remedyEn: 'Open the console page again (run fiscalctl console).',
+  },
   OPERATOR_REQUIRED: {
     http: 400, exit: ExitCode.usage,
     zh: '修改状态的请求必须带有操作员（X-Operator 请求头）', en: 'A state-changing request must name its operator (X-Operator header)',

@@ -3,7 +3,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { GatewayError } from '../../contracts/errors/index.js';
 import type { ApiContext, ApiPlugin } from './ApiContext.js';
-import { CONSOLE_PATHS, consolePlugin } from './consolePlugin.js';
+import { CONSOLE_OPEN_PATHS, CONSOLE_PATHS, consolePlugin } from './consolePlugin.js';
+import { ConsoleSessions } from './security/consoleSessions.js';
 import { installErrorHandling } from './errorHandling.js';
 import { RouteCatalog } from './RouteCatalog.js';
 import { installSecurity } from './security/installSecurity.js';
@@ -59,16 +60,17 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     for (const method of [route.method].flat()) registered.push({ method, url: route.url });
   });
   installErrorHandling(app, bodyLimit, context.catalog);
+  const sessions = new ConsoleSessions();
   installSecurity(app, {
     token: options.token, port: options.port, corsOrigins: options.corsOrigins ?? [], extraHosts: options.extraHosts,
-    openPaths: ['/v1/health', ...CONSOLE_PATHS],
+    openPaths: ['/v1/health', ...CONSOLE_OPEN_PATHS], sessions,
   });
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'OPTIONS') {
       request.log.info({ method: request.method, url: request.url, status: reply.statusCode, operator: request.headers['x-operator'] }, 'state-changing request');
     }
   });
-  await app.register(consolePlugin);
+  await app.register(consolePlugin, { sessions });
   for (const plugin of [...corePlugins, ...(options.plugins ?? [])]) {
     await app.register(async (scope) => plugin.register(scope, context), { prefix: '/v1' });
   }

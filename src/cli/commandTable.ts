@@ -16,10 +16,11 @@ import { verifyBackupCommand } from './commands/verifyBackupCommand.js';
 import { exportBackupCommand } from './commands/exportBackupCommand.js';
 import { watchCommand } from './commands/watchCommand.js';
 import { packageCommand } from './commands/packageCommand.js';
+import { consoleCommand } from './commands/consoleCommand.js';
 
 /** Every fiscalctl command; a later one is one import and one entry here. */
 export const commandTable: readonly Command[] = [
   devicesCommand, infoCommand, diagnoseCommand, jobsCommand, watchCommand, recordsCommand,
   backupCommand, backupsCommand, verifyBackupCommand, exportBackupCommand, restoreCommand, cardCommand, initCommand,
-  changeCommand, rollCommand, deregisterCommand, packageCommand,
+  changeCommand, rollCommand, deregisterCommand, packageCommand, consoleCommand,
 ];

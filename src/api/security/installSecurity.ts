@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import { sendProblem } from '../errorHandling.js';
+import { CSRF_HEADER, type ConsoleSessions } from './consoleSessions.js';
 import { isAllowedHost, ownOrigins } from './loopbackHosts.js';
 import { tokenMatches } from './tokenMatches.js';
 
@@ -13,9 +14,11 @@ export interface SecurityOptions {
   readonly extraHosts?: readonly string[];
   /** Paths reachable without a token. */
   readonly openPaths?: readonly string[];
+  /** Web-console sessions: a request may authenticate by their cookie instead of the bearer token. */
+  readonly sessions?: ConsoleSessions;
 }
 
-const allowHeaders = 'Authorization, Content-Type, Accept-Language, Idempotency-Key, X-Operator, Last-Event-ID';
+const allowHeaders = 'Authorization, Content-Type, Accept-Language, Idempotency-Key, X-Operator, Last-Event-ID, X-CSRF-Token';
 const allowMethods = 'GET, POST, PUT, DELETE, OPTIONS';
 
 /**
@@ -47,6 +50,14 @@ export function installSecurity(app: FastifyInstance, options: SecurityOptions):
     if (openPaths.has(path)) return;
     const authorization = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match || !tokenMatches(match[1]!, options.token)) return sendProblem(request, reply, new GatewayError('UNAUTHORIZED'));
+    if (match && tokenMatches(match[1]!, options.token)) return;
+    // The console's cookie: a state-changing request must also carry the session's CSRF token, which only a
+    // page of our own origin can have read (SameSite does not tell two ports of 127.0.0.1 apart).
+    const session = match ? undefined : options.sessions?.fromCookieHeader(request.headers.cookie);
+    if (session === undefined) return sendProblem(request, reply, new GatewayError('UNAUTHORIZED'));
+    const safe = request.method === 'GET' || request.method === 'HEAD';
+    if (!safe && !options.sessions!.csrfMatches(session, request.headers[CSRF_HEADER])) {
+      return sendProblem(request, reply, new GatewayError('CSRF_TOKEN_INVALID'));
+    }
   });
 }

@@ -1,0 +1,206 @@
+/**
+ * Every word the console shows, zh-CN and en side by side: one catalogue, so a missing translation is a type error.
+ * The CLI keeps its own in src/cli (another room); the API's messages come with both languages already.
+ */
+export type Language = 'zh-CN' | 'en';
+
+const texts = {
+  title: ['税控网关控制台', 'Fiscal gateway console'],
+  switchLanguage: ['English', '中文'],
+  operator: ['操作员', 'Operator'],
+  operatorPlaceholder: ['姓名', 'name'],
+  logout: ['退出', 'Log out'],
+  loginTitle: ['登录控制台', 'Log in to the console'],
+  loginHow: ['在本机终端运行 fiscalctl console，它会打开一个一次性登录链接。也可以粘贴数据目录中的令牌。', 'Run fiscalctl console in a terminal on this PC: it opens a one-time login link. Or paste the token from the data directory.'],
+  loginExpired: ['登录链接已失效或已使用，请重新运行 fiscalctl console。', 'The login link expired or was used; run fiscalctl console again.'],
+  tokenPlaceholder: ['令牌', 'token'],
+  connect: ['连接', 'Connect'],
+  tokenRefused: ['令牌无效。', 'The token was refused.'],
+  devices: ['收款机', 'Registers'],
+  readers: ['读卡器', 'Card readers'],
+  jobs: ['任务', 'Jobs'],
+  records: ['服务记录', 'Service records'],
+  back: ['返回列表', 'Back to the list'],
+  machineNumber: ['机器编号', 'Machine no.'],
+  state: ['状态', 'State'],
+  fiscalState: ['税控状态', 'Fiscal state'],
+  model: ['型号', 'Model'],
+  firmware: ['固件', 'Firmware'],
+  bootloader: ['引导程序', 'Bootloader'],
+  hardware: ['硬件版本', 'Hardware'],
+  port: ['连接', 'Port'],
+  busyWith: ['占用任务', 'Busy with'],
+  taxpayer: ['纳税人', 'Taxpayer'],
+  issueDeadline: ['开票截止日期', 'Issue deadline'],
+  lastDiagnosis: ['上次诊断', 'Last diagnosis'],
+  lastBackup: ['上次备份', 'Last backup'],
+  cards: ['卡', 'Cards'],
+  simulated: ['模拟设备', 'simulated'],
+  none: ['无', 'none'],
+  open: ['打开', 'Open'],
+  identity: ['设备信息', 'Identity'],
+  operations: ['操作', 'Operations'],
+  backups: ['备份', 'Backups'],
+  diagnose: ['诊断', 'Diagnose'],
+  backup: ['备份', 'Back up'],
+  initialize: ['初始化', 'Initialize'],
+  roll: ['分发发票卷', 'Distribute a roll'],
+  change: ['变更登记', 'Change registration'],
+  deregister: ['注销', 'Deregister'],
+  restore: ['恢复', 'Restore'],
+  verify: ['校验', 'Verify'],
+  exportBackup: ['导出到U盘', 'Export to stick'],
+  download: ['下载', 'Download'],
+  cancel: ['取消任务', 'Cancel job'],
+  confirm: ['确认执行', 'Confirm'],
+  close: ['关闭', 'Close'],
+  dryRunTitle: ['初始化预检', 'Initialization dry run'],
+  dryRunPassed: ['全部检查通过，可以确认执行。', 'Every check passed; you may confirm.'],
+  dryRunFailed: ['检查未通过，不能初始化。', 'A check failed; initialization cannot start.'],
+  expected: ['应为', 'expected'],
+  actual: ['实际', 'actual'],
+  passed: ['通过', 'passed'],
+  failed: ['未通过', 'failed'],
+  skipped: ['跳过', 'skipped'],
+  whyBusy: ['设备正忙：任务 {job} 正在执行', 'The device is busy with job {job}'],
+  whyOffline: ['设备不在线', 'The device is not online'],
+  whyBootloader: ['设备处于引导模式', 'The device is in its bootloader'],
+  whyNotNew: ['只有新机可以初始化', 'Only a new register can be initialized'],
+  whyNotInitialized: ['设备尚未初始化', 'The register is not initialized'],
+  whyDeregistered: ['设备已注销', 'The register is deregistered'],
+  whyNoBackup: ['先选择一个备份', 'Choose a backup first'],
+  confirmDeregister: ['注销不可撤销。确认注销机器 {id}？', 'Deregistration cannot be undone. Deregister {id}?'],
+  confirmRoll: ['从用户卡向机器 {id} 分发一卷发票？', 'Distribute one invoice roll from the user card to {id}?'],
+  confirmRestore: ['把备份 {backup} 恢复到机器 {id}？先显示计划。', 'Restore backup {backup} to {id}? The plan is shown first.'],
+  confirmChange: ['变更登记：{diff}。确认？', 'Registration change: {diff}. Confirm?'],
+  changeField: ['字段', 'Field'],
+  changeValue: ['新值', 'New value'],
+  changeDiff: ['{field}由“{before}”改为“{after}”', '{field} from "{before}" to "{after}"'],
+  taxpayerName: ['纳税人名称', 'Taxpayer name'],
+  address: ['地址', 'Address'],
+  phone: ['电话', 'Phone'],
+  contact: ['联系人', 'Contact'],
+  progress: ['进度', 'Progress'],
+  eta: ['剩余约 {s} 秒', 'about {s} s left'],
+  waiting: ['等待中：{reason}', 'Waiting: {reason}'],
+  stage: ['步骤', 'Stage'],
+  result: ['结果', 'Result'],
+  kind: ['类型', 'Kind'],
+  time: ['时间', 'Time'],
+  device: ['设备', 'Device'],
+  error: ['错误', 'Error'],
+  job: ['任务', 'Job'],
+  report: ['诊断报告', 'Diagnostic report'],
+  remedy: ['处理办法', 'Remedy'],
+  impact: ['影响', 'Impact'],
+  who: ['由谁处理', 'Who acts'],
+  findings: ['发现', 'Findings'],
+  allChecks: ['全部 {n} 项检查', 'All {n} checks'],
+  printableRecord: ['注销记录（可打印）', 'Deregistration record (printable)'],
+  print: ['打印', 'Print'],
+  since: ['起始日期', 'From'],
+  until: ['截止日期', 'To'],
+  filter: ['筛选', 'Filter'],
+  exportCsv: ['导出 CSV', 'Export CSV'],
+  noRecords: ['没有记录。', 'No records.'],
+  noBackups: ['没有备份。', 'No backups.'],
+  noJobs: ['没有任务。', 'No jobs.'],
+  created: ['创建时间', 'Created'],
+  size: ['大小', 'Size'],
+  verified: ['校验结果', 'Verification'],
+  verifyOk: ['校验通过', 'verified'],
+  verifyBad: ['校验失败', 'verification failed'],
+  exported: ['已导出到 {path}', 'Exported to {path}'],
+  operatorRequired: ['请先填写操作员姓名。', 'Enter the operator name first.'],
+  started: ['已开始任务 {job}', 'Started job {job}'],
+  lostConnection: ['与网关的连接中断。', 'Lost the connection to the gateway.'],
+  yes: ['是', 'yes'],
+  no: ['否', 'no'],
+  present: ['有卡', 'present'],
+  absent: ['无卡', 'absent'],
+  unknown: ['未知', 'unknown'],
+  restorePlan: ['恢复计划', 'Restore plan'],
+  rollDone: ['发票卷已分发', 'The roll was distributed'],
+  backupDone: ['备份完成：{id}', 'Backup done: {id}'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type TextKey = keyof typeof texts;
+
+/** Names of values the API sends as codes: states, kinds, stages. An unknown code shows as `unknownValue` in zh. */
+const values: Record<string, readonly [string, string]> = {
+  'state.online': ['在线', 'online'], 'state.offline': ['离线', 'offline'], 'state.identifying': ['识别中', 'identifying'],
+  'state.maintenance': ['维护中', 'maintenance'], 'state.bootloader': ['引导模式', 'bootloader'],
+  'fiscal.new': ['新机（未初始化）', 'new (not initialized)'], 'fiscal.initialized': ['已初始化', 'initialized'],
+  'fiscal.deregistered': ['已注销', 'deregistered'], 'fiscal.unknown': ['未知', 'unknown'],
+  'job.running': ['执行中', 'running'], 'job.waiting': ['等待中', 'waiting'], 'job.succeeded': ['成功', 'succeeded'],
+  'job.failed': ['失败', 'failed'], 'job.cancelled': ['已取消', 'cancelled'],
+  'kind.diagnostics': ['诊断', 'diagnostics'], 'kind.backup': ['备份', 'backup'], 'kind.initialize': ['初始化', 'initialization'],
+  'kind.initialization': ['初始化', 'initialization'], 'kind.registration-change': ['变更登记', 'registration change'],
+  'kind.roll': ['分发发票卷', 'roll distribution'], 'kind.deregister': ['注销', 'deregistration'],
+  'kind.deregistration': ['注销', 'deregistration'], 'kind.restore': ['恢复', 'restore'], 'kind.upgrade': ['固件升级', 'firmware upgrade'],
+  'kind.read-card': ['读卡', 'card read'], 'kind.verify': ['校验备份', 'backup verification'], 'kind.export': ['导出备份', 'backup export'],
+  'stage.apply': ['写入', 'apply'], 'stage.authenticate': ['认证', 'authenticate'], 'stage.backup': ['备份', 'backup'],
+  'stage.check': ['检查', 'check'], 'stage.distribute': ['分发', 'distribute'], 'stage.final-state': ['读取最终状态', 'final state'],
+  'stage.inspect': ['查看', 'inspect'], 'stage.judging': ['判断', 'judging'], 'stage.mount': ['装载', 'mount'],
+  'stage.plan': ['计划', 'plan'], 'stage.read': ['读取', 'read'], 'stage.reading': ['读取', 'reading'],
+  'stage.recheck': ['复核', 'recheck'], 'stage.record': ['记录', 'record'], 'stage.retire': ['停用', 'retire'],
+  'stage.verify': ['校验', 'verify'], 'stage.write': ['写入', 'write'],
+  'status.ok': ['正常', 'ok'], 'status.warning': ['警告', 'warning'], 'status.fault': ['故障', 'fault'], 'status.not-run': ['未执行', 'not run'],
+  'verdict.ok': ['正常', 'ok'], 'verdict.attention': ['需注意', 'attention'], 'verdict.fault': ['故障', 'fault'],
+  'card.present': ['有卡', 'present'], 'card.absent': ['无卡', 'absent'], 'card.unknown': ['未知', 'unknown'], 'card.mute': ['无应答', 'mute'],
+  'who.technician': ['技术员', 'technician'], 'who.taxpayer': ['纳税人', 'taxpayer'], 'who.tax-office': ['税务机关', 'tax office'],
+  'who.vendor': ['厂商', 'vendor'], 'who.operator': ['操作员', 'operator'],
+  'registration.registered': ['已注册', 'registered'], 'registration.not-registered': ['未注册', 'not registered'],
+  'registration.uncertain': ['不确定', 'uncertain'],
+};
+
+let language: Language = 'zh-CN';
+
+export function setLanguage(next: Language): void {
+  language = next;
+}
+
+export function currentLanguage(): Language {
+  return language;
+}
+
+export function t(key: TextKey, params: Record<string, string | number> = {}): string {
+  const pair = texts[key];
+  const text = language === 'zh-CN' ? pair[0] : pair[1];
+  return text.replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name] ?? ''));
+}
+
+/** The name of a code the API sent (`group.code`); in zh an unknown code never shows its English: "未知（…）" says so. */
+export function named(group: string, code: string | null | undefined): string {
+  if (code === null || code === undefined) return t('none');
+  const pair = values[`${group}.${code}`];
+  if (pair) return language === 'zh-CN' ? pair[0] : pair[1];
+  return language === 'zh-CN' ? '其他' : code;
+}
+
+/** A message the API gives in both languages (`{ 'zh-CN', en }`, or the diagnostics' `{ zh, en }`). */
+export function localized(message: unknown): string {
+  if (typeof message === 'string') return message;
+  if (message && typeof message === 'object') {
+    const m = message as Record<string, unknown>;
+    const text = language === 'zh-CN' ? (m['zh-CN'] ?? m.zh) : m.en;
+    if (typeof text === 'string') return text;
+  }
+  return '';
+}
+
+/** Yuan from fen, always in yuan (the API counts money in fen). */
+export function yuan(fen: number): string {
+  const text = (fen / 100).toFixed(2);
+  return language === 'zh-CN' ? `${text} 元` : `CNY ${text}`;
+}
+
+/** Local time in the register's zone (UTC+8 unless the API says otherwise), never UTC's Z. */
+export function localTime(iso: string | null | undefined, utcOffsetMinutes = 480): string {
+  if (!iso) return t('none');
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const shifted = new Date(at.getTime() + utcOffsetMinutes * 60_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${shifted.getUTCFullYear()}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())} ${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}:${pad(shifted.getUTCSeconds())}`;
+}

@@ -1,0 +1,385 @@
+import { ApiProblem, currentOperator, followEvents, get, getText, loginWithToken, logout, post, problemText, setOperator, startSession } from './api.js';
+import { currentLanguage, localized, localTime, named, setLanguage, t, type Language } from './catalogue.js';
+import { byId, h } from './dom.js';
+
+interface Device {
+  id: string; state: string; simulated?: boolean; busyWithJob?: { id: string; kind?: string } | string | null;
+  transport?: { kind: string; path: string };
+  identity?: { machineNumber: string; model: string; firmwareVersion: string; bootloaderVersion?: string; hardwareRevision?: string };
+  fiscal?: { fiscalState?: string; taxpayer?: { name?: string; id?: string } | string | null; issueDeadline?: string | null;
+    lastDiagnosis?: { at?: string; verdict?: string; worst?: string } | string | null; lastBackup?: { at?: string; id?: string } | string | null;
+    cards?: Record<string, unknown> };
+}
+interface Job {
+  id: string; kind: string; deviceId: string; state: string; stage: string | null; stages: { id: string }[];
+  fraction: number; etaSeconds: number | null; createdAt: string; waiting: { message: unknown } | null;
+  result: unknown; error: { code: string; message: string; messageZh: string } | null;
+}
+
+const jobs = new Map<string, Job>();
+const followed = new Map<string, AbortController>();
+let devices: Device[] = [];
+let route = location.hash;
+const LANGUAGE_KEY = 'fiscal-console.language';
+const OPERATOR_KEY = 'fiscal-console.operator';
+
+// ---- shell -------------------------------------------------------------------------------------
+
+function say(text: string, bad = false): void {
+  const status = byId('status');
+  status.textContent = text;
+  status.className = bad ? 'bad' : 'ok';
+}
+
+function busyJobId(device: Device): string | null {
+  const busy = device.busyWithJob;
+  if (!busy) return null;
+  return typeof busy === 'string' ? busy : busy.id;
+}
+
+/** Why an operation cannot run on this device now, or null when it can. */
+function whyNot(device: Device, needs: 'any' | 'new' | 'initialized' = 'any'): string | null {
+  const busy = busyJobId(device);
+  if (busy) return t('whyBusy', { job: busy.slice(0, 8) });
+  if (device.state === 'bootloader') return t('whyBootloader');
+  if (device.state !== 'online') return t('whyOffline');
+  const fiscal = device.fiscal?.fiscalState;
+  if (needs === 'new' && fiscal !== undefined && fiscal !== 'unknown' && fiscal !== 'new') return t('whyNotNew');
+  if (needs === 'initialized' && fiscal === 'deregistered') return t('whyDeregistered');
+  if (needs === 'initialized' && fiscal === 'new') return t('whyNotInitialized');
+  return null;
+}
+
+/** A button that, when it cannot act now, is disabled and says why beside it. */
+function action(label: string, reason: string | null, run: () => void, id?: string): HTMLElement {
+  const button = h('button', { type: 'button', disabled: reason !== null, title: reason ?? undefined, 'data-action': id, onclick: run }, label);
+  return h('span', { class: 'action' }, button, reason ? h('small', { class: 'why' }, reason) : null);
+}
+
+function renderShell(): void {
+  document.documentElement.lang = currentLanguage();
+  document.title = t('title');
+  const operatorInput = h('input', { id: 'operator', maxlength: '64', placeholder: t('operatorPlaceholder'), value: currentOperator() }) as HTMLInputElement;
+  operatorInput.addEventListener('input', () => { setOperator(operatorInput.value); localStorage.setItem(OPERATOR_KEY, operatorInput.value); });
+  byId('root').replaceChildren(
+    h('header', {},
+      h('h1', {}, h('a', { href: '#' }, t('title'))),
+      h('label', {}, t('operator'), ' ', operatorInput),
+      h('button', { type: 'button', id: 'language', onclick: () => switchLanguage() }, t('switchLanguage')),
+      h('button', { type: 'button', id: 'logout', onclick: () => { void logout().then(showLogin); } }, t('logout')),
+      h('div', { id: 'status', role: 'status', 'aria-live': 'polite' })),
+    h('main', { id: 'view' }));
+}
+
+function switchLanguage(): void {
+  const next: Language = currentLanguage() === 'zh-CN' ? 'en' : 'zh-CN';
+  setLanguage(next);
+  localStorage.setItem(LANGUAGE_KEY, next);
+  renderShell();
+  void render();
+}
+
+function showLogin(): void {
+  document.documentElement.lang = currentLanguage();
+  const token = h('input', { id: 'token', type: 'password', autocomplete: 'off', placeholder: t('tokenPlaceholder') }) as HTMLInputElement;
+  const error = h('p', { class: 'bad', id: 'login-error' }, location.hash === '#login-expired' ? t('loginExpired') : '');
+  const form = h('form', { id: 'login-form' }, token, h('button', { type: 'submit' }, t('connect')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void loginWithToken(token.value.trim()).then((ok) => {
+      token.value = '';
+      if (ok) { location.hash = ''; void boot(); } else error.textContent = t('tokenRefused');
+    });
+  });
+  byId('root').replaceChildren(h('section', { id: 'login' },
+    h('h1', {}, t('loginTitle')), h('p', {}, t('loginHow')), form, error,
+    h('button', { type: 'button', id: 'language', onclick: () => { setLanguage(currentLanguage() === 'zh-CN' ? 'en' : 'zh-CN'); showLogin(); } }, t('switchLanguage'))));
+}
+
+// ---- views ---------------------------------------------------------------------------------------
+
+async function render(): Promise<void> {
+  route = location.hash;
+  const view = byId('view');
+  try {
+    const device = /^#device\/(.+)$/.exec(route);
+    if (device) view.replaceChildren(await devicePage(decodeURIComponent(device[1]!)));
+    else view.replaceChildren(...(await homePage()));
+  } catch (error) {
+    if (error instanceof ApiProblem && error.status === 401) return showLogin();
+    say(problemText(error), true);
+  }
+}
+
+function fiscalOf(device: Device): string {
+  return named('fiscal', device.fiscal?.fiscalState ?? 'unknown');
+}
+
+function taxpayerOf(device: Device): string {
+  const taxpayer = device.fiscal?.taxpayer;
+  if (!taxpayer) return t('none');
+  return typeof taxpayer === 'string' ? taxpayer : [taxpayer.name, taxpayer.id].filter(Boolean).join(' ');
+}
+
+async function homePage(): Promise<HTMLElement[]> {
+  devices = (await get<{ devices: Device[] }>('/v1/devices')).devices;
+  const readers = (await get<{ readers: { name: string; kind: string; card: string; deviceId?: string }[] }>('/v1/readers')).readers;
+  const rows = devices.map((device) => h('tr', { 'data-device': device.id },
+    h('td', { class: 'mono' }, h('a', { href: `#device/${encodeURIComponent(device.id)}` }, device.identity?.machineNumber ?? device.id)),
+    h('td', { class: `state-${device.state}` }, named('state', device.state), device.simulated ? h('small', {}, ` ${t('simulated')}`) : null),
+    h('td', {}, fiscalOf(device)),
+    h('td', {}, device.identity?.model ?? ''),
+    h('td', { class: 'mono' }, device.identity?.firmwareVersion ?? ''),
+    h('td', { class: 'mono' }, busyJobId(device)?.slice(0, 8) ?? ''),
+    h('td', {}, action(t('open'), null, () => { location.hash = `#device/${encodeURIComponent(device.id)}`; }))));
+  const readerRows = readers.filter((r) => r.kind !== 'register-slot').map((reader) => h('tr', {},
+    h('td', {}, reader.name), h('td', { class: `card-${reader.card}` }, named('card', reader.card))));
+  return [
+    h('section', { class: 'wide' }, h('h2', {}, t('devices')), h('table', { id: 'devices' },
+      h('thead', {}, h('tr', {}, ...[t('machineNumber'), t('state'), t('fiscalState'), t('model'), t('firmware'), t('busyWith'), t('operations')].map((x) => h('th', {}, x)))),
+      h('tbody', {}, rows))),
+    h('section', {}, h('h2', {}, t('readers')), h('table', {}, h('tbody', {}, readerRows))),
+    await jobsSection(),
+    await recordsSection(),
+  ];
+}
+
+function dl(pairs: [string, string][]): HTMLElement {
+  return h('dl', {}, pairs.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+async function devicePage(id: string): Promise<HTMLElement> {
+  const device = await get<Device>(`/v1/devices/${encodeURIComponent(id)}`).then((d) => ((d as unknown as { device?: Device }).device ?? d));
+  const identity = device.identity;
+  const diagnosis = device.fiscal?.lastDiagnosis;
+  const backup = device.fiscal?.lastBackup;
+  const when = (v: unknown) => (typeof v === 'string' ? localTime(v) : v && typeof v === 'object' && 'at' in v ? localTime(String((v as { at: string }).at)) : t('none'));
+  const panel = h('section', { class: 'wide', id: 'panel' });
+  const any = whyNot(device);
+  const initialized = whyNot(device, 'initialized');
+  const page = h('div', { class: 'device-page' },
+    h('p', {}, h('a', { href: '#' }, t('back'))),
+    h('section', {}, h('h2', {}, `${t('identity')} ${identity?.machineNumber ?? device.id}`),
+      dl([
+        [t('state'), named('state', device.state)], [t('fiscalState'), fiscalOf(device)], [t('model'), identity?.model ?? t('unknown')],
+        [t('firmware'), identity?.firmwareVersion ?? t('unknown')], [t('bootloader'), identity?.bootloaderVersion ?? t('unknown')],
+        [t('hardware'), identity?.hardwareRevision ?? t('unknown')], [t('busyWith'), busyJobId(device)?.slice(0, 8) ?? t('none')],
+        [t('taxpayer'), taxpayerOf(device)], [t('issueDeadline'), device.fiscal?.issueDeadline ?? t('none')],
+        [t('lastDiagnosis'), when(diagnosis)], [t('lastBackup'), when(backup)],
+      ])),
+    h('section', {}, h('h2', {}, t('operations')), h('div', { class: 'buttons' },
+      action(t('diagnose'), any, () => void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/diagnostics`, {}), 'diagnose'),
+      action(t('backup'), any, () => void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/backups`, {}), 'backup'),
+      action(t('initialize'), whyNot(device, 'new'), () => void initialize(device, panel), 'initialize'),
+      action(t('roll'), initialized, () => { if (confirm(t('confirmRoll', { id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/rolls`, {}); }, 'roll'),
+      action(t('change'), initialized, () => changeForm(device, panel), 'change'),
+      action(t('deregister'), initialized, () => { if (confirm(t('confirmDeregister', { id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/deregister`, {}); }, 'deregister'))),
+    panel,
+    await backupsSection(device),
+    await jobsSection(device.id),
+    await recordsSection(device.id));
+  return page;
+}
+
+// ---- operations ----------------------------------------------------------------------------------
+
+function needOperator(): boolean {
+  if (currentOperator()) return true;
+  say(t('operatorRequired'), true);
+  (document.getElementById('operator') as HTMLInputElement | null)?.focus();
+  return false;
+}
+
+async function startJob(device: Device, path: string, body: unknown): Promise<void> {
+  if (!needOperator()) return;
+  try {
+    const { job } = await post<{ job: Job }>(path, body);
+    say(t('started', { job: job.id.slice(0, 8) }));
+    jobs.set(job.id, job);
+    follow(job);
+    await render();
+  } catch (error) {
+    say(problemText(error), true);
+  }
+}
+
+async function initialize(device: Device, panel: HTMLElement): Promise<void> {
+  if (!needOperator()) return;
+  panel.replaceChildren(h('h2', {}, t('dryRunTitle')), h('p', { class: 'muted' }, '…'));
+  try {
+    const dry = await post<{ ok: boolean; checks: { id: string; title: unknown; passed: boolean; skipped: boolean; expected?: string; actual?: string; message: unknown }[];
+      error?: { message: unknown; remedy?: unknown }; confirmation?: { token: string } }>(`/v1/devices/${encodeURIComponent(device.id)}/initialize`, {});
+    const rows = dry.checks.map((check) => h('tr', { class: check.passed ? 'ok' : check.skipped ? 'muted' : 'bad' },
+      h('td', {}, check.passed ? '✔' : check.skipped ? '–' : '✘'), h('td', {}, localized(check.title)),
+      h('td', {}, check.passed ? t('passed') : check.skipped ? t('skipped') : t('failed')),
+      h('td', { class: 'muted' }, check.passed ? '' : `${t('expected')} ${check.expected ?? ''} / ${t('actual')} ${check.actual ?? ''}`),
+      h('td', {}, check.passed ? '' : localized(check.message))));
+    const ready = dry.ok && dry.confirmation !== undefined;
+    panel.replaceChildren(...[h('h2', {}, t('dryRunTitle')), h('table', { id: 'dry-run' }, h('tbody', {}, rows)),
+      h('p', { class: ready ? 'ok' : 'bad' }, ready ? t('dryRunPassed') : t('dryRunFailed')),
+      dry.error ? h('p', { class: 'bad' }, localized(dry.error.message), ' ', localized(dry.error.remedy)) : null,
+      ready ? action(t('confirm'), null, () => void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/initialize`, { confirm: dry.confirmation!.token }), 'confirm-initialize') : null].filter((x): x is HTMLElement => x !== null));
+  } catch (error) {
+    panel.replaceChildren(h('p', { class: 'bad' }, problemText(error)));
+  }
+}
+
+const changeFields = ['taxpayerName', 'address', 'phone', 'contact'] as const;
+
+function changeForm(device: Device, panel: HTMLElement): void {
+  const select = h('select', { id: 'change-field' }, changeFields.map((f) => h('option', { value: f }, t(f)))) as HTMLSelectElement;
+  const input = h('input', { id: 'change-value', maxlength: '100' }) as HTMLInputElement;
+  const form = h('form', { id: 'change-form' }, h('label', {}, t('changeField'), ' ', select), ' ', h('label', {}, t('changeValue'), ' ', input), ' ',
+    h('button', { type: 'submit' }, t('confirm')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const field = select.value as (typeof changeFields)[number];
+    const before = field === 'taxpayerName' ? taxpayerOf(device) : t('unknown');
+    const diff = t('changeDiff', { field: t(field), before, after: input.value });
+    if (input.value.trim() && confirm(t('confirmChange', { diff }))) {
+      void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/changes`, { kind: 'basic-info', [field]: input.value.trim() });
+    }
+  });
+  panel.replaceChildren(h('h2', {}, t('change')), form);
+}
+
+async function backupsSection(device: Device): Promise<HTMLElement> {
+  let list: { id: string; createdAt: string; bytes: number; problems: number; links: { archive: string } }[] = [];
+  try { list = (await get<{ backups: typeof list }>(`/v1/devices/${encodeURIComponent(device.id)}/backups`)).backups; } catch { /* shown empty */ }
+  const out = h('p', { id: 'backup-result' });
+  const reason = whyNot(device);
+  const rows = list.map((backup) => h('tr', {},
+    h('td', { class: 'mono' }, backup.id.slice(0, 12)), h('td', {}, localTime(backup.createdAt)), h('td', {}, `${Math.round(backup.bytes / 1024)} KiB`),
+    h('td', {},
+      action(t('verify'), null, () => void post<{ ok?: boolean; valid?: boolean }>(`/v1/backups/${encodeURIComponent(backup.id)}/verify`, { compareWithDevice: false })
+        .then((r) => { out.textContent = (r.ok ?? r.valid ?? true) ? t('verifyOk') : t('verifyBad'); }).catch((e) => { out.textContent = problemText(e); })),
+      h('a', { href: backup.links.archive, download: `${backup.id}.tar` }, t('download')), ' ',
+      action(t('exportBackup'), null, () => void post<{ path?: string; file?: string }>(`/v1/backups/${encodeURIComponent(backup.id)}/export`, {})
+        .then((r) => { out.textContent = t('exported', { path: r.path ?? r.file ?? '' }); }).catch((e) => { out.textContent = problemText(e); })),
+      action(t('restore'), reason, () => { if (confirm(t('confirmRestore', { backup: backup.id.slice(0, 12), id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/restore`, { backup: backup.id, dryRun: true }); }))));
+  return h('section', { class: 'wide' }, h('h2', {}, t('backups')),
+    rows.length ? h('table', { id: 'backups' }, h('tbody', {}, rows)) : h('p', { class: 'muted' }, t('noBackups')), out);
+}
+
+// ---- jobs ----------------------------------------------------------------------------------------
+
+function follow(job: Job): void {
+  if (followed.has(job.id) || (job.state !== 'running' && job.state !== 'waiting')) return;
+  const controller = new AbortController();
+  followed.set(job.id, controller);
+  void followEvents(`/v1/jobs/${encodeURIComponent(job.id)}/events`, (_event, data) => {
+    const update = (data && typeof data === 'object' && 'job' in data ? (data as { job: Job }).job : data) as Partial<Job> | null;
+    const current = jobs.get(job.id) ?? job;
+    if (update && typeof update === 'object') {
+      const merged = { ...current, ...Object.fromEntries(Object.entries(update).filter(([k]) => k in current)) } as Job;
+      if (typeof (update as { fraction?: number }).fraction === 'number') merged.fraction = (update as { fraction: number }).fraction;
+      jobs.set(job.id, merged);
+    }
+    paintJob(jobs.get(job.id)!);
+  }, controller.signal).catch(() => undefined).finally(async () => {
+    followed.delete(job.id);
+    try {
+      const answer = await get<Job | { job: Job }>(`/v1/jobs/${encodeURIComponent(job.id)}`);
+      jobs.set(job.id, 'job' in answer ? answer.job : answer);
+    } catch { /* keep what the stream said */ }
+    await render();
+  });
+}
+
+function jobRow(job: Job): HTMLElement {
+  const percent = Math.min(100, Math.floor(job.fraction * 100));
+  const live = job.state === 'running' || job.state === 'waiting';
+  return h('tr', { 'data-job': job.id, class: 'job' },
+    h('td', { class: 'mono' }, job.id.slice(0, 8)), h('td', {}, named('kind', job.kind)), h('td', { class: 'mono' }, job.deviceId),
+    h('td', { class: `state-${job.state}` }, named('job', job.state)),
+    h('td', {}, h('progress', { max: '100', value: String(percent) }), ` ${percent} %`,
+      job.stage ? h('small', {}, ` ${t('stage')}：${named('stage', job.stage)}`) : null,
+      live && job.etaSeconds !== null ? h('small', {}, ` ${t('eta', { s: Math.ceil(job.etaSeconds) })}`) : null,
+      job.waiting ? h('div', { class: 'warn' }, t('waiting', { reason: localized(job.waiting.message) })) : null),
+    h('td', {}, live ? action(t('cancel'), null, () => void post(`/v1/jobs/${encodeURIComponent(job.id)}/cancel`, {}).catch((e) => say(problemText(e), true))) : resultOf(job)));
+}
+
+function paintJob(job: Job): void {
+  for (const row of document.querySelectorAll(`tr[data-job="${CSS.escape(job.id)}"]`)) row.replaceWith(jobRow(job));
+}
+
+function resultOf(job: Job): HTMLElement {
+  if (job.error) return h('div', { class: 'bad' }, currentLanguage() === 'zh-CN' ? job.error.messageZh : job.error.message);
+  const result = (job.result ?? {}) as Record<string, unknown>;
+  if (typeof result.summary === 'string') {
+    return h('div', { class: 'printable', id: 'printable' }, h('strong', {}, t('printableRecord')), h('pre', {}, result.summary),
+      result.technician ? h('p', { class: 'warn' }, localized(result.technician)) : null,
+      h('button', { type: 'button', onclick: () => print() }, t('print')));
+  }
+  const report = (result.report ?? result) as Record<string, unknown>;
+  if (Array.isArray(report.checks) || Array.isArray(report.findings)) return diagnosisView(report);
+  if (job.kind === 'backup' && typeof result.id === 'string') return h('span', { class: 'ok' }, t('backupDone', { id: result.id.slice(0, 12) }));
+  if (job.state === 'succeeded') return h('span', { class: 'ok' }, named('job', 'succeeded'));
+  return h('span', {}, '');
+}
+
+function diagnosisView(report: Record<string, unknown>): HTMLElement {
+  const checks = (Array.isArray(report.checks) ? report.checks : report.findings ?? []) as Record<string, unknown>[];
+  const status = (check: Record<string, unknown>) => String(check.status ?? check.severity ?? 'ok');
+  const item = (check: Record<string, unknown>) => h('li', { class: `status-${status(check)}` },
+    `${named('status', status(check))}：${localized(check.summary ?? check.title ?? check.message)}`,
+    check.measures ? h('small', {}, ` （${localized(check.measures)}）`) : null,
+    check.impact ? h('div', {}, `${t('impact')}：${localized(check.impact)}`) : null,
+    check.remedy ? h('div', {}, `${t('remedy')}：${localized(check.remedy)}`) : null,
+    check.who ? h('small', {}, `${t('who')}：${named('who', String(check.who))}`) : null);
+  const problems = checks.filter((check) => status(check) !== 'ok');
+  return h('div', { class: 'report', id: 'report' },
+    h('strong', {}, `${t('report')}：${named('verdict', String(report.verdict ?? report.worst ?? 'ok'))}`),
+    report.summary ? h('div', {}, localized(report.summary)) : null,
+    problems.length ? h('ul', {}, problems.map(item)) : null,
+    h('details', {}, h('summary', {}, t('allChecks', { n: checks.length })), h('ul', {}, checks.map(item))));
+}
+
+async function jobsSection(deviceId?: string): Promise<HTMLElement> {
+  const list = (await get<{ jobs: Job[] }>('/v1/jobs?limit=20')).jobs.filter((job) => !deviceId || job.deviceId === deviceId);
+  for (const job of list) { const known = jobs.get(job.id); jobs.set(job.id, known && followed.has(job.id) ? known : job); follow(job); }
+  return h('section', { class: 'wide' }, h('h2', {}, t('jobs')),
+    list.length ? h('table', { id: 'jobs' }, h('tbody', {}, list.map((job) => jobRow(jobs.get(job.id)!)))) : h('p', { class: 'muted' }, t('noJobs')));
+}
+
+// ---- records -------------------------------------------------------------------------------------
+
+async function recordsSection(deviceId?: string): Promise<HTMLElement> {
+  const since = h('input', { type: 'date', id: 'records-since', value: new Date(Date.now() - 30 * 86400_000).toISOString().slice(0, 10) }) as HTMLInputElement;
+  const until = h('input', { type: 'date', id: 'records-until' }) as HTMLInputElement;
+  const body = h('tbody');
+  const query = () => `?${new URLSearchParams({ since: since.value, ...(until.value ? { until: until.value } : {}), ...(deviceId ? { device: deviceId } : {}) })}`;
+  const load = async () => {
+    try {
+      const { records } = await get<{ records: { at: string; operator: string; deviceId: string; machineNumber?: string; action: string; result: string; errorCode?: string }[] }>(`/v1/records${query()}`);
+      body.replaceChildren(...(records.length ? records.slice(-50).reverse().map((r) => h('tr', {},
+        h('td', {}, localTime(r.at)), h('td', {}, r.operator), h('td', { class: 'mono' }, r.machineNumber ?? r.deviceId),
+        h('td', {}, named('kind', r.action.split(':')[0])), h('td', { class: `state-${r.result}` }, named('job', r.result)), h('td', { class: 'mono' }, r.errorCode ?? '')))
+        : [h('tr', {}, h('td', { class: 'muted' }, t('noRecords')))]));
+    } catch (error) { say(problemText(error), true); }
+  };
+  const csv = async () => {
+    const text = await getText(`/v1/records${query()}&format=csv`);
+    const link = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })), download: 'records.csv' });
+    link.click();
+  };
+  void load();
+  return h('section', { class: 'wide' }, h('h2', {}, t('records')),
+    h('div', { class: 'filters' }, h('label', {}, t('since'), ' ', since), ' ', h('label', {}, t('until'), ' ', until), ' ',
+      h('button', { type: 'button', onclick: () => void load() }, t('filter')), h('button', { type: 'button', onclick: () => void csv() }, t('exportCsv'))),
+    h('table', { id: 'records' }, h('tbody', {}, body)));
+}
+
+// ---- start ---------------------------------------------------------------------------------------
+
+async function boot(): Promise<void> {
+  if (!(await startSession())) return showLogin();
+  renderShell();
+  await render();
+}
+
+setLanguage(localStorage.getItem(LANGUAGE_KEY) === 'en' ? 'en' : 'zh-CN');
+setOperator(localStorage.getItem(OPERATOR_KEY) ?? '');
+window.addEventListener('hashchange', () => { if (location.hash !== '#login-expired') void render(); });
+setInterval(() => { if (!document.hidden && followed.size === 0 && document.getElementById('view') && !document.querySelector('#panel *')) void render(); }, 5000);
+void boot();

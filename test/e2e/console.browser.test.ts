@@ -1,0 +1,149 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, runFiscalctl, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
+
+/**
+ * The web console in a real browser: Debian's chromium driven by playwright-core (never a downloaded browser)
+ * against `fiscald --simulate=3`. Screenshots go to test-artifacts/console (gitignored).
+ */
+const artifacts = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'console');
+const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
+let daemon: RunningDaemon;
+let context: BrowserContext;
+let page: Page;
+let foreign: Server | undefined;
+let newDevice = '';
+let initializedDevice = '';
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+async function api<T>(path: string): Promise<T> {
+  const response = await fetch(`${daemon.url}${path}`, { headers: { authorization: `Bearer ${daemon.token}` } });
+  return (await response.json()) as T;
+}
+
+/** Clicks an operation and waits until the job it started is shown succeeded (its short id is in the status line). */
+async function runJob(action: string): Promise<string> {
+  await page.locator(`button[data-action="${action}"]`).click();
+  const status = page.locator('#status');
+  await expect.poll(async () => /([0-9a-f-]{8})/.exec((await status.textContent()) ?? '')?.[1], { timeout: 20_000 }).toBeTruthy();
+  const short = /([0-9a-f-]{8})/.exec((await status.textContent())!)![1]!;
+  await page.locator(`tr[data-job^="${short}"] td.state-succeeded`).first().waitFor({ timeout: 40_000 });
+  return short;
+}
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  daemon = await startDaemon({ simulate: 3 });
+  const { devices } = await api<{ devices: { id: string; transport: { path: string } }[] }>('/v1/devices');
+  newDevice = devices.find((d) => d.transport.path === 'memory:sim-1')!.id;
+  initializedDevice = devices.find((d) => d.transport.path === 'memory:sim-2')!.id;
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? await context.newPage();
+  page.on('dialog', (dialog) => void dialog.accept());
+}, 90_000);
+
+afterAll(async () => {
+  await context?.close();
+  await new Promise((done) => (foreign ? foreign.close(done) : done(undefined)));
+  await daemon?.stop();
+  rmSync(profile, { recursive: true, force: true });
+  rmSync(daemon.dataDir, { recursive: true, force: true });
+});
+
+describe('web console in chromium', () => {
+  it('logs in through the one-time link of fiscalctl console and shows the registers in Chinese', async () => {
+    const made = await runFiscalctl(daemon, ['console', '--no-open', '--json']);
+    expect(made.code, made.stderr).toBe(0);
+    const { url } = JSON.parse(made.stdout) as { url: string };
+    const path = new URL(url).pathname + new URL(url).search;
+    expect(url).not.toContain(daemon.token);
+    await page.goto(url);
+    await page.locator('#devices tbody tr').nth(2).waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.locator('h1').textContent()).toBe('税控网关控制台');
+    expect(await page.locator('#devices tbody tr').count()).toBe(3);
+    await shot('01-devices-zh');
+    // The link is spent: a second visit is refused.
+    const again = await fetch(`${daemon.url}${path}`, { redirect: 'manual' });
+    expect(again.headers.get('location')).toBe('/#login-expired');
+    await page.locator('#operator').fill('王工');
+  });
+
+  it('initializes the new register through the dry run and its confirmation', async () => {
+    await page.goto(`${daemon.url}/#device/${encodeURIComponent(newDevice)}`);
+    await page.locator('button[data-action="initialize"]').click();
+    await page.locator('#dry-run tbody tr').first().waitFor();
+    expect(await page.locator('#dry-run tr.bad').count()).toBe(0);
+    await shot('02-initialize-dry-run');
+    await runJob('confirm-initialize');
+    await shot('03-initialized');
+  });
+
+  it('runs diagnostics and shows the report', async () => {
+    await runJob('diagnose');
+    await page.locator('#report').first().waitFor();
+    expect(await page.locator('#report').first().textContent()).toContain('诊断报告');
+    await shot('04-diagnostics');
+  });
+
+  it('backs up with the bar reaching 100 %, distributes a roll, deregisters and shows the printable record', async () => {
+    const short = await runJob('backup');
+    expect(await page.locator(`tr[data-job^="${short}"] progress`).getAttribute('value')).toBe('100');
+    await page.locator('#backups tbody tr').first().waitFor();
+    await shot('05-backup');
+    await runJob('roll');
+    await shot('06-roll');
+    await runJob('deregister');
+    const record = page.locator('#printable pre').first();
+    await record.waitFor();
+    expect(await record.textContent()).toContain('注销');
+    await shot('07-deregistered');
+  });
+
+  it('switches to English', async () => {
+    await page.locator('#language').click();
+    expect(await page.locator('h1').textContent()).toBe('Fiscal gateway console');
+    await page.goto(`${daemon.url}/#`);
+    await page.locator('#devices tbody tr').first().waitFor();
+    expect(await page.locator('#devices thead').textContent()).toContain('Machine no.');
+    await shot('08-english');
+  });
+
+  it('a page of another loopback origin can neither read /v1/devices nor start a job, though the browser holds the session', async () => {
+    const port = await freePort();
+    const target = `${daemon.url}/v1/devices/${encodeURIComponent(initializedDevice)}/diagnostics`;
+    const html = `<!doctype html><script>
+      const results = {};
+      const attempt = async (name, run) => { try { const r = await run(); results[name] = 'status ' + r.status + ' ' + (r.type === 'opaque' ? 'opaque' : await r.text()); } catch (e) { results[name] = 'blocked'; } };
+      (async () => {
+        await attempt('read', () => fetch(${JSON.stringify(`${daemon.url}/v1/devices`)}, { credentials: 'include' }));
+        await attempt('post', () => fetch(${JSON.stringify(target)}, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json', 'x-operator': 'evil' }, body: '{}' }));
+        await attempt('simplePost', () => fetch(${JSON.stringify(target)}, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: '{}' }));
+        window.done = results;
+      })();
+    </script>`;
+    foreign = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    await new Promise<void>((done) => foreign!.listen(port, '127.0.0.1', done));
+    const before = (await api<{ jobs: unknown[] }>('/v1/jobs?limit=100')).jobs.length;
+    await page.goto(`http://127.0.0.1:${port}/`);
+    // Runs in the page: globalThis is its window.
+    const handle = await page.waitForFunction(() => (globalThis as unknown as { done?: Record<string, string> }).done);
+    const results = (await handle.jsonValue())!;
+    expect(results.read).toBe('blocked');
+    expect(results.post).toBe('blocked');
+    expect(results.simplePost).toBe('status 0 opaque');
+    expect((await api<{ jobs: unknown[] }>('/v1/jobs?limit=100')).jobs.length).toBe(before);
+    // The same session still works from the console's own origin: the cookie was there, the origin was refused.
+    expect((await context.request.get(`${daemon.url}/v1/devices`)).status()).toBe(200);
+  });
+});
