@@ -67,7 +67,7 @@ describe('fiscald --simulate, end to end', () => {
     const events = await readJobEvents(`${daemon.url}/v1/jobs/${job.id}/events`, daemon.token);
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
     expect(events[0]!.event).toBe('started');
-    expect(events.filter((e) => e.event === 'stage').map((e) => e.data.stage)).toEqual(['self-checks', 'status', 'clock']);
+    expect(events.filter((e) => e.event === 'stage').map((e) => e.data.stage)).toEqual(['reading', 'judging']);
     const end = events.at(-1)!;
     expect(end.event).toBe('end');
     expect(end.data).toMatchObject({ state: 'succeeded', result: { verdict: 'ok', machineNumber: id } });
@@ -100,9 +100,14 @@ describe('fiscald --simulate, end to end', () => {
 
     const diagnosed = await fiscalctl(['diagnose', machines[0]!.machineNumber, '--json', '--operator', '张工']);
     expect(diagnosed.code).toBe(0);
-    const { job, report } = JSON.parse(diagnosed.stdout) as { job: { state: string }; report: { findings: { check: string; severity: string }[] } };
+    const { job, report } = JSON.parse(diagnosed.stdout) as {
+      job: { state: string };
+      report: { checks: { id: string; status: string; facts: Record<string, unknown> }[]; findings: { check: string; severity: string }[] };
+    };
     expect(job.state).toBe('succeeded');
-    expect(report.findings.find((f) => f.check === 'status:initialized')?.severity).toBe('info');
+    // The first simulated register is new: the fiscal-state check says so (a warning: it cannot issue invoices yet).
+    expect(report.checks.find((c) => c.id === 'fiscal.state')).toMatchObject({ status: 'warning', facts: { state: 'new' } });
+    expect(report.findings.find((f) => f.check === 'fiscal.state')?.severity).toBe('warning');
 
     const records = JSON.parse((await fiscalctl(['records', '--json', '--device', machines[0]!.machineNumber])).stdout) as { records: { operator: string }[] };
     expect(records.records.map((r) => r.operator)).toContain('张工');
