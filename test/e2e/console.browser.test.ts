@@ -101,12 +101,26 @@ describe('web console in chromium', () => {
     expect(await page.locator(`tr[data-job^="${short}"] progress`).getAttribute('value')).toBe('100');
     await page.locator('#backups tbody tr').first().waitFor();
     await shot('05-backup');
-    await runJob('roll');
+    const roll = await runJob('roll');
+    expect(await page.locator(`tr[data-job^="${roll}"] .result`).textContent()).toContain('发票卷已分发');
     await shot('06-roll');
+    // A registration change: chosen field and new value, confirmed, and its result said as before and after.
+    await page.locator('button[data-action="change"]').click();
+    await page.locator('#change-field').selectOption('address');
+    await page.locator('#change-value').fill('深圳市南山区科技园一路一号');
+    await page.locator('#change-form button[type="submit"]').click();
+    await expect.poll(async () => /([0-9a-f-]{8})/.exec((await page.locator('#status').textContent()) ?? '')?.[1]).toBeTruthy();
+    const change = /([0-9a-f-]{8})/.exec((await page.locator('#status').textContent())!)![1]!;
+    const changed = page.locator(`tr[data-job^="${change}"] .result`);
+    await changed.waitFor({ timeout: 30_000 });
+    expect(await changed.textContent()).toContain('地址登记为“深圳市南山区科技园一路一号”');
     await runJob('deregister');
     const record = page.locator('#printable pre').first();
     await record.waitFor();
     expect(await record.textContent()).toContain('注销');
+    // What cannot act now says why instead of failing.
+    expect(await page.locator('button[data-action="roll"]').isDisabled()).toBe(true);
+    expect(await page.locator('button[data-action="roll"] + .why').textContent()).toBe('设备已注销');
     await shot('07-deregistered');
   });
 

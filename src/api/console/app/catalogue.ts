@@ -76,6 +76,7 @@ const texts = {
   changeField: ['字段', 'Field'],
   changeValue: ['新值', 'New value'],
   changeDiff: ['{field}由“{before}”改为“{after}”', '{field} from "{before}" to "{after}"'],
+  changeSet: ['{field}登记为“{after}”', '{field} recorded as "{after}"'],
   taxpayerName: ['纳税人名称', 'Taxpayer name'],
   address: ['地址', 'Address'],
   phone: ['电话', 'Phone'],
@@ -121,7 +122,27 @@ const texts = {
   unknown: ['未知', 'unknown'],
   restorePlan: ['恢复计划', 'Restore plan'],
   rollDone: ['发票卷已分发', 'The roll was distributed'],
-  backupDone: ['备份完成：{id}', 'Backup done: {id}'],
+  backupDone: ['备份完成并已校验：{id}', 'Backup made and verified: {id}'],
+  problemCount: ['发现问题 {n} 项', '{n} problems found'],
+  rollRange: ['发票代码 {code}，号码 {start} 至 {end}（共 {n} 份）', 'Invoice code {code}, numbers {start} to {end} ({n} invoices)'],
+  rollsLeft: ['用户卡剩余发票卷 {n} 卷', '{n} rolls left on the user card'],
+  nothingChanged: ['没有任何字段改变', 'No field changed'],
+  restorePlanned: ['恢复计划：从机器 {from} 到机器 {to}，共 {n} 步（未写入）', 'Restore plan: from {from} to {to}, {n} steps (nothing written)'],
+  restoreApplied: ['已恢复：从机器 {from} 到机器 {to}，共 {n} 步', 'Restored from {from} to {to}: {n} steps'],
+  notRestored: ['备份中有 {n} 项不予恢复（依法只能由税务机关处理）', '{n} items of the backup are not restored'],
+  backupId: ['被更换机器的备份编号', 'Backup id of the machine replaced'],
+  showPlan: ['显示恢复计划', 'Show the plan'],
+  restoreHow: ['先显示计划，不写入任何数据；确认后才写入。', 'The plan is shown first and nothing is written; writing needs your confirmation.'],
+  confirmRestoreRun: ['确认按计划恢复', 'Restore as planned'],
+  otherField: ['其他字段', 'Other field'],
+  taxpayerIdField: ['纳税人识别号', 'Taxpayer id'],
+  legalRepresentative: ['法定代表人', 'Legal representative'],
+  location: ['安装地点', 'Location'],
+  installer: ['安装单位', 'Installer'],
+  declarationMode: ['申报方式', 'Declaration mode'],
+  cardsInSlots: ['卡槽', 'Card slots'],
+  fiscalSlot: ['税控卡', 'fiscal card'],
+  userSlot: ['用户卡', 'user card'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type TextKey = keyof typeof texts;
@@ -153,6 +174,11 @@ const values: Record<string, readonly [string, string]> = {
   'registration.registered': ['已注册', 'registered'], 'registration.not-registered': ['未注册', 'not registered'],
   'registration.uncertain': ['不确定', 'uncertain'],
 };
+
+/** Every zh-CN and en text of the catalogue (for the test that no English shows in Chinese). */
+export function catalogueTexts(): { key: string; zh: string; en: string }[] {
+  return [...Object.entries(texts), ...Object.entries(values)].map(([key, [zh, en]]) => ({ key, zh, en }));
+}
 
 let language: Language = 'zh-CN';
 

@@ -1,5 +1,6 @@
 import { ApiProblem, currentOperator, followEvents, get, getText, loginWithToken, logout, post, problemText, setOperator, startSession } from './api.js';
 import { currentLanguage, localized, localTime, named, setLanguage, t, type Language } from './catalogue.js';
+import { resultInWords } from './resultWords.js';
 import { byId, h } from './dom.js';
 
 interface Device {
@@ -124,19 +125,22 @@ function taxpayerOf(device: Device): string {
 async function homePage(): Promise<HTMLElement[]> {
   devices = (await get<{ devices: Device[] }>('/v1/devices')).devices;
   const readers = (await get<{ readers: { name: string; kind: string; card: string; deviceId?: string }[] }>('/v1/readers')).readers;
+  const slots = (device: Device) => readers.filter((r) => r.kind === 'register-slot' && r.deviceId === device.id)
+    .map((r) => `${r.name.endsWith('/fiscal') ? t('fiscalSlot') : t('userSlot')}${named('card', r.card)}`).join('，');
   const rows = devices.map((device) => h('tr', { 'data-device': device.id },
     h('td', { class: 'mono' }, h('a', { href: `#device/${encodeURIComponent(device.id)}` }, device.identity?.machineNumber ?? device.id)),
     h('td', { class: `state-${device.state}` }, named('state', device.state), device.simulated ? h('small', {}, ` ${t('simulated')}`) : null),
     h('td', {}, fiscalOf(device)),
     h('td', {}, device.identity?.model ?? ''),
     h('td', { class: 'mono' }, device.identity?.firmwareVersion ?? ''),
+    h('td', {}, slots(device)),
     h('td', { class: 'mono' }, busyJobId(device)?.slice(0, 8) ?? ''),
     h('td', {}, action(t('open'), null, () => { location.hash = `#device/${encodeURIComponent(device.id)}`; }))));
   const readerRows = readers.filter((r) => r.kind !== 'register-slot').map((reader) => h('tr', {},
     h('td', {}, reader.name), h('td', { class: `card-${reader.card}` }, named('card', reader.card))));
   return [
     h('section', { class: 'wide' }, h('h2', {}, t('devices')), h('table', { id: 'devices' },
-      h('thead', {}, h('tr', {}, ...[t('machineNumber'), t('state'), t('fiscalState'), t('model'), t('firmware'), t('busyWith'), t('operations')].map((x) => h('th', {}, x)))),
+      h('thead', {}, h('tr', {}, ...[t('machineNumber'), t('state'), t('fiscalState'), t('model'), t('firmware'), t('cardsInSlots'), t('busyWith'), t('operations')].map((x) => h('th', {}, x)))),
       h('tbody', {}, rows))),
     h('section', {}, h('h2', {}, t('readers')), h('table', {}, h('tbody', {}, readerRows))),
     await jobsSection(),
@@ -173,6 +177,7 @@ async function devicePage(id: string): Promise<HTMLElement> {
       action(t('initialize'), whyNot(device, 'new'), () => void initialize(device, panel), 'initialize'),
       action(t('roll'), initialized, () => { if (confirm(t('confirmRoll', { id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/rolls`, {}); }, 'roll'),
       action(t('change'), initialized, () => changeForm(device, panel), 'change'),
+      action(t('restore'), any, () => restoreForm(device, panel), 'restore'),
       action(t('deregister'), initialized, () => { if (confirm(t('confirmDeregister', { id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/deregister`, {}); }, 'deregister'))),
     panel,
     await backupsSection(device),
@@ -243,20 +248,37 @@ function changeForm(device: Device, panel: HTMLElement): void {
   panel.replaceChildren(h('h2', {}, t('change')), form);
 }
 
+/** Restore onto a replacement: a backup of the broken machine by id, its plan first (dry run), then the real run. */
+function restoreForm(device: Device, panel: HTMLElement): void {
+  const input = h('input', { id: 'restore-backup', maxlength: '64', placeholder: t('backupId') }) as HTMLInputElement;
+  const form = h('form', { id: 'restore-form' }, h('label', {}, t('backupId'), ' ', input), ' ', h('button', { type: 'submit' }, t('showPlan')),
+    h('p', { class: 'muted' }, t('restoreHow')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!input.value.trim()) return say(t('whyNoBackup'), true);
+    void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/restore`, { backup: input.value.trim(), dryRun: true }).then(() => {
+      panel.append(action(t('confirmRestoreRun'), null, () => {
+        if (confirm(t('confirmRestore', { backup: input.value.trim(), id: device.id }))) {
+          void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/restore`, { backup: input.value.trim(), dryRun: false });
+        }
+      }, 'confirm-restore'));
+    });
+  });
+  panel.replaceChildren(h('h2', {}, t('restore')), form);
+}
+
 async function backupsSection(device: Device): Promise<HTMLElement> {
   let list: { id: string; createdAt: string; bytes: number; problems: number; links: { archive: string } }[] = [];
   try { list = (await get<{ backups: typeof list }>(`/v1/devices/${encodeURIComponent(device.id)}/backups`)).backups; } catch { /* shown empty */ }
   const out = h('p', { id: 'backup-result' });
-  const reason = whyNot(device);
   const rows = list.map((backup) => h('tr', {},
-    h('td', { class: 'mono' }, backup.id.slice(0, 12)), h('td', {}, localTime(backup.createdAt)), h('td', {}, `${Math.round(backup.bytes / 1024)} KiB`),
+    h('td', { class: 'mono' }, backup.id), h('td', {}, localTime(backup.createdAt)), h('td', {}, `${Math.round(backup.bytes / 1024)} KiB`),
     h('td', {},
       action(t('verify'), null, () => void post<{ ok?: boolean; valid?: boolean }>(`/v1/backups/${encodeURIComponent(backup.id)}/verify`, { compareWithDevice: false })
         .then((r) => { out.textContent = (r.ok ?? r.valid ?? true) ? t('verifyOk') : t('verifyBad'); }).catch((e) => { out.textContent = problemText(e); })),
       h('a', { href: backup.links.archive, download: `${backup.id}.tar` }, t('download')), ' ',
       action(t('exportBackup'), null, () => void post<{ path?: string; file?: string }>(`/v1/backups/${encodeURIComponent(backup.id)}/export`, {})
-        .then((r) => { out.textContent = t('exported', { path: r.path ?? r.file ?? '' }); }).catch((e) => { out.textContent = problemText(e); })),
-      action(t('restore'), reason, () => { if (confirm(t('confirmRestore', { backup: backup.id.slice(0, 12), id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/restore`, { backup: backup.id, dryRun: true }); }))));
+        .then((r) => { out.textContent = t('exported', { path: r.path ?? r.file ?? '' }); }).catch((e) => { out.textContent = problemText(e); })))));
   return h('section', { class: 'wide' }, h('h2', {}, t('backups')),
     rows.length ? h('table', { id: 'backups' }, h('tbody', {}, rows)) : h('p', { class: 'muted' }, t('noBackups')), out);
 }
@@ -313,7 +335,8 @@ function resultOf(job: Job): HTMLElement {
   }
   const report = (result.report ?? result) as Record<string, unknown>;
   if (Array.isArray(report.checks) || Array.isArray(report.findings)) return diagnosisView(report);
-  if (job.kind === 'backup' && typeof result.id === 'string') return h('span', { class: 'ok' }, t('backupDone', { id: result.id.slice(0, 12) }));
+  const words = resultInWords(job.kind, result);
+  if (words.length) return h('div', { class: 'result ok' }, words.map((line) => h('div', {}, line)));
   if (job.state === 'succeeded') return h('span', { class: 'ok' }, named('job', 'succeeded'));
   return h('span', {}, '');
 }
