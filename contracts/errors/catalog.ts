@@ -9,6 +9,7 @@ import { initializeErrors } from './initialize.js';
 import { backupErrors } from './backup.js';
 import { upgradeErrors } from './upgrade.js';
 import { engineErrors } from './engine.js';
+import { recordErrors } from './records.js';
 
 /** Every stable error code of the gateway. Each area keeps its own table; codes must not collide. */
 export const errorCatalog = {
@@ -22,6 +23,7 @@ export const errorCatalog = {
   ...backupErrors,
   ...upgradeErrors,
   ...engineErrors,
+  ...recordErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalog;
@@ -32,5 +34,5 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
 
 /** The area tables side by side, so a test can prove no code is defined twice. */
 export const errorTables = {
-  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors, engineErrors,
+  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors, engineErrors, recordErrors,
 } as const;

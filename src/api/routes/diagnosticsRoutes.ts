@@ -8,7 +8,7 @@ import { startDeviceJob } from '../startDeviceJob.js';
 import type { BorrowedDevice, DevicePort } from '../../devices/DevicePort.js';
 import { deviceDiagnostics } from '../../services/diagnostics/deviceDiagnostics.js';
 import type { DiagnosticsPort } from '../../services/diagnostics/DiagnosticsPort.js';
-import { deregisteredAt, DIAGNOSTICS_JOB_KIND } from '../../services/diagnostics/deviceFiscalView.js';
+import { deregisteredAt, DIAGNOSTICS_JOB_KIND, repairsOf } from '../../services/diagnostics/deviceFiscalView.js';
 import { explanationTable } from '../../services/diagnostics/explanations.js';
 import { diagnosticsStages, runDiagnostics, type DiagnosticsOptions } from '../../services/diagnostics/runDiagnostics.js';
 
@@ -49,8 +49,9 @@ export function diagnosticsRoutes(
             kind: DIAGNOSTICS_KIND, stages: diagnosticsStages, location: report,
             run: (ctx) => devices.withDevice(params.id, ctx.signal, (device) => runDiagnostics(ctx, diagnosticsOf(device), {
               known: () => {
-                const gone = deregisteredAt(context.store.records.list({ device: params.id }));
-                return gone === undefined ? {} : { deregisteredAt: gone };
+                const records = context.store.records.list({ device: params.id });
+                const gone = deregisteredAt(records);
+                return { repairs: repairsOf(records), ...(gone === undefined ? {} : { deregisteredAt: gone }) };
               },
               ...options(params.id),
             })),

@@ -1,6 +1,7 @@
 import type { FactoryData, FirmwareTransfer, UserInfo } from '../../../protocols/gb-link/index.js';
 import type { CardFacts, LinkBurst, RegisterStatusFacts, SelfCheckName, SelfCheckOutcome } from './DiagnosticsPort.js';
 import type { Reading } from './Reading.js';
+import type { RepairFact } from './repeatFaults.js';
 
 /** Everything one diagnostics run read, each read on its own so one that failed leaves the others standing. */
 export interface Observations {
@@ -28,4 +29,6 @@ export interface KnownFacts {
   readonly deregisteredAt?: string;
   /** The newest firmware version of a trusted package held for this model, when any. */
   readonly newestTrustedFirmware?: string;
+  /** Repairs of this register recorded here (for repeat faults). */
+  readonly repairs?: readonly RepairFact[];
 }

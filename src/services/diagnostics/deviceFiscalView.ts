@@ -1,6 +1,7 @@
 import type { DeviceSnapshot } from '../../devices/Device.js';
 import type { Store } from '../../store/Store.js';
 import type { ServiceRecord } from '../../store/types.js';
+import type { RepairFact } from './repeatFaults.js';
 import type { DiagnosticsReport } from './runDiagnostics.js';
 
 export const DIAGNOSTICS_JOB_KIND = 'diagnostics';
@@ -30,6 +31,15 @@ export function deregisteredAt(records: readonly ServiceRecord[]): string | unde
   const initialization = succeeded(records, 'initialize');
   if (deregistration === undefined) return undefined;
   return initialization !== undefined && initialization.at > deregistration.at ? undefined : deregistration.at;
+}
+
+/** The repairs recorded for a register (POST /v1/records/repairs), for repeat faults. */
+export function repairsOf(records: readonly ServiceRecord[]): RepairFact[] {
+  return records.filter((r) => r.action === 'repair' && r.result === 'succeeded').map((r) => ({
+    recordId: r.id, at: r.at, work: String(r.params.work ?? ''),
+    checks: Array.isArray(r.params.checks) ? r.params.checks.map(String) : [],
+    diagnosisId: typeof r.params.diagnosisId === 'string' ? r.params.diagnosisId : null,
+  }));
 }
 
 function isReport(value: unknown): value is DiagnosticsReport {

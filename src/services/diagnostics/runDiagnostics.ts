@@ -6,6 +6,7 @@ import { evaluateChecks } from './checkRegistry.js';
 import type { DiagnosticsPort } from './DiagnosticsPort.js';
 import type { KnownFacts, Observations } from './Observations.js';
 import { observeRegister } from './observeRegister.js';
+import { repeatFaults, type RepeatFault } from './repeatFaults.js';
 
 export const diagnosticsStages: readonly StageSpec[] = [
   { id: 'reading', weight: 8 },
@@ -33,6 +34,8 @@ export interface DiagnosticsReport {
   /** The worst check (fault before warning before not-run), null when all are ok. */
   readonly worst: { readonly id: string; readonly status: CheckStatus; readonly zh: string; readonly en: string } | null;
   readonly checks: readonly CheckResult[];
+  /** Faults a repair of this register put right within the last six months. */
+  readonly repeats: readonly RepeatFault[];
   readonly findings: readonly Finding[];
   /** What the device view shows until the next diagnosis: fiscal state, taxpayer, deadline, cards. */
   readonly register: RegisterSummary;
@@ -109,12 +112,17 @@ export async function runDiagnostics(ctx: DeviceRunContext, port: DiagnosticsPor
   const register = observations.clock.state === 'ok' ? observations.clock.value : null;
   const report: DiagnosticsReport = {
     deviceId: ctx.deviceId, machineNumber: port.machineNumber, checkedAt: observations.host.toISOString(),
-    ...verdictOf(checks), checks, findings: checks.map(findingOf), register: summaryOf(observations),
+    ...verdictOf(checks), checks, repeats: repeatFaults(checks, known.repairs ?? [], observations.host), findings: checks.map(findingOf), register: summaryOf(observations),
     status: observations.status.state === 'ok' ? observations.status.value.raw : null,
     clock: register === null ? null : {
       register: register.toISOString(), host: observations.host.toISOString(), skewSeconds: Math.round((register.getTime() - observations.host.getTime()) / 1000),
     },
   };
-  ctx.record({ after: { verdict: report.verdict, faults: checks.filter((c) => c.status === 'fault').map((c) => c.id) } });
+  ctx.record({
+    after: {
+      verdict: report.verdict, faults: checks.filter((c) => c.status === 'fault').map((c) => c.id),
+      repeats: report.repeats.map((r) => ({ check: r.check, repairRecordId: r.repair.recordId })),
+    },
+  });
   return report;
 }

@@ -155,6 +155,7 @@ describe('openapi', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/v1/devices', '/v1/devices/{id}', '/v1/devices/{id}/diagnostics', '/v1/diagnostics/{id}', '/v1/explanations', '/v1/health',
       '/v1/jobs', '/v1/jobs/{id}', '/v1/jobs/{id}/cancel', '/v1/jobs/{id}/events', '/v1/openapi.json', '/v1/records',
+      '/v1/records/follow-ups', '/v1/records/repairs', '/v1/records/report', '/v1/records/{id}/follow-up',
     ]);
     expect(doc.paths['/v1/health'].get.security).toEqual([]);
     const records = doc.paths['/v1/records'].get.parameters.map((p: { name: string }) => p.name);
