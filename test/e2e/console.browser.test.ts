@@ -29,11 +29,17 @@ async function api<T>(path: string): Promise<T> {
 }
 
 /** Clicks an operation and waits until the job it started is shown succeeded (its short id is in the status line). */
-async function runJob(action: string): Promise<string> {
-  await page.locator(`button[data-action="${action}"]`).click();
+async function startedJob(click: () => Promise<void>): Promise<string> {
   const status = page.locator('#status');
-  await expect.poll(async () => /([0-9a-f-]{8})/.exec((await status.textContent()) ?? '')?.[1], { timeout: 20_000 }).toBeTruthy();
-  const short = /([0-9a-f-]{8})/.exec((await status.textContent())!)![1]!;
+  const shortOf = async () => /([0-9a-f]{8})/.exec((await status.textContent()) ?? '')?.[1];
+  const before = await shortOf();
+  await click();
+  await expect.poll(async () => { const now = await shortOf(); return now !== undefined && now !== before; }, { timeout: 20_000 }).toBe(true);
+  return (await shortOf())!;
+}
+
+async function runJob(action: string): Promise<string> {
+  const short = await startedJob(() => page.locator(`button[data-action="${action}"]`).click());
   await page.locator(`tr[data-job^="${short}"] td.state-succeeded`).first().waitFor({ timeout: 40_000 });
   return short;
 }
@@ -108,9 +114,7 @@ describe('web console in chromium', () => {
     await page.locator('button[data-action="change"]').click();
     await page.locator('#change-field').selectOption('address');
     await page.locator('#change-value').fill('深圳市南山区科技园一路一号');
-    await page.locator('#change-form button[type="submit"]').click();
-    await expect.poll(async () => /([0-9a-f-]{8})/.exec((await page.locator('#status').textContent()) ?? '')?.[1]).toBeTruthy();
-    const change = /([0-9a-f-]{8})/.exec((await page.locator('#status').textContent())!)![1]!;
+    const change = await startedJob(() => page.locator('#change-form button[type="submit"]').click());
     const changed = page.locator(`tr[data-job^="${change}"] .result`);
     await changed.waitFor({ timeout: 30_000 });
     expect(await changed.textContent()).toContain('地址登记为“深圳市南山区科技园一路一号”');
@@ -124,13 +128,29 @@ describe('web console in chromium', () => {
     await shot('07-deregistered');
   });
 
+  it('a busy register says why on its buttons, and its job is cancelled from the console', async () => {
+    await page.goto(`${daemon.url}/#device/${encodeURIComponent(initializedDevice)}`);
+    await page.locator('h2', { hasText: initializedDevice }).waitFor();
+    // This register holds a year of history: its backup runs long enough to be seen busy and cancelled.
+    await page.locator('button[data-action="backup"]').click();
+    const why = page.locator('button[data-action="diagnose"] + .why');
+    await why.waitFor({ timeout: 20_000 });
+    expect(await why.textContent()).toMatch(/^设备正忙：正在执行任务 [0-9a-f]{8}（备份）$/);
+    expect(await page.locator('button[data-action="diagnose"]').isDisabled()).toBe(true);
+    await shot('08-busy');
+    const running = page.locator('tr[data-job]', { has: page.locator('td.state-running') }).first();
+    await running.waitFor();
+    await running.locator('button').click();
+    await page.locator('tr[data-job] td.state-cancelled').first().waitFor({ timeout: 30_000 });
+  });
+
   it('switches to English', async () => {
     await page.locator('#language').click();
     expect(await page.locator('h1').textContent()).toBe('Fiscal gateway console');
     await page.goto(`${daemon.url}/#`);
     await page.locator('#devices tbody tr').first().waitFor();
     expect(await page.locator('#devices thead').textContent()).toContain('Machine no.');
-    await shot('08-english');
+    await shot('09-english');
   });
 
   it('a page of another loopback origin can neither read /v1/devices nor start a job, though the browser holds the session', async () => {

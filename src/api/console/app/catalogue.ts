@@ -62,7 +62,7 @@ const texts = {
   passed: ['通过', 'passed'],
   failed: ['未通过', 'failed'],
   skipped: ['跳过', 'skipped'],
-  whyBusy: ['设备正忙：任务 {job} 正在执行', 'The device is busy with job {job}'],
+  whyBusy: ['设备正忙：正在执行任务 {job}', 'The device is busy with job {job}'],
   whyOffline: ['设备不在线', 'The device is not online'],
   whyBootloader: ['设备处于引导模式', 'The device is in its bootloader'],
   whyNotNew: ['只有新机可以初始化', 'Only a new register can be initialized'],
@@ -141,6 +141,7 @@ const texts = {
   installer: ['安装单位', 'Installer'],
   declarationMode: ['申报方式', 'Declaration mode'],
   cardsInSlots: ['卡槽', 'Card slots'],
+  slotCard: ['{slot}：{card}', '{slot}: {card}'],
   fiscalSlot: ['税控卡', 'fiscal card'],
   userSlot: ['用户卡', 'user card'],
 } as const satisfies Record<string, readonly [string, string]>;

@@ -38,10 +38,18 @@ function busyJobId(device: Device): string | null {
   return typeof busy === 'string' ? busy : busy.id;
 }
 
+/** A remark in brackets, as each language writes them. */
+function aside(text: string): string {
+  return currentLanguage() === 'zh-CN' ? `（${text}）` : ` (${text})`;
+}
+
 /** Why an operation cannot run on this device now, or null when it can. */
 function whyNot(device: Device, needs: 'any' | 'new' | 'initialized' = 'any'): string | null {
   const busy = busyJobId(device);
-  if (busy) return t('whyBusy', { job: busy.slice(0, 8) });
+  if (busy) {
+    const kind = jobs.get(busy)?.kind;
+    return t('whyBusy', { job: kind ? `${busy.slice(0, 8)}${aside(named('kind', kind))}` : busy.slice(0, 8) });
+  }
   if (device.state === 'bootloader') return t('whyBootloader');
   if (device.state !== 'online') return t('whyOffline');
   const fiscal = device.fiscal?.fiscalState;
@@ -126,7 +134,7 @@ async function homePage(): Promise<HTMLElement[]> {
   devices = (await get<{ devices: Device[] }>('/v1/devices')).devices;
   const readers = (await get<{ readers: { name: string; kind: string; card: string; deviceId?: string }[] }>('/v1/readers')).readers;
   const slots = (device: Device) => readers.filter((r) => r.kind === 'register-slot' && r.deviceId === device.id)
-    .map((r) => `${r.name.endsWith('/fiscal') ? t('fiscalSlot') : t('userSlot')}${named('card', r.card)}`).join('，');
+    .map((r) => t('slotCard', { slot: r.name.endsWith('/fiscal') ? t('fiscalSlot') : t('userSlot'), card: named('card', r.card) })).join(currentLanguage() === 'zh-CN' ? '；' : '; ');
   const rows = devices.map((device) => h('tr', { 'data-device': device.id },
     h('td', { class: 'mono' }, h('a', { href: `#device/${encodeURIComponent(device.id)}` }, device.identity?.machineNumber ?? device.id)),
     h('td', { class: `state-${device.state}` }, named('state', device.state), device.simulated ? h('small', {}, ` ${t('simulated')}`) : null),
@@ -315,8 +323,8 @@ function jobRow(job: Job): HTMLElement {
     h('td', { class: 'mono' }, job.id.slice(0, 8)), h('td', {}, named('kind', job.kind)), h('td', { class: 'mono' }, job.deviceId),
     h('td', { class: `state-${job.state}` }, named('job', job.state)),
     h('td', {}, h('progress', { max: '100', value: String(percent) }), ` ${percent} %`,
-      job.stage ? h('small', {}, ` ${t('stage')}：${named('stage', job.stage)}`) : null,
-      live && job.etaSeconds !== null ? h('small', {}, ` ${t('eta', { s: Math.ceil(job.etaSeconds) })}`) : null,
+      h('div', { class: 'stage' }, job.stage ? h('small', {}, `${t('stage')}：${named('stage', job.stage)}`) : null,
+        live && job.etaSeconds !== null ? h('small', {}, ` ${t('eta', { s: Math.ceil(job.etaSeconds) })}`) : null),
       job.waiting ? h('div', { class: 'warn' }, t('waiting', { reason: localized(job.waiting.message) })) : null),
     h('td', {}, live ? action(t('cancel'), null, () => void post(`/v1/jobs/${encodeURIComponent(job.id)}/cancel`, {}).catch((e) => say(problemText(e), true))) : resultOf(job)));
 }
@@ -346,7 +354,7 @@ function diagnosisView(report: Record<string, unknown>): HTMLElement {
   const status = (check: Record<string, unknown>) => String(check.status ?? check.severity ?? 'ok');
   const item = (check: Record<string, unknown>) => h('li', { class: `status-${status(check)}` },
     `${named('status', status(check))}：${localized(check.summary ?? check.title ?? check.message)}`,
-    check.measures ? h('small', {}, ` （${localized(check.measures)}）`) : null,
+    check.measures ? h('small', {}, aside(localized(check.measures))) : null,
     check.impact ? h('div', {}, `${t('impact')}：${localized(check.impact)}`) : null,
     check.remedy ? h('div', {}, `${t('remedy')}：${localized(check.remedy)}`) : null,
     check.who ? h('small', {}, `${t('who')}：${named('who', String(check.who))}`) : null);
