@@ -6,7 +6,8 @@
 // Then the same backup as the daemon makes it, after GB link 71 to the fastest rate both ends offer. Each
 // twice in the same run: windowed (GB link 74, SPEC.md §10) and stop-and-wait (§3), side by side.
 // BENCH_BACKUP_DAYS (730), BENCH_BACKUP_PER_DAY (5 invoices), BENCH_BACKUP_BAUD (115200), BENCH_BACKUP_REPEAT (3),
-// BENCH_BACKUP_PAGE (1024 records) and BENCH_BACKUP_WINDOW_DAYS (366) change the run.
+// BENCH_BACKUP_PAGE (1024 records) and BENCH_BACKUP_WINDOW_DAYS (366) change the run; BENCH_BACKUP_MODES
+// (windowed,stop-and-wait) and BENCH_BACKUP_RUNS (line,bulk,defaults) pick what is measured, for a quicker look at one figure.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,9 @@ const bulkPages = {
   pageSize: Number(process.env.BENCH_BACKUP_PAGE ?? 1024),
   dailyWindowDays: Number(process.env.BENCH_BACKUP_WINDOW_DAYS ?? 366),
 };
+
+const MODES = (process.env.BENCH_BACKUP_MODES ?? 'windowed,stop-and-wait').split(',');
+const RUNS = (process.env.BENCH_BACKUP_RUNS ?? 'line,bulk,defaults').split(',');
 
 interface Ready { event: 'ready'; pid: number; baud: number; invoices: number; dailyRecords: number; declarations: number; rolls: number }
 
@@ -102,7 +106,7 @@ export async function main(): Promise<void> {
     console.log('   ratio = bytes moved both ways / (seconds × baud / 10), the line-rate limit for the time the backup took');
     const results: Record<string, { line: Figures[]; bulk: Figures[]; defaults: Figures[] }> = {};
     console.log(`   pages of ${bulkPages.pageSize} records and ${bulkPages.dailyWindowDays} days (fewer requests: each costs a turnaround and,`
-      + ' windowed, a round trip before its last packet); the last pair with the backup\'s defaults (256 records, 62 days)');
+      + ' windowed, a round trip before its last packet); the last pair with the backup\'s defaults (bulkPageSizes: 1024 records and 366 days when 70 lists 74, else 256 and 62)');
     {
       // One backup first, not measured: both processes compile their hot paths and fill their caches,
       // so neither mode below pays for that.
@@ -116,14 +120,16 @@ export async function main(): Promise<void> {
     }
     // Windowed (SPEC.md §10, 70 lists 74) and stop-and-wait (the same register, the host told to keep §3), one after the other.
     for (const [mode, transferWindow] of [['windowed', undefined], ['stop-and-wait', 0]] as const) {
+      if (!MODES.includes(mode)) continue;
       const transport = new SerialTransport({ path: pty.a, baudRate: BAUD });
       const session = await RegisterSession.open(transport, { deviceId: 'bench', ...(transferWindow === undefined ? {} : { transferWindow }) });
       try {
         const backup = async (pages: Partial<typeof bulkPages> = bulkPages) => collectBackup(await openRegisterBackupPort(session, { deviceId: 'bench', ...pages }), store);
-        const line = await measure(session, () => BAUD, () => backup(), ready);
+        const line = RUNS.includes('line') ? [await measure(session, () => BAUD, () => backup(), ready)] : [];
         let bulkBaud = BAUD;
-        const atBulk = async (pages: Partial<typeof bulkPages>) => {
+        const atBulk = async (pages: Partial<typeof bulkPages>, which: string) => {
           const runs: Figures[] = [];
+          if (!RUNS.includes(which)) return runs;
           for (let i = 0; i < REPEAT; i++) {
             runs.push(await measure(session, () => bulkBaud, () => withBulkBaud(session, () => {
               bulkBaud = transport.baudRate;
@@ -132,7 +138,7 @@ export async function main(): Promise<void> {
           }
           return runs.sort((a, b) => a.ratio - b.ratio);
         };
-        results[mode] = { line: [line], bulk: await atBulk(bulkPages), defaults: await atBulk({}) };
+        results[mode] = { line, bulk: await atBulk(bulkPages, 'bulk'), defaults: await atBulk({}, 'defaults') };
       } finally {
         await session.close();
       }
@@ -140,7 +146,8 @@ export async function main(): Promise<void> {
     console.log(`   after 71: ${REPEAT} backups each, the median shown, then all ratios (the machine is shared: other work slows single runs)`);
     for (const which of ['line', 'bulk', 'defaults'] as const) {
       for (const mode of ['windowed', 'stop-and-wait']) {
-        const runs = results[mode]![which];
+        const runs = results[mode]?.[which] ?? [];
+        if (runs.length === 0) continue;
         const median = runs[Math.floor(runs.length / 2)]!;
         const label = `[backup ${median.baud} baud${which === 'line' ? '' : ', after 71'}${which === 'defaults' ? ', default pages' : ''}]`;
         console.log(`   ${label} ${show(mode, median)}${runs.length > 1 ? `; runs ${runs.map((f) => f.ratio.toFixed(3)).join(' ')}` : ''}`);

@@ -74,6 +74,23 @@ export async function* pagedRead<P, R>(
   }
 }
 
+/** Records (3F, 3E, 32, 3C, 73) and days (44) per request of a bulk read whose caller names no size. */
+export interface BulkPageSizes {
+  readonly records: number;
+  readonly days: number;
+}
+
+/**
+ * The page sizes of a bulk read (a backup) when none is asked for. Every request costs the register's
+ * turnaround and, windowed, a round trip before its last packet (SPEC.md §10.5) while the line idles,
+ * so a register that lists 74 is asked for pages four times as large: 1024 records and 366 days,
+ * instead of 256 and 62. Either is still cut to what the register's max message (70) holds, and halved
+ * after its ER 22 (`pagedRead`).
+ */
+export function bulkPageSizes(windowed: boolean): BulkPageSizes {
+  return windowed ? { records: 1024, days: 366 } : { records: 256, days: 62 };
+}
+
 const dayMs = 86_400_000;
 const toMs = (date: string) => Date.parse(`${date}T00:00:00Z`);
 const toDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);

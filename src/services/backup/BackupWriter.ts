@@ -35,13 +35,25 @@ export interface CommittedBackup {
   readonly manifest: BackupManifest;
 }
 
+interface FileEntries {
+  readonly lines: { bytes: number; sha256: string };
+  readonly raw?: { bytes: number; sha256: string };
+}
+
 interface KindFiles {
   readonly lines: FileSink;
   raw?: FileSink;
+  /** Set by finishKind: the files flushing, fsyncing and closing while the backup reads on. */
+  closing?: Promise<FileEntries>;
   readonly summary: { -readonly [K in keyof KindSummary]: KindSummary[K] };
 }
 
 const encoder = new TextEncoder();
+
+async function closeFiles(entry: KindFiles): Promise<FileEntries> {
+  const [lines, raw] = await Promise.all([entry.lines.close(), entry.raw?.close()]);
+  return raw === undefined ? { lines } : { lines, raw };
+}
 
 function lessThan(a: string | number, b: string | number): boolean {
   return typeof a === 'number' && typeof b === 'number' ? a < b : String(a) < String(b);
@@ -52,6 +64,10 @@ function lessThan(a: string | number, b: string | number): boolean {
  * writes the manifest and its checksums, fsyncs the folder and renames it into place. Until then
  * nothing lists it; `abort()` (or a crash, cleaned at start-up) leaves no backup behind.
  * Calls are sequential: await each append before the next.
+ *
+ * Nothing is fsynced while records come in: each file once, when its kind is finished (`finishKind`,
+ * in the background while the next kind is read) or at the latest in `commit()`, which waits for all
+ * of them before the manifest is written and the folder renamed into place.
  */
 export class BackupWriter {
   private readonly kinds = new Map<BackupKind, KindFiles>();
@@ -66,7 +82,11 @@ export class BackupWriter {
     private readonly machineDir: string,
     readonly tempDir: string,
     private readonly now: () => Date,
-  ) {}
+    /** The machine folder made durable (fsync of it and its parent); commit waits for it before the rename. */
+    private readonly folderDurable: Promise<void>,
+  ) {
+    folderDurable.catch(() => undefined);
+  }
 
   static async begin(backupsRoot: string, options: BeginBackupOptions): Promise<BackupWriter> {
     const device = BackupDeviceSchema.parse(options.device);
@@ -78,12 +98,12 @@ export class BackupWriter {
       await mkdir(machineDir, { recursive: true });
       await mkdir(tempDir);
       await mkdir(join(tempDir, 'cards'));
-      await fsyncPath(machineDir);
-      await fsyncPath(dirname(machineDir));
     } catch (cause) {
       throw new GatewayError('BACKUP_WRITE_FAILED', { params: { detail: (cause as Error).message }, cause });
     }
-    return new BackupWriter(id, device, now(), machineDir, tempDir, now);
+    // Needed only by the rename at commit: made durable while the records are read.
+    const folderDurable = Promise.all([fsyncPath(machineDir), fsyncPath(dirname(machineDir))]).then(() => undefined);
+    return new BackupWriter(id, device, now(), machineDir, tempDir, now, folderDurable);
   }
 
   /** Stores the bytes of one reply as read; resolves with its chunk index for the records decoded from it. */
@@ -115,6 +135,17 @@ export class BackupWriter {
       if (s.lastNumber === undefined || lessThan(s.lastNumber, meta.number)) s.lastNumber = meta.number;
     }
     return seq;
+  }
+
+  /**
+   * No more records of `kind` will come: its files are flushed, fsynced and closed in the background
+   * (commit waits for them). Appending to it afterwards is an internal error.
+   */
+  finishKind(kind: BackupKind): void {
+    const entry = this.kinds.get(kind);
+    if (entry === undefined || entry.closing !== undefined) return;
+    entry.closing = closeFiles(entry);
+    entry.closing.catch(() => undefined);
   }
 
   /** What the device says the count of a kind is; a kind with an expectation but no records still gets its (empty) files. */
@@ -149,11 +180,15 @@ export class BackupWriter {
     try {
       const files: BackupFileEntry[] = [];
       const kinds: Record<string, KindSummary> = {};
-      for (const [kind, entry] of [...this.kinds].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        files.push({ path: `${kind}.jsonl`, ...(await entry.lines.close()) });
-        if (entry.raw !== undefined) files.push({ path: `${kind}.raw`, ...(await entry.raw.close()) });
+      const sorted = [...this.kinds].sort(([a], [b]) => (a < b ? -1 : 1));
+      // Each file fsynced once: those of finished kinds already on their way, the rest all at the same time.
+      const closed = await Promise.all(sorted.map(([, entry]) => entry.closing ?? closeFiles(entry)));
+      sorted.forEach(([kind, entry], i) => {
+        const { lines, raw } = closed[i]!;
+        files.push({ path: `${kind}.jsonl`, ...lines });
+        if (raw !== undefined) files.push({ path: `${kind}.raw`, ...raw });
         kinds[kind] = { ...entry.summary };
-      }
+      });
       const manifest = BackupManifestSchema.parse({
         format: BACKUP_FORMAT,
         formatVersion: BACKUP_FORMAT_VERSION,
@@ -169,11 +204,13 @@ export class BackupWriter {
       });
       const manifestBytes = encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`);
       const manifestSha = createHash('sha256').update(manifestBytes).digest('hex');
-      await this.writeDurably(MANIFEST_FILE, manifestBytes);
-      await this.writeDurably(MANIFEST_HASH_FILE, encoder.encode(renderSha256Sums([{ path: MANIFEST_FILE, sha256: manifestSha }])));
-      await this.writeDurably(CHECKSUMS_FILE, encoder.encode(renderSha256Sums([...files, { path: MANIFEST_FILE, sha256: manifestSha }])));
-      await fsyncPath(join(this.tempDir, 'cards'));
-      await fsyncPath(this.tempDir);
+      // The three are independent (the manifest's hash is known in memory): written and fsynced together.
+      await Promise.all([
+        this.writeDurably(MANIFEST_FILE, manifestBytes),
+        this.writeDurably(MANIFEST_HASH_FILE, encoder.encode(renderSha256Sums([{ path: MANIFEST_FILE, sha256: manifestSha }]))),
+        this.writeDurably(CHECKSUMS_FILE, encoder.encode(renderSha256Sums([...files, { path: MANIFEST_FILE, sha256: manifestSha }]))),
+      ]);
+      await Promise.all([fsyncPath(join(this.tempDir, 'cards')), fsyncPath(this.tempDir), this.folderDurable]);
       const dir = join(this.machineDir, backupFolderName(this.createdAt, this.id));
       await rename(this.tempDir, dir);
       await fsyncPath(this.machineDir);
@@ -190,9 +227,14 @@ export class BackupWriter {
     if (this.finished) return;
     this.finished = true;
     for (const entry of this.kinds.values()) {
+      if (entry.closing !== undefined) {
+        await entry.closing.catch(() => undefined);
+        continue;
+      }
       await entry.lines.discard();
       await entry.raw?.discard();
     }
+    await this.folderDurable.catch(() => undefined);
     await this.removeTemp();
   }
 
@@ -207,6 +249,7 @@ export class BackupWriter {
   private async files(kind: BackupKind): Promise<KindFiles> {
     this.assertOpen();
     let entry = this.kinds.get(kind);
+    if (entry?.closing !== undefined) throw new GatewayError('INTERNAL', { params: { detail: `backup kind ${kind} is already finished` } });
     if (entry === undefined) {
       if (!BackupKindSchema.safeParse(kind).success) throw new GatewayError('INTERNAL', { params: { detail: `not a backup kind: ${kind}` } });
       entry = { lines: await this.sink(`${kind}.jsonl`), summary: { records: 0, rawChunks: 0, rawBytes: 0 } };

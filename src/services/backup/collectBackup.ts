@@ -1,6 +1,6 @@
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 import type { BackupProblem } from './BackupManifest.js';
-import type { BackupPort, BackupSection, RecordFacts, RegisterHoldings } from './BackupPort.js';
+import type { BackupPort, BackupSection, RecordFacts, RegisterHoldings, SourceChunk } from './BackupPort.js';
 import type { BackupStore } from './BackupStore.js';
 import type { BackupWriter, CommittedBackup } from './BackupWriter.js';
 import { checkCount } from './checks/checkCount.js';
@@ -70,17 +70,24 @@ export async function collectBackup(port: BackupPort, store: BackupStore, option
     // The sections that announce a count hold the bulk of a backup; the others (clock, tax items, card files) are a few records.
     const announced = sections.filter((s) => s.expected !== undefined);
     const expectedTotal = announced.length === 0 ? undefined : announced.reduce((sum, s) => sum + (s.expected ?? 0), 0);
-    for (const section of sections) {
-      cancelled(signal);
-      if (section.expected !== undefined) await writer.setExpected(section.kind, section.expected);
-      try {
-        records = await readSection(section, writer, inputs, signal, records, (count) => options.onProgress?.({ kind: section.kind, records: count, expectedTotal }));
-      } catch (cause) {
-        if (signal.aborted || isGatewayError(cause, 'CANCELLED')) throw new GatewayError('CANCELLED', { cause });
-        if (!section.optional) throw readFailed(section.kind, cause);
-        writer.addProblems([{ check: 'read', kind: section.kind, message: `could not read ${section.kind}: ${(cause as Error).message}`, data: isGatewayError(cause) ? { code: cause.code } : {} }]);
+    const ahead = new ChunksAhead(sections, signal);
+    try {
+      for (const section of sections) {
+        cancelled(signal);
+        if (section.expected !== undefined) await writer.setExpected(section.kind, section.expected);
+        try {
+          records = await readSection(section, ahead, writer, inputs, signal, records, (count) => options.onProgress?.({ kind: section.kind, records: count, expectedTotal }));
+        } catch (cause) {
+          if (signal.aborted || isGatewayError(cause, 'CANCELLED')) throw new GatewayError('CANCELLED', { cause });
+          if (!section.optional) throw readFailed(section.kind, cause);
+          await ahead.skip(section);
+          writer.addProblems([{ check: 'read', kind: section.kind, message: `could not read ${section.kind}: ${(cause as Error).message}`, data: isGatewayError(cause) ? { code: cause.code } : {} }]);
+        }
+        writer.finishKind(section.kind);
+        writer.addProblems(checkCount(section.kind, section.expected, writer.recordsOf(section.kind)));
       }
-      writer.addProblems(checkCount(section.kind, section.expected, writer.recordsOf(section.kind)));
+    } finally {
+      await ahead.stop();
     }
     writer.addProblems(runChecks(inputs, holdings));
     cancelled(signal);
@@ -97,26 +104,136 @@ function readFailed(what: string, cause: unknown): GatewayError {
   return new GatewayError('BACKUP_READ_FAILED', { params: { what, detail }, cause });
 }
 
+type AheadEvent = { readonly section: BackupSection } & ({ readonly chunk: SourceChunk } | { readonly end: true } | { readonly error: unknown });
+
+/**
+ * The sections' chunks read in order by a task of their own, up to AHEAD chunks before the writer
+ * takes them: the link goes on to the next page, and from a section's last page to the next
+ * section, while the backup decodes, hashes and writes what came before. A section that fails ends
+ * the reading unless it is optional (the writer names it as a problem and goes on). Each chunk and
+ * each failure is handed over once, in the order read.
+ */
+class ChunksAhead {
+  private static readonly AHEAD = 2;
+  private readonly queue: AheadEvent[] = [];
+  private wakeReader: (() => void) | undefined;
+  private wakeWriter: (() => void) | undefined;
+  private stopped = false;
+  private finished = false;
+  private readonly reading: Promise<void>;
+
+  constructor(sections: readonly BackupSection[], signal: AbortSignal) {
+    this.reading = this.readAll(sections, signal);
+  }
+
+  /** The next event, which must belong to `section` (sections are taken in the order given). */
+  async next(section: BackupSection): Promise<AheadEvent> {
+    const event = await this.peek();
+    if (event?.section !== section) {
+      throw new GatewayError('INTERNAL', { params: { detail: `backup section ${section.kind}: ${event === undefined ? 'nothing more read' : `${event.section.kind} read instead`}` } });
+    }
+    this.queue.shift();
+    this.wakeReader?.();
+    return event;
+  }
+
+  /** Drops what is left of `section` (an optional one the writer gave up on half way). */
+  async skip(section: BackupSection): Promise<void> {
+    for (;;) {
+      const event = await this.peek();
+      if (event?.section !== section) return;
+      this.queue.shift();
+      this.wakeReader?.();
+      if (!('chunk' in event)) return;
+    }
+  }
+
+  /** Stops reading ahead; resolves once the read in flight, if any, has ended. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeReader?.();
+    await this.reading;
+  }
+
+  /** The next event once there is one; undefined when the reading has ended and nothing is left. */
+  private async peek(): Promise<AheadEvent | undefined> {
+    while (this.queue.length === 0) {
+      if (this.finished) return undefined;
+      await new Promise<void>((wake) => (this.wakeWriter = wake));
+    }
+    return this.queue[0];
+  }
+
+  private async readAll(sections: readonly BackupSection[], signal: AbortSignal): Promise<void> {
+    try {
+      await this.readEach(sections, signal);
+    } finally {
+      this.finished = true;
+      this.wakeWriter?.();
+    }
+  }
+
+  private async readEach(sections: readonly BackupSection[], signal: AbortSignal): Promise<void> {
+    for (const section of sections) {
+      if (this.stopped) return;
+      try {
+        for await (const chunk of section.read(signal)) {
+          await this.hand({ section, chunk });
+          if (this.stopped) return;
+        }
+        await this.hand({ section, end: true });
+      } catch (error) {
+        await this.hand({ section, error });
+        if (!section.optional || signal.aborted) return;
+      }
+    }
+  }
+
+  private async hand(event: AheadEvent): Promise<void> {
+    this.queue.push(event);
+    this.wakeWriter?.();
+    while (this.queue.length >= ChunksAhead.AHEAD && !this.stopped) await new Promise<void>((wake) => (this.wakeReader = wake));
+  }
+}
+
 async function readSection(
-  section: BackupSection, writer: BackupWriter, inputs: CheckInputs, signal: AbortSignal,
+  section: BackupSection, ahead: ChunksAhead, writer: BackupWriter, inputs: CheckInputs, signal: AbortSignal,
   recordsSoFar: number, progress: (records: number) => void,
 ): Promise<number> {
   let records = recordsSoFar;
-  for await (const chunk of section.read(signal)) {
+  for (;;) {
+    const event = await ahead.next(section);
+    if ('end' in event) break;
+    if ('error' in event) throw event.error;
+    const { chunk } = event;
     cancelled(signal);
     const raw = await writer.appendRaw(section.kind, chunk.raw);
     if (chunk.decodeError !== undefined) {
       writer.addProblems([{ check: 'decode', kind: section.kind, message: `raw chunk ${raw} could not be decoded: ${chunk.decodeError}`, data: { rawChunk: raw } }]);
     }
+    let sinceTurn = 0;
     for (const { record, facts } of chunk.records) {
       const seq = await writer.appendRecord(section.kind, record, { raw, date: facts?.date, number: facts?.number });
       if (facts !== undefined) gatherFacts(section.kind, seq, facts, inputs);
       records++;
+      if (++sinceTurn === RECORDS_PER_TURN) {
+        sinceTurn = 0;
+        await nextTurn();
+      }
     }
     progress(records);
   }
   return records;
 }
+
+/**
+ * Records written between two turns of the event loop. The register's port reads the next page ahead
+ * (readAhead) while this one is written; the appends resolve without I/O most of the time, so without
+ * a turn the serial bytes and the NPs that keep a window open (SPEC.md §10) would wait for a whole page.
+ */
+const RECORDS_PER_TURN = 64;
+
+const nextTurn = () => new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
 
 function gatherFacts(kind: string, seq: number, facts: RecordFacts, inputs: CheckInputs): void {
   if (facts.invoice !== undefined) {

@@ -5,6 +5,7 @@ import type {
   RegisterStatus, RollRecord, RollSummary, UserInfo,
 } from '../../../protocols/gb-link/index.js';
 import type { RegisterExtensions, RegisterSession } from '../../devices/RegisterSession.js';
+import { bulkPageSizes } from '../../devices/session/paging.js';
 import { toJsonLine } from './jsonValue.js';
 import type { BackupDevice, BackupProblem, SkippedCheck } from './BackupManifest.js';
 import type { BackupPort, BackupSection, RecordFacts, RegisterHoldings, RereadOutcome, SourceChunk, SourceRecord } from './BackupPort.js';
@@ -13,9 +14,9 @@ import { cardSections } from './cardSections.js';
 export interface RegisterBackupOptions {
   /** The gateway's id of the device (the registry's; its machine number once identified). */
   readonly deviceId?: string;
-  /** Records per 3F / 3E / 32 / 3C / 73 request. Default 256. */
+  /** Records per 3F / 3E / 32 / 3C / 73 request. Default 256, 1024 when 70 lists 74 (bulkPageSizes); never more than the max message holds. */
   readonly pageSize?: number;
-  /** Days per 44 request. Default 62. */
+  /** Days per 44 request. Default 62, 366 when 70 lists 74. */
   readonly dailyWindowDays?: number;
   /** Back up the cards in the register's slots too (59/5B). Default true. */
   readonly cards?: boolean;
@@ -79,6 +80,34 @@ function listChunk<T>(raw: Uint8Array, codec: RecordListCodec<T>, facts: (record
 
 function checkSignal(signal: AbortSignal): void {
   if (signal.aborted) throw new GatewayError('CANCELLED');
+}
+
+/**
+ * The pages of `pages` in order, each one's successor asked for before it is handed on: the register
+ * sends page k + 1 while the backup decodes, hashes and writes page k, instead of the line idling
+ * through that work (the link carries one exchange at a time, so at most one request is ahead).
+ * Nothing is asked twice or out of order: `pages` is the session's paged read, consumed as before.
+ */
+export async function* readAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = pages[Symbol.asyncIterator]();
+  let next = iterator.next();
+  let finished = false;
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done === true) {
+        finished = true;
+        return;
+      }
+      next = iterator.next();
+      // A failure of the page ahead is thrown where that page is awaited, not as an unhandled rejection meanwhile.
+      next.catch(() => undefined);
+      yield current.value;
+    }
+  } finally {
+    // Stopped early (an error or cancellation downstream): let the page in flight end, then close the read.
+    if (!finished) await next.then(() => iterator.return?.(), () => undefined);
+  }
 }
 
 /* ---------- facts the completeness checks use ---------- */
@@ -198,7 +227,7 @@ function indexSection<T>(
     ...(optional ? { optional } : {}),
     async *read(signal) {
       if (counts.count === 0) return;
-      for await (const raw of session.rawIndexPages(spec, { from: 1, count: counts.count }, { pageSize, signal })) {
+      for await (const raw of readAhead(session.rawIndexPages(spec, { from: 1, count: counts.count }, { pageSize, signal }))) {
         checkSignal(signal);
         yield listChunk(raw, spec.response, facts);
       }
@@ -223,7 +252,7 @@ function dailySection(session: RegisterSession, from: string, through: string, e
     ...(expected === undefined ? {} : { expected }),
     async *read(signal) {
       if (through < from) return;
-      for await (const raw of session.rawDailyPages({ from, to: through }, { pageSize: windowDays, signal })) {
+      for await (const raw of readAhead(session.rawDailyPages({ from, to: through }, { pageSize: windowDays, signal }))) {
         checkSignal(signal);
         yield listChunk(raw, codec, dailyFacts);
       }
@@ -300,8 +329,6 @@ function skippedChecks(offered: RegisterExtensions, initialized: boolean): Skipp
  * answer still gets a backup, with the read failure named as a problem.
  */
 export async function openRegisterBackupPort(session: RegisterSession, options: RegisterBackupOptions = {}): Promise<BackupPort> {
-  const pageSize = Math.max(1, Math.min(options.pageSize ?? 256, 0xffff));
-  const windowDays = Math.max(1, options.dailyWindowDays ?? 62);
   const factoryRaw = await readRaw(session, link.factoryData, undefined);
   const factory = link.factoryData.response.decode(factoryRaw);
   let snapshot: Snapshot = { factoryRaw, factory };
@@ -356,6 +383,9 @@ export async function openRegisterBackupPort(session: RegisterSession, options: 
     sections(): readonly BackupSection[] {
       if (held === undefined) throw new GatewayError('INTERNAL', { params: { detail: 'sections() before holdings()' } });
       const { status, offered } = held;
+      const defaults = bulkPageSizes(offered.offers(link.CMD.WINDOWED_TRANSFER));
+      const pageSize = Math.max(1, Math.min(options.pageSize ?? defaults.records, 0xffff));
+      const windowDays = Math.max(1, options.dailyWindowDays ?? defaults.days);
       const counts = held.counts?.value;
       // With 72 its count is read and checked; without, everything to the end of memory, checked against 41 where it counts the kind.
       const countOf = (kind: keyof RecordCounts, inStatus?: number): IndexCounts => ({ count: counts?.[kind], expected: counts?.[kind] ?? inStatus });
