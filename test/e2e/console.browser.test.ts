@@ -133,7 +133,7 @@ describe('web console in chromium', () => {
     await page.locator('h2', { hasText: initializedDevice }).waitFor();
     // This register holds a year of history: its backup runs long enough to be seen busy and cancelled.
     await page.locator('button[data-action="backup"]').click();
-    const why = page.locator('button[data-action="diagnose"] + .why');
+    const why = page.locator('#why-all');
     await why.waitFor({ timeout: 20_000 });
     expect(await why.textContent()).toMatch(/^设备正忙：正在执行任务 [0-9a-f]{8}（备份）$/);
     expect(await page.locator('button[data-action="diagnose"]').isDisabled()).toBe(true);

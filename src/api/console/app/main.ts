@@ -60,9 +60,10 @@ function whyNot(device: Device, needs: 'any' | 'new' | 'initialized' = 'any'): s
 }
 
 /** A button that, when it cannot act now, is disabled and says why beside it. */
-function action(label: string, reason: string | null, run: () => void, id?: string): HTMLElement {
+function action(label: string, reason: string | null, run: () => void, id?: string, shared: string | null = null): HTMLElement {
   const button = h('button', { type: 'button', disabled: reason !== null, title: reason ?? undefined, 'data-action': id, onclick: run }, label);
-  return h('span', { class: 'action' }, button, reason ? h('small', { class: 'why' }, reason) : null);
+  // A reason every button shares is said once above them (`shared`); only a button's own reason is said beside it.
+  return h('span', { class: 'action' }, button, reason && reason !== shared ? h('small', { class: 'why' }, reason) : null);
 }
 
 function renderShell(): void {
@@ -179,14 +180,14 @@ async function devicePage(id: string): Promise<HTMLElement> {
         [t('taxpayer'), taxpayerOf(device)], [t('issueDeadline'), device.fiscal?.issueDeadline ?? t('none')],
         [t('lastDiagnosis'), when(diagnosis)], [t('lastBackup'), when(backup)],
       ])),
-    h('section', {}, h('h2', {}, t('operations')), h('div', { class: 'buttons' },
-      action(t('diagnose'), any, () => void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/diagnostics`, {}), 'diagnose'),
-      action(t('backup'), any, () => void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/backups`, {}), 'backup'),
-      action(t('initialize'), whyNot(device, 'new'), () => void initialize(device, panel), 'initialize'),
-      action(t('roll'), initialized, () => { if (confirm(t('confirmRoll', { id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/rolls`, {}); }, 'roll'),
-      action(t('change'), initialized, () => changeForm(device, panel), 'change'),
-      action(t('restore'), any, () => restoreForm(device, panel), 'restore'),
-      action(t('deregister'), initialized, () => { if (confirm(t('confirmDeregister', { id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/deregister`, {}); }, 'deregister'))),
+    h('section', {}, h('h2', {}, t('operations')), any ? h('p', { class: 'why', id: 'why-all' }, any) : null, h('div', { class: 'buttons' },
+      action(t('diagnose'), any, () => void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/diagnostics`, {}), 'diagnose', any),
+      action(t('backup'), any, () => void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/backups`, {}), 'backup', any),
+      action(t('initialize'), whyNot(device, 'new'), () => void initialize(device, panel), 'initialize', any),
+      action(t('roll'), initialized, () => { if (confirm(t('confirmRoll', { id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/rolls`, {}); }, 'roll', any),
+      action(t('change'), initialized, () => changeForm(device, panel), 'change', any),
+      action(t('restore'), any, () => restoreForm(device, panel), 'restore', any),
+      action(t('deregister'), initialized, () => { if (confirm(t('confirmDeregister', { id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/deregister`, {}); }, 'deregister', any))),
     panel,
     await backupsSection(device),
     await jobsSection(device.id),
