@@ -96,4 +96,24 @@ export const upgradeErrors = {
     zh: '升级包版本 {target} 比收款机当前版本 {running} 旧', en: 'The package\'s version {target} is older than the {running} the register runs',
     remedyZh: '确需降级时加 --allow-downgrade（降级会被记录）。', remedyEn: 'Add --allow-downgrade to go back to an older version (the downgrade is recorded).',
   },
+  UPGRADE_PATH_UNAVAILABLE: {
+    http: 422, exit: ExitCode.refused,
+    zh: '本网关版本只能经串口升级，{path} 方式尚不可用', en: 'This gateway version upgrades by the serial path only; {path} is not available yet',
+    remedyZh: '改用串口升级（--path serial）。', remedyEn: 'Use the serial path (--path serial).',
+  },
+  UPGRADE_IMAGE_DIGEST_MISMATCH: {
+    http: 502, exit: ExitCode.failed,
+    zh: '收款机算出的固件摘要与升级包不符（{where}），未启用新固件', en: 'The register\'s digest of the image differs from the package\'s ({where}); the new image was not activated',
+    remedyZh: '旧版本仍在运行；重新升级，若再次出现请联系厂商。', remedyEn: 'The old version still runs; upgrade again, and call the vendor if it happens again.',
+  },
+  UPGRADE_REVERTED: {
+    http: 502, exit: ExitCode.failed,
+    zh: '新固件 {target} 未被确认，收款机已自动退回版本 {running}（原因见详情）', en: 'The new image {target} was not confirmed; the register went back to {running} by itself (the reason is in the details)',
+    remedyZh: '收款机仍可使用旧版本；查明原因后再升级，或联系厂商。', remedyEn: 'The register works on its old version; find the cause before upgrading again, or call the vendor.',
+  },
+  UPGRADE_VERSION_UNCHANGED: {
+    http: 502, exit: ExitCode.failed,
+    zh: '升级后收款机仍运行版本 {running}，而不是 {target}', en: 'After the upgrade the register still runs {running}, not {target}',
+    remedyZh: '升级未生效；检查收款机后重新升级。', remedyEn: 'The upgrade did not take effect; check the register and upgrade again.',
+  },
 } as const satisfies ErrorTable;

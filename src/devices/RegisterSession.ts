@@ -4,7 +4,7 @@ import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
 import * as link from '../../protocols/gb-link/index.js';
 import type {
   Capabilities, CardSlot, CommandEffect, CommandSpec, ControlLimits, DailyRecord, DateRange, DeclarationRecord, FactoryData,
-  FirmwareBegin, FirmwareBlock, FirmwareResume, FirmwareTransfer, IndexRange, InitializationData, InitializationRecord, InvoiceRecord,
+  FirmwareBegin, FirmwareBlock, FirmwareResume, FirmwareTransfer, FirmwareTrial, IndexRange, InitializationData, InitializationRecord, InvoiceRecord,
   InvoiceRoll, LinkDateTime, NumberRange, PayloadCodec, RecordCounts, RecordListCodec, RegisterStatus, RollRecord, RollSummary, SelfCheckKind,
   SelfCheckResult, TaxItem, TaxpayerUpdate, TimeRange, UserInfo,
 } from '../../protocols/gb-link/index.js';
@@ -423,6 +423,27 @@ export class RegisterSession {
 
   firmwareAbort(): Promise<void> {
     return this.execute(link.firmwareAbort, undefined);
+  }
+
+  /** 64/07 (SPEC.md §5.8.1): restart into the verified image on trial; reverted by the register unless confirmed within the deadline. */
+  async firmwareActivateTrial(deadlineSeconds: number): Promise<void> {
+    try {
+      await this.execute(link.firmwareActivateTrial, { deadlineSeconds });
+    } finally {
+      this.extensionsAsked = undefined;
+      this.extensionsKnown = undefined;
+      this.minimumChecked = undefined;
+    }
+  }
+
+  /** 64/08: the image on trial becomes permanent. */
+  firmwareConfirm(): Promise<void> {
+    return this.execute(link.firmwareConfirm, undefined);
+  }
+
+  /** 64/09: the trial's state, the running image's version and digest, and why a trial was reverted. */
+  firmwareTrial(): Promise<FirmwareTrial> {
+    return this.execute(link.firmwareTrial, undefined);
   }
 
   /* ---------- big reads: async-iterable pages ---------- */

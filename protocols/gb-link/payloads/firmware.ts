@@ -9,7 +9,9 @@ import { bytes, text, u16, u32, version } from './schemas.js';
  * their layouts and the resume rule are this project's (SPEC.md §5.8). Every request starts
  * with the sub-command byte. Writes are addressed by offset, so re-sending one is harmless.
  */
-export const FIRMWARE_SUB = { begin: 0x01, write: 0x02, query: 0x03, verify: 0x04, activate: 0x05, abort: 0x06 } as const;
+export const FIRMWARE_SUB = {
+  begin: 0x01, write: 0x02, query: 0x03, verify: 0x04, activate: 0x05, abort: 0x06, activateTrial: 0x07, confirm: 0x08, trial: 0x09,
+} as const;
 
 function withSub<T>(sub: number, inner: PayloadCodec<T>): PayloadCodec<T> {
   return {
@@ -111,6 +113,53 @@ export const firmwareActivate = command(CMD.FIRMWARE, 'firmware activate', 'writ
 
 /** 64/06 abort: forget the partial image. */
 export const firmwareAbort = command(CMD.FIRMWARE, 'firmware abort', 'idempotent', withSub(FIRMWARE_SUB.abort, emptyPayload(CMD.FIRMWARE)), emptyPayload(CMD.FIRMWARE));
+
+/** 64/07 activate on trial (SPEC.md §5.8.1): deadline u16 seconds → empty; the register restarts into the new image on trial. */
+export const firmwareActivateTrial = command(CMD.FIRMWARE, 'firmware activateTrial', 'write', withSub(FIRMWARE_SUB.activateTrial, layout<{ deadlineSeconds: number }>(
+  CMD.FIRMWARE, z.object({ deadlineSeconds: u16.min(1) }),
+  (w, v) => w.u16(v.deadlineSeconds, 'deadline'),
+  (r) => ({ deadlineSeconds: r.u16('deadline') }),
+)), emptyPayload(CMD.FIRMWARE));
+
+/** 64/08 confirm: the image on trial becomes permanent. Confirming an image already permanent answers OK again. */
+export const firmwareConfirm = command(CMD.FIRMWARE, 'firmware confirm', 'idempotent', withSub(FIRMWARE_SUB.confirm, emptyPayload(CMD.FIRMWARE)), emptyPayload(CMD.FIRMWARE));
+
+export const trialStates = ['none', 'on-trial', 'confirmed', 'reverted'] as const;
+export const trialReasons = ['none', 'not-confirmed', 'did-not-boot'] as const;
+
+export const firmwareTrialSchema = z.object({
+  state: z.enum(trialStates),
+  reason: z.enum(trialReasons),
+  /** Seconds left before a trial image is reverted; 0 unless on trial. */
+  secondsLeft: u16,
+  /** The image that runs now: version and the SHA-256 the register computed over it. */
+  runningVersion: version,
+  runningSha256: bytes(32),
+  /** The image the trial replaced (on trial, confirmed) or went back to (reverted); 0.0.0 with state none. */
+  previousVersion: version,
+  /** The version of the image tried (on trial, confirmed, reverted); 0.0.0 with state none. */
+  trialVersion: version,
+});
+export type FirmwareTrial = z.infer<typeof firmwareTrialSchema>;
+
+/** 64/09 trial status: → state 1, reason 1, seconds left 2, running version 3, running SHA-256 32, previous version 3, trial version 3. */
+export const firmwareTrial = command(CMD.FIRMWARE, 'firmware trial', 'read', withSub(FIRMWARE_SUB.trial, emptyPayload(CMD.FIRMWARE)), layout<FirmwareTrial>(
+  CMD.FIRMWARE, firmwareTrialSchema,
+  (w, v) => w.u8(trialStates.indexOf(v.state)).u8(trialReasons.indexOf(v.reason)).u16(v.secondsLeft, 'seconds left')
+    .version(v.runningVersion).raw(v.runningSha256, 32, 'SHA-256').version(v.previousVersion).version(v.trialVersion),
+  (r) => {
+    const stateByte = r.u8('trial state');
+    const state = trialStates[stateByte];
+    if (state === undefined) r.fail(`trial state ${stateByte} unknown`);
+    const reasonByte = r.u8('trial reason');
+    const reason = trialReasons[reasonByte];
+    if (reason === undefined) r.fail(`trial reason ${reasonByte} unknown`);
+    return {
+      state, reason, secondsLeft: r.u16('seconds left'), runningVersion: r.version(), runningSha256: r.raw(32, 'SHA-256'),
+      previousVersion: r.version(), trialVersion: r.version(),
+    };
+  },
+));
 
 /** The sub-command byte of a 64 request, for the register's dispatcher. */
 export function firmwareSubCommand(params: Uint8Array): number | undefined {

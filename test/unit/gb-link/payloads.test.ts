@@ -42,6 +42,12 @@ const cases: [CommandSpec<unknown, unknown>, fc.Arbitrary<unknown>, fc.Arbitrary
   [link.firmwareVerify, nothing, fc.record({ sha256: arb.bytes(32) })],
   [link.firmwareActivate, nothing, nothing],
   [link.firmwareAbort, nothing, nothing],
+  [link.firmwareActivateTrial, fc.record({ deadlineSeconds: fc.integer({ min: 1, max: 0xffff }) }), nothing],
+  [link.firmwareConfirm, nothing, nothing],
+  [link.firmwareTrial, nothing, fc.record({
+    state: fc.constantFrom(...link.trialStates), reason: fc.constantFrom(...link.trialReasons), secondsLeft: fc.integer({ min: 0, max: 0xffff }),
+    runningVersion: arb.version, runningSha256: arb.bytes(32), previousVersion: arb.version, trialVersion: arb.version,
+  })],
   [link.capabilities, nothing, arb.capabilities],
   [link.switchBaud, fc.record({ baud: fc.integer({ min: 1200, max: 0xffffffff }) }), nothing],
   [link.recordCounts, nothing, arb.recordCounts],
