@@ -144,13 +144,25 @@ describe('web console in chromium', () => {
     await page.locator('tr[data-job] td.state-cancelled').first().waitFor({ timeout: 30_000 });
   });
 
+  it('refuses an uploaded file that is no firmware package, saying why in Chinese', async () => {
+    await page.goto(`${daemon.url}/#`);
+    await page.locator('#package-file').setInputFiles({ name: 'junk.fwpkg', mimeType: 'application/octet-stream', buffer: Buffer.from('not a package') });
+    const before = await page.locator('#status').textContent();
+    await page.locator('#package-upload').click();
+    await expect.poll(async () => page.locator('#status').textContent()).not.toBe(before);
+    expect(await page.locator('#status').getAttribute('class')).toBe('bad');
+    expect(await page.locator('#status').textContent()).toMatch(/[\u4e00-\u9fff]/);
+    expect(await page.locator('#packages').count()).toBe(0);
+    await shot('09-package-refused');
+  });
+
   it('switches to English', async () => {
     await page.locator('#language').click();
     expect(await page.locator('h1').textContent()).toBe('Fiscal gateway console');
     await page.goto(`${daemon.url}/#`);
     await page.locator('#devices tbody tr').first().waitFor();
     expect(await page.locator('#devices thead').textContent()).toContain('Machine no.');
-    await shot('09-english');
+    await shot('10-english');
   });
 
   it('a page of another loopback origin can neither read /v1/devices nor start a job, though the browser holds the session', async () => {

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { catalogueTexts, localTime, named, setLanguage, yuan } from '../../../src/api/console/app/catalogue.js';
 import { differences, resultInWords } from '../../../src/api/console/app/resultWords.js';
 
-/** Latin words the Chinese console may show: the tool's name, a file format, a USB stick, card files, and the switch's own name of English. */
-const allowed = /\b(fiscalctl|console|CSV|U|EF0\d|English)\b/g;
+/** Latin words the Chinese console may show: the tool's name, a file format, U盘, IC卡, card files, and the switch's own name of English. */
+const allowed = /\b(fiscalctl|console|CSV|U|IC|EF0\d|English)\b/g;
 const english = (text: string) => text.replace(allowed, '').replace(/\{\w+\}/g, '').match(/[A-Za-z]{2,}/g) ?? [];
 
 afterEach(() => setLanguage('zh-CN'));

@@ -71,6 +71,17 @@ export async function post<T>(path: string, body: unknown = {}): Promise<T> {
   return answer<T>(await fetch(path, { method: 'POST', headers: headers(true), body: JSON.stringify(body), cache: 'no-store' }));
 }
 
+/** Sends a file's bytes as application/octet-stream (a firmware package upload). */
+export async function postBytes<T>(path: string, data: ArrayBuffer): Promise<T> {
+  const own = headers(true);
+  own['content-type'] = 'application/octet-stream';
+  return answer<T>(await fetch(path, { method: 'POST', headers: own, body: data, cache: 'no-store' }));
+}
+
+export async function remove<T>(path: string): Promise<T> {
+  return answer<T>(await fetch(path, { method: 'DELETE', headers: headers(true), cache: 'no-store' }));
+}
+
 export async function getText(path: string): Promise<string> {
   const response = await fetch(path, { headers: headers(false), cache: 'no-store' });
   if (!response.ok) throw new ApiProblem(response.status, String(response.status), {});

@@ -1,4 +1,4 @@
-import { ApiProblem, currentOperator, followEvents, get, getText, loginWithToken, logout, post, problemText, setOperator, startSession } from './api.js';
+import { ApiProblem, currentOperator, followEvents, get, getText, loginWithToken, logout, post, postBytes, problemText, remove, setOperator, startSession } from './api.js';
 import { currentLanguage, localized, localTime, named, setLanguage, t, type Language } from './catalogue.js';
 import { resultInWords } from './resultWords.js';
 import { byId, h } from './dom.js';
@@ -152,9 +152,43 @@ async function homePage(): Promise<HTMLElement[]> {
       h('thead', {}, h('tr', {}, ...[t('machineNumber'), t('state'), t('fiscalState'), t('model'), t('firmware'), t('cardsInSlots'), t('busyWith'), t('operations')].map((x) => h('th', {}, x)))),
       h('tbody', {}, rows))),
     h('section', {}, h('h2', {}, t('readers')), h('table', {}, h('tbody', {}, readerRows))),
+    await packagesSection(),
     await jobsSection(),
     await recordsSection(),
   ];
+}
+
+interface StoredPackage {
+  id: string; bytes: number; receivedAt: string; keyId: string;
+  manifest: { version: string; versionLowest: string; bootloaderLowest: string; models: string[]; paths: string[]; vendor: string };
+}
+
+/** Firmware packages fiscald keeps (verified on upload against the trusted keys); the upgrade itself comes with its API. */
+async function packagesSection(): Promise<HTMLElement> {
+  let list: StoredPackage[] = [];
+  try { list = (await get<{ packages: StoredPackage[] }>('/v1/packages')).packages; } catch { /* no packages area: shown empty */ }
+  const file = h('input', { type: 'file', id: 'package-file', accept: '.fwpkg,.tar,application/octet-stream' }) as HTMLInputElement;
+  const upload = async () => {
+    const chosen = file.files?.[0];
+    if (!chosen || !needOperator()) return;
+    try {
+      const { package: kept } = await postBytes<{ package: StoredPackage }>('/v1/packages', await chosen.arrayBuffer());
+      say(t('packageKept', { version: kept.manifest.version }));
+      await render();
+    } catch (error) { say(problemText(error), true); }
+  };
+  const rows = list.map((p) => h('tr', { 'data-package': p.id },
+    h('td', { class: 'mono' }, p.manifest.version), h('td', {}, p.manifest.models.join(', ')),
+    h('td', {}, t('fromVersion', { version: p.manifest.versionLowest, boot: p.manifest.bootloaderLowest })),
+    h('td', {}, p.manifest.paths.map((path) => named('path', path)).join(currentLanguage() === 'zh-CN' ? '、' : ', ')),
+    h('td', {}, localTime(p.receivedAt)), h('td', { class: 'mono' }, p.keyId.slice(0, 16)),
+    h('td', {}, action(t('delete'), null, () => { if (confirm(t('confirmDelete', { version: p.manifest.version }))) void remove(`/v1/packages/${encodeURIComponent(p.id)}`).then(render, (e) => say(problemText(e), true)); }))));
+  return h('section', { class: 'wide' }, h('h2', {}, t('packages')),
+    rows.length ? h('table', { id: 'packages' },
+      h('thead', {}, h('tr', {}, ...[t('version'), t('model'), t('installsFrom'), t('paths'), t('received'), t('signedBy'), t('operations')].map((x) => h('th', {}, x)))),
+      h('tbody', {}, rows)) : h('p', { class: 'muted' }, t('noPackages')),
+    h('div', { class: 'filters' }, h('label', {}, t('uploadPackage'), ' ', file), ' ', h('button', { type: 'button', id: 'package-upload', onclick: () => void upload() }, t('upload'))),
+    h('p', { class: 'muted' }, t('upgradeLater')));
 }
 
 function dl(pairs: [string, string][]): HTMLElement {
@@ -323,7 +357,7 @@ function jobRow(job: Job): HTMLElement {
   return h('tr', { 'data-job': job.id, class: 'job' },
     h('td', { class: 'mono' }, job.id.slice(0, 8)), h('td', {}, named('kind', job.kind)), h('td', { class: 'mono' }, job.deviceId),
     h('td', { class: `state-${job.state}` }, named('job', job.state)),
-    h('td', {}, h('progress', { max: '100', value: String(percent) }), ` ${percent} %`,
+    h('td', { class: 'progress' }, h('span', { class: 'bar' }, h('progress', { max: '100', value: String(percent) }), ` ${percent} %`),
       h('div', { class: 'stage' }, job.stage ? h('small', {}, `${t('stage')}：${named('stage', job.stage)}`) : null,
         live && job.etaSeconds !== null ? h('small', {}, ` ${t('eta', { s: Math.ceil(job.etaSeconds) })}`) : null),
       job.waiting ? h('div', { class: 'warn' }, t('waiting', { reason: localized(job.waiting.message) })) : null),
