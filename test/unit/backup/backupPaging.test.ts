@@ -60,6 +60,19 @@ describe('backup page sizes (bulkPageSizes)', () => {
 });
 
 describe('reading ahead of the writer', () => {
+  it('two backups of the same register read ahead give the same files (but the clock and the status, which holds it)', async () => {
+    const register = await createSimulatedRegister({ seed: 4, history: { days: 90, invoicesPerDay: 8 }, timing: { timed: false } });
+    const session = await RegisterSession.open(register.transport, { deviceId: 'sim' });
+    open.push({ register, session });
+    const files = async () => {
+      const { manifest } = await collectBackup(await openRegisterBackupPort(session, { deviceId: 'sim', pageSize: 100, dailyWindowDays: 7 }), await tempStore());
+      return manifest.files.filter((f) => !/^(datetime|status)\./.test(f.path) && !f.path.startsWith('manifest') && f.path !== 'SHA256SUMS');
+    };
+    const first = await files();
+    expect(first.map((f) => f.path)).toEqual(expect.arrayContaining(['invoices.jsonl', 'invoices.raw', 'daily.jsonl', 'cards/user-EF03.jsonl']));
+    expect(await files()).toEqual(first);
+  });
+
   it('readAhead asks for the next page before the current one is handed on, and nothing twice', async () => {
     const asked: string[] = [];
     async function* pages() {
