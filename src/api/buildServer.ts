@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/healthRoutes.js';
 import { deviceRoutes } from './routes/deviceRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
 import { recordRoutes } from './routes/recordRoutes.js';
+import { certificateRoutes } from './routes/certificateRoutes.js';
 import { openApiRoutes } from './routes/openApiRoutes.js';
 
 /** Default request-body limit; a route that takes uploads (packages) raises its own. */
@@ -36,7 +37,7 @@ export interface ServerOptions {
 export type ServerDeps = Omit<ApiContext, 'catalog' | 'logger'> & { readonly logger: Logger };
 
 /** The core areas every daemon serves; services add theirs through `ServerOptions.plugins`. */
-export const corePlugins: readonly ApiPlugin[] = [healthRoutes, deviceRoutes, jobRoutes, recordRoutes, openApiRoutes];
+export const corePlugins: readonly ApiPlugin[] = [healthRoutes, deviceRoutes, jobRoutes, recordRoutes, certificateRoutes, openApiRoutes];
 
 /** Builds the fastify app: security hooks on the root, then each area as an encapsulated plugin under /v1. */
 export async function buildServer(deps: ServerDeps, options: ServerOptions): Promise<FastifyInstance> {

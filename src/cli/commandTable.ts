@@ -11,6 +11,7 @@ import { diagnoseCommand } from './commands/diagnoseCommand.js';
 import { infoCommand } from './commands/infoCommand.js';
 import { jobsCommand } from './commands/jobsCommand.js';
 import { recordsCommand } from './commands/recordsCommand.js';
+import { certificateCommand } from './commands/certificateCommand.js';
 import { restoreCommand } from './commands/restoreCommand.js';
 import { verifyBackupCommand } from './commands/verifyBackupCommand.js';
 import { exportBackupCommand } from './commands/exportBackupCommand.js';
@@ -22,5 +23,5 @@ import { consoleCommand } from './commands/consoleCommand.js';
 export const commandTable: readonly Command[] = [
   devicesCommand, infoCommand, diagnoseCommand, jobsCommand, watchCommand, recordsCommand,
   backupCommand, backupsCommand, verifyBackupCommand, exportBackupCommand, restoreCommand, cardCommand, initCommand,
-  changeCommand, rollCommand, deregisterCommand, packageCommand, consoleCommand,
+  changeCommand, rollCommand, deregisterCommand, packageCommand, consoleCommand, certificateCommand,
 ];

@@ -74,3 +74,10 @@ export function fiscalViewOf(device: Pick<DeviceSnapshot, 'id' | 'state' | 'iden
     cards: summary?.cards ?? { fiscal: null, user: null },
   };
 }
+
+/** One stored diagnosis by its id (the job id), with the operator who ran it; undefined when there is none. */
+export function storedDiagnosis(store: Store, id: string): (DiagnosticsReport & { id: string; operator: string }) | undefined {
+  const row = store.jobs.get(id);
+  if (row === undefined || row.kind !== DIAGNOSTICS_JOB_KIND || !isReport(row.result)) return undefined;
+  return { ...row.result, id: row.id, operator: row.operator };
+}

@@ -153,6 +153,7 @@ describe('openapi', () => {
     const doc = (await h.request({ method: 'GET', url: '/v1/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/certificates/fault/{diagnosis}', '/v1/certificates/not-initialized/{diagnosis}', '/v1/certificates/repair/{record}',
       '/v1/devices', '/v1/devices/{id}', '/v1/devices/{id}/diagnostics', '/v1/diagnostics/{id}', '/v1/explanations', '/v1/health',
       '/v1/jobs', '/v1/jobs/{id}', '/v1/jobs/{id}/cancel', '/v1/jobs/{id}/events', '/v1/openapi.json', '/v1/records',
       '/v1/records/follow-ups', '/v1/records/repairs', '/v1/records/report', '/v1/records/{id}/follow-up',

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,5 +55,21 @@ describe('fiscalctl records --follow-ups / --follow-up-done / --report', () => {
     expect(report.stdout).toMatch(/维修\s+1\s+1/);
     expect((await cli(['records', '--report', '--month', month, '--format', 'csv'])).stdout.startsWith('\uFEFF月份')).toBe(true);
     expect((await cli(['records', '--report', '--month', month, '--format', 'html'])).stdout).toContain('<!doctype html>');
+  });
+
+  it('fiscalctl certificate repair RECORD prints the form in Chinese, writes the printable page with --out, refuses an unknown kind', async () => {
+    const repair = (await h.request({
+      method: 'POST', url: '/v1/records/repairs', headers: { host: `127.0.0.1:${port}`, 'x-operator': 'li' },
+      payload: { device: '1100000000000001', checks: ['self-check.ram'], work: '更换内存条' },
+    })).json();
+    const text = await cli(['certificate', 'repair', String(repair.id), '--lang', 'zh']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('税控装置维修记录表（表单-06）');
+    expect(text.stdout).toContain('维修内容：更换内存条');
+    const out = join(dataDir, 'repair.html');
+    expect((await cli(['certificate', 'repair', String(repair.id), '--format', 'html', '--out', out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('用户（签字）');
+    expect((await cli(['certificate', 'warranty', '1'])).code).toBe(2);
+    expect((await cli(['certificate', 'fault', 'no-such-diagnosis', '--json'])).code).toBe(1);
   });
 });
