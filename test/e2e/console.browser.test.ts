@@ -79,6 +79,11 @@ describe('web console in chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('税控网关控制台');
     expect(await page.locator('#devices tbody tr').count()).toBe(3);
     await shot('01-devices-zh');
+    // A card in a reader, decoded for people.
+    await page.locator('#readers tr', { hasText: 'Simulated Reader 1' }).locator('button').click();
+    await page.locator('#card-view dl').waitFor();
+    expect(await page.locator('#card-view').textContent()).toContain('稽查卡');
+    expect(await page.locator('#card-view').textContent()).toContain('稽查员');
     // The link is spent: a second visit is refused.
     const again = await fetch(`${daemon.url}${path}`, { redirect: 'manual' });
     expect(again.headers.get('location')).toBe('/#login-expired');

@@ -145,17 +145,41 @@ async function homePage(): Promise<HTMLElement[]> {
     h('td', {}, slots(device)),
     h('td', { class: 'mono' }, busyJobId(device)?.slice(0, 8) ?? ''),
     h('td', {}, action(t('open'), null, () => { location.hash = `#device/${encodeURIComponent(device.id)}`; }))));
-  const readerRows = readers.filter((r) => r.kind !== 'register-slot').map((reader) => h('tr', {},
-    h('td', {}, reader.name), h('td', { class: `card-${reader.card}` }, named('card', reader.card))));
+  const cardOut = h('div', { id: 'card-view' });
+  const readerRows = readers.map((reader) => h('tr', {},
+    h('td', {}, reader.name), h('td', { class: `card-${reader.card}` }, named('card', reader.card)),
+    h('td', {}, action(t('readCard'), reader.card === 'present' ? null : t('noCard'), () => void readCard(reader.name, cardOut)))));
   return [
     h('section', { class: 'wide' }, h('h2', {}, t('devices')), h('table', { id: 'devices' },
       h('thead', {}, h('tr', {}, ...[t('machineNumber'), t('state'), t('fiscalState'), t('model'), t('firmware'), t('cardsInSlots'), t('busyWith'), t('operations')].map((x) => h('th', {}, x)))),
       h('tbody', {}, rows))),
-    h('section', {}, h('h2', {}, t('readers')), h('table', {}, h('tbody', {}, readerRows))),
+    h('section', {}, h('h2', {}, t('readers')), h('table', { id: 'readers' }, h('tbody', {}, readerRows)), cardOut),
     await packagesSection(),
     await jobsSection(),
     await recordsSection(),
   ];
+}
+
+/** One card, decoded for people: what it is, whose, its numbers and validity, registration and PIN tries (never spent to learn). */
+async function readCard(reader: string, out: HTMLElement): Promise<void> {
+  out.replaceChildren(h('p', { class: 'muted' }, '…'));
+  try {
+    const card = await get<Record<string, unknown>>(`/v1/readers/${encodeURIComponent(reader)}/card`);
+    const body = (card[String(card.kind)] ?? {}) as Record<string, unknown>;
+    const taxpayer = body.taxpayer as { name?: string; id?: string } | undefined;
+    const tries = body.pinTries as { known?: boolean; left?: number; remaining?: number } | undefined;
+    const pairs: [string, string][] = [[t('cardKind'), named('cardKind', String(card.kind))]];
+    if (typeof body.cardNumber === 'string') pairs.push([t('cardNumber'), body.cardNumber]);
+    if (typeof body.machineNumber === 'string') pairs.push([t('machineNumber'), body.machineNumber]);
+    if (taxpayer) pairs.push([t('taxpayer'), [taxpayer.name, taxpayer.id].filter(Boolean).join(' ')]);
+    if (typeof body.holderName === 'string') pairs.push([t('holder'), body.holderName]);
+    if (typeof body.validUntil === 'string') pairs.push([t('validUntil'), body.validUntil]);
+    if (typeof body.registration === 'string') pairs.push([t('registration'), named('registration', body.registration)]);
+    if (tries) pairs.push([t('pinTries'), tries.known ? String(tries.left ?? tries.remaining ?? '') : t('unknown')]);
+    out.replaceChildren(h('h3', {}, reader), dl(pairs));
+  } catch (error) {
+    out.replaceChildren(h('p', { class: 'bad' }, problemText(error)));
+  }
 }
 
 interface StoredPackage {
@@ -191,6 +215,13 @@ async function packagesSection(): Promise<HTMLElement> {
     h('p', { class: 'muted' }, t('upgradeLater')));
 }
 
+function diagnosisLine(diagnosis: unknown, at: string): string {
+  if (!diagnosis || typeof diagnosis !== 'object') return at;
+  const d = diagnosis as { verdict?: string; worst?: { zh?: string; en?: string } | null };
+  const worst = d.worst ? localized(d.worst) : '';
+  return `${at} ${named('verdict', d.verdict ?? 'ok')}${worst ? aside(worst) : ''}`;
+}
+
 function dl(pairs: [string, string][]): HTMLElement {
   return h('dl', {}, pairs.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
@@ -212,7 +243,7 @@ async function devicePage(id: string): Promise<HTMLElement> {
         [t('firmware'), identity?.firmwareVersion ?? t('unknown')], [t('bootloader'), identity?.bootloaderVersion ?? t('unknown')],
         [t('hardware'), identity?.hardwareRevision ?? t('unknown')], [t('busyWith'), busyJobId(device)?.slice(0, 8) ?? t('none')],
         [t('taxpayer'), taxpayerOf(device)], [t('issueDeadline'), device.fiscal?.issueDeadline ?? t('none')],
-        [t('lastDiagnosis'), when(diagnosis)], [t('lastBackup'), when(backup)],
+        [t('lastDiagnosis'), diagnosisLine(diagnosis, when(diagnosis))], [t('lastBackup'), when(backup)],
       ])),
     h('section', {}, h('h2', {}, t('operations')), any ? h('p', { class: 'why', id: 'why-all' }, any) : null, h('div', { class: 'buttons' },
       action(t('diagnose'), any, () => void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/diagnostics`, {}), 'diagnose', any),
@@ -414,10 +445,13 @@ async function recordsSection(deviceId?: string): Promise<HTMLElement> {
   const since = h('input', { type: 'date', id: 'records-since', value: new Date(Date.now() - 30 * 86400_000).toISOString().slice(0, 10) }) as HTMLInputElement;
   const until = h('input', { type: 'date', id: 'records-until' }) as HTMLInputElement;
   const body = h('tbody');
+  const kinds = ['', 'initialize', 'diagnostics', 'backup', 'restore', 'roll', 'registration-change', 'deregister'];
+  const kind = h('select', { id: 'records-kind' }, kinds.map((k) => h('option', { value: k }, k ? named('kind', k) : t('allKinds')))) as HTMLSelectElement;
   const query = () => `?${new URLSearchParams({ since: since.value, ...(until.value ? { until: until.value } : {}), ...(deviceId ? { device: deviceId } : {}) })}`;
   const load = async () => {
     try {
-      const { records } = await get<{ records: { at: string; operator: string; deviceId: string; machineNumber?: string; action: string; result: string; errorCode?: string }[] }>(`/v1/records${query()}`);
+      const { records: all } = await get<{ records: { at: string; operator: string; deviceId: string; machineNumber?: string; action: string; result: string; errorCode?: string }[] }>(`/v1/records${query()}`);
+      const records = all.filter((r) => !kind.value || r.action.split(':')[0] === kind.value);
       body.replaceChildren(...(records.length ? records.slice(-50).reverse().map((r) => h('tr', {},
         h('td', {}, localTime(r.at)), h('td', {}, r.operator), h('td', { class: 'mono' }, r.machineNumber ?? r.deviceId),
         h('td', {}, named('kind', r.action.split(':')[0])), h('td', { class: `state-${r.result}` }, named('job', r.result)), h('td', { class: 'mono' }, r.errorCode ?? '')))
@@ -431,7 +465,7 @@ async function recordsSection(deviceId?: string): Promise<HTMLElement> {
   };
   void load();
   return h('section', { class: 'wide' }, h('h2', {}, t('records')),
-    h('div', { class: 'filters' }, h('label', {}, t('since'), ' ', since), ' ', h('label', {}, t('until'), ' ', until), ' ',
+    h('div', { class: 'filters' }, h('label', {}, t('since'), ' ', since), ' ', h('label', {}, t('until'), ' ', until), ' ', h('label', {}, t('kind'), ' ', kind), ' ',
       h('button', { type: 'button', onclick: () => void load() }, t('filter')), h('button', { type: 'button', onclick: () => void csv() }, t('exportCsv'))),
     h('table', { id: 'records' }, h('tbody', {}, body)));
 }
