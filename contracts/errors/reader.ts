@@ -9,7 +9,7 @@ export const readerErrors = {
     remedyEn: 'Make sure pcscd is installed and running (systemctl start pcscd.socket), then try again.',
   },
   READER_NOT_FOUND: {
-    http: 404, exit: ExitCode.unreachable,
+    http: 404, exit: ExitCode.failed,
     zh: '未找到读卡器“{reader}”', en: 'Card reader "{reader}" not found',
     remedyZh: '请检查读卡器已插好，并用 fiscalctl card 查看可用的读卡器名称。',
     remedyEn: 'Check that the reader is plugged in, and list the reader names with fiscalctl card.',

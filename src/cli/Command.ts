@@ -18,5 +18,14 @@ export interface Command {
   /** The summary and help in Chinese, for `--lang zh` (the English ones otherwise). */
   readonly summaryZh?: string;
   readonly helpZh?: string;
+  /** For a command that runs a job: the job kind and how its result reads, so `watch` can reprint a finished one. */
+  readonly jobView?: JobResultView<never>;
   run(ctx: CliContext): Promise<ExitCode>;
+}
+
+/** How a job kind's result reads for people, and its name in the `--json` document (`{ job, <resultKey> }`). */
+export interface JobResultView<T> {
+  readonly kind: string;
+  readonly resultKey: string;
+  show(result: T, ctx: CliContext): string;
 }

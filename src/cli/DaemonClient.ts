@@ -34,7 +34,7 @@ export class DaemonClient {
 
   private async send(
     method: string, path: string,
-    init: { body?: unknown; bytes?: { data: Uint8Array; contentType: string }; headers?: Record<string, string>; accept?: string } = {},
+    init: { body?: unknown; bytes?: { data: Uint8Array; contentType: string }; headers?: Record<string, string>; accept?: string; signal?: AbortSignal } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${await this.options.token()}`,
@@ -48,8 +48,9 @@ export class DaemonClient {
     const body = init.bytes !== undefined ? init.bytes.data : init.body === undefined ? undefined : JSON.stringify(init.body);
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.options.url), { method, headers, body });
+      res = await fetch(new URL(path, this.options.url), { method, headers, body, signal: init.signal });
     } catch (cause) {
+      if (init.signal?.aborted) throw cause;
       throw this.unreachable(cause);
     }
     if (!res.ok) {
@@ -88,13 +89,14 @@ export class DaemonClient {
     return (await (await this.send('DELETE', path)).json()) as T;
   }
 
-  /** Reads a text/event-stream until it ends; each message goes to `onMessage`. */
-  async stream(path: string, lastEventId: string | undefined, onMessage: (message: SseMessage) => void): Promise<void> {
-    const res = await this.send('GET', path, { accept: 'text/event-stream', headers: lastEventId ? { 'last-event-id': lastEventId } : {} });
+  /** Reads a text/event-stream until it ends (or `signal` aborts: then the abort's error); each message goes to `onMessage`. */
+  async stream(path: string, lastEventId: string | undefined, onMessage: (message: SseMessage) => void, signal?: AbortSignal): Promise<void> {
+    const res = await this.send('GET', path, { accept: 'text/event-stream', headers: lastEventId ? { 'last-event-id': lastEventId } : {}, signal });
     if (!res.body) return;
     try {
       for await (const message of sseMessages(res.body as unknown as AsyncIterable<Uint8Array>)) onMessage(message);
     } catch (cause) {
+      if (signal?.aborted) throw cause;
       throw this.unreachable(cause);
     }
   }

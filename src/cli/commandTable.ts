@@ -16,12 +16,13 @@ import { restoreCommand } from './commands/restoreCommand.js';
 import { verifyBackupCommand } from './commands/verifyBackupCommand.js';
 import { exportBackupCommand } from './commands/exportBackupCommand.js';
 import { watchCommand } from './commands/watchCommand.js';
+import { cancelCommand } from './commands/cancelCommand.js';
 import { packageCommand } from './commands/packageCommand.js';
 import { consoleCommand } from './commands/consoleCommand.js';
 
 /** Every fiscalctl command; a later one is one import and one entry here. */
 export const commandTable: readonly Command[] = [
-  devicesCommand, infoCommand, diagnoseCommand, jobsCommand, watchCommand, recordsCommand,
+  devicesCommand, infoCommand, diagnoseCommand, jobsCommand, watchCommand, cancelCommand, recordsCommand,
   backupCommand, backupsCommand, verifyBackupCommand, exportBackupCommand, restoreCommand, cardCommand, initCommand,
   changeCommand, rollCommand, deregisterCommand, packageCommand, consoleCommand, certificateCommand,
 ];

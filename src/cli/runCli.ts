@@ -10,6 +10,10 @@ import { DaemonClient } from './DaemonClient.js';
 import { DaemonProblem } from './DaemonProblem.js';
 import { commandHelp, generalHelp, helpDocument } from './helpText.js';
 import { resolveToken } from './resolveToken.js';
+import { INTERRUPTED_EXIT, JobLeftRunning } from './JobLeftRunning.js';
+import { setTableWidth } from './output/table.js';
+import { cliText, languageFromEnv, type Language } from './cliText.js';
+import { packageVersion } from './packageVersion.js';
 
 const globalOptions = {
   json: { type: 'boolean' },
@@ -18,6 +22,7 @@ const globalOptions = {
   operator: { type: 'string' },
   lang: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 const globalStringOptions = new Set(['--url', '--data-dir', '--operator', '--lang']);
@@ -33,13 +38,28 @@ function findCommand(argv: readonly string[], commands: readonly Command[]): { c
   return { rest: [...argv] };
 }
 
-function languageOf(flag: string | undefined, env: NodeJS.ProcessEnv): 'zh-CN' | 'en' {
+function languageOf(flag: string | undefined, env: NodeJS.ProcessEnv): Language {
   if (flag !== undefined) {
     if (/^zh/i.test(flag)) return 'zh-CN';
     if (/^en/i.test(flag)) return 'en';
-    throw new GatewayError('CLI_USAGE', { params: { detail: `--lang ${flag}: use zh or en` } });
+    throw usage(languageFromEnv(env), 'badLang', { value: flag });
   }
-  return /^zh/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'zh-CN' : 'en';
+  return languageFromEnv(env);
+}
+
+function usage(language: Language, key: Parameters<typeof cliText>[1], params: Record<string, string | number> = {}): GatewayError {
+  return new GatewayError('CLI_USAGE', { params: { detail: cliText(language, key, params) } });
+}
+
+/** node:util parseArgs' English errors, said again from the catalogue (the option or argument it names kept). */
+function parseError(language: Language, cause: unknown): GatewayError {
+  const error = cause as { code?: string; message?: string };
+  const named = /'([^']+)'/.exec(error.message ?? '')?.[1]?.replace(/ <value>$/, '') ?? '';
+  const key = error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'unknownOption'
+    : error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? 'extraArgument'
+      : error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? (/does not take/.test(error.message ?? '') ? 'optionTakesNoValue' : 'optionNeedsValue')
+        : 'badArguments';
+  return new GatewayError('CLI_USAGE', { params: { detail: cliText(language, key, { option: named, value: named }) }, cause });
 }
 
 function defaultOperator(env: NodeJS.ProcessEnv): string {
@@ -51,7 +71,11 @@ function defaultOperator(env: NodeJS.ProcessEnv): string {
   }
 }
 
-function report(io: CliIo, json: boolean, language: 'zh-CN' | 'en', error: unknown): ExitCode {
+function report(io: CliIo, json: boolean, language: Language, error: unknown): number {
+  if (error instanceof JobLeftRunning) {
+    io.stderr.write(`${cliText(language, 'leftRunning', { id: error.jobId })}\n`);
+    return INTERRUPTED_EXIT;
+  }
   if (error instanceof DaemonProblem) {
     if (json) io.stdout.write(`${JSON.stringify(error.body)}\n`);
     else {
@@ -69,38 +93,44 @@ function report(io: CliIo, json: boolean, language: 'zh-CN' | 'en', error: unkno
   return gateway.spec.exit;
 }
 
-/** Runs one fiscalctl invocation and returns its exit code (DESIGN.md: 0 done … 5 unreachable). */
-export async function runCli(argv: readonly string[], io: CliIo, commands: readonly Command[] = commandTable): Promise<ExitCode> {
+/** Runs one fiscalctl invocation and returns its exit code (DESIGN.md: 0 done … 5 unreachable; 130 after Ctrl-C). */
+export async function runCli(argv: readonly string[], io: CliIo, commands: readonly Command[] = commandTable): Promise<number> {
   const { command, word, rest } = findCommand(argv, commands);
+  setTableWidth(io.stdout.isTTY === true ? io.stdout.columns : undefined);
   let json = argv.includes('--json');
-  let language: 'zh-CN' | 'en' = 'en';
+  let language: Language = languageFromEnv(io.env);
   try {
-    language = languageOf(undefined, io.env);
-    if (word !== undefined && !command) throw new GatewayError('CLI_USAGE', { params: { detail: `unknown command "${word}"` } });
+    const langAt = argv.indexOf('--lang');
+    language = languageOf(langAt >= 0 ? argv[langAt + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7), io.env);
+    if (word !== undefined && !command) throw usage(language, 'unknownCommand', { word });
     let parsed;
     try {
       parsed = parseArgs({ args: rest, options: { ...globalOptions, ...(command?.options ?? {}) }, allowPositionals: true, strict: true });
     } catch (cause) {
-      throw new GatewayError('CLI_USAGE', { params: { detail: (cause as Error).message }, cause });
+      throw parseError(language, cause);
     }
     const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
     json = values.json === true;
     language = languageOf(values.lang as string | undefined, io.env);
-    if (!command && !values.help && json) throw new GatewayError('CLI_USAGE', { params: { detail: 'no command given' } });
+    if (values.version === true && !command) {
+      io.stdout.write(json ? `${JSON.stringify({ version: packageVersion() })}\n` : `fiscalctl ${packageVersion()}\n`);
+      return ExitCode.ok;
+    }
+    if (!command && !values.help && json) throw usage(language, 'noCommand');
     if (!command || values.help) {
       if (json) io.stdout.write(`${JSON.stringify(helpDocument(commands, command), null, 2)}\n`);
-      else io.stdout.write(command ? commandHelp(command, language) : generalHelp(commands));
+      else io.stdout.write(command ? commandHelp(command, language) : generalHelp(commands, language));
       return values.help ? ExitCode.ok : ExitCode.usage;
     }
     const required = command.positionals.filter((p) => p.required).length;
     if (parsed.positionals.length < required || parsed.positionals.length > command.positionals.length) {
-      throw new GatewayError('CLI_USAGE', { params: { detail: `usage: fiscalctl ${command.usage}` } });
+      throw usage(language, 'usageLine', { usage: command.usage });
     }
     const url = (values.url as string | undefined) ?? io.env.FISCALD_URL ?? `http://${DEFAULT_LISTEN}`;
     try {
       new URL(url);
     } catch {
-      throw new GatewayError('CLI_USAGE', { params: { detail: `--url ${url} is not a URL` } });
+      throw usage(language, 'badUrl', { value: url });
     }
     const token = async (): Promise<string> => {
       try {
@@ -113,7 +143,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     };
     const client: DaemonClient = new DaemonClient({ url, token, operator: (values.operator as string | undefined) ?? defaultOperator(io.env), language });
     const ctx: CliContext = {
-      io, client, json, language, positionals: parsed.positionals, options: values,
+      io, client, json, language, positionals: parsed.positionals, options: values, commands,
       printJson: (value) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
       print: (text) => io.stdout.write(text),
     };

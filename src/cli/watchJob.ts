@@ -1,8 +1,11 @@
 import { ExitCode, isGatewayError } from '../../contracts/errors/index.js';
 import type { CliContext } from './CliContext.js';
+import { cliText } from './cliText.js';
+import { JobLeftRunning } from './JobLeftRunning.js';
 import { exitCodeOf } from './exitCodeOf.js';
 import { stateLabel } from './output/stateLabels.js';
 import { ProgressView } from './output/ProgressView.js';
+import { stageLabel } from './output/stageLabels.js';
 import type { JobView } from './types.js';
 
 const MAX_RECONNECTS = 5;
@@ -13,23 +16,60 @@ export function jobExitCode(job: JobView): ExitCode {
 }
 
 /**
+ * Ctrl-C while following: on a terminal, ask whether to cancel the job (then follow it to its end) or leave it
+ * running; elsewhere leave it running. Leaving throws JobLeftRunning (runCli: exit 130 and how to find it again).
+ */
+async function onInterrupt(ctx: CliContext, jobId: string, view: ProgressView): Promise<'follow'> {
+  view.finish();
+  const answer = ctx.io.ask ? (await ctx.io.ask(cliText(ctx.language, 'interruptTty', { id: jobId }))).trim().toLowerCase() : '';
+  if (!['c', 'cancel', '取消'].includes(answer)) throw new JobLeftRunning(jobId);
+  await ctx.client.post(`/v1/jobs/${encodeURIComponent(jobId)}/cancel`);
+  ctx.io.stderr.write(`${cliText(ctx.language, 'cancelAsked', { id: jobId })}\n`);
+  return 'follow';
+}
+
+/**
  * Follows a job's events until its end, showing progress on stderr (stdout stays for the result),
- * reconnecting with Last-Event-ID if the stream breaks; returns the finished job.
+ * reconnecting with Last-Event-ID if the stream breaks; returns the finished job. Ctrl-C: see onInterrupt.
  */
 export async function watchJob(ctx: CliContext, jobId: string): Promise<JobView> {
-  const view = new ProgressView(ctx.io.stderr, ctx.io.stderr.isTTY === true);
+  let view = new ProgressView(ctx.io.stderr, ctx.io.stderr.isTTY === true, 30, ctx.language);
   let lastId: string | undefined;
   let ended = false;
   let lastStage: string | null = null;
-  for (let attempt = 0; !ended; attempt += 1) {
-    try {
-      await ctx.client.stream(`/v1/jobs/${encodeURIComponent(jobId)}/events`, lastId, (message) => {
+  let interrupt = new AbortController();
+  const stopListening = ctx.io.onInterrupt?.(() => interrupt.abort());
+  try {
+    for (let attempt = 0; !ended; attempt += 1) {
+      try {
+        await followOnce();
+      } catch (error) {
+        if (interrupt.signal.aborted) {
+          await onInterrupt(ctx, jobId, view);
+          interrupt = new AbortController();
+          view = new ProgressView(ctx.io.stderr, ctx.io.stderr.isTTY === true, 30, ctx.language);
+          attempt -= 1;
+          continue;
+        }
+        if (!isGatewayError(error, 'DAEMON_UNREACHABLE') || attempt >= MAX_RECONNECTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
+      }
+      if (!ended && attempt >= MAX_RECONNECTS) break;
+    }
+  } finally {
+    stopListening?.();
+  }
+  if (!ctx.json) view.finish();
+  return ctx.client.get<JobView>(`/v1/jobs/${encodeURIComponent(jobId)}`);
+
+  function followOnce(): Promise<void> {
+    return ctx.client.stream(`/v1/jobs/${encodeURIComponent(jobId)}/events`, lastId, (message) => {
         if (message.id) lastId = message.id;
         const data = JSON.parse(message.data) as Record<string, unknown>;
         if (message.event === 'stage') lastStage = (data.stage as string | undefined) ?? lastStage;
         if (message.event === 'progress' && !ctx.json) {
           view.update({
-            fraction: Number(data.fraction ?? 0), stage: (data.stage as string | null) ?? null,
+            fraction: Number(data.fraction ?? 0), stage: stageLabel((data.stage as string | null) ?? null, ctx.language),
             etaSeconds: (data.etaSeconds as number | null) ?? null, detail: data.detail as string | undefined,
           });
         }
@@ -38,17 +78,10 @@ export async function watchJob(ctx: CliContext, jobId: string): Promise<JobView>
         }
         if (message.event === 'end') {
           ended = true;
-          if (!ctx.json && data.state === 'succeeded') view.update({ fraction: 1, stage: lastStage, etaSeconds: 0 });
+          if (!ctx.json && data.state === 'succeeded') view.update({ fraction: 1, stage: stageLabel(lastStage, ctx.language), etaSeconds: 0 });
         }
-      });
-    } catch (error) {
-      if (!isGatewayError(error, 'DAEMON_UNREACHABLE') || attempt >= MAX_RECONNECTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
-    }
-    if (!ended && attempt >= MAX_RECONNECTS) break;
+    }, interrupt.signal);
   }
-  if (!ctx.json) view.finish();
-  return ctx.client.get<JobView>(`/v1/jobs/${encodeURIComponent(jobId)}`);
 }
 
 /** The job waits (for a device, a card, a technician: its reason in the chosen language) or goes on again. */

@@ -198,7 +198,7 @@ describe('fiscald --simulate: backup wired into the daemon', () => {
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
 
     // A restore onto the machine the backup came from is refused (exit 3), and --backup is required (exit 2).
-    const same = await fiscalctl(daemon, ['restore', machine, '--backup', backups[0]!.id, '--json']);
+    const same = await fiscalctl(daemon, ['restore', machine, '--backup', backups[0]!.id, '--yes', '--json']);
     expect(same.code, same.stdout).toBe(3);
     expect(JSON.parse(same.stdout)).toMatchObject({ job: { state: 'failed', error: { code: 'RESTORE_REFUSED' } } });
     expect((await fiscalctl(daemon, ['restore', machine])).code).toBe(2);

@@ -43,7 +43,7 @@ afterAll(async () => {
 
 describe('monitoring-data change (监控数据回写, GB link 40) against fiscald --simulate', () => {
   it('fiscalctl change ID monitoring-data: the register writes the new controls back, read back from 41 and fiscal EF01', async () => {
-    const run = await runFiscalctl(daemon, ['change', deviceId, 'monitoring-data', '--json']);
+    const run = await runFiscalctl(daemon, ['change', deviceId, 'monitoring-data', '--yes', '--json']);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const { change } = JSON.parse(run.stdout) as { change: { register: string; after: Record<string, unknown>; machineNumber: string } };
     expect(change.machineNumber).toBe(machineNumber);
@@ -59,7 +59,7 @@ describe('monitoring-data change (监控数据回写, GB link 40) against fiscal
   }, 60_000);
 
   it('a second update has no declaration to follow: refused with its own code (exit 3) and the advice to declare first', async () => {
-    const run = await runFiscalctl(daemon, ['change', deviceId, 'monitoring-data', '--json']);
+    const run = await runFiscalctl(daemon, ['change', deviceId, 'monitoring-data', '--yes', '--json']);
     expect(run.code).toBe(3);
     expect(JSON.parse(run.stdout)).toMatchObject({ job: { error: { code: 'CHANGE_NOT_DECLARED' } } });
   }, 60_000);

@@ -66,7 +66,7 @@ describe('initialization against fiscald --simulate', () => {
   });
 
   it('initializes with fiscalctl init --yes; the read-back matches and the service record shows it', async () => {
-    const dry = await runFiscalctl(daemon, ['init', machineNumber]);
+    const dry = await runFiscalctl(daemon, ['init', machineNumber, '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/--yes/);
     const run = await runFiscalctl(daemon, ['init', machineNumber, '--yes', '--json', '--operator', '王工']);

@@ -44,25 +44,25 @@ describe('rolls, changes and deregistration against fiscald --simulate', () => {
     const job = await settled(started.json.job.id);
     expect(job.state).toBe('succeeded');
     expect(job.result).toMatchObject({ roll: { start: 1, end: 100 }, recovered: false });
-    const cli = await runFiscalctl(daemon, ['roll', deviceId, '--json']);
+    const cli = await runFiscalctl(daemon, ['roll', deviceId, '--yes', '--json']);
     expect(cli.code).toBe(0);
     expect(JSON.parse(cli.stdout)).toMatchObject({ roll: { roll: { start: 101, end: 200 } } });
   }, 60_000);
 
   it('a TIN change is refused with its own code through the CLI (exit 3), a name change goes through 62', async () => {
-    const tin = await runFiscalctl(daemon, ['change', deviceId, 'tax-registration', '--tax-registration-number', 'X1', '--taxpayer-id', '91440300MA5FZZZZ9Z', '--json']);
+    const tin = await runFiscalctl(daemon, ['change', deviceId, 'tax-registration', '--tax-registration-number', 'X1', '--taxpayer-id', '91440300MA5FZZZZ9Z', '--yes', '--json']);
     expect(tin.code).toBe(3);
     expect(JSON.parse(tin.stdout)).toMatchObject({ job: { error: { code: 'CHANGE_TAXPAYER_ID_CHANGE' } } });
-    const name = await runFiscalctl(daemon, ['change', deviceId, 'basic-info', '--taxpayer-name', '深圳市改名测试有限公司', '--json']);
+    const name = await runFiscalctl(daemon, ['change', deviceId, 'basic-info', '--taxpayer-name', '深圳市改名测试有限公司', '--yes', '--json']);
     expect(name.code).toBe(0);
     expect(JSON.parse(name.stdout)).toMatchObject({ change: { register: 'gb-link-62', after: { register: { taxpayerName: '深圳市改名测试有限公司' } } } });
   }, 60_000);
 
   it('fiscalctl deregister refuses the undeclared period, then with --allow-undeclared prints the service record', async () => {
-    const refused = await runFiscalctl(daemon, ['deregister', deviceId, '--json']);
+    const refused = await runFiscalctl(daemon, ['deregister', deviceId, '--yes', '--json']);
     expect(refused.code).toBe(3);
     expect(JSON.parse(refused.stdout)).toMatchObject({ job: { error: { code: 'DEREG_UNDECLARED_PERIOD' } } });
-    const done = await runFiscalctl(daemon, ['deregister', deviceId, '--allow-undeclared', '--note', 'e2e'], { LANG: 'zh_CN.UTF-8' });
+    const done = await runFiscalctl(daemon, ['deregister', deviceId, '--yes', '--allow-undeclared', '--note', 'e2e'], { LANG: 'zh_CN.UTF-8' });
     expect(done.code).toBe(0);
     expect(done.stdout).toContain('税控收款机注销服务记录');
     expect(done.stdout).toMatch(/数据备份：\S+/);

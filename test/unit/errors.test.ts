@@ -56,10 +56,10 @@ describe('exit codes of fiscalctl across the catalogue', () => {
     expect(entries.filter(([, s]) => s.exit === ExitCode.busy).map(([c]) => c).sort()).toEqual([...busy].sort());
   });
 
-  it('5 is every 503/504 but busy, and nothing that is not a 502/503/504 but a missing reader', () => {
+  it('5 is every 503/504 but busy, and nothing that is not a 502/503/504', () => {
     for (const [code, spec] of entries) {
       if ((spec.http === 503 || spec.http === 504) && !busy.includes(code)) expect(spec.exit, code).toBe(ExitCode.unreachable);
-      if (spec.exit === ExitCode.unreachable && code !== 'READER_NOT_FOUND') expect([502, 503, 504], code).toContain(spec.http);
+      if (spec.exit === ExitCode.unreachable) expect([502, 503, 504], code).toContain(spec.http);
     }
     for (const code of ['DEVICE_OFFLINE', 'DEVICE_IDENTIFY_FAILED', 'LINK_TIMEOUT', 'LINK_CLOSED', 'DAEMON_UNREACHABLE', 'PCSC_UNAVAILABLE', 'READER_GONE']) {
       expect(errorCatalog[code as keyof typeof errorCatalog].exit, code).toBe(ExitCode.unreachable);
@@ -84,6 +84,12 @@ describe('exit codes of fiscalctl across the catalogue', () => {
     for (const code of ['BACKUP_VERIFY_FAILED', 'BACKUP_ARCHIVE_INVALID', 'BACKUP_GATE_FAILED', 'RESTORE_REFUSED', 'PORT_NOT_ALLOWED', 'CARD_PIN_LAST_TRY', 'LINK_FIRMWARE_DIGEST_MISMATCH']) {
       expect(errorCatalog[code as keyof typeof errorCatalog].exit, code).toBe(ExitCode.refused);
     }
+  });
+
+  it('not found (every 404: device, job, backup, reader, package, route) is 1, so scripts read one code for it', () => {
+    const notFound = entries.filter(([, s]) => s.http === 404);
+    expect(notFound.map(([c]) => c)).toContain('READER_NOT_FOUND');
+    for (const [code, spec] of notFound) expect(spec.exit, code).toBe(ExitCode.failed);
   });
 
   it('a fault of the gateway (500) is 1', () => {

@@ -1,4 +1,4 @@
-import type { Command } from '../Command.js';
+import type { Command, JobResultView } from '../Command.js';
 import { renderTable } from '../output/table.js';
 import { runDeviceJob } from '../runDeviceJob.js';
 
@@ -9,31 +9,36 @@ interface BackupResultView { backupId: string; counts: Record<string, number>; p
 /** The kinds a register without 72, 73 or 3C leaves unchecked, named for people. */
 const skippedKindZh: Record<string, string> = { counts: '记录数', 'init-history': '初始化/变更记录', 'roll-summaries': '发票卷汇总' };
 
+const backupView: JobResultView<BackupResultView> = {
+  kind: 'backup', resultKey: 'backup',
+  show(result, { language }) {
+    const zh = language === 'zh-CN';
+    const lines = [zh ? `备份 ${result.backupId} 已完成并校验` : `Backup ${result.backupId} made and verified`];
+    lines.push(renderTable(zh ? ['数据', '条数'] : ['Kind', 'Count'], Object.entries(result.counts)).trimEnd());
+    if (result.problemCount > 0) {
+      lines.push(zh ? `发现 ${result.problemCount} 个问题（已记入备份清单）：` : `${result.problemCount} problem(s) found (named in the manifest):`);
+      lines.push(renderTable(zh ? ['检查', '数据', '说明'] : ['Check', 'Kind', 'Problem'], result.problems.map((p) => [p.check, p.kind, p.message])).trimEnd());
+    }
+    const skipped = result.skipped ?? [];
+    if (skipped.length > 0) {
+      lines.push(zh
+        ? `有 ${skipped.length} 项检查无法进行（收款机不提供所需命令，已记入备份清单）：`
+        : `${skipped.length} check(s) could not be made (the register does not offer the command; named in the manifest):`);
+      lines.push((zh
+        ? renderTable(['数据', '缺少的命令', '检查'], skipped.map((s) => [skippedKindZh[s.kind] ?? s.kind, s.command ?? '', s.check === 'read' ? '未读取' : '无法核对条数']))
+        : renderTable(['Kind', 'Command', 'Why'], skipped.map((s) => [s.kind, s.command ?? '', s.reason]))).trimEnd());
+    }
+    return `${lines.join('\n')}\n`;
+  },
+};
+
 export const backupCommand: Command = {
   name: 'backup', summary: 'Back up everything a register and its slot cards hold (数据备份), verified', usage: 'backup ID',
   positionals: [{ name: 'ID', required: true }],
   help: 'Prints the backup id, the counts per kind and every completeness problem found. Exit 0 when the backup was made and verified.',
+  jobView: backupView,
   run: (ctx) => runDeviceJob<BackupResultView>(ctx, {
     path: `/v1/devices/${encodeURIComponent(ctx.positionals[0]!)}/backups`,
-    label: { 'zh-CN': '备份任务', en: 'Backup job' }, resultKey: 'backup',
-    show(result, { language }) {
-      const zh = language === 'zh-CN';
-      const lines = [zh ? `备份 ${result.backupId} 已完成并校验` : `Backup ${result.backupId} made and verified`];
-      lines.push(renderTable(zh ? ['数据', '条数'] : ['Kind', 'Count'], Object.entries(result.counts)).trimEnd());
-      if (result.problemCount > 0) {
-        lines.push(zh ? `发现 ${result.problemCount} 个问题（已记入备份清单）：` : `${result.problemCount} problem(s) found (named in the manifest):`);
-        lines.push(renderTable(zh ? ['检查', '数据', '说明'] : ['Check', 'Kind', 'Problem'], result.problems.map((p) => [p.check, p.kind, p.message])).trimEnd());
-      }
-      const skipped = result.skipped ?? [];
-      if (skipped.length > 0) {
-        lines.push(zh
-          ? `有 ${skipped.length} 项检查无法进行（收款机不提供所需命令，已记入备份清单）：`
-          : `${skipped.length} check(s) could not be made (the register does not offer the command; named in the manifest):`);
-        lines.push((zh
-          ? renderTable(['数据', '缺少的命令', '检查'], skipped.map((s) => [skippedKindZh[s.kind] ?? s.kind, s.command ?? '', s.check === 'read' ? '未读取' : '无法核对条数']))
-          : renderTable(['Kind', 'Command', 'Why'], skipped.map((s) => [s.kind, s.command ?? '', s.reason]))).trimEnd());
-      }
-      return `${lines.join('\n')}\n`;
-    },
+    label: { 'zh-CN': '备份任务', en: 'Backup job' }, ...backupView,
   }),
 };

@@ -11,6 +11,8 @@ export const backupsCommand: Command = {
   async run(ctx) {
     const id = ctx.positionals[0]!;
     const { backups } = await ctx.client.get<{ backups: BackupView[] }>(`/v1/devices/${encodeURIComponent(id)}/backups`);
+    // Backups outlive their register (listed by machine number); none and no such register is a not-found (exit 1).
+    if (backups.length === 0) await ctx.client.get(`/v1/devices/${encodeURIComponent(id)}`);
     if (ctx.json) {
       ctx.printJson({ backups });
       return ExitCode.ok;

@@ -1,5 +1,9 @@
-import { GatewayError } from '../../../contracts/errors/index.js';
-import type { Command } from '../Command.js';
+import { ExitCode, GatewayError } from '../../../contracts/errors/index.js';
+import type { Command, JobResultView } from '../Command.js';
+import { cliText } from '../cliText.js';
+import { confirmChange, printPlan } from '../confirm.js';
+import { changeKindsZh } from '../output/actionLabels.js';
+import { fieldLabel, fieldValue } from '../output/fieldLabels.js';
 import { changeRows } from '../output/fieldRows.js';
 import { renderTable } from '../output/table.js';
 import { runDeviceJob } from '../runDeviceJob.js';
@@ -18,6 +22,22 @@ const fields: Record<string, { field: string; number?: boolean }> = {
 
 interface ChangeResultView { kind: string; register: string; before: unknown; after: unknown; notes: string[] }
 
+const changeView: JobResultView<ChangeResultView> = {
+  kind: 'registration-change', resultKey: 'change',
+  show(result, { language }) {
+    const zh = language === 'zh-CN';
+    const written = {
+      'gb-link-62': zh ? '已写入收款机并回读核对' : 'written to the register (GB link 62) and read back',
+      'gb-link-40': zh ? '监控数据已回写并回读核对' : 'control data written back (GB link 40) and read back',
+      unchanged: zh ? '收款机已是这些数据，未发送' : 'the register already held these fields; nothing sent',
+      'record-only': zh ? '已记入服务记录（收款机不保存这些数据）' : 'kept in the service record (the register holds no such data)',
+    }[result.register] ?? result.register;
+    const kind = zh ? changeKindsZh[result.kind] ?? result.kind : result.kind;
+    const table = renderTable(zh ? ['字段', '变更前', '变更后'] : ['Field', 'Before', 'After'], changeRows(result.before, result.after, language));
+    return `${kind}${zh ? '：' : ': '}${written}\n${table}${result.notes.map((n) => `  - ${n}\n`).join('')}`;
+  },
+};
+
 export const changeCommand: Command = {
   name: 'change', summary: 'A registration change (税控装置变更) of one kind', usage: `change ID KIND [options]   KIND: ${kinds.join(' | ')}`,
   positionals: [{ name: 'ID', required: true }, { name: 'KIND', required: true }],
@@ -25,7 +45,10 @@ export const changeCommand: Command = {
     ...Object.fromEntries(Object.keys(fields).map((name) => [name, { type: 'string' as const }])),
     'invoice-type': { type: 'string', multiple: true },
     'allow-last-pin-try': { type: 'boolean' },
+    yes: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
   },
+  jobView: changeView,
   help: [
     'basic-info         --taxpayer-name --declaration-mode --address --phone --contact --legal-representative [--taxpayer-id to confirm]',
     'installation-info  --location --installer [--installed-on YYYY-MM-DD]',
@@ -33,35 +56,39 @@ export const changeCommand: Command = {
     'monitoring-data    the control update after declaration and tax payment [--allow-last-pin-try]',
     'tax-registration   --tax-registration-number [--office-code] [--taxpayer-id to confirm]',
     'A new taxpayer identification number is refused: deregister, then initialize again. Every kind takes --note.',
+    'Shows what it will write, then asks on a terminal; elsewhere it needs --yes. --dry-run shows it and stops.',
   ].join('\n'),
   async run(ctx) {
     const [id, kind] = ctx.positionals as [string, string];
-    if (!(kinds as readonly string[]).includes(kind)) throw new GatewayError('CLI_USAGE', { params: { detail: `KIND ${kind}: use ${kinds.join(', ')}` } });
+    if (!(kinds as readonly string[]).includes(kind)) {
+      throw new GatewayError('CLI_USAGE', { params: { detail: cliText(ctx.language, 'oneOf', { what: ctx.language === 'zh-CN' ? '类型' : 'KIND', value: kind, choices: kinds.join(', ') }) } });
+    }
     const body: Record<string, unknown> = { kind };
     for (const [name, spec] of Object.entries(fields)) {
       const value = ctx.options[name];
       if (typeof value !== 'string') continue;
       const parsed = spec.number ? Number(value) : value;
-      if (spec.number && !Number.isInteger(parsed)) throw new GatewayError('CLI_USAGE', { params: { detail: `--${name} ${value}: a whole number` } });
+      if (spec.number && !Number.isInteger(parsed)) throw new GatewayError('CLI_USAGE', { params: { detail: cliText(ctx.language, 'wholeNumber', { option: `--${name}`, value }) } });
       body[spec.field] = parsed;
     }
     const types = ctx.options['invoice-type'];
     if (Array.isArray(types)) body.invoiceTypes = types;
     if (ctx.options['allow-last-pin-try'] === true) body.allowLastPinTry = true;
+    const zh = ctx.language === 'zh-CN';
+    const shown = Object.entries(body).filter(([field]) => field !== 'kind' && field !== 'allowLastPinTry');
+    const plan = [
+      zh ? `收款机 ${id} 变更登记：${changeKindsZh[kind] ?? kind}` : `registration change of register ${id}: ${kind}`,
+      ...shown.map(([field, value]) => `  ${fieldLabel(field, ctx.language)}${zh ? '：' : ': '}${fieldValue(field, Array.isArray(value) ? value.join(', ') : String(value), ctx.language)}`),
+      zh ? '写入收款机（或税控卡）并回读核对；写入后不能自动撤回' : 'written to the register (or the fiscal card) and read back; it is not undone by itself',
+    ];
+    if (ctx.options['dry-run'] === true) {
+      printPlan(ctx, plan);
+      return ExitCode.ok;
+    }
+    if (!(await confirmChange(ctx, plan))) return ExitCode.failed;
     return runDeviceJob<ChangeResultView>(ctx, {
       path: `/v1/devices/${encodeURIComponent(id)}/changes`, body,
-      label: { 'zh-CN': '变更任务', en: 'Change job' }, resultKey: 'change',
-      show(result, { language }) {
-        const zh = language === 'zh-CN';
-        const written = {
-          'gb-link-62': zh ? '已写入收款机（GB link 62）并回读核对' : 'written to the register (GB link 62) and read back',
-          'gb-link-40': zh ? '监控数据已回写（GB link 40）并回读核对' : 'control data written back (GB link 40) and read back',
-          unchanged: zh ? '收款机已是这些数据，未发送' : 'the register already held these fields; nothing sent',
-          'record-only': zh ? '已记入服务记录（收款机不保存这些数据）' : 'kept in the service record (the register holds no such data)',
-        }[result.register] ?? result.register;
-        const table = renderTable(zh ? ['字段', '变更前', '变更后'] : ['Field', 'Before', 'After'], changeRows(result.before, result.after));
-        return `${result.kind}: ${written}\n${table}${result.notes.map((n) => `  - ${n}\n`).join('')}`;
-      },
+      label: { 'zh-CN': '变更任务', en: 'Change job' }, ...changeView,
     });
   },
 };

@@ -15,11 +15,11 @@ export const devicesCommand: Command = {
     }
     const zh = ctx.language === 'zh-CN';
     ctx.print(renderTable(
-      zh ? ['编号', '状态', '税控状态', '纳税人', '开票截止', '最近诊断', '型号', '连接', '任务'] : ['ID', 'STATE', 'FISCAL', 'TAXPAYER', 'DEADLINE', 'LAST DIAGNOSIS', 'MODEL', 'TRANSPORT', 'JOB'],
+      zh ? ['编号', '状态', '税控状态', '纳税人', '开票截止', '最近诊断', '连接', '任务'] : ['ID', 'STATE', 'FISCAL', 'TAXPAYER', 'DEADLINE', 'DIAGNOSIS', 'TRANSPORT', 'JOB'],
       devices.map((d) => [
         d.id, `${stateLabel(d.state, ctx.language)}${d.simulated ? (zh ? '（模拟）' : ' (sim)') : ''}`,
         d.fiscal ? fiscalStateLabel(d.fiscal.fiscalState, zh) : undefined, d.fiscal?.taxpayer?.name, d.fiscal?.issueDeadline ?? undefined,
-        diagnosisLabel(d.fiscal, zh), d.identity?.model, d.transport.path, d.busyWithJob,
+        diagnosisLabel(d.fiscal, zh), d.identity?.model, d.transport.path, d.busyWithJob?.slice(0, 8),
       ]),
       { keep: [0, 8] },
     ));

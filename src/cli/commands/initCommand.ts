@@ -2,6 +2,8 @@ import { ExitCode } from '../../../contracts/errors/index.js';
 import { exitCodeOf } from '../exitCodeOf.js';
 import type { InitializationCheck } from '../../services/initialize/InitializationCheck.js';
 import type { Command } from '../Command.js';
+import { confirmChange } from '../confirm.js';
+import { checkValue } from '../output/checkValues.js';
 import { renderTable } from '../output/table.js';
 import type { JobView } from '../types.js';
 import { describeEnd, jobExitCode, watchJob } from '../watchJob.js';
@@ -24,22 +26,24 @@ const plans: Record<string, { 'zh-CN': string; en: string }> = {
 
 function checkTable(checks: readonly InitializationCheck[], language: 'zh-CN' | 'en'): string {
   const zh = language === 'zh-CN';
-  const mark = (c: InitializationCheck) => (c.passed ? 'ok' : c.skipped ? (zh ? '未查' : 'skip') : (zh ? '未通过' : 'FAIL'));
+  const mark = (c: InitializationCheck) => (c.passed ? (zh ? '通过' : 'ok') : c.skipped ? (zh ? '未查' : 'skip') : (zh ? '未通过' : 'FAIL'));
   return renderTable(zh ? ['结果', '检查', '期望', '实际', '说明'] : ['Result', 'Check', 'Expected', 'Actual', 'Note'],
-    checks.map((c) => [mark(c), c.title[language], c.expected, c.actual, c.passed && c.message.en === 'Passed' ? '' : c.message[language]]));
+    checks.map((c) => [mark(c), c.title[language], checkValue(c.expected, language), checkValue(c.actual, language), c.passed && c.message.en === 'Passed' ? '' : c.message[language]]));
 }
 
 export const initCommand: Command = {
-  name: 'init', summary: 'Fiscal initialization (税控初始化): check everything, then with --yes initialize', usage: 'init ID [--yes] [--fiscal-reader READER] [--user-reader READER] [--allow-last-pin-try] [--resend-pin]',
+  name: 'init', summary: 'Fiscal initialization (税控初始化): check everything, then with --yes initialize', usage: 'init ID [--yes] [--dry-run] [--fiscal-reader READER] [--user-reader READER] [--allow-last-pin-try] [--resend-pin]',
   positionals: [{ name: 'ID', required: true }],
   options: {
     yes: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
     'fiscal-reader': { type: 'string' },
     'user-reader': { type: 'string' },
     'allow-last-pin-try': { type: 'boolean' },
     'resend-pin': { type: 'boolean' },
   },
-  help: 'Runs the dry run (every check, nothing changed) and prints the check list. With --yes and every check passed, it\n'
+  help: 'Runs the dry run (every check, nothing changed) and prints the check list. With every check passed it asks on a\n'
+    + 'terminal (elsewhere it needs --yes), then initializes; --dry-run stops after the check list. It then\n'
     + 'initializes: mutual authentication, GB link 30, read-back verified field by field. --fiscal-reader/--user-reader name\n'
     + 'PC/SC readers holding the cards (default: the register\'s slots). --allow-last-pin-try lets a resumed run make the register\n'
     + 'verify the fiscal PIN on the card\'s last try. --resend-pin sends again a PIN an interrupted GB link 30 may have\n'
@@ -56,13 +60,20 @@ export const initCommand: Command = {
     };
     const dry = await ctx.client.post<DryRun>(path, readers);
     const exitOfDry = dry.ok ? ExitCode.ok : exitCodeOf(dry.error?.code, ExitCode.refused);
-    if (!dry.ok || ctx.options.yes !== true) {
+    const planLine = `${zh ? '机器' : 'Machine'} ${dry.machineNumber}: ${plans[dry.plan]?.[ctx.language] ?? dry.plan}`;
+    if (dry.ok && ctx.options['dry-run'] !== true && ctx.options.yes !== true) {
+      // Neither --dry-run nor --yes: show the checks and ask (a terminal), or refuse naming --yes.
+      if (ctx.io.ask && !ctx.json) ctx.io.stderr.write(`${planLine}\n${checkTable(dry.checks, ctx.language)}`);
+      else if (!ctx.json) ctx.print(`${planLine}\n${checkTable(dry.checks, ctx.language)}`);
+      const plan = [zh ? `税控初始化收款机 ${dry.machineNumber}：双向认证，写入税控数据，逐项回读核对（不可撤销）` : `fiscally initialize register ${dry.machineNumber}: mutual authentication, write the fiscal data, read it back field by field (cannot be undone)`];
+      if (!(await confirmChange(ctx, plan))) return ExitCode.failed;
+    } else if (!dry.ok || ctx.options.yes !== true) {
       if (ctx.json) {
         const { confirmation: _token, ...shown } = dry;
         ctx.printJson({ dryRun: shown });
         return exitOfDry;
       }
-      const lines = [`${zh ? '机器' : 'Machine'} ${dry.machineNumber}: ${plans[dry.plan]?.[ctx.language] ?? dry.plan}`, checkTable(dry.checks, ctx.language)];
+      const lines = [planLine, checkTable(dry.checks, ctx.language)];
       if (dry.error) {
         lines.push(`${dry.error.code}: ${dry.error.message[ctx.language]}`);
         if (dry.error.remedy) lines.push(`  → ${dry.error.remedy[ctx.language]}`);
@@ -71,8 +82,7 @@ export const initCommand: Command = {
       }
       ctx.print(`${lines.join('\n')}\n`);
       return exitOfDry;
-    }
-    if (!ctx.json) ctx.io.stderr.write(checkTable(dry.checks, ctx.language));
+    } else if (!ctx.json) ctx.io.stderr.write(checkTable(dry.checks, ctx.language));
     const started = await ctx.client.post<{ job: JobView }>(path, { ...readers, confirm: dry.confirmation!.token });
     if (!ctx.json) ctx.io.stderr.write(zh ? `初始化任务 ${started.job.id}\n` : `Initialization job ${started.job.id}\n`);
     const job = await watchJob(ctx, started.job.id);

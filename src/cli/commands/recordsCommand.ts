@@ -1,5 +1,6 @@
 import { ExitCode, GatewayError } from '../../../contracts/errors/index.js';
 import type { Command } from '../Command.js';
+import { actionLabel } from '../output/actionLabels.js';
 import { displayTime } from '../output/displayTime.js';
 import { stateLabel } from '../output/stateLabels.js';
 import { renderTable } from '../output/table.js';
@@ -48,7 +49,7 @@ export const recordsCommand: Command = {
     // The job id is shortened: the table is for reading; --format json or csv carries it whole.
     ctx.print(renderTable(
       zh ? ['时间', '设备', '操作', '结果', '操作员', '任务'] : ['TIME', 'DEVICE', 'ACTION', 'RESULT', 'OPERATOR', 'JOB'],
-      records.map((r) => [displayTime(r.at), r.machineNumber ?? r.deviceId, r.action, stateLabel(r.result, ctx.language), r.operator, r.jobId && `${r.jobId.slice(0, 8)}…`]),
+      records.map((r) => [displayTime(r.at), r.machineNumber ?? r.deviceId, actionLabel(r.action, ctx.language), stateLabel(r.result, ctx.language), r.operator, r.jobId && `${r.jobId.slice(0, 8)}…`]),
       { keep: [0, 1], notes: records.map((r) => r.errorCode) },
     ));
     return ExitCode.ok;

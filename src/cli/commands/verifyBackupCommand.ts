@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { ExitCode } from '../../../contracts/errors/index.js';
+import { ExitCode, GatewayError } from '../../../contracts/errors/index.js';
 import { verifyBackupArchive } from '../../services/backup/BackupArchive.js';
 import type { Command } from '../Command.js';
+import { cliText } from '../cliText.js';
 
 interface Failure { file: string; reason: string; detail: string }
 
@@ -9,16 +10,25 @@ async function isFile(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isFile(), () => false);
 }
 
+/** A backup id never holds a slash nor ends in .tar: such an argument is a file, checked here or said missing. */
+function looksLikePath(target: string): boolean {
+  return /[\\/]/.test(target) || /\.(tar|tgz|tar\.gz)$/i.test(target);
+}
+
 export const verifyBackupCommand: Command = {
   name: 'verify-backup', summary: 'Verify a backup kept by the daemon (re-hash, compare with the register) or a backup archive file', usage: 'verify-backup BACKUP|FILE.tar',
   positionals: [{ name: 'BACKUP', required: true }],
-  help: 'A path to an existing file is checked here, without the daemon. Exit 0 when every file verifies, 3 when any does not.',
+  help: 'A path (holding a / or ending in .tar) is checked here, without the daemon; a missing file is said so (NOT_FOUND, exit 1).\n'
+    + 'Exit 0 when every file verifies, 3 when any does not.',
   async run(ctx) {
     const target = ctx.positionals[0]!;
     const zh = ctx.language === 'zh-CN';
     let ok: boolean;
     let failures: Failure[];
     let output: Record<string, unknown>;
+    if (!(await isFile(target)) && looksLikePath(target)) {
+      throw new GatewayError('NOT_FOUND', { params: { detail: cliText(ctx.language, 'fileMissing', { file: target }) } });
+    }
     if (await isFile(target)) {
       const report = await verifyBackupArchive(target);
       ok = report.ok;

@@ -9,8 +9,9 @@ export interface ProgressSink {
   write(text: string): void;
 }
 
-function eta(seconds: number | null): string {
+function eta(seconds: number | null, language: 'zh-CN' | 'en'): string {
   if (seconds === null) return '';
+  if (language === 'zh-CN') return seconds < 60 ? ` 约剩 ${seconds} 秒` : ` 约剩 ${Math.floor(seconds / 60)} 分 ${seconds % 60} 秒`;
   if (seconds < 60) return ` ETA ${seconds}s`;
   return ` ETA ${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }
@@ -24,21 +25,24 @@ export class ProgressView {
   private lastDecile = -1;
   private drawn = false;
 
-  constructor(private readonly sink: ProgressSink, private readonly tty: boolean, private readonly width = 30) {}
+  constructor(
+    private readonly sink: ProgressSink, private readonly tty: boolean, private readonly width = 30,
+    private readonly language: 'zh-CN' | 'en' = 'en',
+  ) {}
 
   update(state: ProgressState): void {
     const percent = Math.floor(Math.min(Math.max(state.fraction, 0), 1) * 100);
     if (this.tty) {
       const filled = Math.round((percent / 100) * this.width);
       const bar = `${'#'.repeat(filled)}${'-'.repeat(this.width - filled)}`;
-      const text = `[${bar}] ${String(percent).padStart(3)}% ${state.stage ?? ''}${state.detail ? ` (${state.detail})` : ''}${eta(state.etaSeconds)}`;
+      const text = `[${bar}] ${String(percent).padStart(3)}% ${state.stage ?? ''}${state.detail ? ` (${state.detail})` : ''}${eta(state.etaSeconds, this.language)}`;
       this.sink.write(`\r\u001b[2K${text}`);
       this.drawn = true;
       return;
     }
     const decile = Math.floor(percent / 10);
     if (state.stage !== this.lastStage || decile !== this.lastDecile) {
-      this.sink.write(`${String(percent).padStart(3)}% ${state.stage ?? ''}${eta(state.etaSeconds)}\n`);
+      this.sink.write(`${String(percent).padStart(3)}% ${state.stage ?? ''}${eta(state.etaSeconds, this.language)}\n`);
       this.lastStage = state.stage;
       this.lastDecile = decile;
     }

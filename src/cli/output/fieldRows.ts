@@ -1,3 +1,5 @@
+import { fieldLabel, fieldValue } from './fieldLabels.js';
+
 /** A leaf value as one line of text. */
 function text(value: unknown): string {
   if (value === null || value === undefined) return '-';
@@ -14,10 +16,11 @@ export function fieldRows(value: unknown, prefix = ''): [string, string][] {
   return entries.flatMap(([name, inner]) => fieldRows(inner, prefix === '' ? name : `${prefix}.${name}`));
 }
 
-/** Before/after of a change side by side, one row per field that either side has. */
-export function changeRows(before: unknown, after: unknown): [string, string, string][] {
+/** Before/after of a change side by side, one row per field that either side has, named and valued for people. */
+export function changeRows(before: unknown, after: unknown, language: 'zh-CN' | 'en' = 'en'): [string, string, string][] {
   const was = new Map(fieldRows(before));
   const now = new Map(fieldRows(after));
   const fields = [...new Set([...was.keys(), ...now.keys()])];
-  return fields.map((field) => [field || '-', was.get(field) ?? '-', now.get(field) ?? '-']);
+  const value = (field: string, text: string | undefined) => (text === undefined ? '-' : fieldValue(field, text, language));
+  return fields.map((field) => [fieldLabel(field, language) || '-', value(field, was.get(field)), value(field, now.get(field))]);
 }

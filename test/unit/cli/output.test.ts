@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commandTable } from '../../../src/cli/commandTable.js';
 import { commandHelp } from '../../../src/cli/helpText.js';
 import { changeRows, fieldRows } from '../../../src/cli/output/fieldRows.js';
-import { displayWidth, renderTable, TABLE_WIDTH, wrapText } from '../../../src/cli/output/table.js';
+import { displayWidth, renderTable, setTableWidth, TABLE_WIDTH, tableWidth, wrapText } from '../../../src/cli/output/table.js';
 
 describe('tables at 100 columns', () => {
   const id = '0f6c2a8e-3c1d-4b7e-9a55-6d2f1e0b9c44';
@@ -13,10 +13,32 @@ describe('tables at 100 columns', () => {
   const headers = ['ID', 'KIND', 'DEVICE', 'STATE', 'DONE', 'CREATED', 'OPERATOR', 'ERROR'];
 
   it('wraps the widest columns so that no line is wider than the limit, and keeps ids whole', () => {
-    const table = renderTable(headers, rows, { keep: [0] });
-    for (const line of table.trimEnd().split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(TABLE_WIDTH);
+    const table = renderTable(headers, rows, { keep: [0], maxWidth: 130 });
+    for (const line of table.trimEnd().split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(130);
     expect(table.split('\n').filter((line) => line.includes(id))).toHaveLength(2);
     expect(table.split('\n')[0]).toMatch(/^ID\s+KIND\s+DEVICE/);
+  });
+
+  it('never cuts a date, a number or a word: a column is never narrower than its longest token (issue 14)', () => {
+    const table = renderTable(['ID', 'DEADLINE', 'STATE', 'NOTE'], [['1100000000000002', '2029-12-04', '在线（模拟）', 'x '.repeat(60)]], { maxWidth: 40 });
+    expect(table).toContain('2029-12-04');
+    expect(table).toContain('1100000000000002');
+    expect(table).not.toMatch(/^\s*）/m);
+    // A table whose tokens cannot fit stays wider than asked rather than cut one.
+    const wide = renderTable(['A', 'B'], [['2026-03-01T10:00:00+08:00', 'INTERRUPTED_BY_RESTART_AND_MORE']], { maxWidth: 30 });
+    expect(wide).toContain('2026-03-01T10:00:00+08:00');
+  });
+
+  it('fits the terminal width runCli sets (stdout.columns), 100 when not a terminal', () => {
+    setTableWidth(60);
+    try {
+      const table = renderTable(['KIND', 'OPERATOR', 'NOTE'], [['deregister', '王工程师（深圳市南山区服务网点）', 'the register already held these fields; nothing was sent']], {});
+      expect(tableWidth()).toBe(60);
+      for (const line of table.trimEnd().split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(60);
+    } finally {
+      setTableWidth(undefined);
+    }
+    expect(tableWidth()).toBe(TABLE_WIDTH);
   });
 
   it('puts a note under its row, wrapped to the full width', () => {

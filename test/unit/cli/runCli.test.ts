@@ -82,7 +82,7 @@ describe('fiscalctl', () => {
     const watched = await watching;
     h.access.hold = undefined;
     expect(watched.code).toBe(0);
-    expect(JSON.parse(watched.stdout)).toMatchObject({ id: jobId, state: 'succeeded' });
+    expect(JSON.parse(watched.stdout)).toMatchObject({ job: { id: jobId, state: 'succeeded' }, report: { verdict: expect.any(String) } });
     const jobs = JSON.parse((await cli(['jobs', '--json', '--device', '1100000000000001'])).stdout).jobs;
     expect(jobs[0].id).toBe(jobId);
   });
@@ -118,8 +118,8 @@ describe('--json: stdout is one JSON document for every command, errors included
   /** Arguments that make each command fail against this daemon (unknown ids, areas it does not serve, missing options). */
   const failing: Record<string, string[]> = {
     devices: ['devices', '--limit', '3'], info: ['info', 'NOPE'], diagnose: ['diagnose', 'NOPE'], jobs: ['jobs', '--limit', '0'],
-    watch: ['watch', 'NOPE'], records: ['records', '--since', 'soon'], backup: ['backup', 'NOPE'], backups: ['backups', 'NOPE'],
-    'verify-backup': ['verify-backup', 'NOPE'], 'export-backup': ['export-backup', 'NOPE'], restore: ['restore', '1100000000000001'], card: ['card', 'NOPE'], init: ['init', 'NOPE'],
+    watch: ['watch', 'NOPE'], cancel: ['cancel', 'NOPE'], console: ['console', '--bogus'], records: ['records', '--since', 'soon'], backup: ['backup', 'NOPE'], backups: ['backups', 'NOPE'],
+    'verify-backup': ['verify-backup', 'NOPE'], 'export-backup': ['export-backup', 'NOPE'], restore: ['restore', '1100000000000001'], card: ['card', 'NOPE'], init: ['init', 'NOPE'], certificate: ['certificate', 'fault', 'NOPE'],
     change: ['change', 'NOPE', 'basic-info', '--taxpayer-name', 'x'], roll: ['roll', 'NOPE'], deregister: ['deregister', 'NOPE'],
     package: ['package', 'verify', 'NOPE.fwpkg'],
   };

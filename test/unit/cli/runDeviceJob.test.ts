@@ -13,7 +13,7 @@ function contextFor(job: JobView, language: 'zh-CN' | 'en', json = false): { ctx
   } as unknown as DaemonClient;
   const io = { stdout: { write: (t: string) => { stdout += t; } }, stderr: { write: () => undefined }, env: {} };
   const ctx: CliContext = {
-    io, client, json, language, positionals: [], options: {},
+    io, client, json, language, positionals: [], options: {}, commands: [],
     printJson: (value) => io.stdout.write(`${JSON.stringify(value)}\n`), print: (text) => io.stdout.write(text),
   };
   return { ctx, out: () => stdout };

@@ -30,7 +30,7 @@ function watch(language: 'zh-CN' | 'en'): Promise<string> {
   } as unknown as DaemonClient;
   const io = { stdout: { write: () => undefined }, stderr: { write: (t: string) => { stderr += t; } }, env: {} };
   const ctx: CliContext = {
-    io, client, json: false, language, positionals: [], options: {},
+    io, client, json: false, language, positionals: [], options: {}, commands: [],
     printJson: () => undefined, print: () => undefined,
   };
   return watchJob(ctx, 'j1').then(() => stderr);
