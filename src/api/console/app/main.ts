@@ -38,6 +38,11 @@ function busyJobId(device: Device): string | null {
   return typeof busy === 'string' ? busy : busy.id;
 }
 
+/** "label: value" with the colon each language writes. */
+function labelled(label: string, value: string): string {
+  return currentLanguage() === 'zh-CN' ? `${label}：${value}` : `${label}: ${value}`;
+}
+
 /** A remark in brackets, as each language writes them. */
 function aside(text: string): string {
   return currentLanguage() === 'zh-CN' ? `（${text}）` : ` (${text})`;
@@ -389,7 +394,7 @@ function jobRow(job: Job): HTMLElement {
     h('td', { class: 'mono' }, job.id.slice(0, 8)), h('td', {}, named('kind', job.kind)), h('td', { class: 'mono' }, job.deviceId),
     h('td', { class: `state-${job.state}` }, named('job', job.state)),
     h('td', { class: 'progress' }, h('span', { class: 'bar' }, h('progress', { max: '100', value: String(percent) }), ` ${percent} %`),
-      h('div', { class: 'stage' }, job.stage ? h('small', {}, `${t('stage')}：${named('stage', job.stage)}`) : null,
+      h('div', { class: 'stage' }, job.stage ? h('small', {}, labelled(t('stage'), named('stage', job.stage))) : null,
         live && job.etaSeconds !== null ? h('small', {}, ` ${t('eta', { s: Math.ceil(job.etaSeconds) })}`) : null),
       job.waiting ? h('div', { class: 'warn' }, t('waiting', { reason: localized(job.waiting.message) })) : null),
     h('td', {}, live ? action(t('cancel'), null, () => void post(`/v1/jobs/${encodeURIComponent(job.id)}/cancel`, {}).catch((e) => say(problemText(e), true))) : resultOf(job)));
@@ -419,14 +424,14 @@ function diagnosisView(report: Record<string, unknown>): HTMLElement {
   const checks = (Array.isArray(report.checks) ? report.checks : report.findings ?? []) as Record<string, unknown>[];
   const status = (check: Record<string, unknown>) => String(check.status ?? check.severity ?? 'ok');
   const item = (check: Record<string, unknown>) => h('li', { class: `status-${status(check)}` },
-    `${named('status', status(check))}：${localized(check.summary ?? check.title ?? check.message)}`,
+    labelled(named('status', status(check)), localized(check.summary ?? check.title ?? check.message)),
     check.measures ? h('small', {}, aside(localized(check.measures))) : null,
-    check.impact ? h('div', {}, `${t('impact')}：${localized(check.impact)}`) : null,
-    check.remedy ? h('div', {}, `${t('remedy')}：${localized(check.remedy)}`) : null,
-    check.who ? h('small', {}, `${t('who')}：${named('who', String(check.who))}`) : null);
+    check.impact ? h('div', {}, labelled(t('impact'), localized(check.impact))) : null,
+    check.remedy ? h('div', {}, labelled(t('remedy'), localized(check.remedy))) : null,
+    check.who ? h('small', {}, labelled(t('who'), named('who', String(check.who)))) : null);
   const problems = checks.filter((check) => status(check) !== 'ok');
   return h('div', { class: 'report', id: 'report' },
-    h('strong', {}, `${t('report')}：${named('verdict', String(report.verdict ?? report.worst ?? 'ok'))}`),
+    h('strong', {}, labelled(t('report'), named('verdict', String(report.verdict ?? report.worst ?? 'ok')))),
     report.summary ? h('div', {}, localized(report.summary)) : null,
     problems.length ? h('ul', {}, problems.map(item)) : null,
     h('details', {}, h('summary', {}, t('allChecks', { n: checks.length })), h('ul', {}, checks.map(item))));
