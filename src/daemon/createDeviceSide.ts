@@ -12,6 +12,7 @@ import { changesArea } from './areas/changes.js';
 import { diagnosticsArea } from './areas/diagnostics.js';
 import { initializeArea } from './areas/initialize.js';
 import { packagesArea } from './areas/packages.js';
+import { upgradeArea } from './areas/upgrade.js';
 import type { DaemonConfig } from './config.js';
 import type { DeviceSide, DeviceSideContext } from './DeviceSide.js';
 import type { Simulation, SimulationLoader } from './Simulation.js';
@@ -60,10 +61,11 @@ export async function createDeviceSide(options: DeviceSideOptions): Promise<Devi
     ...(context?.records === undefined ? {} : { records: context.records }),
   };
   const backup = await backupArea(deps);
+  const packages = await packagesArea(deps, { trustedKeys: config.trustedKeys });
   const areas = [
     diagnosticsArea(deps), backup, changesArea(deps, backup),
     initializeArea(deps, { pcsc: simulation?.pcsc ?? lazyPcsc({ logger }) }),
-    await packagesArea(deps, { trustedKeys: config.trustedKeys }),
+    packages, upgradeArea(deps, { store: packages.store, backupGate: backup.gate }),
   ];
   return {
     directory: registry,

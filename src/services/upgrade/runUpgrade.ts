@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
-import { decideInstall, type InstallKind } from '../../../protocols/fwpkg/installDecision.js';
-import { parseFirmwareVersion } from '../../../protocols/fwpkg/FirmwareVersion.js';
+import type { InstallKind } from '../../../protocols/fwpkg/installDecision.js';
 import { selfCheckKinds, type FirmwareTrial } from '../../../protocols/gb-link/index.js';
 import type { BorrowedDevice, DevicePort } from '../../devices/DevicePort.js';
 import type { BackupGate } from '../common/BackupGate.js';
 import { isLinkFailure } from '../common/linkFailure.js';
+import { planInstall } from './planInstall.js';
 import { readUpgradeCheckpoint, type UpgradeCheckpoint } from './upgradeCheckpoint.js';
 import type { UpgradeRequest } from './upgradeRequest.js';
 import type { UpgradeRunContext } from './UpgradeRunContext.js';
@@ -90,17 +90,9 @@ async function runUpgrade(deps: UpgradeDeps, request: UpgradeRequest, ctx: Upgra
 
   const planned = await withDevice(async (device) => {
     const identity = await device.session.factoryData();
-    const decision = decideInstall({
-      manifest: pkg.manifest, path: request.path, reinstall: request.reinstall, allowDowngrade: request.allowDowngrade,
-      register: {
-        model: identity.model, firmwareVersion: parseFirmwareVersion(identity.firmwareVersion), bootloaderVersion: parseFirmwareVersion(identity.bootloaderVersion),
-      },
-    });
     // A register found in its bootloader (0.0.0) resuming this job's write is not judged again: its application is gone.
-    if (!decision.allowed && !(resumed !== undefined && identity.firmwareVersion === '0.0.0')) throw decision.refusal;
-    // The package allows the path, but this gateway version writes by the serial line only (issue 11 items 7, 8).
-    if (request.path !== 'serial') throw new GatewayError('UPGRADE_PATH_UNAVAILABLE', { params: { path: request.path } });
-    return { identity, kind: decision.allowed ? decision.kind : resumed!.kind, from: decision.allowed ? decision.from : resumed!.from };
+    if (resumed !== undefined && identity.firmwareVersion === '0.0.0') return { identity, kind: resumed.kind, from: resumed.from };
+    return { identity, ...planInstall(pkg.manifest, identity, request) };
   });
   ctx.progress(0.4, `${planned.kind} ${planned.from} → ${pkg.manifest.version} allowed`);
 

@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { GatewayError } from '../../../contracts/errors/index.js';
+import { unpackFwpkg } from '../../../protocols/fwpkg/fwpkgTar.js';
+import { measureImage } from '../../../protocols/fwpkg/imageDigest.js';
+import { upgradeJobRun, upgradeRoutes } from '../../api/routes/upgradeRoutes.js';
+import type { BackupGateFor } from '../../services/common/BackupGate.js';
+import type { PackageStore } from '../../services/packages/PackageStore.js';
+import { reconcileUpgrade } from '../../services/upgrade/reconcileUpgrade.js';
+import { UPGRADE_JOB_KIND } from '../../services/upgrade/runUpgrade.js';
+import { upgradeRequestSchema } from '../../services/upgrade/upgradeRequest.js';
+import type { UpgradePackages } from '../../services/upgrade/UpgradePackages.js';
+import type { Area, AreaDeps } from './Area.js';
+
+/** The packages store as the upgrade sees it: verified again against the trusted keys now, and the image it will send checked once more. */
+export function packagesForUpgrade(store: PackageStore): UpgradePackages {
+  return {
+    async forUse(packageId) {
+      const { stored, verified } = await store.verifiedForUse(packageId);
+      const { image } = await unpackFwpkg(new Uint8Array(await readFile(stored.file)), { maxImageBytes: verified.manifest.size });
+      const digest = measureImage(image);
+      // The file was verified a moment ago; the bytes sent are the bytes checked.
+      if (digest.size !== verified.manifest.size || digest.sha256 !== verified.manifest.sha256 || digest.sm3 !== verified.manifest.sm3) {
+        throw new GatewayError('FWPKG_IMAGE_TAMPERED', { params: { digest: 'SHA-256' } });
+      }
+      return { packageId, manifest: verified.manifest, image };
+    },
+  };
+}
+
+/**
+ * Firmware upgrades (issue 11): `POST /v1/devices/{id}/upgrade` over the packages area's store and the backup
+ * area's gate; an upgrade a restart interrupted is reconciled once its register is back (on the target and
+ * confirmed → succeeded; else resumed from its checkpoint under the same job).
+ */
+export function upgradeArea(deps: AreaDeps, options: { readonly store: PackageStore; readonly backupGate: BackupGateFor }): Area {
+  const routes = { registers: deps.devices, packages: packagesForUpgrade(options.store), backupGate: options.backupGate };
+  return {
+    plugins: [upgradeRoutes(routes)],
+    definitions: [{
+      kind: UPGRADE_JOB_KIND,
+      reconcile: async (job, device) => reconcileUpgrade(job, device, upgradeJobRun(routes, {
+        deviceId: job.deviceId, backupKey: device.identity.machineNumber,
+        history: () => deps.records?.list({ device: device.identity.machineNumber }) ?? [],
+      }, upgradeRequestSchema.parse(job.params))),
+    }],
+  };
+}

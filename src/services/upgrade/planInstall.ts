@@ -1,0 +1,29 @@
+import { GatewayError } from '../../../contracts/errors/index.js';
+import { decideInstall, type InstallKind } from '../../../protocols/fwpkg/installDecision.js';
+import { parseFirmwareVersion } from '../../../protocols/fwpkg/FirmwareVersion.js';
+import type { FwpkgManifest } from '../../../protocols/fwpkg/manifest.js';
+import type { UpgradeRequest } from './upgradeRequest.js';
+
+export interface RegisterVersions {
+  readonly model: string;
+  readonly firmwareVersion: string;
+  readonly bootloaderVersion: string;
+}
+
+/**
+ * The version gate of an upgrade (decideInstall: model, path allowed by the package, bootloader, lowest, same
+ * version only with reinstall, older only with allowDowngrade), then this gateway version's own limit: the serial
+ * path only (UPGRADE_PATH_UNAVAILABLE for a path the package allows but the gateway does not do yet). Throws the
+ * first refusal; used by the route before the job starts (422) and by the job against the register's own 37.
+ */
+export function planInstall(manifest: FwpkgManifest, register: RegisterVersions, request: Pick<UpgradeRequest, 'path' | 'reinstall' | 'allowDowngrade'>): { readonly kind: InstallKind; readonly from: string } {
+  const decision = decideInstall({
+    manifest, path: request.path, reinstall: request.reinstall, allowDowngrade: request.allowDowngrade,
+    register: {
+      model: register.model, firmwareVersion: parseFirmwareVersion(register.firmwareVersion), bootloaderVersion: parseFirmwareVersion(register.bootloaderVersion),
+    },
+  });
+  if (!decision.allowed) throw decision.refusal;
+  if (request.path !== 'serial') throw new GatewayError('UPGRADE_PATH_UNAVAILABLE', { params: { path: request.path } });
+  return { kind: decision.kind, from: decision.from };
+}
