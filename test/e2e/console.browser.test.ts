@@ -104,6 +104,13 @@ describe('web console in chromium', () => {
     await runJob('diagnose');
     await page.locator('#report').first().waitFor();
     expect(await page.locator('#report').first().textContent()).toContain('诊断报告');
+    // The stored diagnosis offers its certificates; the browser's session may open them (GET, same origin).
+    const certificate = page.locator('a[data-certificate="not-initialized"]');
+    await certificate.waitFor();
+    const opened = await context.request.get(`${daemon.url}${await certificate.getAttribute('href')}`);
+    // This register was just initialized, so fiscald answers that the certificate does not apply (not 401/403).
+    expect(opened.status()).toBe(409);
+    expect(await opened.json()).toMatchObject({ code: 'CERTIFICATE_NOT_APPLICABLE' });
     await shot('04-diagnostics');
   });
 

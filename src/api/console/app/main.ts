@@ -220,6 +220,16 @@ async function packagesSection(): Promise<HTMLElement> {
     h('p', { class: 'muted' }, t('upgradeLater')));
 }
 
+/** The printable certificates a stored diagnosis supports (fiscald says when one does not apply). */
+function certificatesLine(diagnosis: unknown): HTMLElement | null {
+  const id = diagnosis && typeof diagnosis === 'object' ? (diagnosis as { id?: string }).id : undefined;
+  if (!id) return null;
+  const link = (kind: string, label: string) =>
+    h('a', { href: `/v1/certificates/${kind}/${encodeURIComponent(id)}?format=html`, target: '_blank', rel: 'noopener', 'data-certificate': kind }, label);
+  return h('section', { class: 'wide', id: 'certificates' }, h('h2', {}, t('certificates')),
+    link('fault', t('faultCertificate')), ' · ', link('not-initialized', t('notInitializedCertificate')));
+}
+
 function diagnosisLine(diagnosis: unknown, at: string): string {
   if (!diagnosis || typeof diagnosis !== 'object') return at;
   const d = diagnosis as { verdict?: string; worst?: { zh?: string; en?: string } | null };
@@ -258,6 +268,7 @@ async function devicePage(id: string): Promise<HTMLElement> {
       action(t('change'), initialized, () => changeForm(device, panel), 'change', any),
       action(t('restore'), any, () => restoreForm(device, panel), 'restore', any),
       action(t('deregister'), initialized, () => { if (confirm(t('confirmDeregister', { id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/deregister`, {}); }, 'deregister', any))),
+    certificatesLine(diagnosis),
     panel,
     await backupsSection(device),
     await jobsSection(device.id),
