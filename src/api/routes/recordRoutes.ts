@@ -89,7 +89,7 @@ export const recordRoutes: ApiPlugin = {
       method: 'GET', url: '/records/report', tags: ['records'],
       summary: 'Monthly service report (每月10日内上报上月服务情况), default last month: by kind and result, repeats, follow-ups kept; csv, a printable zh-CN page (html) or the month\'s records for the service-management system (export)',
       query: z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional(), format: z.enum(['json', 'csv', 'html', 'export']).default('json') }),
-      responses: { 200: { description: 'The report (json), CSV, HTML page or export' } },
+      responses: { 200: { description: 'The report (json; or CSV, the HTML page, the export by format)', schema: z.object({ month: z.string() }).passthrough() } },
       handler: async ({ query, reply }) => {
         const month = query.month ?? previousMonth(new Date());
         const report = monthlyReport(all(), month, new Date());

@@ -9,12 +9,12 @@ interface CertificateView { title: string; form: string | null; machineNumber: s
 export const certificateCommand: Command = {
   name: 'certificate', summary: 'Issue a fault certificate, a not-initialized certificate (表单-10) or a repair record (表单-06)',
   summaryZh: '出具故障证明、未初始化证明（表单-10）或维修记录表（表单-06）',
-  usage: 'certificate fault|not-initialized DIAGNOSIS | repair RECORD [--format text|json|html] [--out FILE]',
+  usage: 'certificate KIND ID [--format text|json|html] [--out FILE]',
   positionals: [{ name: 'KIND', required: true }, { name: 'ID', required: true }],
   options: { format: { type: 'string' }, out: { type: 'string' } },
-  help: 'DIAGNOSIS is the id of a diagnostics report (fiscalctl diagnose); RECORD the number of a repair service record.\n'
+  help: 'KIND is fault or not-initialized with ID a diagnostics report (fiscalctl diagnose), or repair with ID a repair service record.\n'
     + '--format html gives the printable A4 page (print it, sign it); --out FILE writes it to a file instead of the screen.',
-  helpZh: '诊断编号来自 fiscalctl diagnose；维修记录编号来自服务记录。--format html 输出可打印的 A4 页面（打印后签字）；--out 文件 写入文件。',
+  helpZh: '类别：fault、not-initialized（编号为诊断报告）或 repair（编号为维修记录）。诊断编号来自 fiscalctl diagnose；维修记录编号来自服务记录。--format html 输出可打印的 A4 页面（打印后签字）；--out 文件 写入文件。',
   async run(ctx) {
     const kind = ctx.positionals[0]!;
     if (!(kinds as readonly string[]).includes(kind)) throw new GatewayError('CLI_USAGE', { params: { detail: `certificate ${kind}: use fault, not-initialized or repair` } });

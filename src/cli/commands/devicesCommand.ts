@@ -19,9 +19,9 @@ export const devicesCommand: Command = {
       devices.map((d) => [
         d.id, `${stateLabel(d.state, ctx.language)}${d.simulated ? (zh ? '（模拟）' : ' (sim)') : ''}`,
         d.fiscal ? fiscalStateLabel(d.fiscal.fiscalState, zh) : undefined, d.fiscal?.taxpayer?.name, d.fiscal?.issueDeadline ?? undefined,
-        diagnosisLabel(d.fiscal, zh), d.identity?.model, d.transport.path, d.busyWithJob?.slice(0, 8),
+        diagnosisLabel(d.fiscal, zh), d.transport.path, d.busyWithJob?.slice(0, 8),
       ]),
-      { keep: [0, 8] },
+      { keep: [0, 7] },
     ));
     return ExitCode.ok;
   },

@@ -27,6 +27,7 @@ const diagnosticsView: JobResultView<Report> = {
         lines.push(`         → ${zh ? check.remedy.zh : check.remedy.en}${by}`);
       }
     }
+    for (const repeat of report.repeats ?? []) lines.push(`  [${zh ? '重复' : 'RPT '}] ${zh ? repeat.zh : repeat.en}`);
     return `${lines.join('\n')}\n`;
   },
 };

@@ -163,7 +163,7 @@ describe('the OpenAPI document', () => {
         expect(operation.responses.default?.content?.['application/problem+json'], what).toBeTruthy();
       }
     }
-    expect(bodies).toBe(10);
+    expect(bodies).toBe(12);
     expect(doc.paths['/v1/devices/{id}/restore']!.post!.requestBody!.required).toBe(true);
     expect(doc.paths['/v1/devices/{id}/rolls']!.post!.requestBody!.required).toBe(false);
   });
