@@ -18,11 +18,12 @@ import { exportBackupCommand } from './commands/exportBackupCommand.js';
 import { watchCommand } from './commands/watchCommand.js';
 import { cancelCommand } from './commands/cancelCommand.js';
 import { packageCommand } from './commands/packageCommand.js';
+import { upgradeCommand } from './commands/upgradeCommand.js';
 import { consoleCommand } from './commands/consoleCommand.js';
 
 /** Every fiscalctl command; a later one is one import and one entry here. */
 export const commandTable: readonly Command[] = [
   devicesCommand, infoCommand, diagnoseCommand, jobsCommand, watchCommand, cancelCommand, recordsCommand,
   backupCommand, backupsCommand, verifyBackupCommand, exportBackupCommand, restoreCommand, cardCommand, initCommand,
-  changeCommand, rollCommand, deregisterCommand, packageCommand, consoleCommand, certificateCommand,
+  changeCommand, rollCommand, deregisterCommand, packageCommand, upgradeCommand, consoleCommand, certificateCommand,
 ];
