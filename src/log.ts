@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import pretty from 'pino-pretty';
 
 /**
  * Field names whose values are secrets (a PIN, MAC, key or token, the confirmation token of an initialization,
@@ -16,14 +17,54 @@ export const redactedPaths: readonly string[] = [
   'req.headers.authorization', 'headers.authorization',
 ];
 
-/** The daemon's logger: JSON lines on stdout, or on `destination` (a test that reads what was logged). */
+/** pino's numeric levels → syslog priorities (trace/debug 7 debug, info 6, warn 4 warning, error 3 err, fatal 2 crit). */
+export function syslogPriority(level: number): number {
+  if (level >= 60) return 2;
+  if (level >= 50) return 3;
+  if (level >= 40) return 4;
+  if (level >= 30) return 6;
+  return 7;
+}
+
+/**
+ * A JSON line prefixed `<N>` with its syslog priority: journald (SyslogLevelPrefix=yes, its default for a service's
+ * stdout) strips the prefix and files the line at that priority, so `journalctl -u fiscald -p warning` shows warnings
+ * and worse. The JSON itself is unchanged.
+ */
+export function journalStream(out: { write(text: string): unknown }): DestinationStream {
+  return {
+    write(line: string) {
+      const level = /"level":(\d+)/.exec(line);
+      out.write(`<${syslogPriority(level ? Number(level[1]) : 30)}>${line}`);
+    },
+  };
+}
+
+/** How the daemon's log is written: `journal` under systemd, `pretty` on a terminal, `json` otherwise. */
+export function logFormat(env: NodeJS.ProcessEnv, stdoutIsTty: boolean): 'journal' | 'pretty' | 'json' {
+  const forced = env.FISCALD_LOG_FORMAT;
+  if (forced === 'journal' || forced === 'pretty' || forced === 'json') return forced;
+  // systemd sets JOURNAL_STREAM when stdout/stderr go to the journal (systemd.exec(5)).
+  if (env.JOURNAL_STREAM) return 'journal';
+  return stdoutIsTty ? 'pretty' : 'json';
+}
+
+/**
+ * The daemon's logger on `destination` (a test that reads what was logged), else on stdout: JSON lines prefixed with
+ * their syslog priority under systemd, human-readable lines (pino-pretty) on a terminal, plain JSON lines otherwise
+ * (a pipe, a file, a log shipper). FISCALD_LOG_FORMAT=journal|pretty|json overrides the choice.
+ */
 export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
   const settings: LoggerOptions = {
     level: process.env.FISCALD_LOG_LEVEL ?? 'info',
     redact: { paths: [...redactedPaths], censor: '[redacted]' },
     ...options,
   };
-  return destination === undefined ? pino(settings) : pino(settings, destination);
+  if (destination !== undefined) return pino(settings, destination);
+  const format = logFormat(process.env, process.stdout.isTTY === true);
+  if (format === 'journal') return pino(settings, journalStream(process.stdout));
+  if (format === 'pretty') return pino(settings, pretty({ colorize: true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss', ignore: 'pid,hostname,name', sync: true }));
+  return pino(settings);
 }
 
 /** A logger that writes nothing, for tests and library use. */

@@ -1,5 +1,6 @@
 import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
 import { createLogger } from '../log.js';
+import { notifySystemdReady } from './systemdNotify.js';
 import { createDeviceSide } from './createDeviceSide.js';
 import { Daemon } from './Daemon.js';
 import { ensureToken, prepareDataDir } from './dataDir.js';
@@ -55,6 +56,7 @@ export async function runFiscald(argv: readonly string[], entry: FiscaldEntry = 
     };
     // A closed terminal (SIGHUP) or Ctrl-C (SIGINT) stops fiscald as a service manager does: a critical step finishes first.
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+    await notifySystemdReady(process.env, logger);
   } catch (error) {
     fail(error);
   }

@@ -81,39 +81,45 @@ function warnings() {
 }
 
 describe('data dir and token', () => {
-  it('creates the dir 0700 and the token 0600 once, and keeps it across starts, without a warning', () => {
+  it('creates the dir 0750 and the token 0640 (the service group reads it: fiscalctl without sudo) once, and keeps it across starts, without a warning', () => {
     const { lines, log } = warnings();
     const dir = join(tmp(), 'nested', 'data');
     prepareDataDir(dir, log);
-    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(dir).mode & 0o777).toBe(0o750);
     const first = ensureToken(dir, log);
     expect(first.created).toBe(true);
     expect(first.token.length).toBeGreaterThanOrEqual(40);
-    expect(statSync(join(dir, 'token')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'token')).mode & 0o777).toBe(0o640);
     const second = ensureToken(dir, log);
     expect(second).toEqual({ token: first.token, created: false, rotated: false });
     expect(readFileSync(join(dir, 'token'), 'utf8').trim()).toBe(first.token);
     expect(lines).toEqual([]);
   });
 
-  it('tightens a loose data dir to 0700 and warns with its path and old mode', () => {
+  it('tightens a loose data dir to 0750 and warns with its path and old mode; 0750 and 0700 are kept', () => {
     const { lines, log } = warnings();
     const dir = tmp();
     chmodSync(dir, 0o755);
     prepareDataDir(dir, log);
+    expect(statSync(dir).mode & 0o777).toBe(0o750);
+    expect(lines).toEqual([{ fields: { path: dir, oldMode: '0755', newMode: '0750' }, message: expect.stringContaining('data dir') }]);
+    chmodSync(dir, 0o700);
+    prepareDataDir(dir, log);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    expect(lines).toEqual([{ fields: { path: dir, oldMode: '0755', newMode: '0700' }, message: expect.stringContaining('data dir') }]);
+    expect(lines).toHaveLength(1);
   });
 
-  it('a group-readable token file is tightened with a warning and kept', () => {
+  it('a group-writable token file is tightened to 0640 with a warning and kept; a group-readable one is left as it is', () => {
     const { lines, log } = warnings();
     const dir = tmp();
     const path = join(dir, 'token');
     writeFileSync(path, 'a-token-that-is-long-enough\n', { mode: 0o600 });
-    chmodSync(path, 0o640);
+    chmodSync(path, 0o660);
     expect(ensureToken(dir, log)).toEqual({ token: 'a-token-that-is-long-enough', created: false, rotated: false });
-    expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(lines).toEqual([{ fields: { path, oldMode: '0640', newMode: '0600' }, message: expect.stringContaining('tightened') }]);
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+    expect(lines).toEqual([{ fields: { path, oldMode: '0660', newMode: '0640' }, message: expect.stringContaining('tightened') }]);
+    ensureToken(dir, log);
+    expect(lines).toHaveLength(1);
   });
 
   it('a token file others could read is tightened and the token rotated, logged without either token', () => {
@@ -128,8 +134,8 @@ describe('data dir and token', () => {
     expect(result.token).not.toBe(old);
     expect(result.token.length).toBeGreaterThanOrEqual(40);
     expect(readFileSync(path, 'utf8').trim()).toBe(result.token);
-    expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(lines.map((line) => line.fields)).toEqual([{ path, oldMode: '0644', newMode: '0600' }, { path }]);
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+    expect(lines.map((line) => line.fields)).toEqual([{ path, oldMode: '0644', newMode: '0640' }, { path }]);
     expect(lines[1]?.message).toContain('rotated');
     const logged = JSON.stringify(lines);
     expect(logged).not.toContain(old);

@@ -22,4 +22,13 @@ describe('udev/fiscald.service', () => {
   it('sends SIGTERM to the daemon only, never to the whole group first', () => {
     expect(unit).toMatch(/^KillMode=mixed$/m);
   });
+
+  it('waits for readiness (Type=notify from systemd-notify, a child: NotifyAccess=all) and lets the fiscal group read the token', () => {
+    expect(unit).toMatch(/^Type=notify$/m);
+    expect(unit).toMatch(/^NotifyAccess=all$/m);
+    expect(unit).toMatch(/^Group=fiscal$/m);
+    // 0027: the token fiscald creates 0640 stays group-readable; others get nothing.
+    expect(unit).toMatch(/^UMask=0027$/m);
+    expect(unit).toMatch(/^StateDirectoryMode=0750$/m);
+  });
 });
