@@ -47,14 +47,17 @@ export function diagnosticsRoutes(
           const report = (jobId: string) => `/v1/diagnostics/${jobId}`;
           const answer = await startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: body ?? {} }, {
             kind: DIAGNOSTICS_KIND, stages: diagnosticsStages, location: report,
-            run: (ctx) => devices.withDevice(params.id, ctx.signal, (device) => runDiagnostics(ctx, diagnosticsOf(device), {
-              known: () => {
-                const records = context.store.records.list({ device: params.id });
-                const gone = deregisteredAt(records);
-                return { repairs: repairsOf(records), ...(gone === undefined ? {} : { deregisteredAt: gone }) };
-              },
-              ...options(params.id),
-            })),
+            run: (ctx) => devices.withDevice(params.id, ctx.signal, (device) => {
+              const given = options(params.id);
+              return runDiagnostics(ctx, diagnosticsOf(device), {
+                ...given,
+                known: async () => {
+                  const records = context.store.records.list({ device: params.id });
+                  const gone = deregisteredAt(records);
+                  return { repairs: repairsOf(records), ...(gone === undefined ? {} : { deregisteredAt: gone }), ...(await given.known?.()) };
+                },
+              });
+            }),
           });
           return { ...answer, report: report(String(answer.job.id)) };
         },
