@@ -83,4 +83,11 @@ export const commandTextZh: Readonly<Record<string, { readonly usage: string; re
       + '网关不改变税控数据，也无法给卡打孔：请把卡取出。注销不可撤销：在终端上确认后才执行，不在终端上须加 --yes。\n'
       + '--dry-run 只显示将要做的事。',
   },
+  upgrade: {
+    usage: 'upgrade 编号 --package 升级包|文件 [--path serial] [--allow-downgrade] [--reinstall] [--yes] [--dry-run]',
+    summary: '固件升级：把升级包安装到收款机（串口传送，试运行启动，不成功自动退回原固件）',
+    help: '先做校验过的备份；fiscald 再次校验升级包；收款机以新固件试运行启动，版本、摘要和自检都一致才确认，\n'
+      + '否则收款机退回原固件（退出码 1）。同一版本须加 --reinstall，降级须加 --allow-downgrade；被拒绝时退出码为 3。\n'
+      + '在终端上确认后才执行，不在终端上须加 --yes；--dry-run 只显示将要做的事。本版本只支持 --path serial。',
+  },
 };
