@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 import type { InstallKind } from '../../../protocols/fwpkg/installDecision.js';
 import { selfCheckKinds, type FirmwareTrial } from '../../../protocols/gb-link/index.js';
+import { withBulkBaud } from '../../devices/bulkBaud.js';
 import type { BorrowedDevice, DevicePort } from '../../devices/DevicePort.js';
 import type { BackupGate } from '../common/BackupGate.js';
 import { isLinkFailure } from '../common/linkFailure.js';
@@ -117,13 +118,14 @@ async function runUpgrade(deps: UpgradeDeps, request: UpgradeRequest, ctx: Upgra
 
     ctx.stage('write');
     const total = pkg.image.length;
-    const write = await writeImage(device, { image: pkg.image, sha256: pkg.manifest.sha256, version: pkg.manifest.version, model: planned.identity.model }, {
+    // At the fastest rate both sides support (70/71), back to the normal rate after (also after a cut: the register falls back by itself).
+    const write = await withBulkBaud(device.session, () => writeImage(device, { image: pkg.image, sha256: pkg.manifest.sha256, version: pkg.manifest.version, model: planned.identity.model }, {
       written: (offset) => {
         ctx.checkpoint({ ...base, phase: 'write', offset });
         ctx.progress(offset / total, `${offset} of ${total} bytes written`);
       },
       away: () => waitForRegister(ctx, device, deps.rebootMs ?? DEFAULT_REBOOT_MS, now, 'either').then(() => undefined),
-    }, ctx.signal);
+    }, ctx.signal));
     ctx.progress(1, 'the register\'s digest of the whole image matches the package');
 
     ctx.stage('attach');
