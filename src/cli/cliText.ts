@@ -36,6 +36,7 @@ const text = {
     en: 'Job {id} goes on in fiscald; follow it with fiscalctl watch {id}, cancel it with fiscalctl cancel {id}',
   },
   cancelAsked: { 'zh-CN': '已请求取消任务 {id}', en: 'Cancellation of job {id} requested' },
+  busyWith: { 'zh-CN': '设备正忙：{kind}任务 {id}', en: 'The device is busy: {kind} job {id}' },
   fileMissing: { 'zh-CN': '文件 {file} 不存在', en: 'file {file} does not exist' },
   unknown: { 'zh-CN': '未知', en: 'unknown' },
   yes: { 'zh-CN': '是', en: 'yes' },

@@ -12,6 +12,8 @@ import { commandHelp, generalHelp, helpDocument } from './helpText.js';
 import { resolveToken } from './resolveToken.js';
 import { INTERRUPTED_EXIT, JobLeftRunning } from './JobLeftRunning.js';
 import { setTableWidth } from './output/table.js';
+import { actionLabel } from './output/actionLabels.js';
+import type { JobView } from './types.js';
 import { cliText, languageFromEnv, type Language } from './cliText.js';
 import { packageVersion } from './packageVersion.js';
 
@@ -99,6 +101,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   setTableWidth(io.stdout.isTTY === true ? io.stdout.columns : undefined);
   let json = argv.includes('--json');
   let language: Language = languageFromEnv(io.env);
+  let busyKind: ((jobId: string) => Promise<string | undefined>) | undefined;
   try {
     const langAt = argv.indexOf('--lang');
     language = languageOf(langAt >= 0 ? argv[langAt + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7), io.env);
@@ -142,6 +145,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
       }
     };
     const client: DaemonClient = new DaemonClient({ url, token, operator: (values.operator as string | undefined) ?? defaultOperator(io.env), language });
+    busyKind = async (jobId) => client.get<JobView>(`/v1/jobs/${encodeURIComponent(jobId)}`).then((job) => actionLabel(job.kind, language), () => undefined);
     const ctx: CliContext = {
       io, client, json, language, positionals: parsed.positionals, options: values, commands,
       printJson: (value) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
@@ -149,6 +153,11 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     };
     return await command.run(ctx);
   } catch (error) {
+    // DEVICE_BUSY names the job; say what kind of job it is, so the technician knows whether to wait or come back.
+    if (!json && error instanceof DaemonProblem && error.code === 'DEVICE_BUSY' && typeof error.body.jobId === 'string' && busyKind) {
+      const kind = await busyKind(error.body.jobId);
+      if (kind) io.stderr.write(`${cliText(language, 'busyWith', { kind, id: error.body.jobId })}\n`);
+    }
     return report(io, json, language, error);
   }
 }

@@ -175,7 +175,12 @@ describe('exit codes per outcome kind match the README table', () => {
     h.access.hold = new Promise<void>((resolve) => { open = resolve; });
     await h.request({ method: 'POST', url: '/v1/devices/1100000000000002/diagnostics', headers: { 'x-operator': 'x', host: `127.0.0.1:${port}` } });
     const busy = await cli(['diagnose', '1100000000000002', '--json']);
+    const busyHuman = await cli(['diagnose', '1100000000000002']);
     open();
+    expect(busyHuman.code).toBe(ExitCode.busy);
+    // DEVICE_BUSY names the job; fiscalctl adds what kind of job holds the register.
+    expect(busyHuman.stderr).toMatch(/设备正忙：故障诊断任务 [0-9a-f-]{36}/);
+    expect(englishWords(busyHuman.all), busyHuman.all).toEqual([]);
     h.access.hold = undefined;
     expect(busy.code).toBe(ExitCode.busy);
   });
