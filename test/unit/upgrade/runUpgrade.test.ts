@@ -43,8 +43,8 @@ function packageOf(version: string, options: { size?: number; models?: string[];
   return { packageId: PACKAGE_ID, manifest, image };
 }
 
-async function harness(options: { faults?: Parameters<typeof createSimulatedRegister>[0] extends infer O ? O extends { faults?: infer F } ? F : never : never } = {}) {
-  const register = await createSimulatedRegister({ timing: { timed: false, rebootMs: 30 }, ...(options.faults === undefined ? {} : { faults: options.faults }) });
+async function harness(options: { faults?: Parameters<typeof createSimulatedRegister>[0] extends infer O ? O extends { faults?: infer F } ? F : never : never; rebootMs?: number; expectedRebootMs?: number } = {}) {
+  const register = await createSimulatedRegister({ timing: { timed: false, rebootMs: options.rebootMs ?? 30 }, ...(options.faults === undefined ? {} : { faults: options.faults }) });
   const registry = new DeviceRegistry<RegisterSession>({
     link: registerSessionLink({ replyTimeoutMs: 150, retries: 0, settleMs: 10 }), backoff: { initialMs: 20, maxMs: 60 }, heartbeatMs: 50,
   });
@@ -67,7 +67,7 @@ async function harness(options: { faults?: Parameters<typeof createSimulatedRegi
     const request = upgradeRequestSchema.parse({ package: PACKAGE_ID, ...body });
     const { job } = jobs.start({
       kind: UPGRADE_JOB_KIND, deviceId: id, operator: 'li', stages: upgradeStages,
-      run: upgradeRun({ packages: { forUse: async () => pkg }, backupGate, devices, trialSeconds, rebootMs: 5_000 }, request),
+      run: upgradeRun({ packages: { forUse: async () => pkg }, backupGate, devices, trialSeconds, rebootMs: options.expectedRebootMs ?? 5_000 }, request),
     });
     const events: JobEvent[] = [];
     jobs.events.subscribe(job.id, 0, (event) => { events.push(event); onEvent?.(event); });
@@ -93,6 +93,14 @@ describe('the upgrade job over the serial path (trial boot, GB link SPEC §5.8.1
     expect(events.some((e) => e.type === 'progress' && /the register is busy, \d+ s of an expected \d+ s/.test(String(e.data.detail)))).toBe(true);
     const record = store.records.list({ device: id }).find((r) => r.action === UPGRADE_JOB_KIND);
     expect(record).toMatchObject({ before: { firmwareVersion: '2.3.1', target: '2.4.0', packageId: PACKAGE_ID, path: 'serial', downgrade: false, reinstall: false } });
+  });
+
+  it('a register back after the expected reboot time: the job looks again and reports it upgraded, not failed', async () => {
+    const { register, upgrade } = await harness({ rebootMs: 1_100, expectedRebootMs: 1_000 });
+    const { job, events } = await upgrade(packageOf('2.4.0'));
+    expect(events.some((e) => e.type === 'progress' && e.data.detail === 'the expected time has passed: looking again')).toBe(true);
+    expect(job).toMatchObject({ state: 'succeeded', result: { after: '2.4.0', confirmed: true } });
+    expect(register.simulator.firmware.running.version).toBe('2.4.0');
   });
 
   it('an image that does not boot: the register goes back to the old image by itself, the job says reverted and why', async () => {
