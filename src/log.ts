@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { fstatSync } from 'node:fs';
 import pretty from 'pino-pretty';
 
 /**
@@ -40,12 +41,25 @@ export function journalStream(out: { write(text: string): unknown }): Destinatio
   };
 }
 
-/** How the daemon's log is written: `journal` under systemd, `pretty` on a terminal, `json` otherwise. */
-export function logFormat(env: NodeJS.ProcessEnv, stdoutIsTty: boolean): 'journal' | 'pretty' | 'json' {
+/** `device:inode` of stdout, as systemd writes JOURNAL_STREAM; undefined when it cannot be read. */
+function stdoutIdentity(): string | undefined {
+  try {
+    const stat = fstatSync(1);
+    return `${stat.dev}:${stat.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How the daemon's log is written: `journal` when stdout is the journal's stream, `pretty` on a terminal, `json`
+ * otherwise. systemd sets JOURNAL_STREAM to that stream's device:inode (systemd.exec(5)); a child of a service that
+ * inherited the variable but writes to a pipe (a test) is told apart by comparing it with stdout's own.
+ */
+export function logFormat(env: NodeJS.ProcessEnv, stdoutIsTty: boolean, stdout: string | undefined = stdoutIdentity()): 'journal' | 'pretty' | 'json' {
   const forced = env.FISCALD_LOG_FORMAT;
   if (forced === 'journal' || forced === 'pretty' || forced === 'json') return forced;
-  // systemd sets JOURNAL_STREAM when stdout/stderr go to the journal (systemd.exec(5)).
-  if (env.JOURNAL_STREAM) return 'journal';
+  if (env.JOURNAL_STREAM && env.JOURNAL_STREAM === stdout) return 'journal';
   return stdoutIsTty ? 'pretty' : 'json';
 }
 

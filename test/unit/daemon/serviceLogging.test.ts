@@ -18,9 +18,11 @@ describe('fiscald under systemd: log priorities, format, readiness', () => {
     expect(JSON.parse(lines[0]!.slice(3))).toMatchObject({ level: 40, msg: 'register went away', path: '/dev/ttyUSB0' });
   });
 
-  it('chooses journal under systemd, pretty on a terminal, JSON otherwise; FISCALD_LOG_FORMAT overrides', () => {
-    expect(logFormat({ JOURNAL_STREAM: '8:12345' }, false)).toBe('journal');
-    expect(logFormat({ JOURNAL_STREAM: '8:12345' }, true)).toBe('journal');
+  it('chooses journal when stdout is the journal stream, pretty on a terminal, JSON otherwise; FISCALD_LOG_FORMAT overrides', () => {
+    expect(logFormat({ JOURNAL_STREAM: '8:12345' }, false, '8:12345')).toBe('journal');
+    expect(logFormat({ JOURNAL_STREAM: '8:12345' }, true, '8:12345')).toBe('journal');
+    // Inherited by a process whose stdout is something else (a pipe a test reads): not the journal.
+    expect(logFormat({ JOURNAL_STREAM: '8:12345' }, false, '0:999')).toBe('json');
     expect(logFormat({}, true)).toBe('pretty');
     expect(logFormat({}, false)).toBe('json');
     expect(logFormat({ FISCALD_LOG_FORMAT: 'json' }, true)).toBe('json');
