@@ -10,7 +10,7 @@ const text = {
   noCommand: { 'zh-CN': '没有给出命令', en: 'no command given' },
   badLang: { 'zh-CN': '--lang {value}：请用 zh 或 en', en: '--lang {value}: use zh or en' },
   badUrl: { 'zh-CN': '--url {value} 不是网址', en: '--url {value} is not a URL' },
-  usageLine: { 'zh-CN': '用法：fiscalctl {usage}', en: 'usage: fiscalctl {usage}' },
+  usageLine: { 'zh-CN': '应为 fiscalctl {usage}', en: 'expected fiscalctl {usage}' },
   unknownOption: { 'zh-CN': '不认识的选项 {option}', en: 'unknown option {option}' },
   optionNeedsValue: { 'zh-CN': '选项 {option} 需要一个值', en: 'option {option} needs a value' },
   optionTakesNoValue: { 'zh-CN': '选项 {option} 不带值', en: 'option {option} takes no value' },

@@ -12,6 +12,7 @@ import { commandHelp, generalHelp, helpDocument } from './helpText.js';
 import { resolveToken } from './resolveToken.js';
 import { INTERRUPTED_EXIT, JobLeftRunning } from './JobLeftRunning.js';
 import { setTableWidth } from './output/table.js';
+import { commandTextZh } from './commandTextZh.js';
 import { actionLabel } from './output/actionLabels.js';
 import type { JobView } from './types.js';
 import { cliText, languageFromEnv, type Language } from './cliText.js';
@@ -127,7 +128,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     }
     const required = command.positionals.filter((p) => p.required).length;
     if (parsed.positionals.length < required || parsed.positionals.length > command.positionals.length) {
-      throw usage(language, 'usageLine', { usage: command.usage });
+      throw usage(language, 'usageLine', { usage: language === 'zh-CN' ? commandTextZh[command.name]?.usage ?? command.usage : command.usage });
     }
     const url = (values.url as string | undefined) ?? io.env.FISCALD_URL ?? `http://${DEFAULT_LISTEN}`;
     try {
