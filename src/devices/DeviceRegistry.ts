@@ -203,23 +203,13 @@ export class DeviceRegistry<S extends ClosableSession> {
     if (isOwner && record.ownerHold?.owner === owner) {
       const hold = record.ownerHold;
       hold.depth += 1;
-      let done = false;
-      release = () => {
-        if (done) return;
-        done = true;
-        this.dropOwnerHold(record, hold);
-      };
+      release = this.releaseOnce(record, hold);
     } else {
       const lockRelease = await acquireLock(record.lock, options.signal);
       if (isOwner) {
         const hold = { owner: owner!, depth: 1, release: lockRelease };
         record.ownerHold = hold;
-        let done = false;
-        release = () => {
-          if (done) return;
-          done = true;
-          this.dropOwnerHold(record, hold);
-        };
+        release = this.releaseOnce(record, hold);
       } else {
         release = lockRelease;
       }
@@ -419,6 +409,16 @@ export class DeviceRegistry<S extends ClosableSession> {
     if (holder !== undefined && holder !== owner) {
       throw new GatewayError('DEVICE_BUSY', { params: { deviceId: record.id, jobId: holder }, data: { jobId: holder } });
     }
+  }
+
+  /** The owner's hold given back once, however often the borrower calls it. */
+  private releaseOnce(record: DeviceRecord<S>, hold: { owner: string; depth: number; release: () => void }): () => void {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.dropOwnerHold(record, hold);
+    };
   }
 
   private dropOwnerHold(record: DeviceRecord<S>, hold: { owner: string; depth: number; release: () => void }): void {

@@ -4,7 +4,7 @@ import type { CampaignMode } from '../helpers/killCampaign/campaignDevice.js';
 import type { CampaignOperation } from '../helpers/killCampaign/campaignOperations.js';
 import { drawWithin, type KillPlan } from '../helpers/killCampaign/killPlan.js';
 import { runKillTrial, type KillTrial } from '../helpers/killCampaign/runKillTrial.js';
-import { SeededRandom } from '../helpers/killCampaign/seededRandom.js';
+import { Rng } from '../../fixtures/simulator/Rng.js';
 
 /**
  * The fast slice of issue 9's kill campaign (the long run is scripts/kill-campaign.ts): one SIGKILL of
@@ -14,7 +14,7 @@ import { SeededRandom } from '../helpers/killCampaign/seededRandom.js';
  * would make, the four counters (test/helpers/killCampaign/runKillTrial.ts) must be 0.
  */
 const missing = socatMissingReason();
-const random = new SeededRandom(9);
+const random = new Rng(9);
 
 /**
  * Where each case is killed: after one of these stages (as the job announces them), within this window

@@ -1,4 +1,4 @@
-import type { SeededRandom } from './seededRandom.js';
+import type { Rng } from '../../../fixtures/simulator/Rng.js';
 
 /**
  * When to kill: `delayMs` after the job itself signals `anchor` on its event stream (`started`, or the
@@ -21,7 +21,7 @@ export interface MeasuredRun {
  * A moment drawn uniformly over the measured duration of the operation, expressed as the last signal
  * before it plus the time since.
  */
-export function drawFromMeasuredRun(random: SeededRandom, measured: MeasuredRun): KillPlan {
+export function drawFromMeasuredRun(random: Rng, measured: MeasuredRun): KillPlan {
   const at = random.next() * measured.durationMs;
   const before = measured.signals.filter((signal) => signal.atMs <= at);
   const anchor = before.at(-1) ?? { anchor: 'started', atMs: 0 };
@@ -29,6 +29,6 @@ export function drawFromMeasuredRun(random: SeededRandom, measured: MeasuredRun)
 }
 
 /** One of `anchors`, uniformly, and a delay uniformly within [fromMs, toMs] after it. */
-export function drawWithin(random: SeededRandom, anchors: readonly string[], fromMs: number, toMs: number): KillPlan {
-  return { anchor: anchors[random.below(anchors.length)] ?? 'started', delayMs: Math.round(fromMs + random.next() * (toMs - fromMs)) };
+export function drawWithin(random: Rng, anchors: readonly string[], fromMs: number, toMs: number): KillPlan {
+  return { anchor: anchors[random.int(0, anchors.length - 1)] ?? 'started', delayMs: Math.round(fromMs + random.next() * (toMs - fromMs)) };
 }

@@ -3,7 +3,7 @@ import { campaignOperations, type CampaignOperation } from './campaignOperations
 import { summarize, type CampaignSummary, type TrialError } from './campaignReport.js';
 import { drawFromMeasuredRun, type KillPlan, type MeasuredRun } from './killPlan.js';
 import { measureOperation, runKillTrial, type KillTrial } from './runKillTrial.js';
-import { SeededRandom } from './seededRandom.js';
+import { Rng } from '../../../fixtures/simulator/Rng.js';
 
 export interface CampaignOptions {
   /** Kills per mode, spread over the operations in turn. */
@@ -68,7 +68,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     }
   }
   // Every moment is drawn before any run starts, so the same seed and measurements give the same plans at any concurrency.
-  const random = new SeededRandom(options.seed);
+  const random = new Rng(options.seed);
   const tasks: Task[] = [];
   for (const mode of options.modes) {
     for (let i = 0; i < options.runs; i += 1) {

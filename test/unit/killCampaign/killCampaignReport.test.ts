@@ -4,7 +4,7 @@ import { backupsReportedFailed } from '../../helpers/killCampaign/collectTruth.j
 import { countKillOutcome } from '../../helpers/killCampaign/killCounters.js';
 import { drawFromMeasuredRun, drawWithin } from '../../helpers/killCampaign/killPlan.js';
 import type { KillTrial } from '../../helpers/killCampaign/runKillTrial.js';
-import { SeededRandom } from '../../helpers/killCampaign/seededRandom.js';
+import { Rng } from '../../../fixtures/simulator/Rng.js';
 
 const truth = { initialized: true, initializations: 1, fiscalCardRegistered: true, pinTriesLeft: 3, pinTries: 3, registerPinMatchesCard: true };
 const clean = { pinTriesSpent: 0, cardRegisteredToUninitializedRegister: 0, committedBackupsReportedFailed: 0, jobsUnreconciled: 0 };
@@ -21,7 +21,7 @@ function trial(overrides: Partial<KillTrial>): KillTrial {
 describe('kill campaign plans', () => {
   it('draws the same moments from the same seed, each after the last stage before it', () => {
     const measured = { durationMs: 1000, signals: [{ anchor: 'read', atMs: 100 }, { anchor: 'verify', atMs: 900 }] };
-    const draw = (seed: number) => { const random = new SeededRandom(seed); return Array.from({ length: 50 }, () => drawFromMeasuredRun(random, measured)); };
+    const draw = (seed: number) => { const random = new Rng(seed); return Array.from({ length: 50 }, () => drawFromMeasuredRun(random, measured)); };
     const plans = draw(5);
     expect(draw(5)).toEqual(plans);
     expect(draw(6)).not.toEqual(plans);
@@ -36,7 +36,7 @@ describe('kill campaign plans', () => {
   });
 
   it('keeps a drawn delay inside its window', () => {
-    const random = new SeededRandom(1);
+    const random = new Rng(1);
     for (let i = 0; i < 100; i += 1) {
       const plan = drawWithin(random, ['write'], 200, 300);
       expect(plan.anchor).toBe('write');
