@@ -3,7 +3,8 @@ import { GatewayError } from '../../../contracts/errors/index.js';
 import type { DevicePort } from '../../devices/DevicePort.js';
 import type { BackupGateFor } from '../../services/common/BackupGate.js';
 import { planInstall } from '../../services/upgrade/planInstall.js';
-import { UPGRADE_JOB_KIND, upgradeRun, upgradeStages, type UpgradeDeps } from '../../services/upgrade/runUpgrade.js';
+import { availablePaths, UPGRADE_JOB_KIND, upgradeRun, upgradeStages, type UpgradeDeps } from '../../services/upgrade/runUpgrade.js';
+import type { UpgradeTransfers } from '../../services/upgrade/UpgradeTransfer.js';
 import { upgradeRequestSchema, type UpgradeRequest } from '../../services/upgrade/upgradeRequest.js';
 import type { UpgradePackages } from '../../services/upgrade/UpgradePackages.js';
 import type { PastRecord } from '../../services/common/PastRecord.js';
@@ -18,6 +19,8 @@ export interface UpgradeRoutesDeps {
   readonly packages: UpgradePackages;
   /** The backup area's gate (its wiring implements the port; the upgrade never imports the backup service). */
   readonly backupGate: BackupGateFor;
+  /** The upgrade paths this gateway does (default: serial only). */
+  readonly transfers?: UpgradeTransfers;
 }
 
 /** Which register an upgrade job changes, and this gateway's earlier records of it (a backup older than a change is stale). */
@@ -28,9 +31,9 @@ export interface UpgradeTarget {
 }
 
 /** The run of an upgrade job: as the route starts it, and as its reconcile resumes it. */
-export function upgradeJobRun({ registers, packages, backupGate }: UpgradeRoutesDeps, target: UpgradeTarget, request: UpgradeRequest) {
+export function upgradeJobRun({ registers, packages, backupGate, transfers }: UpgradeRoutesDeps, target: UpgradeTarget, request: UpgradeRequest) {
   const deps: UpgradeDeps = {
-    packages, devices: registers,
+    packages, devices: registers, ...(transfers === undefined ? {} : { transfers }),
     backupGate: (ctx) => backupGate({ deviceId: target.deviceId, backupKey: target.backupKey, history: target.history() }, ctx),
   };
   return upgradeRun(deps, request);
@@ -63,7 +66,7 @@ export function upgradeRoutes(deps: UpgradeRoutesDeps): ApiPlugin {
               const pkg = await deps.packages.forUse(body.package);
               const identity = snapshot?.identity;
               if (identity === undefined) throw new GatewayError('DEVICE_OFFLINE', { params: { id: params.id } });
-              planInstall(pkg.manifest, identity, body);
+              planInstall(pkg.manifest, identity, body, availablePaths(deps.transfers));
             },
             run: upgradeJobRun(deps, {
               deviceId: params.id, backupKey: machineNumber ?? params.id,

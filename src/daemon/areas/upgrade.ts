@@ -7,6 +7,8 @@ import type { BackupGateFor } from '../../services/common/BackupGate.js';
 import type { PackageStore } from '../../services/packages/PackageStore.js';
 import { reconcileUpgrade } from '../../services/upgrade/reconcileUpgrade.js';
 import { UPGRADE_JOB_KIND } from '../../services/upgrade/runUpgrade.js';
+import { serialTransfer } from '../../services/upgrade/serialTransfer.js';
+import type { UpgradeTransfers } from '../../services/upgrade/UpgradeTransfer.js';
 import { upgradeRequestSchema } from '../../services/upgrade/upgradeRequest.js';
 import type { UpgradePackages } from '../../services/upgrade/UpgradePackages.js';
 import type { Area, AreaDeps } from './Area.js';
@@ -33,7 +35,11 @@ export function packagesForUpgrade(store: PackageStore): UpgradePackages {
  * confirmed → succeeded; else resumed from its checkpoint under the same job).
  */
 export function upgradeArea(deps: AreaDeps, options: { readonly store: PackageStore; readonly backupGate: BackupGateFor }): Area {
-  const routes = { registers: deps.devices, packages: packagesForUpgrade(options.store), backupGate: options.backupGate };
+  // One line per path (src/services/upgrade/UpgradeTransfer.ts); a path missing here is refused UPGRADE_PATH_UNAVAILABLE.
+  const transfers: UpgradeTransfers = {
+    serial: serialTransfer(),
+  };
+  const routes = { registers: deps.devices, packages: packagesForUpgrade(options.store), backupGate: options.backupGate, transfers };
   return {
     plugins: [upgradeRoutes(routes)],
     definitions: [{

@@ -1,7 +1,7 @@
 import { GatewayError } from '../../../contracts/errors/index.js';
 import { decideInstall, type InstallKind } from '../../../protocols/fwpkg/installDecision.js';
 import { parseFirmwareVersion } from '../../../protocols/fwpkg/FirmwareVersion.js';
-import type { FwpkgManifest } from '../../../protocols/fwpkg/manifest.js';
+import type { FwpkgManifest, UpgradePath } from '../../../protocols/fwpkg/manifest.js';
 import type { UpgradeRequest } from './upgradeRequest.js';
 
 export interface RegisterVersions {
@@ -12,11 +12,14 @@ export interface RegisterVersions {
 
 /**
  * The version gate of an upgrade (decideInstall: model, path allowed by the package, bootloader, lowest, same
- * version only with reinstall, older only with allowDowngrade), then this gateway version's own limit: the serial
- * path only (UPGRADE_PATH_UNAVAILABLE for a path the package allows but the gateway does not do yet). Throws the
+ * version only with reinstall, older only with allowDowngrade), then this gateway's own limit: the paths it has a
+ * transfer for (UPGRADE_PATH_UNAVAILABLE for a path the package allows but the gateway does not do). Throws the
  * first refusal; used by the route before the job starts (422) and by the job against the register's own 37.
  */
-export function planInstall(manifest: FwpkgManifest, register: RegisterVersions, request: Pick<UpgradeRequest, 'path' | 'reinstall' | 'allowDowngrade'>): { readonly kind: InstallKind; readonly from: string } {
+export function planInstall(
+  manifest: FwpkgManifest, register: RegisterVersions, request: Pick<UpgradeRequest, 'path' | 'reinstall' | 'allowDowngrade'>,
+  available: readonly UpgradePath[] = ['serial'],
+): { readonly kind: InstallKind; readonly from: string } {
   const decision = decideInstall({
     manifest, path: request.path, reinstall: request.reinstall, allowDowngrade: request.allowDowngrade,
     register: {
@@ -24,6 +27,6 @@ export function planInstall(manifest: FwpkgManifest, register: RegisterVersions,
     },
   });
   if (!decision.allowed) throw decision.refusal;
-  if (request.path !== 'serial') throw new GatewayError('UPGRADE_PATH_UNAVAILABLE', { params: { path: request.path } });
+  if (!available.includes(request.path)) throw new GatewayError('UPGRADE_PATH_UNAVAILABLE', { params: { path: request.path } });
   return { kind: decision.kind, from: decision.from };
 }

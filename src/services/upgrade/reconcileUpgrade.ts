@@ -30,7 +30,7 @@ export async function reconcileUpgrade(job: JobRow, device: BorrowedDevice, run:
       state: 'succeeded', after,
       result: {
         machineNumber: identity.machineNumber, packageId: checkpoint.packageId, kind: checkpoint.kind, before: checkpoint.from, after: checkpoint.to,
-        path: 'serial', backupId: checkpoint.backupId, verified: true, confirmed: true, write: null,
+        path: checkpoint.path, backupId: checkpoint.backupId, verified: true, confirmed: true, write: null,
       },
     };
   }

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 import type { InstallKind } from '../../../protocols/fwpkg/installDecision.js';
 import { selfCheckKinds, type FirmwareTrial } from '../../../protocols/gb-link/index.js';
-import { withBulkBaud } from '../../devices/bulkBaud.js';
-import type { BorrowedDevice, DevicePort } from '../../devices/DevicePort.js';
+import type { UpgradePath } from '../../../protocols/fwpkg/manifest.js';
+import type { BorrowedDevice, DevicePort, ReattachExpectation } from '../../devices/DevicePort.js';
 import type { BackupGate } from '../common/BackupGate.js';
 import { isLinkFailure } from '../common/linkFailure.js';
 import { planInstall } from './planInstall.js';
@@ -11,7 +11,8 @@ import { readUpgradeCheckpoint, type UpgradeCheckpoint } from './upgradeCheckpoi
 import type { UpgradeRequest } from './upgradeRequest.js';
 import type { UpgradeRunContext } from './UpgradeRunContext.js';
 import type { PackageForUse, UpgradePackages } from './UpgradePackages.js';
-import { writeImage, type WriteOutcome } from './writeImage.js';
+import { serialTransfer } from './serialTransfer.js';
+import type { TransferOutcome, TransferPlan, UpgradeTransfers } from './UpgradeTransfer.js';
 
 export const UPGRADE_JOB_KIND = 'upgrade';
 
@@ -31,6 +32,8 @@ export interface UpgradeDeps {
   backupGate(ctx: UpgradeRunContext): BackupGate;
   /** Lends the job's register (its own loan, re-entrant, held across reboots). */
   readonly devices: DevicePort;
+  /** The paths this gateway does (UpgradeTransfer.ts); default: serial only. */
+  readonly transfers?: UpgradeTransfers;
   /** Seconds the register runs the new image on trial before it reverts unless confirmed (64/07). */
   readonly trialSeconds?: number;
   /** How long a reboot may take before the job looks again, ms. */
@@ -44,11 +47,20 @@ export interface UpgradeResult {
   readonly kind: InstallKind;
   readonly before: string;
   readonly after: string;
-  readonly path: 'serial';
+  readonly path: UpgradePath;
   readonly backupId: string;
   readonly verified: true;
   readonly confirmed: true;
-  readonly write: WriteOutcome | null;
+  /** What the transfer reported; null when a resumed job found the register already on trial. */
+  readonly write: TransferOutcome | null;
+}
+
+/** The transfers of a gateway that was given none: the serial path. */
+export const defaultTransfers: UpgradeTransfers = { serial: serialTransfer() };
+
+/** The paths `transfers` does, for planInstall's "this gateway does the path" check. */
+export function availablePaths(transfers: UpgradeTransfers | undefined): readonly UpgradePath[] {
+  return Object.keys(transfers ?? defaultTransfers) as UpgradePath[];
 }
 
 const DEFAULT_TRIAL_SECONDS = 120;
@@ -65,12 +77,11 @@ const revertReasons = {
 type Objection = { readonly zh: string; readonly en: string };
 
 /**
- * The upgrade job over the serial path (issue 11; src/jobs/ENGINE.md): prepare (package verified again, version
- * gate, backup gate) → detach → write (64/01–04, resumable from the register's offset, its digest checked before
- * activation) → attach (64/07 on trial; the register reboots; the loan waits for it) → reload → verify (37
- * version, 64/09 running digest, self-checks) → confirm (64/08), else no confirm and the register reverts by
- * itself: the job fails UPGRADE_REVERTED with the reason. The service record's `before` is written before the
- * first block leaves. A run resumed from its checkpoint goes on where it stopped.
+ * The upgrade job (issue 11; src/jobs/ENGINE.md; the contract in UpgradeTransfer.ts): prepare (package verified
+ * again, version gate, backup gate, the service record's `before`) → the path's transfer (detach, write, attach:
+ * the image on the register, checked, booted on trial) → settle: reload → verify (37 version, 64/09 running
+ * digest, self-checks) → confirm (64/08), else no confirm and the register reverts by itself: the job fails
+ * UPGRADE_REVERTED with the reason. A run resumed from its checkpoint goes on where it stopped.
  */
 export function upgradeRun(deps: UpgradeDeps, request: UpgradeRequest) {
   return (ctx: UpgradeRunContext): Promise<UpgradeResult> => runUpgrade(deps, request, ctx);
@@ -78,14 +89,16 @@ export function upgradeRun(deps: UpgradeDeps, request: UpgradeRequest) {
 
 async function runUpgrade(deps: UpgradeDeps, request: UpgradeRequest, ctx: UpgradeRunContext): Promise<UpgradeResult> {
   const now = deps.now ?? Date.now;
+  const rebootMs = deps.rebootMs ?? DEFAULT_REBOOT_MS;
   const withDevice = <T>(work: (device: BorrowedDevice) => Promise<T>) => deps.devices.withDevice(ctx.deviceId, ctx.signal, work);
   const resumed = readUpgradeCheckpoint(ctx.resumedFrom);
+  const transfers = deps.transfers ?? defaultTransfers;
   ctx.stage('prepare');
   const pkg = await deps.packages.forUse(request.package);
   ctx.progress(0.2, `package ${pkg.packageId} verified`);
 
   if (resumed !== undefined && resumed.phase !== 'write') {
-    // 64/07 may have left: the register is (or was) on trial with the new image; never write or activate again.
+    // The register is (or was) told to boot the new image: never write or activate again.
     return withDevice((device) => settle(deps, ctx, device, pkg, resumed, null));
   }
 
@@ -93,8 +106,10 @@ async function runUpgrade(deps: UpgradeDeps, request: UpgradeRequest, ctx: Upgra
     const identity = await device.session.factoryData();
     // A register found in its bootloader (0.0.0) resuming this job's write is not judged again: its application is gone.
     if (resumed !== undefined && identity.firmwareVersion === '0.0.0') return { identity, kind: resumed.kind, from: resumed.from };
-    return { identity, ...planInstall(pkg.manifest, identity, request) };
+    return { identity, ...planInstall(pkg.manifest, identity, request, availablePaths(transfers)) };
   });
+  const transfer = transfers[request.path];
+  if (transfer === undefined) throw new GatewayError('UPGRADE_PATH_UNAVAILABLE', { params: { path: request.path } });
   ctx.progress(0.4, `${planned.kind} ${planned.from} → ${pkg.manifest.version} allowed`);
 
   const backupId = resumed?.backupId ?? (await deps.backupGate(ctx).pass({ operation: 'upgrade' })).backupId;
@@ -102,49 +117,42 @@ async function runUpgrade(deps: UpgradeDeps, request: UpgradeRequest, ctx: Upgra
 
   const base = {
     packageId: pkg.packageId, from: planned.from, to: pkg.manifest.version, sha256: pkg.manifest.sha256, size: pkg.manifest.size, backupId, kind: planned.kind,
+    path: request.path,
   } as const;
   ctx.record({
     action: UPGRADE_JOB_KIND, machineNumber: planned.identity.machineNumber,
     before: {
-      firmwareVersion: planned.from, target: pkg.manifest.version, packageId: pkg.packageId, path: 'serial', kind: planned.kind,
+      firmwareVersion: planned.from, target: pkg.manifest.version, packageId: pkg.packageId, path: request.path, kind: planned.kind,
       downgrade: planned.kind === 'downgrade', reinstall: planned.kind === 'reinstall', backupId,
     },
   });
 
   return withDevice(async (device) => {
-    ctx.stage('detach');
-    ctx.checkpoint({ ...base, phase: 'write', offset: resumed?.offset ?? 0 });
-    ctx.progress(1, 'transfer begins');
-
-    ctx.stage('write');
-    const total = pkg.image.length;
-    // At the fastest rate both sides support (70/71), back to the normal rate after (also after a cut: the register falls back by itself).
-    const write = await withBulkBaud(device.session, () => writeImage(device, { image: pkg.image, sha256: pkg.manifest.sha256, version: pkg.manifest.version, model: planned.identity.model }, {
-      written: (offset) => {
-        ctx.checkpoint({ ...base, phase: 'write', offset });
-        ctx.progress(offset / total, `${offset} of ${total} bytes written`);
+    let last: UpgradeCheckpoint = { ...base, phase: 'write', offset: resumed?.offset ?? 0, ...(resumed?.detail === undefined ? {} : { detail: resumed.detail }) };
+    ctx.checkpoint(last);
+    let activated: UpgradeCheckpoint | undefined;
+    const plan: TransferPlan = {
+      model: planned.identity.model, from: planned.from, resumed, rebootMs,
+      trialSeconds: deps.trialSeconds ?? DEFAULT_TRIAL_SECONDS,
+      progress: (offset, detail) => {
+        last = { ...base, phase: 'write', offset, ...(detail === undefined ? {} : { detail: { ...detail } }) };
+        ctx.checkpoint(last);
       },
-      away: () => waitForRegister(ctx, device, deps.rebootMs ?? DEFAULT_REBOOT_MS, now, 'either').then(() => undefined),
-    }, ctx.signal));
-    ctx.progress(1, 'the register\'s digest of the whole image matches the package');
-
-    ctx.stage('attach');
-    const activated: UpgradeCheckpoint = { ...base, phase: 'activated', offset: total };
-    ctx.checkpoint(activated);
-    try {
-      await device.session.firmwareActivateTrial(deps.trialSeconds ?? DEFAULT_TRIAL_SECONDS);
-    } catch (error) {
-      // A lost OK: the register may be rebooting already; what runs afterwards says what happened.
-      if (!isGatewayError(error, 'LINK_IN_DOUBT') && !isGatewayError(error, 'LINK_TIMEOUT')) throw error;
-    }
-    await waitForRegister(ctx, device, deps.rebootMs ?? DEFAULT_REBOOT_MS, now, 'either');
+      activating: () => {
+        activated = { ...last, phase: 'activated', offset: pkg.image.length };
+        ctx.checkpoint(activated);
+      },
+      waitForRegister: (expect, allowedMs) => waitForRegister(ctx, device, allowedMs ?? rebootMs, now, expect),
+    };
+    const write = await transfer.transfer(ctx, device, pkg, plan);
+    if (activated === undefined) throw new Error(`the ${request.path} transfer returned without plan.activating()`);
     return settle(deps, ctx, device, pkg, activated, write);
   });
 }
 
 /** Reload and verify: confirm the trial image when it is the package's and healthy, else let it revert and say why. */
 async function settle(
-  deps: UpgradeDeps, ctx: UpgradeRunContext, device: BorrowedDevice, pkg: PackageForUse, checkpoint: UpgradeCheckpoint, write: WriteOutcome | null,
+  deps: UpgradeDeps, ctx: UpgradeRunContext, device: BorrowedDevice, pkg: PackageForUse, checkpoint: UpgradeCheckpoint, write: TransferOutcome | null,
 ): Promise<UpgradeResult> {
   const now = deps.now ?? Date.now;
   ctx.stage('reload');
@@ -167,7 +175,7 @@ async function settle(
   if (objection === undefined && after.state === 'confirmed' && after.runningVersion === target) {
     ctx.progress(1, `${target} verified and confirmed`);
     const result: UpgradeResult = {
-      machineNumber: identity.machineNumber, packageId: pkg.packageId, kind: checkpoint.kind, before: checkpoint.from, after: target, path: 'serial',
+      machineNumber: identity.machineNumber, packageId: pkg.packageId, kind: checkpoint.kind, before: checkpoint.from, after: target, path: checkpoint.path,
       backupId: checkpoint.backupId, verified: true, confirmed: true, write,
     };
     ctx.record({ after: { firmwareVersion: target, verified: true, confirmed: true, kind: checkpoint.kind, packageId: pkg.packageId } });
@@ -230,7 +238,7 @@ async function waitForRevert(ctx: UpgradeRunContext, device: BorrowedDevice, sec
  * The register is away (rebooting, a cut link): waits with progress every second ("the register is busy, N s of
  * an expected M s"). A deadline that passes makes the job look again once, as long, before it declares anything.
  */
-async function waitForRegister(ctx: UpgradeRunContext, device: BorrowedDevice, allowedMs: number, now: () => number, expect: 'either' | 'application'): Promise<void> {
+async function waitForRegister(ctx: UpgradeRunContext, device: BorrowedDevice, allowedMs: number, now: () => number, expect: ReattachExpectation): Promise<void> {
   ctx.waiting({ for: 'device', code: 'DEVICE_OFFLINE', message: { 'zh-CN': '收款机正在重启，等待其重新连接', en: 'The register is restarting; waiting for it to come back' } });
   const onWaiting = (elapsed: number, allowed: number) => {
     const seconds = Math.round(elapsed / 1000);

@@ -10,6 +10,8 @@ import type { BackupGate } from '../../../src/services/common/BackupGate.js';
 import { UPGRADE_JOB_KIND, upgradeRun, upgradeStages, type UpgradeResult } from '../../../src/services/upgrade/runUpgrade.js';
 import { upgradeRequestSchema } from '../../../src/services/upgrade/upgradeRequest.js';
 import type { PackageForUse } from '../../../src/services/upgrade/UpgradePackages.js';
+import { serialTransfer } from '../../../src/services/upgrade/serialTransfer.js';
+import type { UpgradeTransfer, UpgradeTransfers } from '../../../src/services/upgrade/UpgradeTransfer.js';
 import { openStore, type Store } from '../../../src/store/Store.js';
 import type { JobEvent } from '../../../src/store/types.js';
 
@@ -63,11 +65,11 @@ async function harness(options: { faults?: Parameters<typeof createSimulatedRegi
     },
   });
   const writes: { offset: number; length: number }[] = [];
-  const upgrade = async (pkg: PackageForUse, body: Record<string, unknown> = {}, trialSeconds = 5, onEvent?: (event: JobEvent) => void) => {
+  const upgrade = async (pkg: PackageForUse, body: Record<string, unknown> = {}, trialSeconds = 5, onEvent?: (event: JobEvent) => void, transfers?: UpgradeTransfers) => {
     const request = upgradeRequestSchema.parse({ package: PACKAGE_ID, ...body });
     const { job } = jobs.start({
       kind: UPGRADE_JOB_KIND, deviceId: id, operator: 'li', stages: upgradeStages,
-      run: upgradeRun({ packages: { forUse: async () => pkg }, backupGate, devices, trialSeconds, rebootMs: options.expectedRebootMs ?? 5_000 }, request),
+      run: upgradeRun({ packages: { forUse: async () => pkg }, backupGate, devices, trialSeconds, rebootMs: options.expectedRebootMs ?? 5_000, ...(transfers === undefined ? {} : { transfers }) }, request),
     });
     const events: JobEvent[] = [];
     jobs.events.subscribe(job.id, 0, (event) => { events.push(event); onEvent?.(event); });
@@ -170,5 +172,33 @@ describe('the upgrade job over the serial path (trial boot, GB link SPEC §5.8.1
     expect(job).toMatchObject({ state: 'succeeded', result: { kind: 'downgrade', before: '2.3.1', after: '2.2.0' } });
     expect(store.records.list({ device: id }).find((r) => r.action === UPGRADE_JOB_KIND)).toMatchObject({ before: { downgrade: true } });
   });
-});
 
+  describe('a path is a module (UpgradeTransfer.ts): the job dispatches on request.path', () => {
+    it('a usb-stick transfer given to the job runs between the shared prepare and settle; the result and the record name its path', async () => {
+      const { register, id, upgrade, store } = await harness();
+      const seen: string[] = [];
+      // A stand-in for the stick path: it moves the image the serial way, but the job only knows it as 'usb-stick'.
+      const stick: UpgradeTransfer = {
+        path: 'usb-stick',
+        transfer: async (ctx, device, pkg, plan) => {
+          seen.push(`${plan.model} ${plan.from} ${plan.resumed === undefined ? 'first' : 'resumed'}`);
+          return serialTransfer().transfer(ctx, device, pkg, plan);
+        },
+      };
+      const { job } = await upgrade(packageOf('2.4.0'), { path: 'usb-stick' }, 5, undefined, { serial: serialTransfer(), 'usb-stick': stick });
+      expect(seen).toEqual(['SIM-ECR-200 2.3.1 first']);
+      expect(job).toMatchObject({ state: 'succeeded', result: { path: 'usb-stick', after: '2.4.0', verified: true, confirmed: true } });
+      expect(job.checkpoint).toMatchObject({ path: 'usb-stick', phase: 'confirming' });
+      expect(register.simulator.firmware.running.version).toBe('2.4.0');
+      expect(store.records.list({ device: id }).find((r) => r.action === UPGRADE_JOB_KIND)).toMatchObject({ before: { path: 'usb-stick' } });
+    });
+
+    it('a transfer that returns without plan.activating() fails the job instead of settling on a guess', async () => {
+      const { register, upgrade } = await harness();
+      const careless: UpgradeTransfer = { path: 'ic-card', transfer: async () => ({ startedAt: 0, bytesSent: 0, resumes: [] }) };
+      const { job } = await upgrade(packageOf('2.4.0', { paths: ['serial', 'ic-card'] }), { path: 'ic-card' }, 5, undefined, { 'ic-card': careless });
+      expect(job.state).toBe('failed');
+      expect(register.simulator.firmware.running.version).toBe('2.3.1');
+    });
+  });
+});
