@@ -10,6 +10,7 @@ import { backupErrors } from './backup.js';
 import { upgradeErrors } from './upgrade.js';
 import { engineErrors } from './engine.js';
 import { recordErrors } from './records.js';
+import { repositoryErrors } from './repository.js';
 
 /** Every stable error code of the gateway. Each area keeps its own table; codes must not collide. */
 export const errorCatalog = {
@@ -24,6 +25,7 @@ export const errorCatalog = {
   ...upgradeErrors,
   ...engineErrors,
   ...recordErrors,
+  ...repositoryErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalog;
@@ -34,5 +36,5 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
 
 /** The area tables side by side, so a test can prove no code is defined twice. */
 export const errorTables = {
-  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors, engineErrors, recordErrors,
+  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors, engineErrors, recordErrors, repositoryErrors,
 } as const;
