@@ -1,4 +1,5 @@
 import { ExitCode, isGatewayError } from '../../contracts/errors/index.js';
+import { progressDetail } from '../api/progressDetails.js';
 import type { CliContext } from './CliContext.js';
 import { cliText } from './cliText.js';
 import { JobLeftRunning } from './JobLeftRunning.js';
@@ -70,7 +71,7 @@ export async function watchJob(ctx: CliContext, jobId: string): Promise<JobView>
         if (message.event === 'progress' && !ctx.json) {
           view.update({
             fraction: Number(data.fraction ?? 0), stage: stageLabel((data.stage as string | null) ?? null, ctx.language),
-            etaSeconds: (data.etaSeconds as number | null) ?? null, detail: data.detail as string | undefined,
+            etaSeconds: (data.etaSeconds as number | null) ?? null, detail: progressDetail(data.detail as string | undefined, ctx.language) ?? undefined,
           });
         }
         if ((message.event === 'waiting' || message.event === 'running' || message.event === 'resumed') && !ctx.json) {

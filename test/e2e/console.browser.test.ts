@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,7 +8,8 @@ import { freePort, runFiscalctl, startDaemon, type RunningDaemon } from '../help
 
 /**
  * The web console in a real browser: Debian's chromium driven by playwright-core (never a downloaded browser)
- * against `fiscald --simulate=3`. Screenshots go to test-artifacts/console (gitignored).
+ * against `fiscald --simulate=3`. Screenshots go to test-artifacts/console (gitignored). The simulated registers take
+ * three seconds to restart, so the upgrade's wait for the register after its new image boots can be seen.
  */
 const artifacts = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'console');
 const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
@@ -17,7 +18,10 @@ let context: BrowserContext;
 let page: Page;
 let foreign: Server | undefined;
 let newDevice = '';
+let newDeviceFirmware = '';
 let initializedDevice = '';
+const work = mkdtempSync(join(tmpdir(), 'console-upgrade-'));
+const packageFile = join(work, 'fw.fwpkg');
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
@@ -46,9 +50,21 @@ async function runJob(action: string): Promise<string> {
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  daemon = await startDaemon({ simulate: 3 });
-  const { devices } = await api<{ devices: { id: string; transport: { path: string } }[] }>('/v1/devices');
-  newDevice = devices.find((d) => d.transport.path === 'memory:sim-1')!.id;
+  const trusted = join(work, 'trusted');
+  mkdirSync(trusted);
+  daemon = await startDaemon({ simulate: 3, args: ['--trusted-keys', trusted, '--simulator-timing', '{"rebootMs":3000}'] });
+  const { devices } = await api<{ devices: { id: string; transport: { path: string }; identity: { model: string; firmwareVersion: string } }[] }>('/v1/devices');
+  const sim1 = devices.find((d) => d.transport.path === 'memory:sim-1')!;
+  newDevice = sim1.id;
+  newDeviceFirmware = sim1.identity.firmwareVersion;
+  // A vendor key the daemon trusts and a package for the simulated model, uploaded later through the page.
+  const keygen = await runFiscalctl(daemon, ['package', 'keygen', '--out', join(work, 'vendor')]);
+  expect(keygen.code, keygen.stderr).toBe(0);
+  copyFileSync(join(work, 'vendor.pub'), join(trusted, 'vendor.pub'));
+  writeFileSync(join(work, 'fw.bin'), Buffer.alloc(16 * 1024, 0x5a));
+  const built = await runFiscalctl(daemon, ['package', 'build', '--image', join(work, 'fw.bin'), '--version', '9.1.0', '--model', sim1.identity.model,
+    '--lowest', '0.0.1', '--key', join(work, 'vendor.key'), '-o', packageFile]);
+  expect(built.code, built.stderr).toBe(0);
   initializedDevice = devices.find((d) => d.transport.path === 'memory:sim-2')!.id;
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 900 },
@@ -63,6 +79,7 @@ afterAll(async () => {
   await new Promise((done) => (foreign ? foreign.close(done) : done(undefined)));
   await daemon?.stop();
   rmSync(profile, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
   rmSync(daemon.dataDir, { recursive: true, force: true });
 });
 
@@ -114,14 +131,45 @@ describe('web console in chromium', () => {
     await shot('04-diagnostics');
   });
 
+  it('upgrades from a package uploaded on the page: verification and version rule first, the restart wait shown, then the new version', async () => {
+    await page.locator('button[data-action="upgrade"]').click();
+    await page.locator('#upgrade-file').setInputFiles(packageFile);
+    await page.locator('#upgrade-upload').click();
+    const rule = page.locator('#upgrade-rule');
+    await rule.waitFor();
+    expect(await page.locator('#upgrade-package option:checked').textContent()).toMatch(/^9\.1\.0（/);
+    expect(await rule.textContent()).toBe(`版本规则：允许升级：${newDeviceFirmware} → 9.1.0`);
+    expect(await page.locator('#upgrade-gate').textContent()).toContain('上传时已按可信密钥');
+    expect(await page.locator('#upgrade-gate').textContent()).toContain(`固件 ${newDeviceFirmware}`);
+    expect(await page.locator('#upgrade-steps li').count()).toBe(3);
+    await shot('05-upgrade-plan');
+    const short = await startedJob(() => page.locator('button[data-action="start-upgrade"]').click());
+    const row = `tr[data-job^="${short}"]`;
+    // The register restarts into its new image: the job waits for it, and says so in Chinese.
+    const waiting = page.locator(`${row} .warn`);
+    await waiting.waitFor({ timeout: 90_000 });
+    expect(await waiting.textContent()).toBe('等待中：收款机正在重启，等待其重新连接');
+    expect(await page.locator(`${row} td.state-waiting`).textContent()).toBe('等待中');
+    await shot('06-upgrade-waiting');
+    await page.locator(`${row} td.state-succeeded`).waitFor({ timeout: 90_000 });
+    expect(await page.locator(`${row} .result`).textContent()).toContain(`升级完成：${newDeviceFirmware} → 9.1.0`);
+    await expect.poll(async () => page.locator('.device-page dl').first().textContent(), { timeout: 20_000 }).toContain('9.1.0');
+    // Now the same package is a reinstall: refused until asked for.
+    await page.locator('button[data-action="upgrade"]').click();
+    await rule.waitFor();
+    expect(await rule.textContent()).toMatch(/^版本规则：不允许：收款机已运行版本 9\.1\.0/);
+    expect(await page.locator('button[data-action="start-upgrade"]').isDisabled()).toBe(true);
+    await shot('07-upgraded');
+  }, 240_000);
+
   it('backs up with the bar reaching 100 %, distributes a roll, deregisters and shows the printable record', async () => {
     const short = await runJob('backup');
     expect(await page.locator(`tr[data-job^="${short}"] progress`).getAttribute('value')).toBe('100');
     await page.locator('#backups tbody tr').first().waitFor();
-    await shot('05-backup');
+    await shot('08-backup');
     const roll = await runJob('roll');
     expect(await page.locator(`tr[data-job^="${roll}"] .result`).textContent()).toContain('发票卷已分发');
-    await shot('06-roll');
+    await shot('09-roll');
     // A registration change: chosen field and new value, confirmed, and its result said as before and after.
     await page.locator('button[data-action="change"]').click();
     await page.locator('#change-field').selectOption('address');
@@ -137,7 +185,7 @@ describe('web console in chromium', () => {
     // What cannot act now says why instead of failing.
     expect(await page.locator('button[data-action="roll"]').isDisabled()).toBe(true);
     expect(await page.locator('button[data-action="roll"] + .why').textContent()).toBe('设备已注销');
-    await shot('07-deregistered');
+    await shot('10-deregistered');
   });
 
   it('a busy register says why on its buttons, and its job is cancelled from the console', async () => {
@@ -149,7 +197,7 @@ describe('web console in chromium', () => {
     await why.waitFor({ timeout: 20_000 });
     expect(await why.textContent()).toMatch(/^设备正忙：正在执行任务 [0-9a-f]{8}（备份）$/);
     expect(await page.locator('button[data-action="diagnose"]').isDisabled()).toBe(true);
-    await shot('08-busy');
+    await shot('11-busy');
     const running = page.locator('tr[data-job]', { has: page.locator('td.state-running') }).first();
     await running.waitFor();
     await running.locator('button').click();
@@ -164,8 +212,9 @@ describe('web console in chromium', () => {
     await expect.poll(async () => page.locator('#status').textContent()).not.toBe(before);
     expect(await page.locator('#status').getAttribute('class')).toBe('bad');
     expect(await page.locator('#status').textContent()).toMatch(/[\u4e00-\u9fff]/);
-    expect(await page.locator('#packages').count()).toBe(0);
-    await shot('09-package-refused');
+    // Only the package uploaded for the upgrade is kept; the junk is not.
+    expect(await page.locator('#packages tbody tr').count()).toBe(1);
+    await shot('12-package-refused');
   });
 
   it('switches to English', async () => {
@@ -174,7 +223,7 @@ describe('web console in chromium', () => {
     await page.goto(`${daemon.url}/#`);
     await page.locator('#devices tbody tr').first().waitFor();
     expect(await page.locator('#devices thead').textContent()).toContain('Machine no.');
-    await shot('10-english');
+    await shot('13-english');
   });
 
   it('a page of another loopback origin can neither read /v1/devices nor start a job, though the browser holds the session', async () => {

@@ -35,7 +35,7 @@ export class ProgressView {
     if (this.tty) {
       const filled = Math.round((percent / 100) * this.width);
       const bar = `${'#'.repeat(filled)}${'-'.repeat(this.width - filled)}`;
-      const text = `[${bar}] ${String(percent).padStart(3)}% ${state.stage ?? ''}${state.detail ? ` (${state.detail})` : ''}${eta(state.etaSeconds, this.language)}`;
+      const text = `[${bar}] ${String(percent).padStart(3)}% ${state.stage ?? ''}${state.detail ? (this.language === 'zh-CN' ? `（${state.detail}）` : ` (${state.detail})`) : ''}${eta(state.etaSeconds, this.language)}`;
       this.sink.write(`\r\u001b[2K${text}`);
       this.drawn = true;
       return;

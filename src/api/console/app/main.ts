@@ -1,6 +1,8 @@
 import { ApiProblem, currentOperator, followEvents, get, getText, loginWithToken, logout, post, postBytes, problemText, remove, setOperator, startSession } from './api.js';
 import { currentLanguage, localized, localTime, named, setLanguage, t, type Language } from './catalogue.js';
+import { progressDetail } from '../../progressDetails.js';
 import { resultInWords } from './resultWords.js';
+import { upgradeGate, type GateVerdict } from './upgradeGate.js';
 import { byId, h } from './dom.js';
 
 interface Device {
@@ -15,6 +17,8 @@ interface Job {
   id: string; kind: string; deviceId: string; state: string; stage: string | null; stages: { id: string }[];
   fraction: number; etaSeconds: number | null; createdAt: string; waiting: { message: unknown } | null;
   result: unknown; error: { code: string; message: string; messageZh: string } | null;
+  /** The last progress detail the job's events said (not in the stored row). */
+  detail?: string | null;
 }
 
 const jobs = new Map<string, Job>();
@@ -189,7 +193,7 @@ async function readCard(reader: string, out: HTMLElement): Promise<void> {
 
 interface StoredPackage {
   id: string; bytes: number; receivedAt: string; keyId: string;
-  manifest: { version: string; versionLowest: string; bootloaderLowest: string; models: string[]; paths: string[]; vendor: string };
+  manifest: { version: string; versionLowest: string; bootloaderLowest: string; models: string[]; paths: string[]; vendor: string; sha256?: string };
 }
 
 /** Firmware packages fiscald keeps (verified on upload against the trusted keys); the upgrade itself comes with its API. */
@@ -267,6 +271,7 @@ async function devicePage(id: string): Promise<HTMLElement> {
       action(t('roll'), initialized, () => { if (confirm(t('confirmRoll', { id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/rolls`, {}); }, 'roll', any),
       action(t('change'), initialized, () => changeForm(device, panel), 'change', any),
       action(t('restore'), any, () => restoreForm(device, panel), 'restore', any),
+      action(t('upgrade'), any, () => void upgradeForm(device, panel), 'upgrade', any),
       action(t('deregister'), initialized, () => { if (confirm(t('confirmDeregister', { id: device.id }))) void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/deregister`, {}); }, 'deregister', any))),
     certificatesLine(diagnosis),
     panel,
@@ -357,6 +362,97 @@ function restoreForm(device: Device, panel: HTMLElement): void {
   panel.replaceChildren(h('h2', {}, t('restore')), form);
 }
 
+/** What the technician chose on the upgrade screen; kept while the screen is redrawn. */
+interface UpgradeChoice { packageId: string; path: string; reinstall: boolean; allowDowngrade: boolean }
+
+function gateText(verdict: GateVerdict, pkg: StoredPackage, device: Device, path: string): string {
+  const identity = device.identity;
+  const params = { from: identity?.firmwareVersion ?? '', to: pkg.manifest.version, model: identity?.model ?? '', path: named('path', path),
+    boot: identity?.bootloaderVersion ?? '', lowest: '' };
+  if (verdict.allowed) {
+    return t(verdict.kind === 'upgrade' ? 'ruleAllowedUpgrade' : verdict.kind === 'reinstall' ? 'ruleAllowedReinstall' : 'ruleAllowedDowngrade', params);
+  }
+  switch (verdict.rule) {
+    case 'unknown': return t('ruleUnknown');
+    case 'model': return t('ruleModel', params);
+    case 'path': return t('rulePath', params);
+    case 'bootloader': return t('ruleBootloader', { ...params, lowest: pkg.manifest.bootloaderLowest });
+    case 'lowest': return t('ruleLowest', { ...params, lowest: pkg.manifest.versionLowest });
+    case 'same': return t('ruleSame', params);
+    case 'older': return t('ruleOlder', params);
+  }
+}
+
+/**
+ * Firmware upgrade: choose a kept package or upload one, choose the path, see the package's verification and the
+ * version rule that will apply (with the register's versions) and the steps, then start. The job's row follows it:
+ * stages, progress in words, waiting reasons (a restart, what a technician must do for a stick or a card) and the
+ * new version at the end.
+ */
+async function upgradeForm(device: Device, panel: HTMLElement, choice?: UpgradeChoice): Promise<void> {
+  if (!needOperator()) return;
+  let list: StoredPackage[] = [];
+  try { list = (await get<{ packages: StoredPackage[] }>('/v1/packages')).packages; } catch (error) { say(problemText(error), true); }
+  const model = device.identity?.model;
+  // Packages for this register's model first (the list is newest first).
+  list = [...list.filter((p) => model !== undefined && p.manifest.models.includes(model)), ...list.filter((p) => model === undefined || !p.manifest.models.includes(model))];
+  const chosen = list.find((p) => p.id === choice?.packageId) ?? list[0];
+  const path = chosen && choice && chosen.manifest.paths.includes(choice.path) ? choice.path : (chosen?.manifest.paths.includes('serial') ? 'serial' : chosen?.manifest.paths[0] ?? 'serial');
+  const now: UpgradeChoice = { packageId: chosen?.id ?? '', path, reinstall: choice?.reinstall ?? false, allowDowngrade: choice?.allowDowngrade ?? false };
+  const redraw = (next: Partial<UpgradeChoice>) => void upgradeForm(device, panel, { ...now, ...next });
+
+  const packageSelect = h('select', { id: 'upgrade-package', onchange: (e) => redraw({ packageId: (e.target as HTMLSelectElement).value }) },
+    list.map((p) => h('option', { value: p.id, selected: p.id === now.packageId }, t('packageOption', { version: p.manifest.version, models: p.manifest.models.join(currentLanguage() === 'zh-CN' ? '、' : ', ') })))) as HTMLSelectElement;
+  const file = h('input', { type: 'file', id: 'upgrade-file', accept: '.fwpkg,.tar,application/octet-stream' }) as HTMLInputElement;
+  const upload = async () => {
+    const picked = file.files?.[0];
+    if (!picked) return;
+    try {
+      const { package: kept } = await postBytes<{ package: StoredPackage }>('/v1/packages', await picked.arrayBuffer());
+      say(t('packageKept', { version: kept.manifest.version }));
+      redraw({ packageId: kept.id });
+    } catch (error) { say(problemText(error), true); }
+  };
+  const pathSelect = h('select', { id: 'upgrade-path', onchange: (e) => redraw({ path: (e.target as HTMLSelectElement).value }) },
+    (chosen?.manifest.paths ?? ['serial']).map((p) => h('option', { value: p, selected: p === now.path }, named('path', p))));
+  const box = (id: string, label: string, checked: boolean, key: 'reinstall' | 'allowDowngrade') => h('label', {},
+    h('input', { type: 'checkbox', id, checked, onchange: (e) => redraw({ [key]: (e.target as HTMLInputElement).checked }) }), ' ', label);
+
+  const parts: (HTMLElement | null)[] = [h('h2', {}, t('upgradeTitle')),
+    h('div', { class: 'filters', id: 'upgrade-form' },
+      h('label', {}, t('choosePackage'), ' ', list.length ? packageSelect : h('span', { class: 'muted' }, t('noPackages'))), ' ',
+      h('label', {}, t('uploadHere'), ' ', file), ' ', h('button', { type: 'button', id: 'upgrade-upload', onclick: () => void upload() }, t('upload'))),
+  ];
+  let verdict: GateVerdict | null = null;
+  if (chosen) {
+    verdict = upgradeGate(chosen.manifest, device.identity ?? {}, now);
+    const manifest = chosen.manifest;
+    parts.push(
+      h('div', { class: 'filters' }, h('label', {}, t('upgradePath'), ' ', pathSelect), ' ',
+        box('upgrade-reinstall', t('reinstallOption'), now.reinstall, 'reinstall'), ' ', box('upgrade-downgrade', t('downgradeOption'), now.allowDowngrade, 'allowDowngrade')),
+      h('div', { id: 'upgrade-gate' },
+        h('h3', {}, t('packageVerification')),
+        dl([
+          [t('version'), manifest.version], [t('model'), manifest.models.join(', ')], [t('vendor'), manifest.vendor === 'unspecified' ? t('notStated') : manifest.vendor],
+          [t('installsFrom'), t('fromVersion', { version: manifest.versionLowest, boot: manifest.bootloaderLowest })],
+          [t('paths'), manifest.paths.map((p) => named('path', p)).join(currentLanguage() === 'zh-CN' ? '、' : ', ')],
+          [t('digest'), (manifest.sha256 ?? chosen.id).slice(0, 16)],
+          [t('verified'), t('packageVerifiedBy', { key: chosen.keyId.slice(0, 16) })],
+          [t('registerNow'), t('versionsNow', { model: device.identity?.model ?? t('unknown'), firmware: device.identity?.firmwareVersion ?? t('unknown'), boot: device.identity?.bootloaderVersion ?? t('unknown') })],
+        ]),
+        h('p', { id: 'upgrade-rule', class: verdict.allowed ? 'ok' : verdict.rule === 'unknown' ? 'warn' : 'bad' }, labelled(t('versionRule'), gateText(verdict, chosen, device, now.path)))),
+      h('h3', {}, t('upgradeSteps')),
+      h('ol', { id: 'upgrade-steps' }, h('li', {}, t('stepBackup')),
+        h('li', {}, now.path === 'serial' ? t('stepWriteSerial') : t('stepWriteOther', { path: named('path', now.path) })), h('li', {}, t('stepTrial'))));
+  }
+  const refusal = !chosen ? t('noPackageChosen') : verdict && !verdict.allowed && verdict.rule !== 'unknown' ? gateText(verdict, chosen, device, now.path) : whyNot(device);
+  parts.push(action(t('startUpgrade'), refusal, () => {
+    if (!chosen || !confirm(t('confirmUpgrade', { id: device.identity?.machineNumber ?? device.id, version: chosen.manifest.version, path: named('path', now.path) }))) return;
+    void startJob(device, `/v1/devices/${encodeURIComponent(device.id)}/upgrade`, { package: chosen.id, path: now.path, reinstall: now.reinstall, allowDowngrade: now.allowDowngrade });
+  }, 'start-upgrade'));
+  panel.replaceChildren(...parts.filter((x): x is HTMLElement => x !== null));
+}
+
 async function backupsSection(device: Device): Promise<HTMLElement> {
   let list: { id: string; createdAt: string; bytes: number; problems: number; links: { archive: string } }[] = [];
   try { list = (await get<{ backups: typeof list }>(`/v1/devices/${encodeURIComponent(device.id)}/backups`)).backups; } catch { /* shown empty */ }
@@ -379,12 +475,19 @@ function follow(job: Job): void {
   if (followed.has(job.id) || (job.state !== 'running' && job.state !== 'waiting')) return;
   const controller = new AbortController();
   followed.set(job.id, controller);
-  void followEvents(`/v1/jobs/${encodeURIComponent(job.id)}/events`, (_event, data) => {
+  void followEvents(`/v1/jobs/${encodeURIComponent(job.id)}/events`, (event, data) => {
     const update = (data && typeof data === 'object' && 'job' in data ? (data as { job: Job }).job : data) as Partial<Job> | null;
     const current = jobs.get(job.id) ?? job;
-    if (update && typeof update === 'object') {
+    if (event === 'waiting') {
+      // The event is the reason itself (for, code, message in both languages, since).
+      jobs.set(job.id, { ...current, state: 'waiting', waiting: data as Job['waiting'] });
+    } else if (event === 'running' || event === 'resumed') {
+      jobs.set(job.id, { ...current, state: 'running', waiting: null });
+    } else if (update && typeof update === 'object') {
       const merged = { ...current, ...Object.fromEntries(Object.entries(update).filter(([k]) => k in current)) } as Job;
       if (typeof (update as { fraction?: number }).fraction === 'number') merged.fraction = (update as { fraction: number }).fraction;
+      if (event === 'progress') merged.detail = (update as { detail?: string }).detail ?? null;
+      if (event === 'stage') merged.detail = null;
       jobs.set(job.id, merged);
     }
     paintJob(jobs.get(job.id)!);
@@ -406,7 +509,8 @@ function jobRow(job: Job): HTMLElement {
     h('td', { class: `state-${job.state}` }, named('job', job.state)),
     h('td', { class: 'progress' }, h('span', { class: 'bar' }, h('progress', { max: '100', value: String(percent) }), ` ${percent} %`),
       h('div', { class: 'stage' }, job.stage ? h('small', {}, labelled(t('stage'), named('stage', job.stage))) : null,
-        live && job.etaSeconds !== null ? h('small', {}, ` ${t('eta', { s: Math.ceil(job.etaSeconds) })}`) : null),
+        live && job.etaSeconds !== null ? h('small', {}, ` ${t('eta', { s: Math.ceil(job.etaSeconds) })}`) : null,
+        live && progressDetail(job.detail, currentLanguage()) ? h('small', { class: 'detail' }, aside(progressDetail(job.detail, currentLanguage())!)) : null),
       job.waiting ? h('div', { class: 'warn' }, t('waiting', { reason: localized(job.waiting.message) })) : null),
     h('td', {}, live ? action(t('cancel'), null, () => void post(`/v1/jobs/${encodeURIComponent(job.id)}/cancel`, {}).catch((e) => say(problemText(e), true))) : resultOf(job)));
 }

@@ -1,4 +1,4 @@
-import { currentLanguage, t, type TextKey } from './catalogue.js';
+import { currentLanguage, named, t, type TextKey } from './catalogue.js';
 
 const fieldKeys: Record<string, TextKey> = {
   taxpayerName: 'taxpayerName', address: 'address', phone: 'phone', contact: 'contact', taxpayerId: 'taxpayerIdField',
@@ -38,6 +38,11 @@ export function differences(beforeSide: Record<string, unknown>, afterSide: Reco
 export function resultInWords(kind: string, result: Record<string, unknown>): string[] {
   if (kind === 'backup' && typeof result.backupId === 'string') {
     return [t('backupDone', { id: result.backupId.slice(0, 12) }), t('problemCount', { n: Number(result.problemCount ?? 0) })];
+  }
+  if (kind === 'upgrade' && typeof result.after === 'string' && typeof result.before === 'string') {
+    const lines = [t('upgradeDone', { kind: named('install', String(result.kind ?? 'upgrade')), from: result.before, to: result.after })];
+    if (typeof result.backupId === 'string') lines.push(t('upgradeBackup', { id: result.backupId.slice(0, 12) }));
+    return lines;
   }
   if (kind === 'roll' && result.roll && typeof result.roll === 'object') {
     const roll = result.roll as { invoiceCode: string; start: number; end: number; numbers: number };
