@@ -10,6 +10,7 @@ import { backupErrors } from './backup.js';
 import { upgradeErrors } from './upgrade.js';
 import { engineErrors } from './engine.js';
 import { recordErrors } from './records.js';
+import { edgeErrors } from './edge.js';
 import { repositoryErrors } from './repository.js';
 
 /** Every stable error code of the gateway. Each area keeps its own table; codes must not collide. */
@@ -25,6 +26,7 @@ export const errorCatalog = {
   ...upgradeErrors,
   ...engineErrors,
   ...recordErrors,
+  ...edgeErrors,
   ...repositoryErrors,
 } as const;
 
@@ -36,5 +38,5 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
 
 /** The area tables side by side, so a test can prove no code is defined twice. */
 export const errorTables = {
-  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors, engineErrors, recordErrors, repositoryErrors,
+  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors, engineErrors, recordErrors, edgeErrors, repositoryErrors,
 } as const;

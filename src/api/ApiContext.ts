@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { JobRunner } from '../jobs/JobRunner.js';
 import type { Store } from '../store/Store.js';
 import type { DeviceDirectory } from './DeviceDirectory.js';
+import type { EventStreamGate } from './edge/EventStreamGate.js';
 import type { RouteCatalog } from './RouteCatalog.js';
 
 /** What every API plugin is given: the shared services of the daemon. */
@@ -13,6 +14,8 @@ export interface ApiContext {
   readonly catalog: RouteCatalog;
   readonly logger: Logger;
   readonly version: string;
+  /** The cap on job event streams (SSE) open at once. */
+  readonly eventStreams: EventStreamGate;
 }
 
 /**

@@ -5,9 +5,11 @@ import { GatewayError } from '../../contracts/errors/index.js';
 import type { ApiContext, ApiPlugin } from './ApiContext.js';
 import { CONSOLE_OPEN_PATHS, CONSOLE_PATHS, consolePlugin } from './consolePlugin.js';
 import { ConsoleSessions } from './security/consoleSessions.js';
-import { installErrorHandling } from './errorHandling.js';
+import { frameworkErrorHandler, installErrorHandling } from './errorHandling.js';
 import { RouteCatalog } from './RouteCatalog.js';
-import { installSecurity } from './security/installSecurity.js';
+import { installSecurity, securityGuard } from './security/installSecurity.js';
+import { answerClientError } from './edge/clientErrors.js';
+import { EventStreamGate } from './edge/EventStreamGate.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { deviceRoutes } from './routes/deviceRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
@@ -17,6 +19,8 @@ import { openApiRoutes } from './routes/openApiRoutes.js';
 
 /** Default request-body limit; a route that takes uploads (packages) raises its own. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
+/** The longest path parameter (an id) the router takes; longer is 414 PATH_PARAMETER_TOO_LONG. */
+export const MAX_PARAM_LENGTH = 200;
 
 export interface ServerOptions {
   readonly token: string;
@@ -32,9 +36,14 @@ export interface ServerOptions {
    * requests to `app.routing` once the app is built, and closes it after `app.close()`.
    */
   readonly server?: Server;
+  /** Job event streams (SSE) open at once; one more is 503 TOO_MANY_EVENT_STREAMS (default 32). */
+  readonly maxEventStreams?: number;
 }
 
-export type ServerDeps = Omit<ApiContext, 'catalog' | 'logger'> & { readonly logger: Logger };
+/** Default cap on job event streams open at once (config `limits.eventStreams`). */
+export const DEFAULT_MAX_EVENT_STREAMS = 32;
+
+export type ServerDeps = Omit<ApiContext, 'catalog' | 'logger' | 'eventStreams'> & { readonly logger: Logger };
 
 /** The core areas every daemon serves; services add theirs through `ServerOptions.plugins`. */
 export const corePlugins: readonly ApiPlugin[] = [healthRoutes, deviceRoutes, jobRoutes, recordRoutes, certificateRoutes, openApiRoutes];
@@ -42,6 +51,11 @@ export const corePlugins: readonly ApiPlugin[] = [healthRoutes, deviceRoutes, jo
 /** Builds the fastify app: security hooks on the root, then each area as an encapsulated plugin under /v1. */
 export async function buildServer(deps: ServerDeps, options: ServerOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const sessions = new ConsoleSessions();
+  const guard = securityGuard({
+    token: options.token, port: options.port, corsOrigins: options.corsOrigins ?? [], extraHosts: options.extraHosts,
+    openPaths: ['/v1/health', ...CONSOLE_OPEN_PATHS], sessions,
+  });
   const app = Fastify({
     // fastify types its own pino major; the logger is a pino instance all the same.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
@@ -50,22 +64,26 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     // Deep or huge JSON is refused before it reaches a schema.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router's and the parser's refusals are problem+json too, the router's only after the security checks.
+    frameworkErrors: frameworkErrorHandler(guard, MAX_PARAM_LENGTH),
+    clientErrorHandler: answerClientError,
+    // HTTP/1.1 without Host reaches the Host check (403 problem) instead of Node's bare 400.
+    http: { requireHostHeader: false },
     return503OnClosing: true,
     forceCloseConnections: true,
     ...(options.server === undefined ? {} : { serverFactory: () => options.server! }),
   });
-  const context: ApiContext = { ...deps, catalog: new RouteCatalog() };
+  // JSON only (and the upload routes' own parsers): text/plain is what a page of another origin may POST without
+  // a CORS preflight, so it is refused 415 rather than read.
+  app.removeContentTypeParser('text/plain');
+  const context: ApiContext = { ...deps, catalog: new RouteCatalog(), eventStreams: new EventStreamGate(options.maxEventStreams ?? DEFAULT_MAX_EVENT_STREAMS) };
   const registered: { method: string; url: string }[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) registered.push({ method, url: route.url });
   });
   installErrorHandling(app, bodyLimit, context.catalog);
-  const sessions = new ConsoleSessions();
-  installSecurity(app, {
-    token: options.token, port: options.port, corsOrigins: options.corsOrigins ?? [], extraHosts: options.extraHosts,
-    openPaths: ['/v1/health', ...CONSOLE_OPEN_PATHS], sessions,
-  });
+  installSecurity(app, guard);
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'OPTIONS') {
       request.log.info({ method: request.method, url: request.url, status: reply.statusCode, operator: request.headers['x-operator'] }, 'state-changing request');

@@ -46,7 +46,7 @@ export class Daemon {
     let listener: EarlyListener | undefined;
     try {
       const jobs = new JobRunner({ store, logger: logger.child({ area: 'jobs' }) });
-      listener = await EarlyListener.bind(config.listen.host, config.listen.port);
+      listener = await EarlyListener.bind(config.listen.host, config.listen.port, { maxConnections: config.limits.connections });
       const port = listener.port;
       deviceSide = await options.devices({ jobs, records: store.records });
       for (const definition of deviceSide.definitions) jobs.define(definition);
@@ -56,7 +56,7 @@ export class Daemon {
         { jobs, store, devices: deviceSide.directory, logger: logger.child({ area: 'api' }), version: options.version },
         {
           token: options.token, port: () => port, corsOrigins: config.corsOrigins, extraHosts: config.allowedHosts,
-          plugins: deviceSide.plugins, server: listener.server,
+          plugins: deviceSide.plugins, server: listener.server, maxEventStreams: config.limits.eventStreams,
         },
       );
       listener.serve((request, response) => app.routing(request, response));
@@ -116,6 +116,7 @@ export class Daemon {
       return 'refused';
     }
     clearInterval(this.sweepTimer);
+    this.listener.stopServing();
     await this.app.close();
     await this.listener.close();
     this.jobs.unfollowDevices();

@@ -1,9 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GatewayError } from '../../contracts/errors/index.js';
+import { answerClientError } from '../api/edge/clientErrors.js';
+import { capConnections, type ConnectionCap } from '../api/edge/connectionCap.js';
+import { problemHeaders } from '../api/edge/rawProblem.js';
 import { hostName } from './listenAddress.js';
 
 type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** Default cap on connections open at once (config `limits.connections`). */
+export const DEFAULT_MAX_CONNECTIONS = 128;
+
+function answerShuttingDown(request: IncomingMessage, response: ServerResponse): void {
+  const { status, headers, body } = problemHeaders(new GatewayError('SHUTTING_DOWN'));
+  request.resume();
+  response.writeHead(status, headers).end(body);
+}
 
 /**
  * fiscald's HTTP server, bound before any register or card reader is opened: a port another program holds is
@@ -13,18 +25,28 @@ type RequestHandler = (request: IncomingMessage, response: ServerResponse) => vo
  */
 export class EarlyListener {
   private handler: RequestHandler | undefined;
+  private stopping = false;
   private readonly waiting: [IncomingMessage, ServerResponse][] = [];
+  private readonly connections: ConnectionCap;
 
-  private constructor(readonly server: Server) {
+  private constructor(readonly server: Server, maxConnections: number) {
+    this.connections = capConnections(server, maxConnections);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      if (this.handler !== undefined) this.handler(request, response);
+      if (this.connections.refuse(request, response)) return;
+      if (this.stopping) answerShuttingDown(request, response);
+      else if (this.handler !== undefined) this.handler(request, response);
       else this.waiting.push([request, response]);
     });
   }
 
-  /** Binds `host:port` (0: any free port). */
-  static async bind(host: string, port: number): Promise<EarlyListener> {
-    const server = createServer();
+  /**
+   * Binds `host:port` (0: any free port). From the first byte, a request Node's parser refuses is answered
+   * problem+json (clientError), and HTTP/1.1 without Host is left to the API's Host check (403) instead of
+   * Node's bare 400.
+   */
+  static async bind(host: string, port: number, limits: { maxConnections?: number } = {}): Promise<EarlyListener> {
+    const server = createServer({ requireHostHeader: false });
+    server.on('clientError', answerClientError);
     await new Promise<void>((resolve, reject) => {
       const failed = (error: NodeJS.ErrnoException) => {
         server.off('listening', listening);
@@ -38,7 +60,7 @@ export class EarlyListener {
       server.once('listening', listening);
       server.listen({ host, port });
     });
-    return new EarlyListener(server);
+    return new EarlyListener(server, limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
   }
 
   get port(): number {
@@ -51,11 +73,20 @@ export class EarlyListener {
     for (const [request, response] of this.waiting.splice(0)) handler(request, response);
   }
 
-  /** Stops listening and ends every connection; requests still waiting are answered 503. */
+  /** Connections open now. */
+  get openConnections(): number {
+    return this.connections.open;
+  }
+
+  /** From now on every request is answered 503 SHUTTING_DOWN (the API is being closed). */
+  stopServing(): void {
+    this.stopping = true;
+  }
+
+  /** Stops listening and ends every connection; requests still waiting are answered 503 SHUTTING_DOWN. */
   async close(): Promise<void> {
-    for (const [, response] of this.waiting.splice(0)) {
-      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('fiscald is stopping\n');
-    }
+    this.stopping = true;
+    for (const [request, response] of this.waiting.splice(0)) answerShuttingDown(request, response);
     const closed = new Promise<void>((resolve) => {
       this.server.close(() => resolve());
     });

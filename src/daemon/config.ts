@@ -55,6 +55,11 @@ export const daemonConfigSchema = z.strictObject({
   backupMaxAgeHours: z.number().positive().default(1),
   /** How long shutdown waits for a critical step (firmware or card write) before refusing to stop. */
   shutdownGraceSeconds: z.number().int().min(1).max(3600).default(120),
+  /** The HTTP edge's caps: connections open at once, and job event streams (SSE) among them; over either, 503 with Retry-After. */
+  limits: z.strictObject({
+    connections: z.number().int().min(1).max(10_000).default(128),
+    eventStreams: z.number().int().min(1).max(10_000).default(32),
+  }).prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   devices: discoveryConfigSchema.prefault({}),
 });

@@ -31,6 +31,7 @@ export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
   const layer: Layer = {};
   const retention: Layer = {};
   const devices: Layer = {};
+  const limits: Layer = {};
   const get = (name: string) => env[name];
   if (get('FISCALD_LISTEN') !== undefined) layer.listen = get('FISCALD_LISTEN');
   if (get('FISCALD_ALLOW_REMOTE') !== undefined) layer.allowRemote = bool('FISCALD_ALLOW_REMOTE', get('FISCALD_ALLOW_REMOTE')!);
@@ -47,7 +48,10 @@ export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
   if (get('FISCALD_SHUTDOWN_GRACE_SECONDS') !== undefined) layer.shutdownGraceSeconds = number('FISCALD_SHUTDOWN_GRACE_SECONDS', get('FISCALD_SHUTDOWN_GRACE_SECONDS')!);
   if (get('FISCALD_LOG_LEVEL')) layer.logLevel = get('FISCALD_LOG_LEVEL');
   if (get('FISCALD_DEVICES_ALLOW') !== undefined) devices.allow = list(get('FISCALD_DEVICES_ALLOW')!);
+  if (get('FISCALD_MAX_CONNECTIONS') !== undefined) limits.connections = number('FISCALD_MAX_CONNECTIONS', get('FISCALD_MAX_CONNECTIONS')!);
+  if (get('FISCALD_MAX_EVENT_STREAMS') !== undefined) limits.eventStreams = number('FISCALD_MAX_EVENT_STREAMS', get('FISCALD_MAX_EVENT_STREAMS')!);
   if (Object.keys(retention).length) layer.retention = retention;
+  if (Object.keys(limits).length) layer.limits = limits;
   if (Object.keys(devices).length) layer.devices = devices;
   return layer;
 }

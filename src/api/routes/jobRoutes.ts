@@ -9,7 +9,7 @@ const jobParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 export const jobRoutes: ApiPlugin = {
   name: 'jobs',
-  register(app, { catalog, jobs, store }) {
+  register(app, { catalog, jobs, store, eventStreams }) {
     const find = (id: string) => {
       const row = jobs.get(id);
       if (!row) throw new GatewayError('JOB_NOT_FOUND', { params: { jobId: id } });
@@ -45,11 +45,14 @@ export const jobRoutes: ApiPlugin = {
           description: 'text/event-stream: `started`, `stage`, `progress`, `cancel-requested`, then `end` with the state and the result or error; `id:` is the sequence number',
           contentType: 'text/event-stream', schema: z.string(),
         },
+        503: { description: 'TOO_MANY_EVENT_STREAMS: as many streams are open as the daemon serves at once (limits.eventStreams); Retry-After says when to try again' },
       },
       handler: async ({ params, query, request, reply }) => {
         const row = find(params.id);
         const header = request.headers['last-event-id'];
         const fromHeader = typeof header === 'string' && /^\d{1,9}$/.test(header) ? Number(header) : undefined;
+        const leave = eventStreams.enter();
+        reply.raw.once('close', leave);
         streamJobEvents(request, reply, jobs, row, fromHeader ?? query.after ?? 0);
         return reply;
       },

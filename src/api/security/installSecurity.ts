@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../../contracts/errors/index.js';
+import { duplicatedHeader } from '../edge/duplicateHeaders.js';
 import { sendProblem } from '../errorHandling.js';
 import { CSRF_HEADER, type ConsoleSessions } from './consoleSessions.js';
 import { isAllowedHost, ownOrigins } from './loopbackHosts.js';
@@ -21,13 +22,21 @@ export interface SecurityOptions {
 const allowHeaders = 'Authorization, Content-Type, Accept-Language, Idempotency-Key, X-Operator, Last-Event-ID, X-CSRF-Token';
 const allowMethods = 'GET, POST, PUT, DELETE, OPTIONS';
 
+/** Answers a request the edge refuses (and returns the reply), or undefined to let it through. */
+export type SecurityGuard = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+
 /**
- * The hooks every request passes, in order: Host check (DNS rebinding), CORS (only configured origins,
- * preflight answered here), then the bearer token. Installed on the root so that they also guard 404s.
+ * The checks every request passes, in order: each security header at most once, Host (DNS rebinding), CORS
+ * (only configured origins, preflight answered here), then the bearer token or the console session. Run by
+ * the root onRequest hook (so they also guard 404 and 405) and by the router's own errors (a bad percent-encoding,
+ * an over-long id), so no routing error is revealed to a request that would have been refused.
  */
-export function installSecurity(app: FastifyInstance, options: SecurityOptions): void {
+export function securityGuard(options: SecurityOptions): SecurityGuard {
   const openPaths = new Set(options.openPaths ?? ['/v1/health']);
-  app.addHook('onRequest', async (request, reply) => {
+  return (request, reply) => {
+    const duplicate = duplicatedHeader(request.raw.rawHeaders);
+    if (duplicate !== undefined) return sendProblem(request, reply, new GatewayError('DUPLICATE_HEADER', { params: { header: duplicate } }));
+
     const port = options.port();
     const host = request.headers.host;
     if (!isAllowedHost(host, port, options.extraHosts)) {
@@ -39,7 +48,7 @@ export function installSecurity(app: FastifyInstance, options: SecurityOptions):
       const allowed = options.corsOrigins.includes(origin) || ownOrigins(port).includes(origin);
       if (!allowed) return sendProblem(request, reply, new GatewayError('FORBIDDEN_ORIGIN', { params: { origin: origin.slice(0, 200) } }));
       reply.header('access-control-allow-origin', origin).header('vary', 'Origin')
-        .header('access-control-expose-headers', 'Location, Content-Language');
+        .header('access-control-expose-headers', 'Location, Content-Language, Retry-After');
       if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
         return reply.code(204).header('access-control-allow-methods', allowMethods)
           .header('access-control-allow-headers', allowHeaders).header('access-control-max-age', '600').send();
@@ -47,10 +56,10 @@ export function installSecurity(app: FastifyInstance, options: SecurityOptions):
     }
 
     const path = request.url.split('?')[0]!;
-    if (openPaths.has(path)) return;
+    if (openPaths.has(path)) return undefined;
     const authorization = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (match && tokenMatches(match[1]!, options.token)) return;
+    if (match && tokenMatches(match[1]!, options.token)) return undefined;
     // The console's cookie: a state-changing request must also carry the session's CSRF token, which only a
     // page of our own origin can have read (SameSite does not tell two ports of 127.0.0.1 apart).
     const session = match ? undefined : options.sessions?.fromCookieHeader(request.headers.cookie);
@@ -59,5 +68,11 @@ export function installSecurity(app: FastifyInstance, options: SecurityOptions):
     if (!safe && !options.sessions!.csrfMatches(session, request.headers[CSRF_HEADER])) {
       return sendProblem(request, reply, new GatewayError('CSRF_TOKEN_INVALID'));
     }
-  });
+    return undefined;
+  };
+}
+
+/** The guard as the root onRequest hook. */
+export function installSecurity(app: FastifyInstance, guard: SecurityGuard): void {
+  app.addHook('onRequest', async (request, reply) => guard(request, reply));
 }

@@ -1,0 +1,104 @@
+import { connect, type Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../../src/api/buildServer.js';
+import { diagnosticsRoutes } from '../../../src/api/routes/diagnosticsRoutes.js';
+import { EarlyListener } from '../../../src/daemon/EarlyListener.js';
+import { JobRunner } from '../../../src/jobs/JobRunner.js';
+import { silentLogger } from '../../../src/log.js';
+import { openStore, type Store } from '../../../src/store/Store.js';
+import { FakeAccess, FakeDirectory, snapshot, TOKEN } from './apiHarness.js';
+
+/** What came back on a raw socket: the status line's code, the headers (lower-case names), the body. */
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  json(): Record<string, unknown> & { code?: string; messages?: Record<string, { title: string }> };
+}
+
+export function parseRawAnswer(text: string): RawAnswer {
+  const split = text.indexOf('\r\n\r\n');
+  const head = split < 0 ? text : text.slice(0, split);
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const body = split < 0 ? '' : text.slice(split + 4);
+  return { status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0), headers, body, json: () => JSON.parse(body) as ReturnType<RawAnswer['json']> };
+}
+
+/** Opens a connection to 127.0.0.1:`port`, resolved once connected. */
+export function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/**
+ * Writes `request` as it is (no client library in between, so malformed and duplicated headers reach the server)
+ * and reads until the server closes the connection (every request here asks for `Connection: close`, and every
+ * edge refusal closes it). A guard of 10 s turns a hang into a failure rather than a stuck run.
+ */
+export async function exchange(port: number, request: string | Buffer, socket?: Socket): Promise<RawAnswer> {
+  const sock = socket ?? await openSocket(port);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const guard = setTimeout(() => { sock.destroy(); reject(new Error(`no end of answer to ${String(request).slice(0, 80)}: ${Buffer.concat(chunks).toString()}`)); }, 10_000);
+    sock.on('data', (chunk: Buffer) => chunks.push(chunk));
+    sock.once('close', () => { clearTimeout(guard); resolve(parseRawAnswer(Buffer.concat(chunks).toString('utf8'))); });
+    sock.on('error', () => undefined); // a reset after the answer: the answer is what counts
+    sock.write(request);
+  });
+}
+
+export interface EdgeServer {
+  readonly port: number;
+  readonly app: FastifyInstance;
+  readonly listener: EarlyListener;
+  readonly store: Store;
+  readonly jobs: JobRunner;
+  readonly access: FakeAccess;
+  /** `METHOD path HTTP/1.1` with Host, the token (unless `auth: false`) and `extra` header lines, then `body`. */
+  request(method: string, path: string, options?: { auth?: boolean; host?: string | null; extra?: string[]; body?: string }): Promise<RawAnswer>;
+  close(): Promise<void>;
+}
+
+/** The API served as fiscald serves it: on an EarlyListener's server bound to a free loopback port. */
+export async function startEdgeServer(options: { maxConnections?: number; maxEventStreams?: number } = {}): Promise<EdgeServer> {
+  const listener = await EarlyListener.bind('127.0.0.1', 0, { ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }) });
+  const port = listener.port;
+  const store = openStore(':memory:');
+  const jobs = new JobRunner({ store });
+  const access = new FakeAccess();
+  const app = await buildServer(
+    { jobs, store, devices: new FakeDirectory([snapshot('1100000000000001')]), logger: silentLogger, version: 'edge-test' },
+    {
+      token: TOKEN, port: () => port, plugins: [diagnosticsRoutes(access, access.diagnosticsOf)], server: listener.server,
+      ...(options.maxEventStreams === undefined ? {} : { maxEventStreams: options.maxEventStreams }),
+    },
+  );
+  listener.serve((request, response) => app.routing(request, response));
+  return {
+    port, app, listener, store, jobs, access,
+    request(method, path, { auth = true, host = `127.0.0.1:${port}`, extra = [], body } = {}) {
+      const lines = [
+        `${method} ${path} HTTP/1.1`,
+        ...(host === null ? [] : [`Host: ${host}`]),
+        ...(auth ? [`Authorization: Bearer ${TOKEN}`] : []),
+        ...extra,
+        ...(body === undefined ? [] : [`Content-Length: ${Buffer.byteLength(body)}`]),
+        'Connection: close',
+      ];
+      return exchange(port, `${lines.join('\r\n')}\r\n\r\n${body ?? ''}`);
+    },
+    async close() {
+      await jobs.drain(1000);
+      await app.close();
+      await listener.close();
+      store.close();
+    },
+  };
+}
