@@ -1,4 +1,5 @@
 import { packagesRoutes } from '../../api/routes/packagesRoutes.js';
+import type { FwpkgPublicKey } from '../../../protocols/fwpkg/index.js';
 import { PackageStore } from '../../services/packages/PackageStore.js';
 import type { Area, AreaDeps } from './Area.js';
 
@@ -7,6 +8,8 @@ export interface PackagesAreaOptions {
   readonly trustedKeys: string;
   /** Upload limit in bytes (DEFAULT_PACKAGE_MAX_BYTES otherwise). */
   readonly maxBytes?: number;
+  /** Keys trusted besides the folder's (the repository's package keys). */
+  readonly additionalKeys?: () => Promise<readonly FwpkgPublicKey[]>;
 }
 
 export interface PackagesArea extends Area {
@@ -20,7 +23,10 @@ export interface PackagesArea extends Area {
  */
 export async function packagesArea(deps: AreaDeps, options: PackagesAreaOptions): Promise<PackagesArea> {
   const logger = deps.logger.child({ area: 'packages' });
-  const store = PackageStore.forDataDir(deps.dataDir, { trustedKeysDir: options.trustedKeys, logger, ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }) });
+  const store = PackageStore.forDataDir(deps.dataDir, {
+    trustedKeysDir: options.trustedKeys, logger, ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+    ...(options.additionalKeys === undefined ? {} : { additionalKeys: options.additionalKeys }),
+  });
   await store.cleanTemporary();
   const trusted = await store.trustedKeys();
   if (trusted.missing) logger.warn({ dir: trusted.dir }, 'no trusted-keys folder: every firmware package will be refused until a vendor key is put there');

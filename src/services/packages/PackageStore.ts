@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import { fsyncPath } from '../../../platform/fsyncPath.js';
 import { writeFileAtomic } from '../../../platform/atomicWrite.js';
-import { parseManifestBytes, type FwpkgManifest, type VerifiedPackage } from '../../../protocols/fwpkg/index.js';
+import { parseManifestBytes, type FwpkgManifest, type FwpkgPublicKey, type VerifiedPackage } from '../../../protocols/fwpkg/index.js';
 import { loadTrustedKeys, type TrustedKeySet } from './trustedKeys.js';
 import { verifyPackageFile } from './verifyPackageFile.js';
 
@@ -52,6 +52,8 @@ export interface PackageStoreOptions {
   readonly trustedKeysDir: string;
   readonly maxBytes?: number;
   readonly logger: Logger;
+  /** Keys trusted besides the folder's: the vendor repository's trusted root lists its package keys (protocols/fwrepo/SPEC.md §7). */
+  readonly additionalKeys?: () => Promise<readonly FwpkgPublicKey[]>;
 }
 
 export interface ReceiveResult {
@@ -80,8 +82,10 @@ export class PackageStore {
     return this.options.dir;
   }
 
-  trustedKeys(): Promise<TrustedKeySet> {
-    return loadTrustedKeys(this.options.trustedKeysDir);
+  async trustedKeys(): Promise<TrustedKeySet> {
+    const set = await loadTrustedKeys(this.options.trustedKeysDir);
+    const more = (await this.options.additionalKeys?.()) ?? [];
+    return { ...set, keys: [...set.keys, ...more.filter((key) => !set.keys.some((k) => k.keyId === key.keyId))] };
   }
 
   /** Removes what an upload cut short by a crash left (`.tmp-` folders). */
