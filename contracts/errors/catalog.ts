@@ -8,6 +8,7 @@ import { daemonErrors } from './daemon.js';
 import { initializeErrors } from './initialize.js';
 import { backupErrors } from './backup.js';
 import { upgradeErrors } from './upgrade.js';
+import { upgradeCardErrors } from './upgradeCard.js';
 import { engineErrors } from './engine.js';
 import { recordErrors } from './records.js';
 import { edgeErrors } from './edge.js';
@@ -24,6 +25,7 @@ export const errorCatalog = {
   ...initializeErrors,
   ...backupErrors,
   ...upgradeErrors,
+  ...upgradeCardErrors,
   ...engineErrors,
   ...recordErrors,
   ...edgeErrors,
@@ -38,5 +40,5 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
 
 /** The area tables side by side, so a test can prove no code is defined twice. */
 export const errorTables = {
-  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors, engineErrors, recordErrors, edgeErrors, repositoryErrors,
+  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors, upgradeCardErrors, engineErrors, recordErrors, edgeErrors, repositoryErrors,
 } as const;
