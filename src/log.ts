@@ -9,13 +9,14 @@ import pretty from 'pino-pretty';
  */
 export const secretFieldNames: readonly string[] = [
   'pin', 'newPin', 'currentPin', 'mac', 'mac1', 'mac2', 'key', 'privateKey', 'issuerKey',
-  'token', 'confirmationToken', 'confirm', 'password', 'secret', 'authorization', 'apdu',
+  'token', 'confirmationToken', 'confirm', 'password', 'secret', 'authorization', 'apdu', 'cookie', 'csrf', 'csrfToken',
 ];
 
 /** Paths pino blanks out wherever they appear in a log line, up to two levels down, and the request header. */
 export const redactedPaths: readonly string[] = [
   ...secretFieldNames.flatMap((name) => [name, `*.${name}`, `*.*.${name}`]),
-  'req.headers.authorization', 'headers.authorization',
+  // Request headers wherever a line carries them: the bearer token, the console's session cookie and CSRF token.
+  ...['.authorization', '.cookie', '["set-cookie"]', '["x-csrf-token"]'].flatMap((name) => [`req.headers${name}`, `headers${name}`, `res.headers${name}`]),
 ];
 
 /** pino's numeric levels → syslog priorities (trace/debug 7 debug, info 6, warn 4 warning, error 3 err, fatal 2 crit). */

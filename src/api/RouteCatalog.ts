@@ -28,6 +28,11 @@ export class RouteCatalog {
     this.entries.push(entry);
   }
 
+  /** Every query parameter name some route takes (what the log may show the value of). */
+  queryNames(): Set<string> {
+    return new Set(this.entries.flatMap((entry) => Object.keys(entry.query?.shape ?? {})));
+  }
+
   /** Whether `url` (fastify syntax, prefix included) is documented for `method`. */
   has(method: string, url: string): boolean {
     return this.entries.some((entry) => entry.method === method && entry.url === url);

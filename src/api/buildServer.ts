@@ -10,6 +10,7 @@ import { RouteCatalog } from './RouteCatalog.js';
 import { installSecurity, securityGuard } from './security/installSecurity.js';
 import { answerClientError } from './edge/clientErrors.js';
 import { EventStreamGate } from './edge/EventStreamGate.js';
+import { loggedUrl } from './edge/loggedUrl.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { deviceRoutes } from './routes/deviceRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
@@ -84,9 +85,14 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   });
   installErrorHandling(app, bodyLimit, context.catalog);
   installSecurity(app, guard);
+  let queryNames: ReadonlySet<string> = new Set();
   app.addHook('onResponse', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'OPTIONS') {
-      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, operator: request.headers['x-operator'] }, 'state-changing request');
+      const operator = request.headers['x-operator'];
+      request.log.info({
+        method: request.method, url: loggedUrl(request.url, queryNames), status: reply.statusCode,
+        operator: typeof operator === 'string' ? operator.slice(0, 200) : undefined,
+      }, 'state-changing request');
     }
   });
   await app.register(consolePlugin, { sessions });
@@ -94,6 +100,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     await app.register(async (scope) => plugin.register(scope, context), { prefix: '/v1' });
   }
   await app.ready();
+  queryNames = context.catalog.queryNames();
   // A route registered around defineRoute would have no schema check and no place in /v1/openapi.json.
   const undocumented = registered.filter(({ method, url }) => method !== 'HEAD' && !CONSOLE_PATHS.includes(url) && !context.catalog.has(method, url));
   if (undocumented.length > 0) {
