@@ -36,6 +36,8 @@ describe('fiscald under systemd: log priorities, format, readiness', () => {
     expect(calls).toEqual([]);
     expect(await notifySystemdReady({ NOTIFY_SOCKET: '/run/systemd/notify' }, log, async (file, args) => { calls.push([file, ...args]); })).toBe(true);
     expect(calls[0]!.slice(0, 3)).toEqual(['systemd-notify', '--ready', `--pid=${process.pid}`]);
+    // Synchronous: systemd-notify exits only once PID 1 has processed the message (no race under NotifyAccess=all).
+    expect(calls[0]).not.toContain('--no-block');
     expect(await notifySystemdReady({ NOTIFY_SOCKET: '/run/systemd/notify' }, log, async () => { throw new Error('ENOENT'); })).toBe(false);
     expect(warnings).toHaveLength(1);
   });
