@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../../contracts/errors/index.js';
 import type { JobSpec } from '../jobs/types.js';
 import type { ApiContext } from './ApiContext.js';
 import { idempotencyClaim } from './idempotency.js';
@@ -24,15 +25,20 @@ export type DeviceJob<R> = Pick<JobSpec<R>, 'kind' | 'stages' | 'params' | 'run'
 };
 
 /**
- * What every route that starts a job on one device does: honour `Idempotency-Key` (the same key and body give
- * the earlier job, 200; another body 422), else require the device online and pass the job's own check, start
- * the job (409 with the running job's id when busy), name the machine in the service record, and answer 202
- * with `Location`.
+ * What every route that starts a job on one device does: honour `Idempotency-Key` (the same key, body and operator
+ * give the earlier job, 200; another body 422 IDEMPOTENCY_KEY_REUSED, another operator 422
+ * IDEMPOTENCY_KEY_OTHER_OPERATOR), else require the device online and pass the job's own check, start the job
+ * (409 with the running job's id when busy), name the machine in the service record, and answer 202 with `Location`.
  */
 export async function startDeviceJob<R>(context: ApiContext, input: DeviceJobRequest, job: DeviceJob<R>): Promise<{ job: Record<string, unknown> }> {
   const { request, reply, operator, deviceId, body } = input;
   const claim = idempotencyClaim(request, body);
-  if (!(claim && context.store.idempotency.find(claim.scope, claim.key))) {
+  const earlier = claim === undefined ? undefined : context.store.idempotency.find(claim.scope, claim.key);
+  if (claim !== undefined && earlier !== undefined) {
+    const owner = context.store.jobs.get(earlier.jobId)?.operator;
+    if (owner !== undefined && owner !== operator) throw new GatewayError('IDEMPOTENCY_KEY_OTHER_OPERATOR', { params: { key: claim.key } });
+  }
+  if (earlier === undefined) {
     requireOnline(context, deviceId);
     await job.check?.();
   }
