@@ -10,6 +10,7 @@ import type { DeviceSnapshot } from '../src/devices/Device.js';
 import { JobRunner } from '../src/jobs/JobRunner.js';
 import { silentLogger } from '../src/log.js';
 import { openStore } from '../src/store/Store.js';
+import type { BenchFigure } from './BenchFigure.js';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 2000);
 const ROUNDS = 2;
@@ -57,7 +58,9 @@ async function listen(app: FastifyInstance): Promise<number> {
   return (app.server.address() as AddressInfo).port;
 }
 
-export async function main(): Promise<void> {
+interface ApiRun { idle: { bare: Measurement; api: Measurement }; busy: { bare: Measurement; api: Measurement } }
+
+async function run(): Promise<ApiRun> {
   const devices = [device(1), device(2)];
   const directory: DeviceDirectory = { list: () => devices, get: (id) => devices.find((d) => d.id === id) };
   const store = openStore(':memory:');
@@ -103,16 +106,34 @@ export async function main(): Promise<void> {
   const busy = await measure();
   stop = true;
   await jobs.settled(job.id);
+  await api.close();
+  await bare.close();
+  store.close();
+  return { idle, busy };
+}
 
+export async function main(): Promise<void> {
+  const { idle, busy } = await run();
   const row = (label: string, m: { bare: Measurement; api: Measurement }) =>
     `   ${label.padEnd(9)} bare ${m.bare.rps.toFixed(0).padStart(6)} req/s p99 ${m.bare.p99.toFixed(2)} ms | /v1/devices ${m.api.rps.toFixed(0).padStart(6)} req/s p99 ${m.api.p99.toFixed(2)} ms`
     + ` | throughput ratio ${(m.api.rps / m.bare.rps).toFixed(2)}, p99 ratio ${(m.api.p99 / m.bare.p99).toFixed(2)}`;
   console.log(`   GET /v1/devices vs a bare fastify route, ${CONCURRENCY} connections, best of ${ROUNDS} rounds of ${DURATION_MS} ms`);
   console.log(row('idle', idle));
   console.log(row('long job', busy));
-  await api.close();
-  await bare.close();
-  store.close();
+}
+
+/** The same measurement in the benchmark's own process (buildServer, no device I/O): the API layer's own cost. */
+export async function figures(): Promise<BenchFigure[]> {
+  const { idle, busy } = await run();
+  const figure = (id: string, label: string, m: { bare: Measurement; api: Measurement }): BenchFigure => ({
+    id, label, value: m.api.rps / m.bare.rps, unit: 'ratio', target: { op: '>=', value: 0.8 },
+    baseline: `bare fastify ${m.bare.rps.toFixed(0)} req/s p99 ${m.bare.p99.toFixed(2)} ms`,
+    detail: `API ${m.api.rps.toFixed(0)} req/s p99 ${m.api.p99.toFixed(2)} ms; in-process buildServer, ${CONCURRENCY} connections, best of ${ROUNDS} × ${DURATION_MS} ms`,
+  });
+  return [
+    figure('api.inprocess.idle.rps.ratio', 'GET /v1/devices req/s over a bare fastify route, in-process server, idle', idle),
+    figure('api.inprocess.job.rps.ratio', 'GET /v1/devices req/s over a bare fastify route, in-process server, a job writing progress', busy),
+  ];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -23,6 +23,7 @@ import { collectBackup } from '../src/services/backup/collectBackup.js';
 import { openRegisterBackupPort } from '../src/services/backup/registerBackupPort.js';
 import { socatMissingReason, startPtyPair } from '../test/helpers/socat.js';
 import { SimulatorTiming } from '../fixtures/simulator/SimulatorTiming.js';
+import type { BenchFigure } from './BenchFigure.js';
 
 const root = resolve(import.meta.dirname, '..');
 const DAYS = Number(process.env.BENCH_BACKUP_DAYS ?? 730);
@@ -87,12 +88,9 @@ function show(label: string, f: Figures): string {
     + `${f.complete ? '' : ' COUNTS DIFFER'}${f.problems > 0 ? `, ${f.problems} problems` : ''}`;
 }
 
-export async function main(): Promise<void> {
-  const missing = socatMissingReason();
-  if (missing !== undefined) {
-    console.log(`   skipped: ${missing}`);
-    return;
-  }
+type Results = Record<string, { line: Figures[]; bulk: Figures[]; defaults: Figures[] }>;
+
+async function measureBackups(modes: readonly string[], kinds: readonly string[]): Promise<{ ready: Ready; results: Results }> {
   const pty = await startPtyPair();
   const folder = await mkdtemp(join(tmpdir(), 'fg-bench-backup-'));
   let simulator: ChildProcess | undefined;
@@ -104,7 +102,7 @@ export async function main(): Promise<void> {
     console.log(`   ${DAYS} days, ${ready.invoices} invoices, ${ready.dailyRecords} daily, ${ready.declarations} declarations, ${ready.rolls} rolls, over a socat pty;`
       + ` register turnaround ${SimulatorTiming.parse({}).turnaroundMs} ms (simulator default)`);
     console.log('   ratio = bytes moved both ways / (seconds × baud / 10), the line-rate limit for the time the backup took');
-    const results: Record<string, { line: Figures[]; bulk: Figures[]; defaults: Figures[] }> = {};
+    const results: Results = {};
     console.log(`   pages of ${bulkPages.pageSize} records and ${bulkPages.dailyWindowDays} days (fewer requests: each costs a turnaround and,`
       + ' windowed, a round trip before its last packet); the last pair with the backup\'s defaults (bulkPageSizes: 1024 records and 366 days when 70 lists 74, else 256 and 62)');
     {
@@ -120,16 +118,16 @@ export async function main(): Promise<void> {
     }
     // Windowed (SPEC.md §10, 70 lists 74) and stop-and-wait (the same register, the host told to keep §3), one after the other.
     for (const [mode, transferWindow] of [['windowed', undefined], ['stop-and-wait', 0]] as const) {
-      if (!MODES.includes(mode)) continue;
+      if (!modes.includes(mode)) continue;
       const transport = new SerialTransport({ path: pty.a, baudRate: BAUD });
       const session = await RegisterSession.open(transport, { deviceId: 'bench', ...(transferWindow === undefined ? {} : { transferWindow }) });
       try {
         const backup = async (pages: Partial<typeof bulkPages> = bulkPages) => collectBackup(await openRegisterBackupPort(session, { deviceId: 'bench', ...pages }), store);
-        const line = RUNS.includes('line') ? [await measure(session, () => BAUD, () => backup(), ready)] : [];
+        const line = kinds.includes('line') ? [await measure(session, () => BAUD, () => backup(), ready)] : [];
         let bulkBaud = BAUD;
         const atBulk = async (pages: Partial<typeof bulkPages>, which: string) => {
           const runs: Figures[] = [];
-          if (!RUNS.includes(which)) return runs;
+          if (!kinds.includes(which)) return runs;
           for (let i = 0; i < REPEAT; i++) {
             runs.push(await measure(session, () => bulkBaud, () => withBulkBaud(session, () => {
               bulkBaud = transport.baudRate;
@@ -143,21 +141,65 @@ export async function main(): Promise<void> {
         await session.close();
       }
     }
-    console.log(`   after 71: ${REPEAT} backups each, the median shown, then all ratios (the machine is shared: other work slows single runs)`);
-    for (const which of ['line', 'bulk', 'defaults'] as const) {
-      for (const mode of ['windowed', 'stop-and-wait']) {
-        const runs = results[mode]?.[which] ?? [];
-        if (runs.length === 0) continue;
-        const median = runs[Math.floor(runs.length / 2)]!;
-        const label = `[backup ${median.baud} baud${which === 'line' ? '' : ', after 71'}${which === 'defaults' ? ', default pages' : ''}]`;
-        console.log(`   ${label} ${show(mode, median)}${runs.length > 1 ? `; runs ${runs.map((f) => f.ratio.toFixed(3)).join(' ')}` : ''}`);
-      }
-    }
+    return { ready, results };
   } finally {
     if (simulator !== undefined) await stopProcess(simulator);
     await pty.stop();
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+const median = (runs: readonly Figures[]): Figures | undefined => runs[Math.floor(runs.length / 2)];
+
+export async function main(): Promise<void> {
+  const missing = socatMissingReason();
+  if (missing !== undefined) {
+    console.log(`   skipped: ${missing}`);
+    return;
+  }
+  const { results } = await measureBackups(MODES, RUNS);
+  console.log(`   after 71: ${REPEAT} backups each, the median shown, then all ratios (the machine is shared: other work slows single runs)`);
+  for (const which of ['line', 'bulk', 'defaults'] as const) {
+    for (const mode of ['windowed', 'stop-and-wait']) {
+      const runs = results[mode]?.[which] ?? [];
+      const middle = median(runs);
+      if (middle === undefined) continue;
+      const label = `[backup ${middle.baud} baud${which === 'line' ? '' : ', after 71'}${which === 'defaults' ? ', default pages' : ''}]`;
+      console.log(`   ${label} ${show(mode, middle)}${runs.length > 1 ? `; runs ${runs.map((f) => f.ratio.toFixed(3)).join(' ')}` : ''}`);
+    }
+  }
+}
+
+/**
+ * Backup bytes over the line-rate limit at 115200 and at the fastest rate (after 71), windowed with the backup's
+ * default pages as the daemon makes it (main() also prints stop-and-wait beside it).
+ * BENCH_BACKUP_MODES / BENCH_BACKUP_RUNS are not read here: these are the figures issue 15 names.
+ */
+export async function figures(): Promise<BenchFigure[]> {
+  const ids = { line: 'backup.115200.ratio', bulk: 'backup.fastest.ratio' } as const;
+  const labels = {
+    line: `backup of ${DAYS} days at ${BAUD} baud over a pty, bytes moved over the line-rate limit (windowed)`,
+    bulk: `the same backup after GB link 71 at the fastest rate both ends offer, median of ${REPEAT} (windowed, default pages)`,
+  };
+  const missing = socatMissingReason();
+  if (missing !== undefined) {
+    return (['line', 'bulk'] as const).map((which) => ({ id: ids[which], label: labels[which], value: null, unit: 'ratio', notMeasured: missing }));
+  }
+  const { ready, results } = await measureBackups(['windowed'], ['line', 'defaults']);
+  const figureOf = (which: 'line' | 'bulk', runs: readonly Figures[]): BenchFigure => {
+    const f = median(runs);
+    if (f === undefined) return { id: ids[which], label: labels[which], value: null, unit: 'ratio', notMeasured: 'no run' };
+    return {
+      id: ids[which], label: labels[which], value: f.ratio, unit: 'ratio', target: { op: '>=', value: 0.9 },
+      baseline: `line-rate limit ${f.baud}/10 B/s for the ${f.seconds.toFixed(1)} s the backup took`,
+      detail: `answers alone ${f.answerRatio.toFixed(3)}, ${f.records} records (${ready.invoices} invoices)${f.complete ? '' : ', COUNTS DIFFER'}`
+        + `${runs.length > 1 ? `; runs ${runs.map((r) => r.ratio.toFixed(3)).join(' ')}` : ''}`,
+    };
+  };
+  return [
+    figureOf('line', results.windowed?.line ?? []),
+    figureOf('bulk', results.windowed?.defaults ?? []),
+  ];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

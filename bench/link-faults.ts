@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isGatewayError } from '../contracts/errors/index.js';
+import { MAX_FRAME } from '../protocols/gb-link/frame.js';
 import { HOST_WINDOW } from '../protocols/gb-link/window.js';
 import { createSimulatedRegister, type SimulatedRegister } from '../fixtures/simulator/createSimulatedRegister.js';
 import type { FaultInput } from '../fixtures/simulator/faults.js';
@@ -17,6 +18,7 @@ import { BackupStore } from '../src/services/backup/BackupStore.js';
 import { collectBackup } from '../src/services/backup/collectBackup.js';
 import { openRegisterBackupPort } from '../src/services/backup/registerBackupPort.js';
 import { verifyBackupFolder } from '../src/services/backup/verifyBackupFolder.js';
+import type { BenchFigure } from './BenchFigure.js';
 
 const DAYS = Number(process.env.BENCH_FAULT_DAYS ?? 180);
 
@@ -63,7 +65,9 @@ async function backupOnce(sim: SimulatedRegister, session: RegisterSession, stor
   };
 }
 
-export async function main(): Promise<void> {
+interface FaultRun { name: string; first: Outcome; again?: Outcome }
+
+async function runAll(): Promise<{ clean: Outcome; counts: { invoices: number; dailyRecords: number }; rows: FaultRun[] }> {
   const folder = await mkdtemp(join(tmpdir(), 'fg-bench-faults-'));
   const sim = await createSimulatedRegister({ history: { days: DAYS, invoicesPerDay: 5 }, seed: 11, defaultBaud: 921_600 });
   const session = await RegisterSession.open(sim.transport, { deviceId: 'bench' });
@@ -71,26 +75,66 @@ export async function main(): Promise<void> {
     const store = new BackupStore(join(folder, 'backups'));
     const clean = await backupOnce(sim, session, store);
     const counts = sim.simulator.memory.counts();
-    console.log(`   ${DAYS} days (${counts.invoices} invoices, ${counts.dailyRecords} daily), memory line timed at 921600 baud, turnaround 2 ms, windowed (W ${HOST_WINDOW})`);
-    console.log(`   clean backup: ${clean.verdict}, ${clean.moved} bytes moved, register re-sent ${clean.registerResent} B`);
+    const rows: FaultRun[] = [];
     for (const run of runs) {
       sim.simulator.setFaults({ seed: 5, faults: run.faults });
       const first = await backupOnce(sim, session, store);
       sim.simulator.setFaults({ seed: 5, faults: [] });
-      const perFault = (bytes: number) => (first.hits === 0 ? '–' : (bytes / first.hits).toFixed(0));
-      console.log(`   [${run.name}] ${first.hits} faults hit: ${first.verdict}; register re-sent ${first.registerResent} B (${perFault(first.registerResent)} B per fault),`
-        + ` host re-sent ${first.hostResent} B (${perFault(first.hostResent)} per fault), ${first.moved - clean.moved} B more than the clean backup`);
       if (run.cut === true) {
         sim.simulator.restoreLink();
-        const again = await backupOnce(sim, session, store);
-        console.log(`   [${run.name}] after the line is back: ${again.verdict}`);
+        rows.push({ name: run.name, first, again: await backupOnce(sim, session, store) });
+      } else {
+        rows.push({ name: run.name, first });
       }
     }
+    return { clean, counts, rows };
   } finally {
     await session.close();
     await sim.close();
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+export async function main(): Promise<void> {
+  const { clean, counts, rows } = await runAll();
+  console.log(`   ${DAYS} days (${counts.invoices} invoices, ${counts.dailyRecords} daily), memory line timed at 921600 baud, turnaround 2 ms, windowed (W ${HOST_WINDOW})`);
+  console.log(`   clean backup: ${clean.verdict}, ${clean.moved} bytes moved, register re-sent ${clean.registerResent} B`);
+  for (const { name, first, again } of rows) {
+    const perFault = (bytes: number) => (first.hits === 0 ? '–' : (bytes / first.hits).toFixed(0));
+    console.log(`   [${name}] ${first.hits} faults hit: ${first.verdict}; register re-sent ${first.registerResent} B (${perFault(first.registerResent)} B per fault),`
+      + ` host re-sent ${first.hostResent} B (${perFault(first.hostResent)} per fault), ${first.moved - clean.moved} B more than the clean backup`);
+    if (again !== undefined) console.log(`   [${name}] after the line is back: ${again.verdict}`);
+  }
+}
+
+const good = (outcome: Outcome) => outcome.verdict === 'complete, verifies';
+
+/**
+ * The share of fault runs whose backup came out complete and verifying (a cut run counts by its backup once the line
+ * is back; the cut one itself must fail with a clear error), and the register's re-sent bytes per dropped or
+ * corrupted answer byte over one full frame (MAX_FRAME): about one packet per fault is what the window promises.
+ */
+export async function figures(): Promise<BenchFigure[]> {
+  const { clean, rows } = await runAll();
+  const settled = rows.map((row) => (row.again === undefined ? good(row.first) : !good(row.first) && good(row.again)));
+  const answerRuns = rows.filter((row) => row.name.endsWith(', answers'));
+  const hits = answerRuns.reduce((sum, row) => sum + row.first.hits, 0);
+  const resent = answerRuns.reduce((sum, row) => sum + row.first.registerResent, 0);
+  return [
+    {
+      id: 'link.faults.complete.ratio', label: 'backups under drops, corruption, delays and a cut that came out complete and verifying (after the line is back)',
+      value: settled.filter(Boolean).length / rows.length, unit: 'ratio', target: { op: '>=', value: 1 },
+      baseline: `clean backup in the same run: ${clean.verdict}`,
+      detail: rows.map((row, i) => `${row.name}: ${settled[i] ? 'ok' : (row.again ?? row.first).verdict}`).join('; '),
+    },
+    {
+      id: 'link.faults.resent.ratio', label: `register re-sent bytes per fault hit on its answers, over one full frame (${MAX_FRAME} B), windowed`,
+      value: hits === 0 ? null : resent / hits / MAX_FRAME, unit: 'ratio',
+      ...(hits === 0 ? { notMeasured: 'no fault hit the answers' } : {}),
+      baseline: `a clean backup re-sent ${clean.registerResent} B`,
+      detail: `${resent} B re-sent for ${hits} faults over ${answerRuns.length} runs`,
+    },
+  ];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -8,7 +8,8 @@
 import { pathToFileURL } from 'node:url';
 import { SerialTransport } from '../drivers/serial/SerialTransport.js';
 import { RegisterSession } from '../src/devices/RegisterSession.js';
-import { startPtyPair } from '../test/helpers/socat.js';
+import { socatMissingReason, startPtyPair } from '../test/helpers/socat.js';
+import type { BenchFigure } from './BenchFigure.js';
 import { startSimulatorProcess } from '../test/integration/serial/simulatorProcess.js';
 
 const BAUD = 115_200;
@@ -34,25 +35,50 @@ async function readInvoices(path: string, transferWindow: number | undefined, li
   }
 }
 
-export async function main(): Promise<void> {
+interface ModeRun { mode: 'windowed' | 'stop-and-wait'; run: Run; ratio: number; answersRatio: number; limitS: number }
+
+async function measureBoth(): Promise<ModeRun[]> {
   const pty = await startPtyPair();
   const perDay = Math.ceil(INVOICES / 300) + 2;
   const simulator = await startSimulatorProcess(['--port', pty.b, '--baud', String(BAUD), '--days', '365', '--invoices-per-day', String(perDay), '--seed', '3'], 120_000);
   try {
     await readInvoices(pty.a, undefined, 1024);
-    console.log(`   ${INVOICES} invoices over a pty at ${BAUD} baud (simulator process, timed line, turnaround 2 ms), pages of ${PAGE_SIZE}`);
+    const runs: ModeRun[] = [];
     for (const [mode, transferWindow] of [['windowed', undefined], ['stop-and-wait', 0]] as const) {
       const run = await readInvoices(pty.a, transferWindow, INVOICES);
       const limitS = ((run.bytesIn + run.bytesOut) * 10) / BAUD;
-      const answersS = (run.bytesIn * 10) / BAUD;
-      console.log(`   [invoices ${BAUD} baud] ${mode.padEnd(14)} ratio to the line-rate limit ${(limitS / run.seconds).toFixed(3)}`
-        + ` (answers alone ${(answersS / run.seconds).toFixed(3)}; ${run.read} invoices, in ${run.bytesIn} B, out ${run.bytesOut} B;`
-        + ` limit ${limitS.toFixed(2)} s, measured ${run.seconds.toFixed(2)} s)`);
+      runs.push({ mode, run, limitS, ratio: limitS / run.seconds, answersRatio: (run.bytesIn * 10) / BAUD / run.seconds });
     }
+    return runs;
   } finally {
     await simulator.stop();
     await pty.stop();
   }
+}
+
+export async function main(): Promise<void> {
+  const runs = await measureBoth();
+  console.log(`   ${INVOICES} invoices over a pty at ${BAUD} baud (simulator process, timed line, turnaround 2 ms), pages of ${PAGE_SIZE}`);
+  for (const { mode, run, limitS, ratio, answersRatio } of runs) {
+    console.log(`   [invoices ${BAUD} baud] ${mode.padEnd(14)} ratio to the line-rate limit ${ratio.toFixed(3)}`
+      + ` (answers alone ${answersRatio.toFixed(3)}; ${run.read} invoices, in ${run.bytesIn} B, out ${run.bytesOut} B;`
+      + ` limit ${limitS.toFixed(2)} s, measured ${run.seconds.toFixed(2)} s)`);
+  }
+}
+
+export async function figures(): Promise<BenchFigure[]> {
+  const missing = socatMissingReason();
+  const id = 'link.invoices.115200.ratio';
+  const label = `${INVOICES} invoices (GB link 3F) at ${BAUD} baud over a pty, bytes moved over the line-rate limit, windowed`;
+  if (missing !== undefined) return [{ id, label, value: null, unit: 'ratio', notMeasured: missing }];
+  const runs = await measureBoth();
+  const windowed = runs.find((r) => r.mode === 'windowed')!;
+  const stopAndWait = runs.find((r) => r.mode === 'stop-and-wait')!;
+  return [{
+    id, label, value: windowed.ratio, unit: 'ratio', target: { op: '>=', value: 0.9 },
+    baseline: `line-rate limit ${BAUD}/10 B/s: ${windowed.limitS.toFixed(2)} s for the bytes moved; stop-and-wait ${stopAndWait.ratio.toFixed(3)}`,
+    detail: `answers alone ${windowed.answersRatio.toFixed(3)}, ${windowed.run.read} invoices in ${windowed.run.seconds.toFixed(2)} s`,
+  }];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -1,0 +1,59 @@
+// fiscald's start-up time to its first answer (GET /v1/health 200, timed from the spawn) with --simulate=2, on a new
+// data dir (the simulated registers made and saved: one new, one with a year of sales) and again on the same data
+// dir (brought back from disk); the same run's baseline is a bare fastify process started and asked the same way.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BenchFigure } from './BenchFigure.js';
+import { median, startBareServer, startTimedDaemon } from './daemonProcess.js';
+
+const STARTS = Number(process.env.BENCH_STARTS ?? 3);
+
+interface Starts { fresh: number[]; again: number[]; freshOnline: number[]; againOnline: number[]; bare: number[] }
+
+async function measure(): Promise<Starts> {
+  const starts: Starts = { fresh: [], again: [], freshOnline: [], againOnline: [], bare: [] };
+  for (let i = 0; i < STARTS; i += 1) {
+    const bare = await startBareServer();
+    starts.bare.push(bare.firstAnswerSeconds);
+    await bare.stop();
+    const dataDir = mkdtempSync(join(tmpdir(), 'fg-bench-startup-'));
+    try {
+      const fresh = await startTimedDaemon({ simulate: 2, dataDir });
+      starts.fresh.push(fresh.firstAnswerSeconds);
+      starts.freshOnline.push(fresh.onlineSeconds);
+      await fresh.stop();
+      const again = await startTimedDaemon({ simulate: 2, dataDir });
+      starts.again.push(again.firstAnswerSeconds);
+      starts.againOnline.push(again.onlineSeconds);
+      await again.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  return starts;
+}
+
+const list = (values: readonly number[]) => values.map((v) => v.toFixed(2)).join(' ');
+
+export async function figures(): Promise<BenchFigure[]> {
+  const s = await measure();
+  const baseline = `bare fastify process to its first answer: median ${median(s.bare).toFixed(2)} s (${list(s.bare)})`;
+  return [
+    {
+      id: 'startup.first-answer.s', label: 'fiscald --simulate=2 on a new data dir, spawn to the first answer of /v1/health', value: median(s.fresh), unit: 's',
+      target: { op: '<', value: 2 }, baseline, detail: `median of ${STARTS}: ${list(s.fresh)} s; both registers online after ${list(s.freshOnline)} s`,
+    },
+    {
+      id: 'startup.restart.first-answer.s', label: 'fiscald --simulate=2 started again on the same data dir, spawn to the first answer', value: median(s.again), unit: 's',
+      target: { op: '<', value: 2 }, baseline, detail: `median of ${STARTS}: ${list(s.again)} s; both registers online after ${list(s.againOnline)} s`,
+    },
+  ];
+}
+
+export async function main(): Promise<void> {
+  for (const f of await figures()) console.log(`   ${f.id}: ${f.value?.toFixed(2)} s (${f.detail}); ${f.baseline}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
