@@ -18,6 +18,7 @@ import { exportBackupCommand } from './commands/exportBackupCommand.js';
 import { watchCommand } from './commands/watchCommand.js';
 import { cancelCommand } from './commands/cancelCommand.js';
 import { packageCommand } from './commands/packageCommand.js';
+import { repoCommand } from './commands/repoCommand.js';
 import { upgradeCommand } from './commands/upgradeCommand.js';
 import { consoleCommand } from './commands/consoleCommand.js';
 
@@ -25,5 +26,5 @@ import { consoleCommand } from './commands/consoleCommand.js';
 export const commandTable: readonly Command[] = [
   devicesCommand, infoCommand, diagnoseCommand, jobsCommand, watchCommand, cancelCommand, recordsCommand,
   backupCommand, backupsCommand, verifyBackupCommand, exportBackupCommand, restoreCommand, cardCommand, initCommand,
-  changeCommand, rollCommand, deregisterCommand, packageCommand, upgradeCommand, consoleCommand, certificateCommand,
+  changeCommand, rollCommand, deregisterCommand, packageCommand, repoCommand, upgradeCommand, consoleCommand, certificateCommand,
 ];

@@ -62,6 +62,15 @@ export const daemonConfigSchema = z.strictObject({
   }).prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   devices: discoveryConfigSchema.prefault({}),
+  /** The vendor repository of signed metadata (protocols/fwrepo/SPEC.md): where, its CA bundle, and the first trusted root. */
+  repository: z.strictObject({
+    /** `https://…/` or an absolute folder path (`file://` too). */
+    url: z.string().refine((text) => /^https:\/\/[^/]/i.test(text) || text.startsWith('file:') || text.startsWith('/'), { message: 'expected an https:// URL or an absolute folder path' }).optional(),
+    /** CA bundle (PEM) for the HTTPS repository; the system's CAs when absent. */
+    ca: z.string().min(1).optional(),
+    /** The vendor's root.json trusted first (later roots are followed by rotation). */
+    root: z.string().min(1).optional(),
+  }).prefault({}),
 });
 
 export type DaemonConfigInput = z.input<typeof daemonConfigSchema>;

@@ -46,6 +46,12 @@ Options (config-file key / environment variable):
   --shutdown-grace-seconds S    on SIGTERM/SIGINT/SIGHUP, wait this long for a firmware or card write to end
                                 (default 120); if it has not, fiscald refuses to stop and keeps running
                                                         shutdownGraceSeconds / FISCALD_SHUTDOWN_GRACE_SECONDS
+  --repository URL              vendor repository of firmware packages with signed metadata: https://…/
+                                or a folder (protocols/fwrepo/SPEC.md)   repository.url / FISCALD_REPOSITORY
+  --repository-ca FILE          CA bundle (PEM) for the repository's HTTPS certificate
+                                                        repository.ca / FISCALD_REPOSITORY_CA
+  --repository-root FILE        the vendor's root.json, trusted first; later roots are followed by
+                                rotation and kept in <data-dir>/repository   repository.root / FISCALD_REPOSITORY_ROOT
   --log-level LEVEL             fatal|error|warn|info|debug|trace|silent  logLevel / FISCALD_LOG_LEVEL
   --version                     print the version
   -h, --help                    this text

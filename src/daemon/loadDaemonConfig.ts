@@ -31,6 +31,7 @@ export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
   const layer: Layer = {};
   const retention: Layer = {};
   const devices: Layer = {};
+  const repository: Layer = {};
   const limits: Layer = {};
   const get = (name: string) => env[name];
   if (get('FISCALD_LISTEN') !== undefined) layer.listen = get('FISCALD_LISTEN');
@@ -52,7 +53,11 @@ export function environmentLayer(env: NodeJS.ProcessEnv): Layer {
   if (get('FISCALD_MAX_EVENT_STREAMS') !== undefined) limits.eventStreams = number('FISCALD_MAX_EVENT_STREAMS', get('FISCALD_MAX_EVENT_STREAMS')!);
   if (Object.keys(retention).length) layer.retention = retention;
   if (Object.keys(limits).length) layer.limits = limits;
+  if (get('FISCALD_REPOSITORY')) repository.url = get('FISCALD_REPOSITORY');
+  if (get('FISCALD_REPOSITORY_CA')) repository.ca = get('FISCALD_REPOSITORY_CA');
+  if (get('FISCALD_REPOSITORY_ROOT')) repository.root = get('FISCALD_REPOSITORY_ROOT');
   if (Object.keys(devices).length) layer.devices = devices;
+  if (Object.keys(repository).length) layer.repository = repository;
   return layer;
 }
 
@@ -91,6 +96,9 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonInvocation {
         'shutdown-grace-seconds': { type: 'string' },
         'log-level': { type: 'string' },
         allow: { type: 'string', multiple: true },
+        repository: { type: 'string' },
+        'repository-ca': { type: 'string' },
+        'repository-root': { type: 'string' },
       },
     }));
   } catch (cause) {
@@ -112,6 +120,8 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonInvocation {
   if (values['shutdown-grace-seconds'] !== undefined) flags.shutdownGraceSeconds = number('--shutdown-grace-seconds', values['shutdown-grace-seconds']);
   if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
   if (values.allow) flags.devices = { allow: values.allow };
+  const repository = { url: values.repository, ca: values['repository-ca'], root: values['repository-root'] };
+  if (Object.values(repository).some((v) => v !== undefined)) flags.repository = Object.fromEntries(Object.entries(repository).filter(([, v]) => v !== undefined));
   return { help: values.help ?? false, version: values.version ?? false, configFile: values.config, flags };
 }
 

@@ -4,6 +4,7 @@ import type { Command } from '../Command.js';
 import { packageBuild } from './packageBuild.js';
 import { packageInspect } from './packageInspect.js';
 import { packageKeygen } from './packageKeygen.js';
+import { packageFetch, packageListRemote } from './packageFetch.js';
 import { packageDelete, packageList, packageUpload } from './packageStored.js';
 import { packageVerify } from './packageVerify.js';
 
@@ -21,7 +22,8 @@ const subcommands: Record<string, Subcommand> = {
   verify: { run: packageVerify, file: true, options: ['trusted-keys'] },
   inspect: { run: packageInspect, file: true, options: [] },
   upload: { run: packageUpload, file: true, options: [] },
-  list: { run: packageList, file: false, options: [] },
+  list: { run: (ctx) => (ctx.options.remote === true ? packageListRemote(ctx) : packageList(ctx)), file: false, options: ['remote'] },
+  fetch: { run: packageFetch, file: false, options: ['model', 'all', 'from'] },
   delete: { run: packageDelete, file: true, options: [] },
 };
 
@@ -31,9 +33,10 @@ const packageOptions = {
   lowest: { type: 'string' }, 'bootloader-lowest': { type: 'string' }, notes: { type: 'string' }, vendor: { type: 'string' },
   key: { type: 'string' }, output: { type: 'string', short: 'o' },
   'trusted-keys': { type: 'string' },
+  remote: { type: 'boolean' }, all: { type: 'boolean' }, from: { type: 'string' },
 } as const;
 
-const usage = 'package keygen|build|verify|inspect|upload|list|delete [FILE|ID]';
+const usage = 'package keygen|build|verify|inspect|upload|list|delete|fetch [FILE|ID]';
 
 const help = `Firmware packages (.fwpkg: manifest.json, firmware.bin, manifest.sig; protocols/fwpkg/SPEC.md).
 keygen, build, verify and inspect work on files and need no fiscald; upload, list and delete ask it.
@@ -58,8 +61,14 @@ keygen, build, verify and inspect work on files and need no fiscald; upload, lis
   package upload FILE
       Sends the package to fiscald, which keeps it only if it verifies against its own trusted keys
       (fiscald --trusted-keys); exit 3 with the refusal's code otherwise.
-  package list
-      The packages fiscald keeps, newest first.
+  package list [--remote]
+      The packages fiscald keeps, newest first. --remote: what the vendor repository's verified
+      metadata lists (refreshed first), which are cached, and how old the metadata is.
+  package fetch [--model M | --all] [--from DIR|URL]
+      fiscald fetches from its repository (fiscald --repository) the newest package for each model
+      of the registers it serves (or M, or all), verifies metadata and package signature, and keeps
+      it for upgrades. --from reads a repository copied to a USB stick (its public/ folder) the
+      same way. Offline, it says which verified packages are cached and how old the metadata is.
   package delete ID
       Removes a kept package (ID from package list).`;
 
@@ -85,17 +94,22 @@ upload、list、delete 由 fiscald 处理。
   package upload 文件
       把升级包交给 fiscald；只有用其受信任密钥（fiscald --trusted-keys）校验通过才保存，
       否则退出码 3 并给出拒绝原因的错误码。
-  package list
-      列出 fiscald 保存的升级包，最新的在前。
+  package list [--remote]
+      列出 fiscald 保存的升级包，最新的在前。--remote：先更新仓库元数据，再列出厂商仓库
+      所列的升级包、是否已缓存，以及元数据已有多久。
+  package fetch [--model 型号 | --all] [--from 目录|地址]
+      fiscald 从其仓库（fiscald --repository）获取所服务收款机各型号（或指定型号、或全部）的
+      最新升级包，校验元数据和升级包签名后保存，供升级使用。--from 以同样方式读取拷在 U 盘上的
+      仓库（其 public/ 目录）。离线时说明哪些已校验的升级包已缓存，以及元数据已有多久。
   package delete 编号
       删除保存的升级包（编号见 package list）。`;
 
 export const packageCommand: Command = {
   name: 'package',
-  summary: 'Firmware packages: keygen, build, verify, inspect (no fiscald); upload, list, delete',
+  summary: 'Firmware packages: keygen, build, verify, inspect (no fiscald); upload, list, delete, fetch',
   summaryZh: '固件升级包：生成签名密钥，制作、校验或查看 .fwpkg（无需守护进程）；上传、列出、删除网关上的升级包',
   usage,
-  positionals: [{ name: 'keygen|build|verify|inspect|upload|list|delete', required: true }, { name: 'FILE|ID', required: false }],
+  positionals: [{ name: 'keygen|build|verify|inspect|upload|list|delete|fetch', required: true }, { name: 'FILE|ID', required: false }],
   options: packageOptions,
   help,
   helpZh,

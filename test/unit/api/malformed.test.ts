@@ -164,7 +164,8 @@ describe('the OpenAPI document', () => {
       }
     }
     // 12 until fc20f39 added POST /v1/devices/{id}/upgrade ({ package, path, allowDowngrade?, reinstall? }).
-    expect(bodies).toBe(13);
+    // 15 since issue 12's POST /v1/repository/refresh ({ from? }) and /fetch ({ model?, all?, from? }).
+    expect(bodies).toBe(15);
     expect(doc.paths['/v1/devices/{id}/restore']!.post!.requestBody!.required).toBe(true);
     expect(doc.paths['/v1/devices/{id}/rolls']!.post!.requestBody!.required).toBe(false);
   });

@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { GatewayError } from '../../../contracts/errors/index.js';
+import type { RepositoryClient} from './RepositoryClient.js';
+import { type DownloadProgress, type FetchedTarget, type PackageKeeper } from './RepositoryClient.js';
+import { sourceFor, type RepositorySource } from './RepositorySource.js';
+import { packageView, repositoryStatus, type RemotePackageView, type RepositoryStatus } from './repositoryStatus.js';
+
+export interface RepositorySettings {
+  /** `--repository`: https://… or a folder. */
+  readonly url?: string;
+  /** `--repository-ca`: PEM file. */
+  readonly ca?: string;
+  /** `--repository-root`: the first trusted root.json. */
+  readonly root?: string;
+}
+
+export interface FetchRequest {
+  readonly model?: string;
+  readonly all?: boolean;
+  /** A folder (a stick) or URL to read instead of the configured repository, verified the same way. */
+  readonly from?: string;
+}
+
+export interface FetchOutcome {
+  readonly fetched: readonly (RemotePackageView & { readonly downloaded: boolean })[];
+  /** Models fetched for when none was named: those of the registers the gateway serves. */
+  readonly models: readonly string[];
+  readonly status: RepositoryStatus;
+}
+
+/**
+ * The repository as the API offers it: the configured source (or a folder given per request), the client, and
+ * the status view. Refusals are the client's GatewayErrors.
+ */
+export class RepositoryService {
+  constructor(
+    readonly client: RepositoryClient,
+    private readonly options: {
+      readonly settings: RepositorySettings; readonly keeper: PackageKeeper; readonly logger: Logger;
+      /** Models of the registers the gateway serves (the default selection). */
+      readonly servedModels: () => readonly string[];
+      readonly now?: () => Date;
+    },
+  ) {}
+
+  private async source(from?: string): Promise<RepositorySource> {
+    const location = from ?? this.options.settings.url;
+    if (location === undefined) throw new GatewayError('REPO_NOT_CONFIGURED', { params: { detail: 'no repository URL (fiscald --repository, FISCALD_REPOSITORY or repository.url)' } });
+    let ca: Buffer | undefined;
+    if (this.options.settings.ca !== undefined) {
+      ca = await readFile(this.options.settings.ca).catch((cause: NodeJS.ErrnoException) => {
+        throw new GatewayError('REPO_NOT_CONFIGURED', { params: { detail: `cannot read the CA bundle ${this.options.settings.ca}: ${cause.code ?? cause.message}` }, cause });
+      });
+    }
+    return sourceFor(location, ca);
+  }
+
+  async status(): Promise<RepositoryStatus> {
+    const download = this.client.progress;
+    return repositoryStatus({
+      repository: this.options.settings.url ?? null, trusted: await this.client.trusted(), kept: await this.options.keeper.keptIds(),
+      now: this.options.now?.() ?? new Date(), ...(download ? { download } : {}),
+    });
+  }
+
+  async refresh(from?: string): Promise<RepositoryStatus> {
+    await this.client.refresh(await this.source(from));
+    return this.status();
+  }
+
+  async fetch(request: FetchRequest, onProgress?: (progress: DownloadProgress) => void): Promise<FetchOutcome> {
+    const models = request.model !== undefined ? [request.model] : request.all ? [] : [...new Set(this.options.servedModels())];
+    const { fetched } = await this.client.fetch(await this.source(request.from), { all: request.all ?? false, models }, onProgress);
+    const kept = await this.options.keeper.keptIds();
+    return { fetched: fetched.map((f: FetchedTarget) => ({ ...packageView(f.target, kept), downloaded: f.downloaded })), models, status: await this.status() };
+  }
+}
