@@ -6,6 +6,7 @@ import {
 } from '../../services/records/certificates.js';
 import type { ApiContext, ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
+import { wholeNumber } from '../wholeNumber.js';
 
 const format = z.strictObject({ format: z.enum(['json', 'html']).default('json') });
 
@@ -53,7 +54,7 @@ export const certificateRoutes: ApiPlugin = {
       handler: async ({ params, query, reply }) => answer(notInitializedCertificate(diagnosis(context, params.diagnosis), new Date()), query.format, reply),
     });
     defineRoute(app, catalog, {
-      method: 'GET', url: '/certificates/repair/:record', tags: ['records'], params: z.strictObject({ record: z.coerce.number().int().min(1) }), query: format,
+      method: 'GET', url: '/certificates/repair/:record', tags: ['records'], params: z.strictObject({ record: wholeNumber(1) }), query: format,
       summary: 'Repair record (税控装置维修记录表, 表单-06) from a repair service record and the diagnosis it cites, with the user\'s signature line',
       responses: certificateResponse,
       handler: async ({ params, query, reply }) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
+import { WHOLE_NUMBER_PATTERN, wholeNumber } from '../wholeNumber.js';
 import { jobView, jobViewSchema } from '../jobView.js';
 import { streamJobEvents } from './streamJobEvents.js';
 
@@ -21,7 +22,7 @@ export const jobRoutes: ApiPlugin = {
       query: z.strictObject({
         device: z.string().min(1).max(128).optional(),
         state: z.enum(['running', 'waiting', 'succeeded', 'failed', 'cancelled']).optional(),
-        limit: z.coerce.number().int().min(1).max(1000).default(100),
+        limit: wholeNumber(1, 1000).default(100),
       }),
       responses: { 200: { description: 'Jobs', schema: z.object({ jobs: z.array(jobViewSchema) }) } },
       handler: async ({ query }) => ({
@@ -38,7 +39,7 @@ export const jobRoutes: ApiPlugin = {
     defineRoute(app, catalog, {
       method: 'GET', url: '/jobs/:id/events', tags: ['jobs'], params: jobParams,
       summary: 'Server-sent events of a job, in order, with ids (resume with Last-Event-ID); the last is `end` with the result',
-      query: z.strictObject({ after: z.coerce.number().int().min(0).optional() }),
+      query: z.strictObject({ after: wholeNumber(0).optional() }),
       headers: [{ name: 'Last-Event-ID', description: 'Resume after this event id' }],
       responses: {
         200: {
@@ -50,7 +51,7 @@ export const jobRoutes: ApiPlugin = {
       handler: async ({ params, query, request, reply }) => {
         const row = find(params.id);
         const header = request.headers['last-event-id'];
-        const fromHeader = typeof header === 'string' && /^\d{1,9}$/.test(header) ? Number(header) : undefined;
+        const fromHeader = typeof header === 'string' && WHOLE_NUMBER_PATTERN.test(header) ? Number(header) : undefined;
         const leave = eventStreams.enter();
         reply.raw.once('close', leave);
         streamJobEvents(request, reply, jobs, row, fromHeader ?? query.after ?? 0);

@@ -6,6 +6,7 @@ import { monthlyReport } from '../../services/records/monthlyReport.js';
 import { monthlyReportCsv, monthlyReportPage } from '../../services/records/monthlyReportViews.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
+import { wholeNumber } from '../wholeNumber.js';
 import { recordsCsv } from './recordsCsv.js';
 
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
@@ -47,7 +48,7 @@ export const recordRoutes: ApiPlugin = {
       },
     });
     defineRoute(app, catalog, {
-      method: 'POST', url: '/records/:id/follow-up', tags: ['records'], params: z.strictObject({ id: z.coerce.number().int().min(1) }),
+      method: 'POST', url: '/records/:id/follow-up', tags: ['records'], params: z.strictObject({ id: wholeNumber(1) }),
       summary: 'Records a follow-up of a service record as done, with its outcome (a new record, action follow-up)',
       body: z.strictObject({ outcome: z.string().min(1).max(2000) }),
       responses: { 201: { description: 'The follow-up as it now stands', schema: followUpSchema } },
