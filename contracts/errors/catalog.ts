@@ -9,6 +9,7 @@ import { initializeErrors } from './initialize.js';
 import { backupErrors } from './backup.js';
 import { upgradeErrors } from './upgrade.js';
 import { upgradeCardErrors } from './upgradeCard.js';
+import { upgradeSerialErrors } from './upgradeSerial.js';
 import { engineErrors } from './engine.js';
 import { recordErrors } from './records.js';
 import { edgeErrors } from './edge.js';
@@ -26,6 +27,7 @@ export const errorCatalog = {
   ...backupErrors,
   ...upgradeErrors,
   ...upgradeCardErrors,
+  ...upgradeSerialErrors,
   ...engineErrors,
   ...recordErrors,
   ...edgeErrors,
@@ -40,5 +42,5 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
 
 /** The area tables side by side, so a test can prove no code is defined twice. */
 export const errorTables = {
-  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors, upgradeCardErrors, engineErrors, recordErrors, edgeErrors, repositoryErrors,
+  generalErrors, cardErrors, linkErrors, readerErrors, transportErrors, daemonErrors, initializeErrors, backupErrors, upgradeErrors, upgradeCardErrors, upgradeSerialErrors, engineErrors, recordErrors, edgeErrors, repositoryErrors,
 } as const;

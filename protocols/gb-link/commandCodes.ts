@@ -39,6 +39,8 @@ export const CMD = {
   INITIALIZATION_HISTORY: 0x73,
   /** Windowed bulk transfer (SPEC.md §10): wraps another command; listed in 70 when the register takes it. */
   WINDOWED_TRANSFER: 0x74,
+  /** A 64/02 firmware block sent deflated (SPEC.md §5.9); listed in 70 when the register inflates. */
+  FIRMWARE_WRITE_COMPRESSED: 0x75,
 } as const;
 
 export type CommandCode = (typeof CMD)[keyof typeof CMD];

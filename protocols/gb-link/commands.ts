@@ -11,3 +11,4 @@ export * from './payloads/initializationHistory.js';
 export * from './payloads/card.js';
 export * from './payloads/selfCheck.js';
 export * from './payloads/firmware.js';
+export * from './payloads/compressedFirmware.js';

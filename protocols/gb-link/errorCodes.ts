@@ -1,6 +1,6 @@
 import { GatewayError, type ErrorCode } from '../../contracts/errors/index.js';
 
-/** ER codes the gateway names (SPEC.md §6). 01–0F and 10–61 are the public firmware's; 70–74 the project's. */
+/** ER codes the gateway names (SPEC.md §6). 01–0F and 10–61 are the public firmware's; 70–75 the project's. */
 export const ER = {
   NOT_INITIALIZED: 0x10,
   ALREADY_INITIALIZED: 0x1e,
@@ -16,6 +16,7 @@ export const ER = {
   FIRMWARE_REFUSED: 0x72,
   BAUD_UNSUPPORTED: 0x73,
   FIRMWARE_NO_TRANSFER: 0x74,
+  FIRMWARE_INFLATE_FAILED: 0x75,
 } as const;
 
 const cardFaults = ['POWER_FAILED', 'ABSENT', 'READ_FAILED', 'WRITE_FAILED', 'ILLEGAL'] as const;
@@ -67,6 +68,7 @@ const table = new Map<number, ErrorCode>([
   [0x72, 'LINK_FIRMWARE_REFUSED'],
   [0x73, 'LINK_BAUD_UNSUPPORTED'],
   [0x74, 'LINK_FIRMWARE_NO_TRANSFER'],
+  [0x75, 'LINK_FIRMWARE_INFLATE_FAILED'],
 ]);
 
 /** Every ER code with a name of its own, for the SPEC.md table test. */

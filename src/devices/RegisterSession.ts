@@ -3,7 +3,7 @@ import type { ByteTransport } from '../../contracts/ByteTransport.js';
 import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
 import * as link from '../../protocols/gb-link/index.js';
 import type {
-  Capabilities, CardSlot, CommandEffect, CommandSpec, ControlLimits, DailyRecord, DateRange, DeclarationRecord, FactoryData,
+  Capabilities, CardSlot, CommandEffect, CompressedBlock, CommandSpec, ControlLimits, DailyRecord, DateRange, DeclarationRecord, FactoryData,
   FirmwareBegin, FirmwareBlock, FirmwareResume, FirmwareTransfer, FirmwareTrial, IndexRange, InitializationData, InitializationRecord, InvoiceRecord,
   InvoiceRoll, LinkDateTime, NumberRange, PayloadCodec, RecordCounts, RecordListCodec, RegisterStatus, RollRecord, RollSummary, SelfCheckKind,
   SelfCheckResult, TaxItem, TaxpayerUpdate, TimeRange, UserInfo,
@@ -400,6 +400,11 @@ export class RegisterSession {
 
   firmwareWrite(block: FirmwareBlock): Promise<{ received: number }> {
     return this.execute(link.firmwareWrite, block);
+  }
+
+  /** 75 (SPEC.md §5.9): a block sent raw-deflated, inflated by the register; only when 70 lists 75 (else LINK_EXTENSION_NOT_OFFERED). */
+  firmwareWriteCompressed(block: CompressedBlock): Promise<{ received: number }> {
+    return this.execute(link.firmwareWriteCompressed, block);
   }
 
   firmwareQuery(): Promise<FirmwareTransfer> {

@@ -1,6 +1,9 @@
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
+import { CMD } from '../../../protocols/gb-link/index.js';
 import type { BorrowedDevice } from '../../devices/DevicePort.js';
 import { isLinkFailure } from '../common/linkFailure.js';
+import { BlockDeflater } from './blockDeflater.js';
+import type { TransferOutcome } from './UpgradeTransfer.js';
 
 export interface ImageTarget {
   readonly image: Uint8Array;
@@ -16,13 +19,20 @@ export interface WriteReport {
   away(): Promise<void>;
 }
 
-export interface WriteOutcome {
-  /** Where the register said to start (64/01's resume offset) at the first begin. */
-  readonly startedAt: number;
-  /** Image bytes sent in 64/02 blocks, counting any sent again. */
-  readonly bytesSent: number;
-  /** Each time the link went away and the write went on from the offset the register reported. */
-  readonly resumes: readonly { readonly at: number; readonly resent: number }[];
+export interface WriteOptions {
+  /** Deflate blocks (GB link 75) when the register lists 75 in 70; default true. */
+  readonly compress?: boolean;
+}
+
+export interface WriteOutcome extends TransferOutcome {
+  readonly detail: {
+    /** Block bytes put on the line (deflated or raw), without framing: what compression saved is bytesSent − this. */
+    readonly blockBytes: number;
+    readonly compressedBlocks: number;
+    readonly rawBlocks: number;
+    /** The register lists 75 and compression was asked for (at the last begin). */
+    readonly compression: boolean;
+  };
 }
 
 /** Consecutive link failures without a byte of progress before the write gives up. */
@@ -31,28 +41,56 @@ const MAX_FAILURES_WITHOUT_PROGRESS = 3;
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 /**
- * GB link 64/01–02 (SPEC.md §5.8): begins (or resumes) the transfer, then sends the image block by block from the
- * offset the register reports. A block whose answer is lost is never counted: after a cut the writer asks the
- * register again (64/01 with the same size and SHA-256 answers its contiguous count) and goes on from there, so
- * at most the block in flight is sent again.
+ * GB link 64/01–02 and 75 (SPEC.md §5.8, §5.9): begins (or resumes) the transfer, then sends the image block by
+ * block from the offset the register reports; a block whose raw-deflated form is shorter goes as 75 when 70
+ * lists it. A block whose answer is lost is never counted: after a cut the writer asks the register again (64/01
+ * with the same size and SHA-256 answers its contiguous count) and goes on from there, so at most the block in
+ * flight is sent again. Blocks longer than a packet go windowed (74) when 70 lists it (the session decides).
  */
-export async function writeImage(device: BorrowedDevice, target: ImageTarget, report: WriteReport, signal: AbortSignal): Promise<WriteOutcome> {
-  const begin = () => device.session.firmwareBegin({
-    size: target.image.length, sha256: Uint8Array.from(Buffer.from(target.sha256, 'hex')), version: target.version, model: target.model,
-  });
+export async function writeImage(device: BorrowedDevice, target: ImageTarget, report: WriteReport, signal: AbortSignal, options: WriteOptions = {}): Promise<WriteOutcome> {
+  const begin = async () => {
+    const resume = await device.session.firmwareBegin({
+      size: target.image.length, sha256: Uint8Array.from(Buffer.from(target.sha256, 'hex')), version: target.version, model: target.model,
+    });
+    // 70 is asked once per connection: after a cut the register (maybe its bootloader now) may offer other extensions.
+    const compress = options.compress !== false && (await device.session.extensions()).offers(CMD.FIRMWARE_WRITE_COMPRESSED);
+    return { ...resume, compress };
+  };
   const first = await begin();
-  let { resumeOffset: offset, maxBlock } = first;
+  let { resumeOffset: offset, maxBlock, compress } = first;
+  const deflater = new BlockDeflater(target.image);
   let bytesSent = 0;
+  let blockBytes = 0;
+  let compressedBlocks = 0;
+  let rawBlocks = 0;
   let failures = 0;
   const resumes: { at: number; resent: number }[] = [];
   report.written(offset);
   while (offset < target.image.length) {
     signal.throwIfAborted();
-    const data = Uint8Array.from(target.image.subarray(offset, Math.min(target.image.length, offset + maxBlock)));
+    const end = Math.min(target.image.length, offset + maxBlock);
+    const raw = target.image.subarray(offset, end);
+    const deflated = compress ? await deflater.take(offset, raw.length) : undefined;
     try {
-      bytesSent += data.length;
-      const { received } = await device.session.firmwareWrite({ offset, data });
-      if (received < offset + data.length) {
+      bytesSent += raw.length;
+      let received: number;
+      if (deflated !== undefined && deflated.length < raw.length) {
+        blockBytes += deflated.length;
+        try {
+          ({ received } = await device.session.firmwareWriteCompressed({ offset, size: raw.length, deflated: Uint8Array.from(deflated) }));
+          compressedBlocks++;
+        } catch (error) {
+          if (!isGatewayError(error, 'LINK_FIRMWARE_INFLATE_FAILED')) throw error;
+          // The register could not inflate it (nothing was written): this block and the rest go raw.
+          compress = false;
+          continue;
+        }
+      } else {
+        blockBytes += raw.length;
+        ({ received } = await device.session.firmwareWrite({ offset, data: Uint8Array.from(raw) }));
+        rawBlocks++;
+      }
+      if (received < end) {
         throw new GatewayError('LINK_FIRMWARE_OFFSET_REFUSED', { params: { offset, received } });
       }
       offset = received;
@@ -62,9 +100,8 @@ export async function writeImage(device: BorrowedDevice, target: ImageTarget, re
       if (!isGatewayError(error) || !isLinkFailure(error) || ++failures > MAX_FAILURES_WITHOUT_PROGRESS) throw error;
       await report.away();
       const again = await begin();
-      resumes.push({ at: again.resumeOffset, resent: Math.max(0, offset + data.length - again.resumeOffset) });
-      offset = again.resumeOffset;
-      maxBlock = again.maxBlock;
+      resumes.push({ at: again.resumeOffset, resent: Math.max(0, end - again.resumeOffset) });
+      ({ resumeOffset: offset, maxBlock, compress } = again);
       report.written(offset);
     }
   }
@@ -75,5 +112,5 @@ export async function writeImage(device: BorrowedDevice, target: ImageTarget, re
     throw error;
   });
   if (hex(digest.sha256) !== target.sha256) throw new GatewayError('UPGRADE_IMAGE_DIGEST_MISMATCH', { params: { where: 'verify' } });
-  return { startedAt: first.resumeOffset, bytesSent, resumes };
+  return { startedAt: first.resumeOffset, bytesSent, resumes, detail: { blockBytes, compressedBlocks, rawBlocks, compression: compress } };
 }

@@ -38,6 +38,9 @@ const cases: [CommandSpec<unknown, unknown>, fc.Arbitrary<unknown>, fc.Arbitrary
   [link.firmwareBegin, fc.record({ size: fc.integer({ min: 1, max: 0xffffffff }), sha256: arb.bytes(32), version: arb.version, model: arb.gbk(20) }),
     fc.record({ resumeOffset: arb.u32, maxBlock: fc.integer({ min: 1, max: 0xffff }) })],
   [link.firmwareWrite, fc.record({ offset: arb.u32, data: fc.uint8Array({ minLength: 1, maxLength: 600 }).map((b) => Uint8Array.from(b)) }), fc.record({ received: arb.u32 })],
+  [link.firmwareWriteCompressed, fc.record({
+    offset: arb.u32, size: fc.integer({ min: 1, max: 0xffff }), deflated: fc.uint8Array({ minLength: 1, maxLength: 600 }).map((b) => Uint8Array.from(b)),
+  }), fc.record({ received: arb.u32 })],
   [link.firmwareQuery, nothing, arb.firmwareTransfer],
   [link.firmwareVerify, nothing, fc.record({ sha256: arb.bytes(32) })],
   [link.firmwareActivate, nothing, nothing],
