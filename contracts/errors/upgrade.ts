@@ -116,4 +116,16 @@ export const upgradeErrors = {
     zh: '升级后收款机仍运行版本 {running}，而不是 {target}', en: 'After the upgrade the register still runs {running}, not {target}',
     remedyZh: '升级未生效；检查收款机后重新升级。', remedyEn: 'The upgrade did not take effect; check the register and upgrade again.',
   },
+  UPGRADE_STICK_NOT_INSTALLED: {
+    http: 502, exit: ExitCode.failed,
+    zh: '收款机 {machine} 在 {seconds} 秒内没有装上 U 盘中的 {target}，仍运行版本 {running}',
+    en: 'Register {machine} did not install {target} from the USB stick within {seconds} s; it still runs {running}',
+    remedyZh: '旧版本仍可使用。看收款机屏幕上的提示（升级包的签名、型号或文件损坏被收款机拒绝，或没有在收款机上确认升级），排除后重新升级。',
+    remedyEn: 'The old version still works. Read the register\'s screen (the package refused for its signature, its model or a damaged file, or the upgrade not confirmed on the register), then upgrade again.',
+  },
+  UPGRADE_STICK_PACKAGE_UNAVAILABLE: {
+    http: 500, exit: ExitCode.failed,
+    zh: '网关无法取得升级包 {packageId} 的原文件，不能复制到 U 盘', en: 'The gateway cannot get the file of package {packageId}, so it cannot copy it onto the USB stick',
+    remedyZh: '重新上传该升级包后再升级。', remedyEn: 'Upload the package again, then upgrade.',
+  },
 } as const satisfies ErrorTable;

@@ -27,7 +27,8 @@ export interface StickCopy {
 
 const SIDECAR_ALLOWANCE = 4096;
 
-async function hashOf(path: string): Promise<{ bytes: number; sha256: string }> {
+/** SHA-256 and length of a file, read through (on a stick, what the file system gives back now). */
+export async function hashOf(path: string): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256');
   let bytes = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
@@ -83,19 +84,28 @@ async function makeFoldersOnStick(mountPoint: string, relativeFolder: string, re
   }
 }
 
+/** The chunks of a source: a file read in 1 MiB chunks, or bytes held in memory. */
+async function* chunksOf(source: string | Uint8Array): AsyncIterable<Uint8Array> {
+  if (typeof source !== 'string') {
+    for (let offset = 0; offset < source.length; offset += 1024 * 1024) yield source.subarray(offset, offset + 1024 * 1024);
+    return;
+  }
+  for await (const chunk of createReadStream(source, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) yield chunk;
+}
+
 /**
- * Copies a file onto a removable volume at `relativeTarget` (e.g. `FISCAL/BACKUP/<machine>/<id>.tar`)
+ * Copies a file (or bytes in memory) onto a removable volume at `relativeTarget` (e.g. `FISCAL/BACKUP/<machine>/<id>.tar`)
  * with a `.sha256` sidecar in `sha256sum` format: written under a temporary name, fsynced, renamed,
  * the folder fsynced, then read back and compared. What was read back may come from the page
  * cache, so the read-back proves the file system holds the right bytes, not the flash cells.
  */
-export async function copyToStick(sourcePath: string, relativeTarget: string, options: CopyToStickOptions = {}): Promise<StickCopy> {
+export async function copyToStick(source: string | Uint8Array, relativeTarget: string, options: CopyToStickOptions = {}): Promise<StickCopy> {
   const clean = normalize(relativeTarget);
   if (clean.startsWith('..') || clean.startsWith(sep) || clean.split(sep).includes('..')) {
     throw new GatewayError('BAD_REQUEST', { params: { detail: `target ${relativeTarget} is not inside the stick` } });
   }
   const volume = await chooseVolume(options);
-  const size = (await stat(sourcePath)).size;
+  const size = typeof source === 'string' ? (await stat(source)).size : source.length;
   const needed = size + SIDECAR_ALLOWANCE;
   const free = await (options.freeSpace ?? statfsFree)(volume.mountPoint);
   if (free < needed) throw new GatewayError('STICK_FULL', { params: { mountPoint: volume.mountPoint, needed, free } });
@@ -108,7 +118,7 @@ export async function copyToStick(sourcePath: string, relativeTarget: string, op
     await makeFoldersOnStick(volume.mountPoint, dirname(clean), relativeTarget);
     // platform/atomicWrite: a temp file opened wx under an unguessable name (a planted link is never followed), fsynced, renamed, the folder fsynced.
     await writeFileAtomic(target, (async function* () {
-      for await (const chunk of createReadStream(sourcePath, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+      for await (const chunk of chunksOf(source)) {
         written.update(chunk);
         bytes += chunk.length;
         yield chunk;

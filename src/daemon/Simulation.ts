@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { ByteTransport } from '../../contracts/ByteTransport.js';
+import type { StickRoots } from '../../drivers/stick/RemovableVolumes.js';
 import type { PcscSource } from '../devices/readers/PcscCardReaders.js';
+import type { StickHandover } from '../services/upgrade/UpgradeStick.js';
 
 /** What `fiscald --simulate=N` asks of the simulation. */
 export interface SimulationOptions {
@@ -13,13 +15,22 @@ export interface SimulationOptions {
   readonly utcOffsetMinutes?: number;
   /** Registers and reader cards persist under `<dataDir>/simulator`; in memory only when absent. */
   readonly dataDir?: string;
+  /** The trusted-keys folder: the simulated registers trust the same keys when they read a package from the stick. */
+  readonly trustedKeys?: string;
   readonly logger: Logger;
+}
+
+/** The simulated USB stick: where the stick driver finds it, and the technician who carries it to a register when told. */
+export interface SimulatedStickSide {
+  readonly roots: StickRoots;
+  readonly technician: (handover: StickHandover) => void;
 }
 
 /** Simulated registers (the host ends of their lines) and PC/SC readers holding virtual cards. */
 export interface Simulation {
   readonly registers: readonly ByteTransport[];
   readonly pcsc: () => Promise<PcscSource>;
+  readonly stick?: SimulatedStickSide;
   /** Saves and stops every simulated register and reader; call after the registry has let go of them. */
   close(): Promise<void>;
 }

@@ -12,7 +12,6 @@ import { changesArea } from './areas/changes.js';
 import { diagnosticsArea } from './areas/diagnostics.js';
 import { initializeArea } from './areas/initialize.js';
 import { packagesArea } from './areas/packages.js';
-import { repositoryArea, repositoryPackageKeys } from './areas/repository.js';
 import { upgradeArea } from './areas/upgrade.js';
 import type { DaemonConfig } from './config.js';
 import type { DeviceSide, DeviceSideContext } from './DeviceSide.js';
@@ -34,7 +33,7 @@ async function openSimulation(options: DeviceSideOptions): Promise<Simulation | 
   }
   const module = await options.loadSimulation();
   return module.openSimulation({
-    count: config.simulate, logger: logger.child({ area: 'simulator' }), dataDir: config.dataDir,
+    count: config.simulate, logger: logger.child({ area: 'simulator' }), dataDir: config.dataDir, trustedKeys: config.trustedKeys,
     ...(config.simulatorTiming === undefined ? {} : { timing: config.simulatorTiming }),
     ...(config.simulatorProfile === undefined ? {} : { profile: config.simulatorProfile }),
     utcOffsetMinutes: config.registerUtcOffset,
@@ -60,14 +59,14 @@ export async function createDeviceSide(options: DeviceSideOptions): Promise<Devi
     devices, registers: registry, dataDir: config.dataDir, logger, registerUtcOffsetMinutes: config.registerUtcOffset,
     ...(context === undefined ? {} : { busyWith: (deviceId: string) => context.jobs.runningOn(deviceId), jobs: context.jobs }),
     ...(context?.records === undefined ? {} : { records: context.records }),
+    ...(simulation?.stick === undefined ? {} : { stick: simulation.stick }),
   };
   const backup = await backupArea(deps);
-  const packages = await packagesArea(deps, { trustedKeys: config.trustedKeys, additionalKeys: repositoryPackageKeys(config.dataDir, config.repository) });
+  const packages = await packagesArea(deps, { trustedKeys: config.trustedKeys });
   const areas = [
     diagnosticsArea(deps), backup, changesArea(deps, backup),
     initializeArea(deps, { pcsc: simulation?.pcsc ?? lazyPcsc({ logger }) }),
     packages, upgradeArea(deps, { store: packages.store, backupGate: backup.gate }),
-    await repositoryArea(deps, { settings: config.repository, store: packages.store }),
   ];
   return {
     directory: registry,

@@ -3,6 +3,7 @@ import type { ApiPlugin } from '../../api/ApiContext.js';
 import type { DeviceSnapshot } from '../../devices/Device.js';
 import type { DevicePort } from '../../devices/DevicePort.js';
 import type { JobDefinition } from '../../jobs/types.js';
+import type { SimulatedStickSide } from '../Simulation.js';
 import type { PastRecord } from '../../services/common/PastRecord.js';
 import type { JobRow } from '../../store/types.js';
 
@@ -21,6 +22,8 @@ export interface AreaDeps {
   readonly jobs?: { checkpointed(kind: string): readonly JobRow[] };
   /** This gateway's service records of a register (the store's); none when absent. */
   readonly records?: { list(filter: { device: string }): readonly PastRecord[] };
+  /** The removable volumes the stick features use: the system's when absent, `--simulate`'s stick (and its technician) when simulating. */
+  readonly stick?: Partial<SimulatedStickSide>;
 }
 
 /** One feature area in the daemon: its API routes and the job kinds it defines (with their reconcile). */

@@ -36,7 +36,7 @@ export async function backupArea(deps: AreaDeps): Promise<BackupArea> {
   await store.cleanTemporary();
   const devices = backupDevices(deps.devices, logger, deps.registerUtcOffsetMinutes);
   const stick: StickWriter = async (source, target, mountPoint) => {
-    const copy = await copyToStick(source, target, mountPoint === undefined ? {} : { mountPoint });
+    const copy = await copyToStick(source, target, { ...(mountPoint === undefined ? {} : { mountPoint }), ...(deps.stick?.roots === undefined ? {} : { roots: deps.stick.roots }) });
     return { mountPoint: copy.volume.mountPoint, path: copy.path, checksumPath: copy.checksumPath, bytes: copy.bytes, sha256: copy.sha256 };
   };
   return {

@@ -8,23 +8,26 @@ import type { PackageStore } from '../../services/packages/PackageStore.js';
 import { reconcileUpgrade } from '../../services/upgrade/reconcileUpgrade.js';
 import { UPGRADE_JOB_KIND } from '../../services/upgrade/runUpgrade.js';
 import { serialTransfer } from '../../services/upgrade/serialTransfer.js';
+import { stickTransfer } from '../../services/upgrade/stickTransfer.js';
 import type { UpgradeTransfers } from '../../services/upgrade/UpgradeTransfer.js';
 import { upgradeRequestSchema } from '../../services/upgrade/upgradeRequest.js';
 import type { UpgradePackages } from '../../services/upgrade/UpgradePackages.js';
 import type { Area, AreaDeps } from './Area.js';
+import { upgradeStick } from './upgradeStick.js';
 
 /** The packages store as the upgrade sees it: verified again against the trusted keys now, and the image it will send checked once more. */
 export function packagesForUpgrade(store: PackageStore): UpgradePackages {
   return {
     async forUse(packageId) {
       const { stored, verified } = await store.verifiedForUse(packageId);
-      const { image } = await unpackFwpkg(new Uint8Array(await readFile(stored.file)), { maxImageBytes: verified.manifest.size });
+      const fwpkg = new Uint8Array(await readFile(stored.file));
+      const { image } = await unpackFwpkg(fwpkg, { maxImageBytes: verified.manifest.size });
       const digest = measureImage(image);
       // The file was verified a moment ago; the bytes sent are the bytes checked.
       if (digest.size !== verified.manifest.size || digest.sha256 !== verified.manifest.sha256 || digest.sm3 !== verified.manifest.sm3) {
         throw new GatewayError('FWPKG_IMAGE_TAMPERED', { params: { digest: 'SHA-256' } });
       }
-      return { packageId, manifest: verified.manifest, image };
+      return { packageId, manifest: verified.manifest, image, fwpkg };
     },
   };
 }
@@ -38,6 +41,7 @@ export function upgradeArea(deps: AreaDeps, options: { readonly store: PackageSt
   // One line per path (src/services/upgrade/UpgradeTransfer.ts); a path missing here is refused UPGRADE_PATH_UNAVAILABLE.
   const transfers: UpgradeTransfers = {
     serial: serialTransfer(),
+    'usb-stick': stickTransfer({ stick: upgradeStick(deps.stick?.roots === undefined ? {} : { roots: deps.stick.roots }), ...(deps.stick?.technician === undefined ? {} : { technician: deps.stick.technician }) }),
   };
   const routes = { registers: deps.devices, packages: packagesForUpgrade(options.store), backupGate: options.backupGate, transfers };
   return {

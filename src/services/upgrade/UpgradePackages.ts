@@ -6,6 +6,8 @@ export interface PackageForUse {
   readonly manifest: FwpkgManifest;
   /** firmware.bin, whose size and SHA-256 match the manifest. */
   readonly image: Uint8Array;
+  /** The whole `.fwpkg` whose image this is (signature included), for paths that hand the package itself to the register (stick, card). */
+  readonly fwpkg?: Uint8Array;
 }
 
 /** How the upgrade gets a package: verified against the trusted keys as they are now, or refused (FWPKG_*). */

@@ -9,6 +9,6 @@ export interface UpgradeRunContext extends StageReporter {
   readonly deviceId: string;
   readonly signal: AbortSignal;
   readonly resumedFrom: Record<string, unknown> | undefined;
-  waiting(reason: { readonly for: 'device'; readonly code: string; readonly message: { readonly 'zh-CN': string; readonly en: string } }): void;
+  waiting(reason: { readonly for: 'device' | 'technician'; readonly code: string; readonly message: { readonly 'zh-CN': string; readonly en: string } }): void;
   running(): void;
 }

@@ -105,7 +105,8 @@ async function runUpgrade(deps: UpgradeDeps, request: UpgradeRequest, ctx: Upgra
   const planned = await withDevice(async (device) => {
     const identity = await device.session.factoryData();
     // A register found in its bootloader (0.0.0) resuming this job's write is not judged again: its application is gone.
-    if (resumed !== undefined && identity.firmwareVersion === '0.0.0') return { identity, kind: resumed.kind, from: resumed.from };
+    // Nor one already on this job's target: a path where the register installs by itself (stick, card) got there; the transfer looks.
+    if (resumed !== undefined && (identity.firmwareVersion === '0.0.0' || identity.firmwareVersion === resumed.to)) return { identity, kind: resumed.kind, from: resumed.from };
     return { identity, ...planInstall(pkg.manifest, identity, request, availablePaths(transfers)) };
   });
   const transfer = transfers[request.path];

@@ -1,0 +1,271 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedStick } from '../../../fixtures/simulate/SimulatedStick.js';
+import { StickTechnician } from '../../../fixtures/simulate/StickTechnician.js';
+import { createSimulatedRegister, type SimulatedRegister } from '../../../fixtures/simulator/createSimulatedRegister.js';
+import { buildFwpkg, generateKeyPair, parsePrivateKeyPem, parsePublicKeyPem, type FwpkgPublicKey } from '../../../protocols/fwpkg/index.js';
+import { upgradeStick } from '../../../src/daemon/areas/upgradeStick.js';
+import { DeviceRegistry } from '../../../src/devices/DeviceRegistry.js';
+import { createDevicePort } from '../../../src/devices/lease/devicePort.js';
+import type { RegisterSession } from '../../../src/devices/RegisterSession.js';
+import { registerSessionLink } from '../../../src/devices/registry/registerSessionLink.js';
+import { JobRunner } from '../../../src/jobs/JobRunner.js';
+import { UPGRADE_JOB_KIND, upgradeRun, upgradeStages } from '../../../src/services/upgrade/runUpgrade.js';
+import { serialTransfer } from '../../../src/services/upgrade/serialTransfer.js';
+import { stickTransfer, type StickTransferOptions } from '../../../src/services/upgrade/stickTransfer.js';
+import { upgradeRequestSchema } from '../../../src/services/upgrade/upgradeRequest.js';
+import type { PackageForUse } from '../../../src/services/upgrade/UpgradePackages.js';
+import { stickPackagePath, type StickHandover } from '../../../src/services/upgrade/UpgradeStick.js';
+import { openStore, type Store } from '../../../src/store/Store.js';
+import type { JobEvent, JobRow } from '../../../src/store/types.js';
+
+const opened: { register: SimulatedRegister; registry: DeviceRegistry<RegisterSession>; store: Store; technician?: StickTechnician }[] = [];
+afterEach(async () => {
+  for (const { register, registry, store, technician } of opened.splice(0)) {
+    await technician?.stop();
+    await registry.close();
+    await register.close();
+    store.close();
+  }
+});
+
+function until(check: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = () => (check() ? resolve() : setTimeout(poll, 10));
+    poll();
+  });
+}
+
+const PACKAGE_ID = 'cd'.repeat(16);
+const vendor = generateKeyPair('ed25519');
+const vendorPublic: FwpkgPublicKey = parsePublicKeyPem(vendor.publicPem);
+const stranger = generateKeyPair('ed25519');
+
+/** A signed package as the packages area hands it over: manifest, image, and the .fwpkg itself. */
+async function signedPackage(version: string, options: { models?: string[]; paths?: ('serial' | 'usb-stick' | 'ic-card')[]; key?: string } = {}): Promise<PackageForUse> {
+  const image = Uint8Array.from({ length: 30_000 }, (_, i) => (i * 17 + version.length) & 0xff);
+  const built = await buildFwpkg({
+    image, key: parsePrivateKeyPem(options.key ?? vendor.privatePem), vendor: 'Sim', models: options.models ?? ['SIM-ECR-200'],
+    version: version as never, versionLowest: '1.0.0' as never, bootloaderLowest: '1.0.0' as never, paths: options.paths ?? ['serial', 'usb-stick'],
+    releaseNotes: '', createdAt: new Date('2026-12-01T00:00:00Z'),
+  });
+  return { packageId: PACKAGE_ID, manifest: built.manifest, image, fwpkg: built.bytes };
+}
+
+interface HarnessOptions {
+  readonly stick?: { readOnly?: boolean; present?: boolean };
+  /** The technician's walk to the register, ms; undefined: nobody carries the stick. */
+  readonly moveMs?: number;
+  /** The keys the register trusts (default: the vendor's). */
+  readonly registerTrusts?: readonly FwpkgPublicKey[];
+  readonly transfer?: Partial<Omit<StickTransferOptions, 'stick' | 'technician'>>;
+  readonly freeSpace?: number;
+  readonly corruptAfterWrite?: boolean;
+  readonly faults?: 'trial-boot-fails';
+}
+
+async function harness(options: HarnessOptions = {}) {
+  const register = await createSimulatedRegister({ timing: { timed: false, rebootMs: 30 }, ...(options.faults === undefined ? {} : { faults: { faults: [{ kind: options.faults }] } }) });
+  const registry = new DeviceRegistry<RegisterSession>({
+    link: registerSessionLink({ replyTimeoutMs: 150, retries: 0, settleMs: 10 }), backoff: { initialMs: 20, maxMs: 60 }, heartbeatMs: 50,
+  });
+  const store = openStore(':memory:');
+  const stick = await SimulatedStick.create(await mkdtemp(join(tmpdir(), 'fg-stick-upgrade-')), options.stick ?? {});
+  const technician = new StickTechnician({
+    stick, registers: new Map([[register.state.identity.machineNumber, register.simulator]]), trialSeconds: 30,
+    trustedKeys: async () => options.registerTrusts ?? [vendorPublic], moveMs: options.moveMs ?? 0,
+  });
+  opened.push({ register, registry, store, technician });
+  registry.add(register.transport, { simulated: true });
+  const id = register.state.identity.machineNumber;
+  await until(() => registry.get(id)?.state === 'online');
+  const jobs = new JobRunner({ store });
+  const devices = createDevicePort(registry, jobs);
+  const told: StickHandover[] = [];
+  const transfer = stickTransfer({
+    stick: upgradeStick({
+      roots: stick.roots,
+      ...(options.freeSpace === undefined ? {} : { freeSpace: async () => options.freeSpace! }),
+      ...(options.corruptAfterWrite === true ? { onWritten: async (path: string) => {
+        // A stick that returns other bytes than it was given: the same length, one byte different.
+        const bytes = await readFile(path);
+        bytes[100] = bytes[100]! ^ 0xff;
+        await writeFile(path, bytes);
+      } } : {}),
+    }),
+    technician: (handover) => {
+      told.push(handover);
+      if (options.moveMs !== undefined) technician.told(handover);
+    },
+    pollMs: 20, handoverMs: 3_000, ...options.transfer,
+  });
+  const start = (pkg: PackageForUse, resumedFrom?: Record<string, unknown>) => {
+    const request = upgradeRequestSchema.parse({ package: PACKAGE_ID, path: 'usb-stick' });
+    const { job } = jobs.start({
+      kind: UPGRADE_JOB_KIND, deviceId: id, operator: 'li', stages: upgradeStages,
+      run: (ctx) => upgradeRun({
+        packages: { forUse: async () => pkg }, devices, trialSeconds: 30, rebootMs: 2_000,
+        backupGate: () => ({ pass: async () => ({ backupId: 'backup-1', reused: true, createdAt: '2026-12-05T12:00:00Z', verifiedAt: '2026-12-05T12:00:00Z', problems: 0 }) }),
+        transfers: { serial: serialTransfer(), 'usb-stick': transfer },
+      }, request)(resumedFrom === undefined ? ctx : { ...ctx, resumedFrom }),
+    });
+    const events: JobEvent[] = [];
+    jobs.events.subscribe(job.id, 0, (event) => events.push(event));
+    return { jobId: job.id, events };
+  };
+  const upgrade = async (pkg: PackageForUse, resumedFrom?: Record<string, unknown>): Promise<{ job: JobRow; events: JobEvent[] }> => {
+    const { jobId, events } = start(pkg, resumedFrom);
+    const settled = await jobs.settled(jobId);
+    if (settled === undefined) throw new Error('the job vanished');
+    return { job: settled, events };
+  };
+  return { register, registry, id, stick, technician, told, upgrade };
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+describe('the USB-stick path of the upgrade job', () => {
+  it('stages the package with its .sha256, tells the technician in both languages, the register installs it from the stick, the job verifies and confirms', async () => {
+    const { register, registry, id, stick, technician, told, upgrade } = await harness({ moveMs: 50 });
+    const pkg = await signedPackage('2.4.0');
+    const { job, events } = await upgrade(pkg);
+    expect(job).toMatchObject({ state: 'succeeded', result: { path: 'usb-stick', before: '2.3.1', after: '2.4.0', verified: true, confirmed: true } });
+    const file = stickPackagePath('SIM-ECR-200', '2.4.0');
+    expect(file).toBe('FISCAL/UPGRADE/SIM-ECR-200/2.4.0.fwpkg');
+    const onStick = new Uint8Array(await readFile(join(stick.volume, file)));
+    expect(sha256(onStick)).toBe(sha256(pkg.fwpkg!));
+    expect(await readFile(join(stick.volume, `${file}.sha256`), 'utf8')).toBe(`${sha256(pkg.fwpkg!)}  2.4.0.fwpkg\n`);
+    expect(told).toEqual([{ jobDeviceId: id, machineNumber: id, model: 'SIM-ECR-200', version: '2.4.0', mountPoint: stick.volume, file }]);
+    const waiting = events.find((e) => e.type === 'waiting' && e.data.for === 'technician');
+    expect(waiting?.data).toMatchObject({ code: 'UPGRADE_STICK_HANDOVER' });
+    const message = waiting?.data.message as { 'zh-CN': string; en: string };
+    expect(message['zh-CN']).toContain(`插到收款机 ${id}，并在收款机上确认升级`);
+    expect(message.en).toContain(`Move the stick (${stick.volume}) to the register ${id} and confirm the upgrade on the register`);
+    // The register read the stick itself; the gateway confirmed what it found running.
+    await technician.idle();
+    expect(technician.trips.map((trip) => trip.outcome)).toEqual([{ installed: true, version: '2.4.0' }]);
+    expect(register.simulator.firmware.running).toMatchObject({ version: '2.4.0', sha256: pkg.manifest.sha256 });
+    expect(register.simulator.firmware.lastTrial).toMatchObject({ outcome: 'confirmed', trialVersion: '2.4.0', previousVersion: '2.3.1' });
+    expect(stick.present).toBe(true);
+    await until(() => registry.get(id)?.identity?.firmwareVersion === '2.4.0');
+    // Never silent while the technician walks: progress at least every poll, saying what it waits for.
+    expect(events.some((e) => e.type === 'progress' && /waiting for the register to install from the stick, \d+ s of an expected \d+ s/.test(String(e.data.detail)))).toBe(true);
+  });
+
+  it.each([
+    ['no stick in the gateway', { stick: { present: false } }, 'STICK_NOT_FOUND'],
+    ['a read-only stick', { stick: { readOnly: true } }, 'STICK_READ_ONLY'],
+    ['a full stick', { freeSpace: 10_000 }, 'STICK_FULL'],
+    ['a stick that returns other bytes than it was given', { corruptAfterWrite: true }, 'STICK_VERIFY_FAILED'],
+  ] as const)('%s: refused with its code before the technician is told; the register keeps its old version', async (_name, options, code) => {
+    const { register, told, stick, upgrade } = await harness({ ...options, moveMs: 0 });
+    const { job } = await upgrade(await signedPackage('2.4.0'));
+    expect(job).toMatchObject({ state: 'failed', error: { code } });
+    expect(told).toEqual([]);
+    expect(register.simulator.firmware.running.version).toBe('2.3.1');
+    if (code === 'STICK_VERIFY_FAILED') {
+      // The copy that did not read back is not left on the stick for a register to take.
+      await expect(readFile(join(stick.volume, stickPackagePath('SIM-ECR-200', '2.4.0')))).rejects.toThrow(/ENOENT/);
+    }
+  });
+
+  it('a register that refuses the package (it does not trust the signing key): the job looks again past the deadline, then fails UPGRADE_STICK_NOT_INSTALLED on the old version', async () => {
+    const { register, technician, upgrade } = await harness({ moveMs: 0, registerTrusts: [parsePublicKeyPem(stranger.publicPem)], transfer: { handoverMs: 300 } });
+    const { job, events } = await upgrade(await signedPackage('2.4.0'));
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_STICK_NOT_INSTALLED' } });
+    expect(job.error?.message).toMatch(/did not install 2\.4\.0 from the USB stick within \d+ s; it still runs 2\.3\.1/);
+    expect(events.some((e) => e.type === 'progress' && e.data.detail === 'the expected time has passed: looking again')).toBe(true);
+    expect(technician.trips[0]?.outcome).toMatchObject({ installed: false, refusal: 'signature' });
+    expect(register.simulator.firmware.running.version).toBe('2.3.1');
+    expect(register.simulator.firmware.trial).toBeNull();
+  });
+
+  it('a register that refuses a package for another model (the gateway was told otherwise): old version, UPGRADE_STICK_NOT_INSTALLED', async () => {
+    const { register, technician, upgrade, stick } = await harness({ moveMs: 0, transfer: { handoverMs: 300 } });
+    // The package names this model, so the gateway's gate passes; what lies on the stick is another model's package (swapped on the way).
+    const ours = await signedPackage('2.4.0');
+    const other = await signedPackage('2.4.0', { models: ['OTHER-9'] });
+    technician.trips.length = 0;
+    const swapped = { ...ours, fwpkg: other.fwpkg! };
+    const { job } = await upgrade(swapped);
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_STICK_NOT_INSTALLED' } });
+    expect(technician.trips[0]?.outcome).toMatchObject({ installed: false, refusal: 'model' });
+    expect(register.simulator.firmware.running.version).toBe('2.3.1');
+    expect(stick.present).toBe(true);
+  });
+
+  it('late but upgraded: the technician comes after the deadline, within the second look; the job succeeds', async () => {
+    const { register, upgrade } = await harness({ moveMs: 500, transfer: { handoverMs: 200 } });
+    const { job, events } = await upgrade(await signedPackage('2.4.0'));
+    expect(job).toMatchObject({ state: 'succeeded', result: { after: '2.4.0', verified: true } });
+    expect(events.some((e) => e.type === 'progress' && e.data.detail === 'the expected time has passed: looking again')).toBe(true);
+    expect(register.simulator.firmware.running.version).toBe('2.4.0');
+  });
+
+  it('an image from the stick that does not boot: the register goes back by itself, the job says reverted', async () => {
+    const { register, upgrade } = await harness({ moveMs: 0, faults: 'trial-boot-fails' });
+    const { job } = await upgrade(await signedPackage('2.4.0'));
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_REVERTED' } });
+    expect(register.simulator.firmware.running.version).toBe('2.3.1');
+  });
+
+  describe('resumed after a restart (checkpoint phase write, step handed-over)', () => {
+    const handedOver = async (pkg: PackageForUse) => ({
+      phase: 'write', packageId: PACKAGE_ID, from: '2.3.1', to: '2.4.0', sha256: pkg.manifest.sha256, size: pkg.manifest.size, offset: pkg.image.length,
+      backupId: 'backup-1', kind: 'upgrade', path: 'usb-stick',
+      detail: { step: 'handed-over', file: stickPackagePath('SIM-ECR-200', '2.4.0'), sha256: sha256(pkg.fwpkg!) },
+    });
+
+    it('a copy that still verifies is not made again: the technician is told again and the job ends verified', async () => {
+      const pkg = await signedPackage('2.4.0');
+      const { stick, upgrade } = await harness({ moveMs: 0 });
+      const file = join(stick.volume, stickPackagePath('SIM-ECR-200', '2.4.0'));
+      await upgradeStick({ roots: stick.roots }).copy(pkg.fwpkg!, stickPackagePath('SIM-ECR-200', '2.4.0'));
+      const before = await readFile(file);
+      const { job } = await upgrade(pkg, await handedOver(pkg));
+      expect(job).toMatchObject({ state: 'succeeded', result: { after: '2.4.0', write: { bytesSent: 0, detail: { reused: true } } } });
+      expect(await readFile(file)).toEqual(before);
+    });
+
+    it('a copy that no longer verifies is made again', async () => {
+      const pkg = await signedPackage('2.4.0');
+      const { stick, upgrade } = await harness({ moveMs: 0 });
+      const relative = stickPackagePath('SIM-ECR-200', '2.4.0');
+      await upgradeStick({ roots: stick.roots }).copy(pkg.fwpkg!, relative);
+      await writeFile(join(stick.volume, relative), Buffer.from('damaged'));
+      const { job } = await upgrade(pkg, await handedOver(pkg));
+      expect(job).toMatchObject({ state: 'succeeded', result: { write: { bytesSent: pkg.fwpkg!.length, resumes: [{ at: 0, resent: pkg.fwpkg!.length }] } } });
+      expect(sha256(new Uint8Array(await readFile(join(stick.volume, relative))))).toBe(sha256(pkg.fwpkg!));
+    });
+
+    it('no stick in the gateway: it is with the technician; nothing is copied, the job waits for the register', async () => {
+      const pkg = await signedPackage('2.4.0');
+      const { stick, upgrade, told } = await harness({ moveMs: 0 });
+      await upgradeStick({ roots: stick.roots }).copy(pkg.fwpkg!, stickPackagePath('SIM-ECR-200', '2.4.0'));
+      // The technician took the stick before the restart: the gateway does not see it.
+      await stick.unplug();
+      const { job } = await upgrade(pkg, await handedOver(pkg));
+      expect(job).toMatchObject({ state: 'succeeded', result: { after: '2.4.0', write: { bytesSent: 0 } } });
+      expect(told[0]?.mountPoint).toBeUndefined();
+    });
+
+    it('the register already runs the target on trial (it installed while the daemon was down): settled without copying or telling anyone', async () => {
+      const pkg = await signedPackage('2.4.0');
+      const { register, registry, stick, upgrade, told, technician } = await harness({});
+      await upgradeStick({ roots: stick.roots }).copy(pkg.fwpkg!, stickPackagePath('SIM-ECR-200', '2.4.0'));
+      // Dark long enough for the registry's heartbeat to see it go and come back on 2.4.0.
+      register.simulator.setTiming({ rebootMs: 500 });
+      technician.told({ jobDeviceId: 'x', machineNumber: register.state.identity.machineNumber, model: 'SIM-ECR-200', version: '2.4.0', mountPoint: stick.volume, file: stickPackagePath('SIM-ECR-200', '2.4.0') });
+      await technician.idle();
+      expect(register.simulator.firmware.trial).not.toBeNull();
+      // The job is reconciled once its register is back (src/jobs/ENGINE.md): here, once the registry sees it on 2.4.0.
+      await until(() => registry.get(register.state.identity.machineNumber)?.identity?.firmwareVersion === '2.4.0' && registry.get(register.state.identity.machineNumber)?.state === 'online');
+      const { job } = await upgrade(pkg, await handedOver(pkg));
+      expect(job).toMatchObject({ state: 'succeeded', result: { after: '2.4.0', confirmed: true, write: { bytesSent: 0 } } });
+      expect(told).toEqual([]);
+    });
+  });
+});
