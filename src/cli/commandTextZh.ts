@@ -27,7 +27,8 @@ export const commandTextZh: Readonly<Record<string, { readonly usage: string; re
     usage: 'records [--device 编号] [--since 日期] [--until 日期] [--format table|json|csv]',
     summary: '维修记录，可按设备和日期筛选；可导出为逗号分隔文件',
     help: '日期为 2026-03-01 或 2026-03-01T08:00:00+08:00 这样的格式；只写日期的 --until 包含当天。\n'
-      + '表格显示本地时间和任务编号的前几位；--format json（或 --json）和 csv 含全部内容。',
+      + '表格显示收款机所在时区的本地时间和任务编号的前几位；csv 每格一个值（中文名称、精确到秒的本地时间、完整编号）；\n'
+      + '--format json（或 --json）含全部内容，包括每条记录改变了什么。',
   },
   backup: {
     usage: 'backup 编号', summary: '数据备份：收款机及其卡槽中的卡所存的全部数据，备份后校验',

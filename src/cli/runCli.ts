@@ -16,6 +16,7 @@ import { commandTextZh } from './commandTextZh.js';
 import { actionLabel } from './output/actionLabels.js';
 import type { JobView } from './types.js';
 import { cliText, languageFromEnv, type Language } from './cliText.js';
+import { useRegisterTimeZone } from './output/displayTime.js';
 import { packageVersion } from './packageVersion.js';
 
 const globalOptions = {
@@ -100,6 +101,7 @@ function report(io: CliIo, json: boolean, language: Language, error: unknown): n
 export async function runCli(argv: readonly string[], io: CliIo, commands: readonly Command[] = commandTable): Promise<number> {
   const { command, word, rest } = findCommand(argv, commands);
   setTableWidth(io.stdout.isTTY === true ? io.stdout.columns : undefined);
+  useRegisterTimeZone(io.env);
   let json = argv.includes('--json');
   let language: Language = languageFromEnv(io.env);
   let busyKind: ((jobId: string) => Promise<string | undefined>) | undefined;

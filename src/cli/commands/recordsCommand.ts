@@ -2,6 +2,7 @@ import { ExitCode, GatewayError } from '../../../contracts/errors/index.js';
 import type { Command } from '../Command.js';
 import { actionLabel } from '../output/actionLabels.js';
 import { displayTime } from '../output/displayTime.js';
+import { recordsCsv } from '../output/recordsCsv.js';
 import { stateLabel } from '../output/stateLabels.js';
 import { renderTable } from '../output/table.js';
 import type { ServiceRecordView } from '../types.js';
@@ -20,7 +21,8 @@ export const recordsCommand: Command = {
     report: { type: 'boolean' }, month: { type: 'string' },
   },
   help: 'DATE is ISO-8601 (2026-03-01 or 2026-03-01T08:00:00+08:00); a bare --until date includes that day. The table shows\n'
-    + 'local times and short job ids; --format json (or --json) and csv carry everything.\n'
+    + 'the register\'s local times and short job ids; csv has one value per cell (names in the chosen language, local\n'
+    + 'times to the second, whole ids); --format json (or --json) carries everything, what each record changed too.\n'
     + '--follow-ups lists follow-ups due or overdue (--all: every one); --follow-up-done RECORD --outcome TEXT records one done.\n'
     + '--report summarises a month (default last month) for the tax authority: table, json, csv, html (printable) or export.',
   async run(ctx) {
@@ -35,12 +37,11 @@ export const recordsCommand: Command = {
       const value = ctx.options[name];
       if (typeof value === 'string') query.set(name, value);
     }
+    const { records } = await ctx.client.get<{ records: ServiceRecordView[] }>(`/v1/records${query.size ? `?${query}` : ''}`);
     if (format === 'csv') {
-      query.set('format', 'csv');
-      ctx.print(await ctx.client.getText(`/v1/records?${query}`));
+      ctx.print(recordsCsv(records, ctx.language));
       return ExitCode.ok;
     }
-    const { records } = await ctx.client.get<{ records: ServiceRecordView[] }>(`/v1/records${query.size ? `?${query}` : ''}`);
     if (format === 'json') {
       ctx.printJson({ records });
       return ExitCode.ok;

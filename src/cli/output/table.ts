@@ -23,13 +23,48 @@ function pad(text: string, width: number): string {
   return text + ' '.repeat(Math.max(width - displayWidth(text), 0));
 }
 
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
 /**
- * The pieces a cell may be broken into: after a space; between two Chinese characters; after - _ / : joining a word
+ * A run of Chinese characters as the pieces it may be broken into: the word boundaries of ICU's dictionary
+ * (上次|诊断, 税控|收款机|故障|证明), a piece of one character kept with its neighbour (未诊断, never 未诊|断;
+ * 已初始化, never 已初始|化). The dictionary is not perfect with names (深圳|市南|山区), so a column narrower
+ * than a name may still break one there; never inside a dictionary word.
+ */
+function hanWords(run: string): string[] {
+  const pieces: string[] = [];
+  for (const { segment } of segmenter.segment(run)) {
+    const last = pieces.at(-1);
+    if (last !== undefined && ([...segment].length === 1 || [...last].length === 1)) pieces[pieces.length - 1] = last + segment;
+    else pieces.push(segment);
+  }
+  return pieces;
+}
+
+/**
+ * The pieces a cell may be broken into: after a space; after full-width punctuation that ends something (，：）)
+ * and before an opening bracket; between the words of a long run of Chinese (hanWords); after - _ / : joining a word
  * to what follows (`registration-` `change`, `memory:` `1100…`, `0123-` `if00`). Never between two digits (a date
  * 2029-12-04, a time 14:05, a number), never inside a word, never before a closing or after an opening bracket.
  */
 export function tokens(text: string): string[] {
-  return text.split(/(?<=\s)|(?<=\p{Script=Han})(?=\p{Script=Han})|(?<=\p{L}[-_/:])(?=[\p{L}\p{N}])|(?<=\p{N}[-_/:])(?=\p{L})/u).filter((piece) => piece !== '');
+  const base = text.split(/(?<=\s)|(?<=[，。；：、）」』】！？])(?![，。；：、）」』】！？])|(?<=\S)(?=[（「『【])|(?<=\p{L}[-_/:])(?=[\p{L}\p{N}])|(?<=\p{N}[-_/:])(?=\p{L})/u);
+  return base.flatMap((piece) => {
+    const out: string[] = [];
+    let current = '';
+    let last = 0;
+    for (const match of piece.matchAll(/\p{Script=Han}+/gu)) {
+      const words = hanWords(match[0]);
+      current += piece.slice(last, match.index) + words[0]!;
+      for (const word of words.slice(1)) {
+        out.push(current);
+        current = word;
+      }
+      last = match.index + match[0].length;
+    }
+    out.push(current + piece.slice(last));
+    return out;
+  }).filter((piece) => piece !== '');
 }
 
 /** The narrowest a column can be without breaking a token. */

@@ -23,5 +23,5 @@ export interface FinalState {
   readonly lastInvoice: { readonly invoiceCode: string; readonly number: number; readonly issuedAt: string } | null;
   /** The fiscal card in the slot, read without a PIN: the tries are asked without spending one. */
   readonly fiscalCard: { readonly present: true; readonly cardNumber: string; /** null: uncertain (gb18240-card SPEC.md §3.2). */ readonly registered: boolean | null; readonly pinTriesLeft: number | null;
-    readonly mountedRolls: number } | { readonly present: false; readonly reason: string };
+    readonly mountedRolls: number } | { readonly present: false; readonly reason: string; readonly reasonZh?: string };
 }

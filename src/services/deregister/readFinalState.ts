@@ -26,7 +26,7 @@ async function fiscalCardState(register: DeregisterRegister, options?: CardSessi
     };
   } catch (error) {
     if (isLinkFailure(error) || !isGatewayError(error)) throw error;
-    return { present: false, reason: `${error.code}: ${error.message}` };
+    return { present: false, reason: `${error.code}: ${error.message}`, reasonZh: `${error.code}：${error.localized('zh-CN')}` };
   }
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commandTable } from '../../../src/cli/commandTable.js';
 import { commandHelp } from '../../../src/cli/helpText.js';
 import { changeRows, fieldRows } from '../../../src/cli/output/fieldRows.js';
+import { displayTime, useRegisterTimeZone } from '../../../src/cli/output/displayTime.js';
 import { displayWidth, renderTable, setTableWidth, TABLE_WIDTH, tableWidth, wrapText } from '../../../src/cli/output/table.js';
 
 describe('tables at 100 columns', () => {
@@ -57,9 +58,29 @@ describe('tables at 100 columns', () => {
     expect(renderTable(['A', 'B'], [['line\nbreak', 'x']])).toBe('A           B\nline break  x\n');
   });
 
-  it('wraps text at spaces where it can and between characters where it must', () => {
+  it('shows times in the register\'s zone (UTC+8 unless FISCALD_REGISTER_UTC_OFFSET says otherwise), not the PC\'s', () => {
+    try {
+      useRegisterTimeZone({});
+      expect(displayTime('2026-12-05T11:38:43.632Z')).toBe('2026-12-05 19:38');
+      expect(displayTime('2026-12-05T20:38:43Z', 'short')).toBe('12-06 04:38');
+      expect(displayTime('2026-12-05T11:38:43.632Z', 'seconds')).toBe('2026-12-05 19:38:43');
+      useRegisterTimeZone({ FISCALD_REGISTER_UTC_OFFSET: '-05:00' });
+      expect(displayTime('2026-12-05T11:38:43.632Z')).toBe('2026-12-05 06:38');
+      useRegisterTimeZone({ FISCALD_REGISTER_UTC_OFFSET: 'Asia/Shanghai' });
+      expect(displayTime('2026-12-05T11:38:43.632Z')).toBe('2026-12-05 19:38');
+    } finally {
+      useRegisterTimeZone({});
+    }
+  });
+
+  it('wraps text at spaces and between Chinese words where it can, inside a word only where it must', () => {
     expect(wrapText('the register already held these fields', 16)).toEqual(['the register', 'already held', 'these fields']);
-    expect(wrapText('深圳市南山区服务网点', 8)).toEqual(['深圳市南', '山区服务', '网点']);
+    // Chinese breaks between words, never inside one (not 南/山, not 未诊/断).
+    expect(wrapText('税控收款机故障证明', 8)).toEqual(['税控', '收款机', '故障证明']);
+    expect(wrapText('没有可用的发票卷', 8)).toEqual(['没有', '可用的', '发票卷']);
+    expect(wrapText('上次诊断：未诊断', 6)).toEqual(['上次', '诊断：', '未诊断']);
+    expect(wrapText('在线（模拟）', 8)).toEqual(['在线', '（模拟）']);
+    expect(wrapText('已初始化，需注意', 10)).toEqual(['已初始化，', '需注意']);
     expect(wrapText('INTERRUPTED_BY_RESTART', 12)).toEqual(['INTERRUPTED_', 'BY_RESTART']);
     expect(wrapText('registration-change', 14)).toEqual(['registration-', 'change']);
     expect(wrapText('0123456789abcdef', 10)).toEqual(['0123456789', 'abcdef']);

@@ -65,8 +65,16 @@ describe('fiscalctl', () => {
     expect(run.stderr).toMatch(/100%/);
     const records = JSON.parse((await cli(['records', '--json', '--device', '1100000000000002'])).stdout).records;
     expect(records.at(-1)).toMatchObject({ operator: '李工', action: 'diagnostics', result: 'succeeded' });
+    // CSV: one value per cell, names in the chosen language, the register's local time (UTC+8), no JSON.
     const csv = await cli(['records', '--format', 'csv']);
-    expect(csv.stdout.startsWith('\uFEFFid,at,operator')).toBe(true);
+    expect(csv.stdout.startsWith('\uFEFFrecord,time,machine number,device,action,result,error code,operator,job\r\n')).toBe(true);
+    const zh = await cli(['records', '--format', 'csv'], { LANG: 'zh_CN.UTF-8' });
+    expect(zh.stdout.startsWith('\uFEFF记录号,时间,机器编号,设备,操作,结果,错误代码,操作员,任务\r\n')).toBe(true);
+    const last = zh.stdout.trimEnd().split('\r\n').at(-1)!;
+    expect(last).toMatch(/^\d+,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,1100000000000002,1100000000000002,故障诊断,成功,,李工,[0-9a-f-]{36}$/);
+    const at = records.at(-1).at as string;
+    const local = new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+    expect(last).toContain(local);
   });
 
   it('exits 4 with the running job id when the device is busy, and watch follows that job to its end', async () => {

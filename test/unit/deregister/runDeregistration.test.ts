@@ -71,6 +71,9 @@ describe('deregistration (注销)', () => {
     expect(result.summary).toContain(`税控卡号：${result.fiscalCardNumber}`);
     expect(result.summary).toContain(`发票总数：${fiscal.invoices.length}`);
     expect(result.summary).toContain(`数据备份：${made[0]}`);
+    // Times in the register's zone (UTC+8 by default), never the gateway's UTC instants.
+    expect(result.summary).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+    expect(result.summary).toMatch(/记录时间：\d{4}-\d\d-\d\d \d\d:\d\d:\d\d（UTC\+08:00）/);
     expect(result.summary).toContain('剪角作废');
     expect(result.summary).toContain('经同意直接注销');
     expect(reporter.after).toMatchObject({ deregistered: true, backupId: made[0], note: '税务机关同意' });

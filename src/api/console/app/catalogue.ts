@@ -90,6 +90,8 @@ const texts = {
   time: ['时间', 'Time'],
   device: ['设备', 'Device'],
   error: ['错误', 'Error'],
+  recordId: ['记录号', 'Record'],
+  errorCode: ['错误代码', 'Error code'],
   job: ['任务', 'Job'],
   report: ['诊断报告', 'Diagnostic report'],
   remedy: ['处理办法', 'Remedy'],

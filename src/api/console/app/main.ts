@@ -1,4 +1,4 @@
-import { ApiProblem, currentOperator, followEvents, get, getText, loginWithToken, logout, post, postBytes, problemText, remove, setOperator, startSession } from './api.js';
+import { ApiProblem, currentOperator, followEvents, get, loginWithToken, logout, post, postBytes, problemText, remove, setOperator, startSession } from './api.js';
 import { currentLanguage, localized, localTime, named, setLanguage, t, type Language } from './catalogue.js';
 import { progressDetail } from '../../progressDetails.js';
 import { resultInWords } from './resultWords.js';
@@ -561,6 +561,21 @@ async function jobsSection(deviceId?: string): Promise<HTMLElement> {
 
 // ---- records -------------------------------------------------------------------------------------
 
+interface RecordRow { id?: number; at: string; operator: string; deviceId: string; machineNumber?: string; action: string; result: string; errorCode?: string; jobId?: string }
+
+/** One RFC 4180 cell; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula. */
+function csvCell(value: string | number | null | undefined): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function recordsCsv(records: readonly RecordRow[]): string {
+  const header = [t('recordId'), t('time'), t('machineNumber'), t('device'), t('kind'), t('result'), t('errorCode'), t('operator'), t('job')];
+  const rows = records.map((r) => [r.id, localTime(r.at), r.machineNumber, r.deviceId, named('kind', r.action.split(':')[0]), named('job', r.result), r.errorCode, r.operator, r.jobId]);
+  return `\uFEFF${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
 async function recordsSection(deviceId?: string): Promise<HTMLElement> {
   const since = h('input', { type: 'date', id: 'records-since', value: new Date(Date.now() - 30 * 86400_000).toISOString().slice(0, 10) }) as HTMLInputElement;
   const until = h('input', { type: 'date', id: 'records-until' }) as HTMLInputElement;
@@ -570,7 +585,7 @@ async function recordsSection(deviceId?: string): Promise<HTMLElement> {
   const query = () => `?${new URLSearchParams({ since: since.value, ...(until.value ? { until: until.value } : {}), ...(deviceId ? { device: deviceId } : {}) })}`;
   const load = async () => {
     try {
-      const { records: all } = await get<{ records: { at: string; operator: string; deviceId: string; machineNumber?: string; action: string; result: string; errorCode?: string }[] }>(`/v1/records${query()}`);
+      const { records: all } = await get<{ records: RecordRow[] }>(`/v1/records${query()}`);
       const records = all.filter((r) => !kind.value || r.action.split(':')[0] === kind.value);
       body.replaceChildren(...(records.length ? records.slice(-50).reverse().map((r) => h('tr', {},
         h('td', {}, localTime(r.at)), h('td', {}, r.operator), h('td', { class: 'mono' }, r.machineNumber ?? r.deviceId),
@@ -578,10 +593,15 @@ async function recordsSection(deviceId?: string): Promise<HTMLElement> {
         : [h('tr', {}, h('td', { class: 'muted' }, t('noRecords')))]));
     } catch (error) { say(problemText(error), true); }
   };
+  // The CSV is written here from the records as the page shows them: headers, actions and results in the page's
+  // language, the register's local time, one value per cell (the API's CSV keeps the English field names and UTC).
   const csv = async () => {
-    const text = await getText(`/v1/records${query()}&format=csv`);
-    const link = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })), download: 'records.csv' });
-    link.click();
+    try {
+      const { records: all } = await get<{ records: RecordRow[] }>(`/v1/records${query()}`);
+      const records = all.filter((r) => !kind.value || r.action.split(':')[0] === kind.value);
+      const link = h('a', { href: URL.createObjectURL(new Blob([recordsCsv(records)], { type: 'text/csv' })), download: 'records.csv' });
+      link.click();
+    } catch (error) { say(problemText(error), true); }
   };
   void load();
   return h('section', { class: 'wide' }, h('h2', {}, t('records')),
