@@ -52,13 +52,17 @@ Options (config-file key / environment variable):
                                                         repository.ca / FISCALD_REPOSITORY_CA
   --repository-root FILE        the vendor's root.json, trusted first; later roots are followed by
                                 rotation and kept in <data-dir>/repository   repository.root / FISCALD_REPOSITORY_ROOT
+  (config file / environment only)  connections the API serves at once (default 128) and job event
+                                streams among them (default 32); one more is 503 with Retry-After
+                                limits.connections / FISCALD_MAX_CONNECTIONS, limits.eventStreams / FISCALD_MAX_EVENT_STREAMS
   --log-level LEVEL             fatal|error|warn|info|debug|trace|silent  logLevel / FISCALD_LOG_LEVEL
   --version                     print the version
   -h, --help                    this text
 
 Precedence: flags > environment > config file > defaults.
-At first start fiscald creates the data dir (mode 0700) and the API token <data-dir>/token (mode 0600);
-every request but GET /v1/health must carry it as "Authorization: Bearer <token>".
+At first start fiscald creates the data dir (mode 0750) and the API token <data-dir>/token (mode 0640), so
+members of the service's group (fiscal) can run fiscalctl; everything else under it is the owner's alone (0700/0600).
+Every request but GET /v1/health must carry the token as "Authorization: Bearer <token>".
 The web console is at / of the listen address (http://127.0.0.1:18240/); it asks for that token once per tab.
 Logs are JSON lines (pino) on stdout; PINs, MACs, keys and tokens are redacted.
 The listen address is bound before any register is opened; exit status 4 (LISTEN_ADDRESS_IN_USE) when

@@ -95,9 +95,10 @@ export class BackupWriter {
     const machineDir = machineFolder(backupsRoot, device.machineNumber);
     const tempDir = join(machineDir, `${TEMP_PREFIX}${id}`);
     try {
-      await mkdir(machineDir, { recursive: true });
-      await mkdir(tempDir);
-      await mkdir(join(tempDir, 'cards'));
+      // The owner's alone (fiscal data), whatever the umask: the data dir's group may read the token, not the backups.
+      await mkdir(machineDir, { recursive: true, mode: 0o700 });
+      await mkdir(tempDir, { mode: 0o700 });
+      await mkdir(join(tempDir, 'cards'), { mode: 0o700 });
     } catch (cause) {
       throw new GatewayError('BACKUP_WRITE_FAILED', { params: { detail: (cause as Error).message }, cause });
     }
@@ -267,7 +268,7 @@ export class BackupWriter {
   }
 
   private async writeDurably(relative: string, bytes: Uint8Array): Promise<void> {
-    const handle = await open(join(this.tempDir, relative), 'wx', 0o644);
+    const handle = await open(join(this.tempDir, relative), 'wx', 0o600);
     try {
       await handle.writeFile(bytes);
       await handle.sync();

@@ -13,7 +13,7 @@ export class FileSink {
   private constructor(readonly path: string, private readonly handle: FileHandle) {}
 
   static async create(path: string): Promise<FileSink> {
-    return new FileSink(path, await open(path, 'wx', 0o644));
+    return new FileSink(path, await open(path, 'wx', 0o600));
   }
 
   async write(bytes: Uint8Array): Promise<void> {
