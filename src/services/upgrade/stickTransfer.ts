@@ -148,7 +148,11 @@ async function waitForInstall(
     try {
       running = (await device.session.factoryData()).firmwareVersion;
       const trial = await device.session.firmwareTrial();
-      if (onTrialWith(trial, target)) return;
+      if (onTrialWith(trial, target)) {
+        // It rebooted between two looks, unseen: identified again, so the registry (devices) shows what it runs now.
+        if (!away) await plan.waitForRegister('application');
+        return;
+      }
       // It tried the image and is back on the old one (did not boot): settle says why. A stale 64/09 from before does not count.
       if (trial.trialVersion === target && trial.state === 'reverted' && (away || !sameTrial(trial, before))) return;
     } catch (error) {

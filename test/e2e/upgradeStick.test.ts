@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDataDir, runFiscalctl, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
+
+interface DeviceRow { id: string; identity?: { model: string; firmwareVersion: string; machineNumber: string } }
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * The USB-stick path with the real binaries on `fiscald --simulate`: the simulated stick is a folder under the data
+ * dir that the stick driver finds as a removable volume; the simulated technician carries it to the register named
+ * in the job's waiting reason after `stickMoveMs`; the register verifies the package itself and boots it on trial;
+ * fiscald confirms. Then `devices` shows the new version, and `export-backup` writes onto the same stick.
+ */
+describe('fiscalctl upgrade --path usb-stick and export-backup on the simulated stick (processes)', () => {
+  let daemon: RunningDaemon;
+  let work: string;
+  const stickVolume = () => join(daemon.dataDir, 'simulator', 'stick', 'volume');
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'fg-e2e-stick-'));
+    const trusted = join(work, 'trusted');
+    mkdirSync(trusted);
+    daemon = await startDaemon({ simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickMoveMs: 300 })] });
+    const keygen = await runFiscalctl(daemon, ['package', 'keygen', '--out', join(work, 'vendor')]);
+    expect(keygen.code, keygen.stderr).toBe(0);
+    copyFileSync(join(work, 'vendor.pub'), join(trusted, 'vendor.pub'));
+  }, 120_000);
+  afterAll(async () => {
+    await daemon?.stop();
+    if (daemon) removeDataDir(daemon.dataDir);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('stages the package on the stick, the technician carries it, the register installs it; verified and confirmed; devices shows the new version', async () => {
+    const ctl = (args: string[]) => runFiscalctl(daemon, args);
+    const [device] = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices;
+    expect(device?.identity).toBeDefined();
+    writeFileSync(join(work, 'fw.bin'), Buffer.alloc(40 * 1024, 0x3c));
+    const built = await ctl(['package', 'build', '--image', join(work, 'fw.bin'), '--version', '9.2.0', '--model', device!.identity!.model,
+      '--lowest', '0.0.1', '--paths', 'serial,usb-stick', '--key', join(work, 'vendor.key'), '-o', join(work, 'fw.fwpkg')]);
+    expect(built.code, built.stderr).toBe(0);
+
+    const upgraded = await ctl(['upgrade', device!.id, '--package', join(work, 'fw.fwpkg'), '--path', 'usb-stick', '--yes', '--json']);
+    expect(upgraded.code, upgraded.stderr + upgraded.stdout).toBe(0);
+    expect(JSON.parse(upgraded.stdout)).toMatchObject({ upgrade: { path: 'usb-stick', after: '9.2.0', verified: true, confirmed: true } });
+
+    // What the technician carried: the package as built, with its sha256sum sidecar, in the model's folder.
+    const onStick = join(stickVolume(), 'FISCAL', 'UPGRADE', device!.identity!.model, '9.2.0.fwpkg');
+    const packageBytes = readFileSync(join(work, 'fw.fwpkg'));
+    expect(sha256(readFileSync(onStick))).toBe(sha256(packageBytes));
+    expect(readFileSync(`${onStick}.sha256`, 'utf8')).toBe(`${sha256(packageBytes)}  9.2.0.fwpkg\n`);
+
+    const after = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices[0];
+    expect(after?.identity?.firmwareVersion).toBe('9.2.0');
+  }, 240_000);
+
+  it('a package that does not allow the stick path is refused before anything is copied (exit 3)', async () => {
+    const ctl = (args: string[]) => runFiscalctl(daemon, args);
+    const [device] = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices;
+    const built = await ctl(['package', 'build', '--image', join(work, 'fw.bin'), '--version', '9.3.0', '--model', device!.identity!.model,
+      '--lowest', '0.0.1', '--paths', 'serial', '--key', join(work, 'vendor.key'), '-o', join(work, 'serial-only.fwpkg')]);
+    expect(built.code, built.stderr).toBe(0);
+    const refused = await ctl(['upgrade', device!.id, '--package', join(work, 'serial-only.fwpkg'), '--path', 'usb-stick', '--yes', '--json']);
+    expect(refused.code).toBe(3);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ code: 'UPGRADE_PATH_NOT_ALLOWED' });
+    expect(existsSync(join(stickVolume(), 'FISCAL', 'UPGRADE', device!.identity!.model, '9.3.0.fwpkg'))).toBe(false);
+  }, 120_000);
+
+  it('export-backup writes a backup onto the simulated stick, read back and verified', async () => {
+    const ctl = (args: string[]) => runFiscalctl(daemon, args);
+    const [device] = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices;
+    const backups = JSON.parse((await ctl(['backups', device!.id, '--json'])).stdout) as { backups: { id: string }[] };
+    // The upgrade's backup gate made one.
+    const backupId = backups.backups[0]?.id;
+    expect(backupId).toBeDefined();
+    const exported = await ctl(['export-backup', backupId!, '--json']);
+    expect(exported.code, exported.stderr + exported.stdout).toBe(0);
+    const copy = JSON.parse(exported.stdout) as { mountPoint: string; path: string; sha256: string; filesVerified: number };
+    expect(copy.mountPoint).toBe(stickVolume());
+    expect(copy.path.startsWith(join(stickVolume(), 'FISCAL', 'BACKUP'))).toBe(true);
+    expect(copy.filesVerified).toBeGreaterThan(0);
+    expect(sha256(readFileSync(copy.path))).toBe(copy.sha256);
+    expect(readFileSync(`${copy.path}.sha256`, 'utf8')).toContain(copy.sha256);
+  }, 240_000);
+});
