@@ -22,6 +22,8 @@ export type DeviceJob<R> = Pick<JobSpec<R>, 'kind' | 'stages' | 'params' | 'run'
   readonly location?: (jobId: string) => string;
   /** Run for a new job only, after the online check: what else must hold before it starts (a named backup exists). */
   readonly check?: () => Promise<void>;
+  /** The job may start on a register in its bootloader (a firmware upgrade: the way back to a working image). */
+  readonly bootloaderToo?: boolean;
 };
 
 /**
@@ -39,7 +41,7 @@ export async function startDeviceJob<R>(context: ApiContext, input: DeviceJobReq
     if (owner !== undefined && owner !== operator) throw new GatewayError('IDEMPOTENCY_KEY_OTHER_OPERATOR', { params: { key: claim.key } });
   }
   if (earlier === undefined) {
-    requireOnline(context, deviceId);
+    requireOnline(context, deviceId, { bootloaderToo: job.bootloaderToo === true });
     await job.check?.();
   }
   const { job: row, reused } = context.jobs.start({

@@ -60,7 +60,7 @@ export function upgradeRoutes(deps: UpgradeRoutesDeps): ApiPlugin {
           const snapshot = devices.get(params.id);
           const machineNumber = snapshot?.identity?.machineNumber;
           return startDeviceJob(context, { request, reply, operator, deviceId: params.id, body }, {
-            kind: UPGRADE_JOB_KIND, stages: upgradeStages, params: body,
+            kind: UPGRADE_JOB_KIND, stages: upgradeStages, params: body, bootloaderToo: true,
             // Refused at once (422) when the package or the version gate says no, from what the register last said of itself.
             check: async () => {
               const pkg = await deps.packages.forUse(body.package);

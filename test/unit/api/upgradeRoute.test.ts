@@ -31,11 +31,11 @@ function packageOf(version: string, options: { models?: string[]; paths?: ('seri
   return { packageId: PACKAGE_ID, manifest, image };
 }
 
-async function server(pkg: PackageForUse) {
+async function server(pkg: PackageForUse, device = snapshot(DEVICE)) {
   const db = openStore(':memory:');
   const jobs = new JobRunner({ store: db });
   const app = await buildServer(
-    { jobs, store: db, devices: new FakeDirectory([snapshot(DEVICE)]), logger: silentLogger, version: 'test' },
+    { jobs, store: db, devices: new FakeDirectory([device]), logger: silentLogger, version: 'test' },
     {
       token: TOKEN, port: () => PORT,
       plugins: [upgradeRoutes({
@@ -74,5 +74,12 @@ describe('POST /v1/devices/{id}/upgrade refusals: 422 with the code, before a jo
     const answer = await upgrade({ reinstall: true });
     expect(answer.statusCode).toBe(202);
     expect(answer.json()).toMatchObject({ job: { kind: 'upgrade', deviceId: DEVICE } });
+  });
+
+  it('a register in its bootloader (37 says 0.0.0) can be upgraded: the job starts although the version is below the lowest', async () => {
+    const inBootloader = { ...snapshot(DEVICE, 'bootloader'), identity: { ...snapshot(DEVICE).identity, firmwareVersion: '0.0.0', mode: 'bootloader' as const } };
+    const { upgrade } = await server(packageOf('1.3.0'), inBootloader);
+    const answer = await upgrade({});
+    expect(answer.statusCode).toBe(202);
   });
 });
