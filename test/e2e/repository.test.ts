@@ -87,6 +87,7 @@ describe('vendor repository over HTTPS and from a stick (processes)', () => {
     const upgraded = await ctl(['upgrade', device!.id, '--package', packageId, '--yes', '--json']);
     expect(upgraded.code, upgraded.stderr + upgraded.stdout).toBe(0);
     expect(JSON.parse(upgraded.stdout)).toMatchObject({ upgrade: { after: '9.1.0', verified: true, confirmed: true } });
+    expect(upgraded.stderr).toMatch(new RegExp(`Package ${packageId} came from the vendor repository\\. Metadata verified .* ago`));
 
     // A newer release reaches the counter on a stick: the repository folder copied as is, read with the network still gone.
     await publishPackage(model, '9.2.0');
