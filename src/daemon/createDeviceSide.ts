@@ -63,10 +63,12 @@ export async function createDeviceSide(options: DeviceSideOptions): Promise<Devi
   };
   const backup = await backupArea(deps);
   const packages = await packagesArea(deps, { trustedKeys: config.trustedKeys });
+  // One PC/SC context for the areas that use readers (initialization's user card, the IC-card upgrade path).
+  const pcsc = simulation?.pcsc ?? lazyPcsc({ logger });
   const areas = [
     diagnosticsArea(deps), backup, changesArea(deps, backup),
-    initializeArea(deps, { pcsc: simulation?.pcsc ?? lazyPcsc({ logger }) }),
-    packages, upgradeArea(deps, { store: packages.store, backupGate: backup.gate }),
+    initializeArea(deps, { pcsc }),
+    packages, upgradeArea(deps, { store: packages.store, backupGate: backup.gate, pcsc }),
   ];
   return {
     directory: registry,

@@ -42,7 +42,7 @@ describe('fiscald --simulate: virtual card readers and persistence', () => {
     daemon = await startDaemon({ dataDir, simulate: 1 });
     const { readers } = await json<{ readers: { name: string; kind: string; card: string }[] }>('/v1/readers');
     expect(readers.map((r) => `${r.name}|${r.kind}|${r.card}`)).toEqual([
-      'Simulated Reader 0|pcsc|present', 'Simulated Reader 1|pcsc|present',
+      'Simulated Reader 0|pcsc|present', 'Simulated Reader 1|pcsc|present', 'Simulated Reader 2|pcsc|present',
       `${machineNumber}/fiscal|register-slot|present`, `${machineNumber}/user|register-slot|present`,
     ]);
     const spare = await card('Simulated Reader 0');

@@ -5,6 +5,8 @@ import { measureImage } from '../../../protocols/fwpkg/imageDigest.js';
 import { upgradeJobRun, upgradeRoutes } from '../../api/routes/upgradeRoutes.js';
 import type { BackupGateFor } from '../../services/common/BackupGate.js';
 import type { PackageStore } from '../../services/packages/PackageStore.js';
+import type { PcscSource } from '../../devices/readers/PcscCardReaders.js';
+import { cardTransfer } from '../../services/upgrade/cardTransfer.js';
 import { reconcileUpgrade } from '../../services/upgrade/reconcileUpgrade.js';
 import { UPGRADE_JOB_KIND } from '../../services/upgrade/runUpgrade.js';
 import { serialTransfer } from '../../services/upgrade/serialTransfer.js';
@@ -13,6 +15,7 @@ import type { UpgradeTransfers } from '../../services/upgrade/UpgradeTransfer.js
 import { upgradeRequestSchema } from '../../services/upgrade/upgradeRequest.js';
 import type { UpgradePackages } from '../../services/upgrade/UpgradePackages.js';
 import type { Area, AreaDeps } from './Area.js';
+import { upgradeCardReaders } from './upgradeCardReaders.js';
 import { upgradeStick } from './upgradeStick.js';
 
 /** The packages store as the upgrade sees it: verified again against the trusted keys now, and the image it will send checked once more. */
@@ -37,10 +40,13 @@ export function packagesForUpgrade(store: PackageStore): UpgradePackages {
  * area's gate; an upgrade a restart interrupted is reconciled once its register is back (on the target and
  * confirmed → succeeded; else resumed from its checkpoint under the same job).
  */
-export function upgradeArea(deps: AreaDeps, options: { readonly store: PackageStore; readonly backupGate: BackupGateFor }): Area {
+export function upgradeArea(
+  deps: AreaDeps, options: { readonly store: PackageStore; readonly backupGate: BackupGateFor; readonly pcsc: () => Promise<PcscSource | undefined> },
+): Area {
   // One line per path (src/services/upgrade/UpgradeTransfer.ts); a path missing here is refused UPGRADE_PATH_UNAVAILABLE.
   const transfers: UpgradeTransfers = {
     serial: serialTransfer(),
+    'ic-card': cardTransfer({ readers: upgradeCardReaders(options.pcsc) }),
     'usb-stick': stickTransfer({ stick: upgradeStick(deps.stick?.roots === undefined ? {} : { roots: deps.stick.roots }), ...(deps.stick?.technician === undefined ? {} : { technician: deps.stick.technician }) }),
   };
   const routes = { registers: deps.devices, packages: packagesForUpgrade(options.store), backupGate: options.backupGate, transfers };
