@@ -77,7 +77,10 @@ describe('POST /v1/devices/{id}/upgrade refusals: 422 with the code, before a jo
   });
 
   it('a register in its bootloader (37 says 0.0.0) can be upgraded: the job starts although the version is below the lowest', async () => {
-    const inBootloader = { ...snapshot(DEVICE, 'bootloader'), identity: { ...snapshot(DEVICE).identity, firmwareVersion: '0.0.0', mode: 'bootloader' as const } };
+    const inBootloader = {
+      ...snapshot(DEVICE, 'bootloader'),
+      identity: { machineNumber: DEVICE, model: 'SIM-1', hardwareRevision: 'A', firmwareVersion: '0.0.0', bootloaderVersion: '1.0.0', mode: 'bootloader' as const },
+    };
     const { upgrade } = await server(packageOf('1.3.0'), inBootloader);
     const answer = await upgrade({});
     expect(answer.statusCode).toBe(202);
