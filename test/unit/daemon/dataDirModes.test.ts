@@ -27,7 +27,7 @@ beforeAll(async () => {
   const backup = await d.request({ method: 'POST', url: `/v1/devices/${d.initialized.id}/backups`, payload: {}, headers: { 'x-operator': 'modes' } });
   expect(backup.statusCode, backup.body).toBe(202);
   const job = await d.daemon.jobs.settled((backup.json() as { job: { id: string } }).job.id);
-  expect(job.state).toBe('succeeded');
+  expect(job?.state).toBe('succeeded');
   await d.shutdown();
   modes.set('.', statSync(d.dataDir).mode & 0o777);
   walk(d.dataDir);
