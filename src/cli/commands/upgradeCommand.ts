@@ -32,8 +32,8 @@ async function packageId(ctx: CliContext, value: string): Promise<string> {
 }
 
 export const upgradeCommand: Command = {
-  name: 'upgrade', summary: 'Install a firmware package on a register (serial line, trial boot, automatic revert)',
-  usage: 'upgrade ID --package ID|FILE [--path serial] [--allow-downgrade] [--reinstall] [--yes] [--dry-run]',
+  name: 'upgrade', summary: 'Install a firmware package on a register (serial line or USB stick; trial boot, automatic revert)',
+  usage: 'upgrade ID --package ID|FILE [--path serial|usb-stick|ic-card] [--allow-downgrade] [--reinstall] [--yes] [--dry-run]',
   positionals: [{ name: 'ID', required: true }],
   options: {
     package: { type: 'string' }, path: { type: 'string' }, 'allow-downgrade': { type: 'boolean' }, reinstall: { type: 'boolean' },
@@ -41,7 +41,9 @@ export const upgradeCommand: Command = {
   },
   help: 'A verified backup first; the package is verified again by fiscald; the register boots the new image on trial and it is\n'
     + 'confirmed only when version, digest and self-checks agree, else the register goes back to its old image (exit 1, reverted).\n'
-    + 'Same version only with --reinstall, older only with --allow-downgrade; refusals exit 3. This version: --path serial only.',
+    + 'Same version only with --reinstall, older only with --allow-downgrade; refusals exit 3.\n'
+    + '--path usb-stick: the package is copied onto a USB stick and read back; the technician moves the stick to the register and\n'
+    + 'confirms there; the job waits for the register to come back on the new version.',
   jobView: upgradeView,
   async run(ctx) {
     const id = ctx.positionals[0]!;
