@@ -59,7 +59,11 @@ export class RepositoryService {
   async status(): Promise<RepositoryStatus> {
     const download = this.client.progress;
     return repositoryStatus({
-      repository: this.options.settings.url ?? null, trusted: await this.client.trusted(), kept: await this.options.keeper.keptIds(),
+      // No trusted root yet (none configured, or its file unreadable): the view says so instead of failing.
+      repository: this.options.settings.url ?? null, trusted: await this.client.trusted().catch((error: unknown) => {
+        if (error instanceof GatewayError) return undefined;
+        throw error;
+      }), kept: await this.options.keeper.keptIds(),
       now: this.options.now?.() ?? new Date(), ...(download ? { download } : {}),
     });
   }
