@@ -81,7 +81,7 @@ describe('fiscald --simulate: virtual card readers and persistence', () => {
   });
 
   it('finds the register initialized and the readers with the same cards after a crash and a restart', async () => {
-    expect(readdirSync(join(dataDir, 'simulator')).sort()).toEqual(['reader-0-card.json', 'reader-1-card.json', 'register-1.json']);
+    expect(readdirSync(join(dataDir, 'simulator')).sort()).toEqual(['reader-0-card.json', 'reader-1-card.json', 'register-1.json', 'stick']);
     // Saved after the job's last command, not only at shutdown: even kill -9 loses nothing.
     const saved = () => JSON.parse(readFileSync(join(dataDir, 'simulator', 'register-1.json'), 'utf8')) as { fiscal: { initializations: unknown[] } };
     await eventually(async () => (saved().fiscal.initializations.length > 0 ? true : undefined));
