@@ -14,6 +14,9 @@ import { defineConfig } from 'vitest/config';
  *    need it also take the lock in test/helpers/pcscd.ts.
  *
  * Vitest's default worker count is cores - 1, which is one worker, i.e. every file in a row, on CI.
+ *
+ * The processes group's global setup compiles fiscald, fiscalctl and the simulator's serve.ts once for
+ * the run (test/support/buildTestBinaries.ts); the helpers start those instead of the bins through tsx.
  */
 export default defineConfig({
   test: {
@@ -40,6 +43,7 @@ export default defineConfig({
           isolate: true,
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
+          globalSetup: ['./test/support/globalSetup.ts'],
         },
       },
     ],

@@ -18,6 +18,7 @@ import { verifyBackupArchive } from '../../src/services/backup/BackupArchive.js'
 import { CHECKSUMS_FILE, MANIFEST_FILE, MANIFEST_HASH_FILE } from '../../src/services/backup/BackupManifest.js';
 import { openStore, type Store } from '../../src/store/Store.js';
 import { removeDataDir, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
+import { entryPoint } from '../helpers/entryPoints.js';
 
 const TOKEN = 'backup-e2e-token-0123456789';
 const DAYS = 730;
@@ -36,6 +37,7 @@ describe(`backup of a register with ${DAYS} days of history, through the API`, (
   let backup: BackupArea;
   let app: Awaited<ReturnType<typeof buildServer>>;
   let machine: string;
+  let dataDir: string | undefined;
 
   const request = (options: InjectOptions) => app.inject({ ...options, headers: { host: '127.0.0.1:18240', authorization: `Bearer ${TOKEN}`, 'x-operator': 'e2e', ...options.headers } });
 
@@ -57,7 +59,7 @@ describe(`backup of a register with ${DAYS} days of history, through the API`, (
     registry.add(replacement.transport, { simulated: true });
     const ids = [machine, replacement.state.identity.machineNumber];
     for (let i = 0; i < 200 && !ids.every((id) => registry.get(id)?.state === 'online'); i++) await new Promise((r) => setTimeout(r, 20));
-    const dataDir = await mkdtemp(join(tmpdir(), 'fg-backup-e2e-'));
+    dataDir = await mkdtemp(join(tmpdir(), 'fg-backup-e2e-'));
     // What a killed backup leaves behind is gone once the daemon's backup area starts.
     await mkdir(join(dataDir, 'backups', machine, '.tmp-leftover000'), { recursive: true });
     store = openStore(':memory:');
@@ -78,6 +80,7 @@ describe(`backup of a register with ${DAYS} days of history, through the API`, (
     await register?.close();
     await replacement?.close();
     store?.close();
+    if (dataDir !== undefined) removeDataDir(dataDir);
   });
 
   it('backs up everything: counts equal the simulator\'s, no problems, verify passes and agrees with the device', async () => {
@@ -166,7 +169,7 @@ const root = resolve(import.meta.dirname, '..', '..');
 
 function fiscalctl(daemon: RunningDaemon, args: string[]): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'fiscalctl.js'), ...args], {
+    const child = spawn(process.execPath, [...entryPoint('fiscalctl'), ...args], {
       cwd: root, env: { ...process.env, FISCALD_URL: daemon.url, FISCALD_DATA_DIR: daemon.dataDir, FISCALD_TOKEN: '', LANG: 'C' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { entryPoint } from './entryPoints.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -47,12 +48,13 @@ function exited(child: ChildProcess): Promise<number | null> {
 /**
  * Starts `node bin/fiscald.js --simulate=N --listen 127.0.0.1:<free port> --data-dir DIR` as a real
  * process and waits until /v1/health answers and the N registers are online; the token is read from the data dir.
+ * The test run's compiled fiscald is started unless `source` asks for the installed bin (test/helpers/entryPoints.ts).
  */
-export async function startDaemon(options: { dataDir?: string; simulate?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningDaemon> {
+export async function startDaemon(options: { dataDir?: string; simulate?: number; args?: string[]; env?: NodeJS.ProcessEnv; source?: boolean } = {}): Promise<RunningDaemon> {
   const dataDir = options.dataDir ?? tempDataDir();
   const port = await freePort();
   const child = spawn(process.execPath, [
-    join(root, 'bin', 'fiscald.js'), `--simulate=${options.simulate ?? 2}`, '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir,
+    ...entryPoint('fiscald', { source: options.source === true }), `--simulate=${options.simulate ?? 2}`, '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir,
     ...(options.args ?? []),
   ], { cwd: root, env: { ...process.env, FISCALD_LOG_LEVEL: 'info', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -102,10 +104,10 @@ export async function startDaemon(options: { dataDir?: string; simulate?: number
   };
 }
 
-/** Runs `node bin/fiscalctl.js ARGS` against a running daemon (token found in its data dir). */
+/** Runs `node bin/fiscalctl.js ARGS` (the test run's compiled copy) against a running daemon (token found in its data dir). */
 export function runFiscalctl(daemon: RunningDaemon, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'fiscalctl.js'), ...args], {
+    const child = spawn(process.execPath, [...entryPoint('fiscalctl'), ...args], {
       cwd: root, env: { ...process.env, FISCALD_URL: daemon.url, FISCALD_DATA_DIR: daemon.dataDir, FISCALD_TOKEN: '', LANG: 'C', ...env },
     });
     let stdout = '';

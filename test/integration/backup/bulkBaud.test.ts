@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SerialTransport } from '../../../drivers/serial/SerialTransport.js';
@@ -7,6 +7,7 @@ import { bulkRate, withBulkBaud } from '../../../src/devices/bulkBaud.js';
 import { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import { collectBackup } from '../../../src/services/backup/collectBackup.js';
 import { openRegisterBackupPort } from '../../../src/services/backup/registerBackupPort.js';
+import { entryPoint } from '../../helpers/entryPoints.js';
 import { socatMissingReason, startPtyPair, type PtyPair } from '../../helpers/socat.js';
 import { tempStore } from '../../unit/backup/sampleBackup.js';
 
@@ -20,7 +21,7 @@ afterEach(async () => {
 function serve(pty: PtyPair): Promise<{ invoices: number; dailyRecords: number }> {
   return new Promise((resolveReady, reject) => {
     const child: ChildProcess = spawn(process.execPath, [
-      join(root, 'bin', 'run-ts.js'), join(root, 'fixtures', 'simulator', 'serve.ts'),
+      ...entryPoint('simulator-serve'),
       '--port', pty.b, '--baud', '9600', '--days', '20', '--invoices-per-day', '4',
     ], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
     cleanup.push(() => new Promise((done) => {

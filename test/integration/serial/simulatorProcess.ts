@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { entryPoint } from '../../helpers/entryPoints.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -24,7 +25,7 @@ export interface SimulatorProcess {
 
 /** Runs E's register simulator (`fixtures/simulator/serve.ts`) as its own process on one end of a pty pair. */
 export async function startSimulatorProcess(args: readonly string[], timeoutMs = 60_000): Promise<SimulatorProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['bin/run-ts.js', 'fixtures/simulator/serve.ts', ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...entryPoint('simulator-serve'), ...args], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
