@@ -4,7 +4,9 @@ import { UPGRADE_PATHS } from '../../../protocols/fwpkg/manifest.js';
 import type { CliContext } from '../CliContext.js';
 import type { Command, JobResultView } from '../Command.js';
 import { confirmChange, printPlan } from '../confirm.js';
+import { cliText } from '../cliText.js';
 import { runDeviceJob } from '../runDeviceJob.js';
+import { upgradeBatchCommand } from './upgradeBatchCommand.js';
 import { readNamedFile, requirePackageFile } from './packageFiles.js';
 import { sayRepositoryAge } from './packageProvenance.js';
 
@@ -33,24 +35,30 @@ async function packageId(ctx: CliContext, value: string): Promise<string> {
 
 export const upgradeCommand: Command = {
   name: 'upgrade', summary: 'Install a firmware package on a register (serial line or USB stick; trial boot, automatic revert)',
-  usage: 'upgrade ID --package ID|FILE [--path serial|usb-stick|ic-card] [--allow-downgrade] [--reinstall] [--yes] [--dry-run]',
-  positionals: [{ name: 'ID', required: true }],
+  usage: 'upgrade ID|--devices FILE --package ID|FILE [--path serial|usb-stick|ic-card] [--concurrency N] [--allow-downgrade] [--reinstall] [--yes] [--dry-run]',
+  positionals: [{ name: 'ID', required: false }],
   options: {
     package: { type: 'string' }, path: { type: 'string' }, 'allow-downgrade': { type: 'boolean' }, reinstall: { type: 'boolean' },
-    yes: { type: 'boolean' }, 'dry-run': { type: 'boolean' },
+    yes: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, devices: { type: 'string' }, concurrency: { type: 'string' },
   },
   help: 'A verified backup first; the package is verified again by fiscald; the register boots the new image on trial and it is\n'
     + 'confirmed only when version, digest and self-checks agree, else the register goes back to its old image (exit 1, reverted).\n'
     + 'Same version only with --reinstall, older only with --allow-downgrade; refusals exit 3.\n'
     + '--path usb-stick: the package is copied onto a USB stick and read back; the technician moves the stick to the register and\n'
-    + 'confirms there; the job waits for the register to come back on the new version.',
+    + 'confirms there; the job waits for the register to come back on the new version.\n'
+    + '--devices FILE (a CSV, the device id first on each line): one job per register, --concurrency N at a time (default 4), a\n'
+    + 'table of before, after, verified, reverted, duration and error code; exit 0 only when every register verified.',
   jobView: upgradeView,
   async run(ctx) {
-    const id = ctx.positionals[0]!;
+    const id = ctx.positionals[0];
+    const list = ctx.options.devices;
+    if ((id === undefined) === (typeof list !== 'string')) throw new GatewayError('CLI_USAGE', { params: { detail: cliText(ctx.language, 'batchNeedsOne') } });
     const given = ctx.options.package;
     if (typeof given !== 'string' || given === '') throw new GatewayError('CLI_USAGE', { params: { detail: '--package ID|FILE' } });
     const path = pathSchema.safeParse(ctx.options.path ?? 'serial');
     if (!path.success) throw new GatewayError('CLI_USAGE', { params: { detail: `--path ${UPGRADE_PATHS.join('|')}` } });
+    if (typeof list === 'string') return upgradeBatchCommand(ctx, list, given, path.data, (value) => packageId(ctx, value));
+    if (id === undefined) throw new GatewayError('CLI_USAGE', { params: { detail: cliText(ctx.language, 'batchNeedsOne') } });
     const zh = ctx.language === 'zh-CN';
     const plan = zh
       ? [`为收款机 ${id} 安装升级包 ${given}（串口）：`, '1. 校验升级包和版本规则，做一份校验过的备份（已有且仍为最新的则直接使用）',
