@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import type { CliContext } from '../../../src/cli/CliContext.js';
 import { parseDeviceList, runUpgradeBatch } from '../../../src/cli/commands/upgradeBatch.js';
