@@ -25,6 +25,16 @@ export const edgeErrors = {
     zh: '请求路径中的百分号编码无效', en: 'The request path holds an invalid percent-encoding',
     remedyZh: '路径中的特殊字符请用 encodeURIComponent 编码。', remedyEn: 'Encode special characters of the path with encodeURIComponent.',
   },
+  REQUEST_TARGET_UNSUPPORTED: {
+    http: 400, exit: ExitCode.usage,
+    zh: '请求目标必须是以 / 开头的路径（网关不是代理）', en: 'The request target must be a path starting with / (the gateway is no proxy)',
+    remedyZh: '直接向 http://127.0.0.1:端口/v1/… 发送请求，不要经由代理格式。', remedyEn: 'Send the request to http://127.0.0.1:PORT/v1/… directly, not in proxy form.',
+  },
+  EXPECTATION_FAILED: {
+    http: 417, exit: ExitCode.usage,
+    zh: '不支持的 Expect 请求头 {expect}', en: 'Unsupported Expect header {expect}',
+    remedyZh: '只可使用 Expect: 100-continue，或不发送该请求头。', remedyEn: 'Send Expect: 100-continue or no Expect header.',
+  },
   PATH_PARAMETER_TOO_LONG: {
     http: 414, exit: ExitCode.usage,
     zh: '路径中的标识超过 {limit} 个字符', en: 'An id in the path is longer than {limit} characters',

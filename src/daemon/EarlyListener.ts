@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GatewayError } from '../../contracts/errors/index.js';
-import { answerClientError } from '../api/edge/clientErrors.js';
+import { answerNodeRefusals } from '../api/edge/clientErrors.js';
 import { capConnections, type ConnectionCap } from '../api/edge/connectionCap.js';
 import { problemHeaders } from '../api/edge/rawProblem.js';
 import { hostName } from './listenAddress.js';
@@ -41,12 +41,12 @@ export class EarlyListener {
 
   /**
    * Binds `host:port` (0: any free port). From the first byte, a request Node's parser refuses is answered
-   * problem+json (clientError), and HTTP/1.1 without Host is left to the API's Host check (403) instead of
+   * problem+json (clientError, CONNECT, an unknown Expect), and HTTP/1.1 without Host is left to the API's Host check (403) instead of
    * Node's bare 400.
    */
   static async bind(host: string, port: number, limits: { maxConnections?: number } = {}): Promise<EarlyListener> {
     const server = createServer({ requireHostHeader: false });
-    server.on('clientError', answerClientError);
+    answerNodeRefusals(server);
     await new Promise<void>((resolve, reject) => {
       const failed = (error: NodeJS.ErrnoException) => {
         server.off('listening', listening);

@@ -1,7 +1,7 @@
-import { maxHeaderSize } from 'node:http';
+import { maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GatewayError } from '../../../contracts/errors/index.js';
-import { rawProblemResponse } from './rawProblem.js';
+import { problemHeaders, rawProblemResponse } from './rawProblem.js';
 
 /** What the parser's error means in the catalogue; undefined when there is nobody left to answer. */
 export function clientErrorProblem(error: NodeJS.ErrnoException): GatewayError | undefined {
@@ -34,4 +34,26 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
     return;
   }
   sock.destroy();
+}
+
+/**
+ * The server's 'connect' listener: CONNECT (a proxy tunnel) is refused problem+json rather than by Node closing the
+ * connection unanswered.
+ */
+export function answerConnect(_request: unknown, socket: Duplex): void {
+  socket.end(rawProblemResponse(new GatewayError('REQUEST_TARGET_UNSUPPORTED')));
+}
+
+/** The server's 'checkExpectation' listener: an Expect other than 100-continue is 417 problem+json (Node sends it bare). */
+export function answerExpectation(request: IncomingMessage, response: ServerResponse): void {
+  const { status, headers, body } = problemHeaders(new GatewayError('EXPECTATION_FAILED', { params: { expect: String(request.headers.expect ?? '').slice(0, 100) } }));
+  request.resume();
+  response.writeHead(status, headers).end(body);
+}
+
+/** Installs the three listeners on a server fiscald answers on. */
+export function answerNodeRefusals(server: Server): void {
+  server.on('clientError', answerClientError);
+  server.on('connect', answerConnect);
+  server.on('checkExpectation', answerExpectation);
 }

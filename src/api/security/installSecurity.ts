@@ -26,7 +26,8 @@ const allowMethods = 'GET, POST, PUT, DELETE, OPTIONS';
 export type SecurityGuard = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
 
 /**
- * The checks every request passes, in order: each security header at most once, Host (DNS rebinding), CORS
+ * The checks every request passes, in order: each security header at most once, Host (DNS rebinding), a target
+ * that is a path (not a proxy's absolute URI or `*`), CORS
  * (only configured origins, preflight answered here), then the bearer token or the console session. Run by
  * the root onRequest hook (so they also guard 404 and 405) and by the router's own errors (a bad percent-encoding,
  * an over-long id), so no routing error is revealed to a request that would have been refused.
@@ -42,6 +43,10 @@ export function securityGuard(options: SecurityOptions): SecurityGuard {
     if (!isAllowedHost(host, port, options.extraHosts)) {
       return sendProblem(request, reply, new GatewayError('FORBIDDEN_HOST', { params: { host: String(host ?? '(none)').slice(0, 100) } }));
     }
+
+    // Origin-form only: an absolute URI (proxy form) would name another authority than the Host just checked,
+    // and `*` is served by the router as `/`.
+    if (!request.url.startsWith('/')) return sendProblem(request, reply, new GatewayError('REQUEST_TARGET_UNSUPPORTED'));
 
     const origin = request.headers.origin;
     if (origin !== undefined) {

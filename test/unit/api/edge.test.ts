@@ -81,6 +81,22 @@ describe("what Node's parser refuses is problem+json too", () => {
     expectProblem(await exchange(s.port, request), 400, 'MALFORMED_HTTP');
   });
 
+  it('an Expect other than 100-continue: 417 EXPECTATION_FAILED (Node would send it bare); 100-continue is honoured', async () => {
+    expectProblem(await s.request('GET', '/v1/jobs', { extra: ['Expect: something'] }), 417, 'EXPECTATION_FAILED');
+    const continued = await s.request('GET', '/v1/jobs', { extra: ['Expect: 100-continue'] });
+    expect(continued.status).toBe(100);
+    expect(continued.body).toMatch(/^HTTP\/1\.1 200 OK/);
+  });
+
+  it('proxy forms (an absolute URI, CONNECT) and * are 400 REQUEST_TARGET_UNSUPPORTED, after the Host check', async () => {
+    expectProblem(await s.request('GET', 'http://evil.example/v1/jobs'), 400, 'REQUEST_TARGET_UNSUPPORTED');
+    expectProblem(await s.request('GET', `http://127.0.0.1:${s.port}/v1/jobs`), 400, 'REQUEST_TARGET_UNSUPPORTED');
+    expectProblem(await s.request('GET', 'http://127.0.0.1/v1/jobs', { host: 'evil.example' }), 403, 'FORBIDDEN_HOST');
+    expectProblem(await s.request('GET', '*'), 400, 'REQUEST_TARGET_UNSUPPORTED');
+    expectProblem(await s.request('OPTIONS', '*', { auth: false }), 400, 'REQUEST_TARGET_UNSUPPORTED');
+    expectProblem(await exchange(s.port, `CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\n\r\n`), 400, 'REQUEST_TARGET_UNSUPPORTED');
+  });
+
   it('a chunked body that does not parse: the Host check has answered from the headers already', async () => {
     expectProblem(await exchange(s.port, 'POST /v1/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n'), 403, 'FORBIDDEN_HOST');
   });
