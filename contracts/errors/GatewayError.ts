@@ -11,8 +11,15 @@ export interface GatewayErrorOptions {
   cause?: unknown;
 }
 
-function fill(template: string, params: ErrorParams): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+/**
+ * Fills `{name}` from the params; in Chinese a param `nameZh`, when given, fills `{name}` instead (a reason a
+ * service words in each language, so the zh message holds no English and both templates keep the same placeholders).
+ */
+function fill(template: string, params: ErrorParams, language: Language = 'en'): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const own = language === 'zh-CN' ? params[`${name}Zh`] : undefined;
+    return own !== undefined ? String(own) : name in params ? String(params[name]) : whole;
+  });
 }
 
 /** The one error type the gateway throws on purpose: a stable code, a zh-CN and an en message. */
@@ -35,12 +42,12 @@ export class GatewayError extends Error {
   }
 
   localized(language: Language): string {
-    return fill(language === 'zh-CN' ? this.spec.zh : this.spec.en, this.params);
+    return fill(language === 'zh-CN' ? this.spec.zh : this.spec.en, this.params, language);
   }
 
   remedy(language: Language): string | undefined {
     const text = language === 'zh-CN' ? this.spec.remedyZh : this.spec.remedyEn;
-    return text === undefined ? undefined : fill(text, this.params);
+    return text === undefined ? undefined : fill(text, this.params, language);
   }
 }
 

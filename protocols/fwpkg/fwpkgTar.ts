@@ -29,8 +29,9 @@ export interface ReadLimits {
   readonly maxImageBytes?: number;
 }
 
-function malformed(detail: string): GatewayError {
-  return new GatewayError('FWPKG_MALFORMED', { params: { detail } });
+/** `detailZh` says the same in Chinese (GatewayError fills {detail} with it in the zh message). */
+function malformed(detail: string, detailZh: string): GatewayError {
+  return new GatewayError('FWPKG_MALFORMED', { params: { detail, detailZh } });
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
@@ -60,9 +61,9 @@ export async function readFwpkgStream(
   })();
   const visit = (header: TarHeader): ((chunk: Uint8Array) => void) => {
     const { name, type, size } = header;
-    if (type !== 'file') throw malformed(`"${name}" is a ${type} entry; a package holds three plain files`);
+    if (type !== 'file') throw malformed(`"${name}" is a ${type} entry; a package holds three plain files`, `“${name}”不是普通文件；升级包只含三个普通文件`);
     if (name === FWPKG_ENTRY.image) {
-      if (image !== undefined) throw malformed(`${name} appears twice`);
+      if (image !== undefined) throw malformed(`${name} appears twice`, `${name} 出现了两次`);
       if (size > maxImage) throw new GatewayError('FWPKG_TOO_LARGE', { params: { limit: maxImage } });
       const seen = { bytes: 0 };
       image = seen;
@@ -72,22 +73,22 @@ export async function readFwpkgStream(
       };
     }
     const which = name === FWPKG_ENTRY.manifest ? 'manifest' : name === FWPKG_ENTRY.signature ? 'signature' : undefined;
-    if (which === undefined) throw malformed(`unexpected entry "${name}"; a package holds only ${Object.values(FWPKG_ENTRY).join(', ')}`);
-    if (small[which] !== undefined) throw malformed(`${name} appears twice`);
+    if (which === undefined) throw malformed(`unexpected entry "${name}"; a package holds only ${Object.values(FWPKG_ENTRY).join(', ')}`, `多余的条目“${name}”；升级包只含 ${Object.values(FWPKG_ENTRY).join('、')}`);
+    if (small[which] !== undefined) throw malformed(`${name} appears twice`, `${name} 出现了两次`);
     const limit = which === 'manifest' ? MAX_MANIFEST_BYTES : MAX_SIGNATURE_BYTES;
-    if (size > limit) throw malformed(`${name} is ${size} bytes, over the ${limit}-byte limit`);
+    if (size > limit) throw malformed(`${name} is ${size} bytes, over the ${limit}-byte limit`, `${name} 有 ${size} 字节，超过 ${limit} 字节上限`);
     const chunks: Uint8Array[] = [];
     small[which] = chunks;
     return (chunk) => chunks.push(chunk);
   };
   try {
-    await readTar(guarded, visit, (detail) => malformed(`not a readable tar: ${detail}`));
+    await readTar(guarded, visit, (detail) => malformed(`not a readable tar: ${detail}`, '不是可读的 tar 归档'));
   } catch (error) {
     if (sourceFailure !== undefined) throw sourceFailure;
     throw error;
   }
-  if (small.manifest === undefined) throw malformed(`no ${FWPKG_ENTRY.manifest}`);
-  if (image === undefined) throw malformed(`no ${FWPKG_ENTRY.image}`);
+  if (small.manifest === undefined) throw malformed(`no ${FWPKG_ENTRY.manifest}`, `缺少 ${FWPKG_ENTRY.manifest}`);
+  if (image === undefined) throw malformed(`no ${FWPKG_ENTRY.image}`, `缺少 ${FWPKG_ENTRY.image}`);
   return { manifest: concat(small.manifest), signature: concat(small.signature ?? []), imageBytes: image.bytes };
 }
 

@@ -68,7 +68,8 @@ export function checkManifest(value: unknown): FwpkgManifest {
   const parsed = fwpkgManifestSchema.safeParse(value);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `manifest.${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new GatewayError('FWPKG_MALFORMED', { params: { detail } });
+    const fields = parsed.error.issues.map((i) => `manifest.${i.path.join('.') || '(root)'}`).join('、');
+    throw new GatewayError('FWPKG_MALFORMED', { params: { detail, detailZh: `清单字段无效：${fields}` } });
   }
   return parsed.data;
 }
@@ -82,16 +83,16 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * see different values in the signed bytes, e.g. through a duplicated key).
  */
 export function parseManifestBytes(bytes: Uint8Array): FwpkgManifest {
-  if (bytes.length > MAX_MANIFEST_BYTES) throw new GatewayError('FWPKG_MALFORMED', { params: { detail: `manifest.json is over ${MAX_MANIFEST_BYTES} bytes` } });
+  if (bytes.length > MAX_MANIFEST_BYTES) throw new GatewayError('FWPKG_MALFORMED', { params: { detail: `manifest.json is over ${MAX_MANIFEST_BYTES} bytes`, detailZh: `manifest.json 超过 ${MAX_MANIFEST_BYTES} 字节` } });
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (cause) {
-    throw new GatewayError('FWPKG_MALFORMED', { params: { detail: `manifest.json is not UTF-8 JSON: ${(cause as Error).message}` }, cause });
+    throw new GatewayError('FWPKG_MALFORMED', { params: { detail: `manifest.json is not UTF-8 JSON: ${(cause as Error).message}`, detailZh: 'manifest.json 不是 UTF-8 编码的 JSON' }, cause });
   }
   const manifest = checkManifest(value);
   if (!sameBytes(canonicalManifestBytes(manifest), bytes)) {
-    throw new GatewayError('FWPKG_MALFORMED', { params: { detail: 'manifest.json is not in canonical form (key order, 2-space indent, final LF)' } });
+    throw new GatewayError('FWPKG_MALFORMED', { params: { detail: 'manifest.json is not in canonical form (key order, 2-space indent, final LF)', detailZh: 'manifest.json 不是规范格式（键的顺序、两格缩进、末尾换行）' } });
   }
   return manifest;
 }

@@ -25,7 +25,7 @@ function authenticate(manifestBytes: Uint8Array, signature: Uint8Array, trusted:
   // The manifest names no trusted key: it was signed by another key, or its key id was altered. A trusted
   // key that did sign these bytes would mean the manifest is authentic but names the wrong signer.
   const signer = trusted.find((key) => verifyManifestSignature(manifestBytes, signature, key));
-  if (signer) throw new GatewayError('FWPKG_MALFORMED', { params: { detail: `manifest.json names key ${keyId ?? '(none)'} but was signed by ${signer.keyId}` } });
+  if (signer) throw new GatewayError('FWPKG_MALFORMED', { params: { detail: `manifest.json names key ${keyId ?? '(none)'} but was signed by ${signer.keyId}`, detailZh: `manifest.json 写的密钥是 ${keyId ?? '（无）'}，签名却来自 ${signer.keyId}` } });
   if (keyId !== undefined && /^(ed25519|sm2):[0-9a-f]{32}$/.test(keyId)) {
     throw new GatewayError('FWPKG_UNKNOWN_KEY', { params: { keyId, trusted: trusted.length } });
   }

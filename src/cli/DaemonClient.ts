@@ -19,7 +19,10 @@ export class DaemonClient {
   }
 
   private unreachable(cause: unknown): GatewayError {
-    const detail = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
+    // The system's code (ECONNREFUSED, ENOTFOUND, ETIMEDOUT) when there is one: it reads the same in every language.
+    const inner = cause instanceof Error ? (cause.cause as (Error & { code?: unknown }) | undefined) : undefined;
+    const detail = typeof inner?.code === 'string' ? inner.code
+      : cause instanceof Error ? (inner?.message ?? cause.message) : String(cause);
     return new GatewayError('DAEMON_UNREACHABLE', { params: { url: this.options.url, detail }, cause });
   }
 

@@ -65,7 +65,7 @@ export const commandTextZh: Readonly<Record<string, { readonly usage: string; re
     help: [
       'basic-info（基本信息）        --taxpayer-name --declaration-mode --address --phone --contact --legal-representative [--taxpayer-id 核对用]',
       'installation-info（安装信息） --location --installer [--installed-on 年-月-日]',
-      'invoice-approval（票种核定）  --approval-number --invoice-type 票种（可重复） [--single-limit --cumulative-limit --return-limit，单位为分]',
+      'invoice-approval（票种核定）  --approval-number --invoice-type 票种（可重复） [--single-limit --cumulative-limit --return-limit，单位为元]',
       'monitoring-data（监控数据）   申报缴税后的监控数据回写 [--allow-last-pin-try]',
       'tax-registration（税务登记）  --tax-registration-number [--office-code] [--taxpayer-id 核对用]',
       '不接受新的纳税人识别号：须先注销，再重新初始化。每种类型都可加 --note 备注。',

@@ -64,6 +64,9 @@ export interface JobRunnerOptions {
  * Runs jobs: one per device, persisted before they start, with weighted progress, events, cancellation,
  * a service record at the end, and reconciliation of the jobs a crash left 'running'.
  */
+/** A job's state in the zh message of an error (GatewayError fills {state} with it). */
+const JOB_STATE_ZH: Readonly<Record<string, string>> = { succeeded: '成功', failed: '失败', cancelled: '已取消', running: '执行中', waiting: '等待中' };
+
 export class JobRunner {
   readonly events: JobEventHub;
   private readonly store: Store;
@@ -220,7 +223,7 @@ export class JobRunner {
         this.owners.release(row.deviceId, row.id);
         return { job: this.store.jobs.get(id)!, deferred: false };
       }
-      throw new GatewayError('JOB_ALREADY_FINISHED', { params: { jobId: id, state: row.state } });
+      throw new GatewayError('JOB_ALREADY_FINISHED', { params: { jobId: id, state: row.state, stateZh: JOB_STATE_ZH[row.state] ?? '其他' } });
     }
     const deferred = active.progress.current?.critical === true;
     this.events.emit(id, 'cancel-requested', { operator, deferred });

@@ -35,6 +35,13 @@ describe('error catalogue', () => {
     expect(error.code).toBe('TIMEOUT');
     expect(error).toBeInstanceOf(Error);
   });
+
+  it('fills a placeholder in Chinese from its Zh param when a service words it in both languages', () => {
+    const error = new GatewayError('CERTIFICATE_NOT_APPLICABLE', { params: { reason: 'diagnosis D found no fault', reasonZh: '诊断 D 未发现故障' } });
+    expect(error.localized('zh-CN')).toBe('不能出具该证明：诊断 D 未发现故障');
+    expect(error.localized('en')).toBe('This certificate cannot be issued: diagnosis D found no fault');
+    expect(new GatewayError('CERTIFICATE_NOT_APPLICABLE', { params: { reason: 'x' } }).localized('zh-CN')).toBe('不能出具该证明：x');
+  });
 });
 
 /**

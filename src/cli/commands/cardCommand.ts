@@ -7,6 +7,9 @@ import { cardRows, kindLabels } from './cardLabels.js';
 
 const readerPath = (reader: string) => `/v1/readers/${encodeURIComponent(reader)}/card`;
 
+/** A reader's card state (GET /v1/readers) in words. */
+const cardStateZh: Readonly<Record<string, string>> = { present: '有卡', absent: '无卡', unknown: '未知', mute: '无应答' };
+
 export const cardCommand: Command = {
   name: 'card', summary: 'Show which card is in which reader or register slot, or decode the card in one', usage: 'card [READER]',
   positionals: [{ name: 'READER', required: false }],
@@ -42,7 +45,7 @@ export const cardCommand: Command = {
     ctx.print(renderTable(headers, rows.map((r) => {
       const number = r.card?.fiscal?.cardNumber ?? r.card?.user?.cardNumber ?? r.card?.inspection?.cardNumber;
       const taxpayer = r.card?.fiscal?.taxpayer.name ?? r.card?.user?.taxpayer.name;
-      return [r.reader.name, r.reader.card, r.card ? kindLabels[r.card.kind][ctx.language] : r.error, number, taxpayer];
+      return [r.reader.name, zh ? cardStateZh[r.reader.card] ?? '未知' : r.reader.card, r.card ? kindLabels[r.card.kind][ctx.language] : r.error, number, taxpayer];
     })));
     return ExitCode.ok;
   },

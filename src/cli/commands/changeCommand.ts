@@ -10,15 +10,32 @@ import { runDeviceJob } from '../runDeviceJob.js';
 
 const kinds = ['basic-info', 'installation-info', 'invoice-approval', 'monitoring-data', 'tax-registration'] as const;
 
-/** Option name → request field, and whether it is a number. */
-const fields: Record<string, { field: string; number?: boolean }> = {
+/** Option name → request field, and whether it is a number (`yuan`: typed in yuan, sent in fen as the API counts). */
+const fields: Record<string, { field: string; number?: boolean; yuan?: boolean }> = {
   'taxpayer-name': { field: 'taxpayerName' }, 'taxpayer-id': { field: 'taxpayerId' }, 'declaration-mode': { field: 'declarationMode', number: true },
   address: { field: 'address' }, phone: { field: 'phone' }, contact: { field: 'contact' }, 'legal-representative': { field: 'legalRepresentative' },
   location: { field: 'location' }, installer: { field: 'installer' }, 'installed-on': { field: 'installedOn' },
-  'approval-number': { field: 'approvalNumber' }, 'single-limit': { field: 'singleInvoiceLimit', number: true },
-  'cumulative-limit': { field: 'cumulativeLimit', number: true }, 'return-limit': { field: 'returnLimit', number: true },
+  'approval-number': { field: 'approvalNumber' }, 'single-limit': { field: 'singleInvoiceLimit', yuan: true },
+  'cumulative-limit': { field: 'cumulativeLimit', yuan: true }, 'return-limit': { field: 'returnLimit', yuan: true },
   'tax-registration-number': { field: 'taxRegistrationNumber' }, 'office-code': { field: 'officeCode', number: true }, note: { field: 'note' },
 };
+
+/**
+ * The notes a registration change adds (src/services/changes: runChange, reconcileChange) in Chinese, amounts in
+ * yuan; a note this fiscalctl does not know is 另有说明（见 --json）.
+ */
+export function changeNoteZh(note: string): string {
+  if (note === 'the register already holds these fields: nothing was sent to it') return '收款机已有这些数据，未发送';
+  if (note === 'reconciled after an interruption: the register was read back') return '中断后已核对：已回读收款机';
+  const limit = /^(\w+) (\d+) fen is (in force on the fiscal card|on the user card: .*|on neither card yet: .*)$/.exec(note);
+  if (limit) {
+    const amount = `${fieldLabel(limit[1]!, 'zh-CN')} ${fieldValue('Limit', limit[2]!, 'zh-CN')}`;
+    if (limit[3]!.startsWith('in force')) return `${amount}已在税控卡上生效`;
+    if (limit[3]!.startsWith('on the user card')) return `${amount}已在用户卡上，下次监控数据更新时生效`;
+    return `${amount}尚未写入任何一张卡：税务机关先写入用户卡，再经监控数据更新写入税控卡`;
+  }
+  return '另有说明（见 --json）';
+}
 
 interface ChangeResultView { kind: string; register: string; before: unknown; after: unknown; notes: string[] }
 
@@ -34,7 +51,7 @@ const changeView: JobResultView<ChangeResultView> = {
     }[result.register] ?? result.register;
     const kind = zh ? changeKindsZh[result.kind] ?? result.kind : result.kind;
     const table = renderTable(zh ? ['字段', '变更前', '变更后'] : ['Field', 'Before', 'After'], changeRows(result.before, result.after, language));
-    return `${kind}${zh ? '：' : ': '}${written}\n${table}${result.notes.map((n) => `  - ${n}\n`).join('')}`;
+    return `${kind}${zh ? '：' : ': '}${written}\n${table}${result.notes.map((n) => `  - ${zh ? changeNoteZh(n) : n}\n`).join('')}`;
   },
 };
 
@@ -52,7 +69,7 @@ export const changeCommand: Command = {
   help: [
     'basic-info         --taxpayer-name --declaration-mode --address --phone --contact --legal-representative [--taxpayer-id to confirm]',
     'installation-info  --location --installer [--installed-on YYYY-MM-DD]',
-    'invoice-approval   --approval-number --invoice-type T (repeat) [--single-limit --cumulative-limit --return-limit, in fen]',
+    'invoice-approval   --approval-number --invoice-type T (repeat) [--single-limit --cumulative-limit --return-limit, in yuan]',
     'monitoring-data    the control update after declaration and tax payment [--allow-last-pin-try]',
     'tax-registration   --tax-registration-number [--office-code] [--taxpayer-id to confirm]',
     'A new taxpayer identification number is refused: deregister, then initialize again. Every kind takes --note.',
@@ -67,6 +84,13 @@ export const changeCommand: Command = {
     for (const [name, spec] of Object.entries(fields)) {
       const value = ctx.options[name];
       if (typeof value !== 'string') continue;
+      if (spec.yuan) {
+        // Yuan with at most two decimals (5000, 5000.5, 5000.50), sent as whole fen.
+        if (!/^\d{1,10}(\.\d{1,2})?$/.test(value)) throw new GatewayError('CLI_USAGE', { params: { detail: cliText(ctx.language, 'yuanAmount', { option: `--${name}`, value }) } });
+        const [whole, cents = ''] = value.split('.');
+        body[spec.field] = Number(whole) * 100 + Number(cents.padEnd(2, '0'));
+        continue;
+      }
       const parsed = spec.number ? Number(value) : value;
       if (spec.number && !Number.isInteger(parsed)) throw new GatewayError('CLI_USAGE', { params: { detail: cliText(ctx.language, 'wholeNumber', { option: `--${name}`, value }) } });
       body[spec.field] = parsed;

@@ -6,6 +6,9 @@ import { cardsLabel, diagnosisLabel, fiscalStateLabel } from '../output/fiscalLa
 import { renderTable } from '../output/table.js';
 import type { DeviceView } from '../types.js';
 
+/** How a register is connected (the registry's transport kinds) in words. */
+const transportZh: Readonly<Record<string, string>> = { serial: '串口', usb: 'USB', hid: 'USB HID', memory: '模拟' };
+
 export const infoCommand: Command = {
   name: 'info', summary: 'Show one register', usage: 'info ID', positionals: [{ name: 'ID', required: true }],
   async run(ctx) {
@@ -19,7 +22,7 @@ export const infoCommand: Command = {
       ['编号', 'id', device.id], ['状态', 'state', stateLabel(device.state, ctx.language)], ['模拟', 'simulated', zh ? (device.simulated ? '是' : '否') : String(device.simulated)],
       ['机器编号', 'machine number', device.identity?.machineNumber], ['型号', 'model', device.identity?.model],
       ['硬件版本', 'hardware', device.identity?.hardwareRevision], ['固件版本', 'firmware', device.identity?.firmwareVersion],
-      ['引导程序', 'bootloader', device.identity?.bootloaderVersion], ['连接', 'transport', `${device.transport.path} (${device.transport.kind})`],
+      ['引导程序', 'bootloader', device.identity?.bootloaderVersion], ['连接', 'transport', zh ? `${device.transport.path}（${transportZh[device.transport.kind] ?? '其他'}）` : `${device.transport.path} (${device.transport.kind})`],
       ['税控状态', 'fiscal state', device.fiscal ? fiscalStateLabel(device.fiscal.fiscalState, zh) : undefined],
       ['纳税人', 'taxpayer', device.fiscal?.taxpayer ? `${device.fiscal.taxpayer.name}（${device.fiscal.taxpayer.id}）` : undefined],
       ['开票截止日期', 'issue deadline', device.fiscal?.issueDeadline ?? undefined],

@@ -4,6 +4,7 @@ import type { InitializationCheck } from '../../services/initialize/Initializati
 import type { Command } from '../Command.js';
 import { confirmChange } from '../confirm.js';
 import { checkValue } from '../output/checkValues.js';
+import { readBackLabel, readBackValue } from '../output/fieldLabels.js';
 import { renderTable } from '../output/table.js';
 import type { JobView } from '../types.js';
 import { describeEnd, jobExitCode, watchJob } from '../watchJob.js';
@@ -99,9 +100,12 @@ export const initCommand: Command = {
       return jobExitCode(job);
     }
     const result = job.result as { machineNumber: string; fiscalCardNumber: string; taxpayerName: string; initializationDate: string; readBack: { field: string; expected: string; actual: string; matches: boolean }[] };
-    ctx.print(`${zh ? '初始化完成' : 'Initialized'}: ${result.machineNumber} ${result.taxpayerName} (${result.fiscalCardNumber}, ${result.initializationDate})\n`);
+    ctx.print(zh
+      ? `初始化完成：${result.machineNumber} ${result.taxpayerName}（税控卡 ${result.fiscalCardNumber}，${result.initializationDate}）\n`
+      : `Initialized: ${result.machineNumber} ${result.taxpayerName} (${result.fiscalCardNumber}, ${result.initializationDate})\n`);
     ctx.print(renderTable(zh ? ['回读字段', '卡片数据', '收款机', '一致'] : ['Read-back field', 'Card data', 'Register', 'Match'],
-      result.readBack.map((f) => [f.field, f.expected, f.actual, f.matches ? 'ok' : 'NO'])));
+      result.readBack.map((f) => [readBackLabel(f.field, ctx.language), readBackValue(String(f.expected), ctx.language), readBackValue(String(f.actual), ctx.language),
+        f.matches ? (zh ? '一致' : 'ok') : (zh ? '不一致' : 'NO')])));
     return ExitCode.ok;
   },
 };

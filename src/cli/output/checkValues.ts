@@ -20,6 +20,10 @@ export function checkValue(value: string | null, language: 'zh-CN' | 'en'): stri
   const cardType = /^card type (\S+) in EF02$/.exec(value);
   if (cardType) return `卡类型 ${cardType[1]}`;
   if (/^-?\d+ s$/.test(value)) return `${value.slice(0, -2)} 秒`;
+  const tolerance = /^\|offset\| ≤ (\d+) s$/.exec(value);
+  if (tolerance) return `偏差不超过 ${tolerance[1]} 秒`;
+  const offset = /^(-?\d+) s \((.+)\)$/.exec(value);
+  if (offset) return `${offset[1]} 秒（${offset[2]!.replace('T', ' ')}）`;
   if (/^[\d /]+ fen$/.test(value)) return value.slice(0, -4).split(' / ').map(yuan).join(' / ');
   return value;
 }

@@ -65,7 +65,7 @@ function base(d: DiagnosisForCertificate, now: Date) {
 
 export function faultCertificate(d: DiagnosisForCertificate, now: Date): Certificate {
   const faults = d.checks.filter((c) => c.status === 'fault');
-  if (faults.length === 0) throw new GatewayError('CERTIFICATE_NOT_APPLICABLE', { params: { reason: `诊断 ${d.id} 未发现故障 / diagnosis ${d.id} found no fault` } });
+  if (faults.length === 0) throw new GatewayError('CERTIFICATE_NOT_APPLICABLE', { params: { reasonZh: `诊断 ${d.id} 未发现故障`, reason: `diagnosis ${d.id} found no fault` } });
   const b = base(d, now);
   return {
     kind: 'fault', title: '税控收款机故障证明', form: null, source: { diagnosisId: d.id, recordId: null },
@@ -77,7 +77,7 @@ export function faultCertificate(d: DiagnosisForCertificate, now: Date): Certifi
 
 export function notInitializedCertificate(d: DiagnosisForCertificate, now: Date): Certificate {
   if (d.register.initialized !== false) {
-    throw new GatewayError('CERTIFICATE_NOT_APPLICABLE', { params: { reason: `诊断 ${d.id} 未读到"未初始化" / diagnosis ${d.id} did not find the register not initialized` } });
+    throw new GatewayError('CERTIFICATE_NOT_APPLICABLE', { params: { reasonZh: `诊断 ${d.id} 未读到“未初始化”`, reason: `diagnosis ${d.id} did not find the register not initialized` } });
   }
   const b = base(d, now);
   const state = d.checks.find((c) => c.id === 'fiscal.state');
@@ -91,7 +91,7 @@ export function notInitializedCertificate(d: DiagnosisForCertificate, now: Date)
 
 /** 表单-06 from a repair record (POST /v1/records/repairs), quoting the diagnosis it cites when there is one. */
 export function repairRecordForm(record: ServiceRecord, d: DiagnosisForCertificate | undefined, now: Date): Certificate {
-  if (record.action !== 'repair') throw new GatewayError('CERTIFICATE_NOT_APPLICABLE', { params: { reason: `记录 ${record.id} 不是维修记录 / record ${record.id} is not a repair` } });
+  if (record.action !== 'repair') throw new GatewayError('CERTIFICATE_NOT_APPLICABLE', { params: { reasonZh: `记录 ${record.id} 不是维修记录`, reason: `record ${record.id} is not a repair` } });
   const checks = Array.isArray(record.params.checks) ? record.params.checks.map(String) : [];
   const found = d === undefined ? [] : d.checks.filter((c) => checks.includes(c.id));
   const machineNumber = record.machineNumber ?? record.deviceId;

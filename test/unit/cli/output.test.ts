@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commandTable } from '../../../src/cli/commandTable.js';
 import { commandHelp } from '../../../src/cli/helpText.js';
 import { changeRows, fieldRows } from '../../../src/cli/output/fieldRows.js';
+import { fieldLabel } from '../../../src/cli/output/fieldLabels.js';
 import { displayTime, useRegisterTimeZone } from '../../../src/cli/output/displayTime.js';
 import { displayWidth, renderTable, setTableWidth, TABLE_WIDTH, tableWidth, wrapText } from '../../../src/cli/output/table.js';
 
@@ -71,6 +72,10 @@ describe('tables at 100 columns', () => {
     } finally {
       useRegisterTimeZone({});
     }
+  });
+
+  it('names what a restore plan writes and leaves in Chinese', () => {
+    for (const what of ['taxpayer', 'tax items', 'fiscal memory', 'header lines and goods items']) expect(fieldLabel(what, 'zh-CN')).toMatch(/^\p{Script=Han}+$/u);
   });
 
   it('wraps text at spaces and between Chinese words where it can, inside a word only where it must', () => {

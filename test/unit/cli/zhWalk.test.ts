@@ -111,7 +111,14 @@ describe('fiscalctl in zh: no English words in human output (issue 14 acceptance
         expect(englishWords(dry.all), `${args.join(' ')}\n${dry.all}`).toEqual([]);
       }
     }
-    // On a terminal it asks; anything but yes changes nothing.
+    // Limits are typed and shown in yuan (the API counts fen).
+    const limits = await cli(['change', '1100000000000001', 'invoice-approval', '--approval-number', 'A1', '--single-limit', '5000.5', '--dry-run']);
+    expect(limits.code).toBe(0);
+    expect(limits.stdout).toContain('单张开票限额：5000.50 元');
+    const badLimit = await cli(['change', '1100000000000001', 'invoice-approval', '--single-limit', '12.345', '--dry-run']);
+    expect(badLimit.code).toBe(ExitCode.usage);
+    expect(badLimit.stderr).toContain('须为以元计的金额');
+        // On a terminal it asks; anything but yes changes nothing.
     const asked: string[] = [];
     const no = await cli(['roll', '1100000000000001'], {}, { ask: async (prompt) => { asked.push(prompt); return 'n'; } });
     expect(no.code).toBe(ExitCode.failed);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import type { GatewayError } from '../../../contracts/errors/index.js';
 import { describe, expect, it } from 'vitest';
 import { extract as tarExtract, pack as tarPack } from 'tar-stream';
 import {
@@ -123,6 +124,11 @@ describe('verification refusals, each with its own code', () => {
       await tarOf([{ name: './manifest.json', data: p.manifest }, { name: 'firmware.bin', data: p.image }, { name: 'manifest.sig', data: p.signature }]),
     ];
     for (const [i, bytes] of cases.entries()) expect(await refusalOf(verifyFwpkg(bytes, trusted)), `case ${i}`).toBe('FWPKG_MALFORMED');
+    // Each says what is wrong in Chinese too, with no English words (file names aside).
+    for (const [i, bytes] of cases.entries()) {
+      const zh = await verifyFwpkg(bytes, trusted).then(() => '', (error: GatewayError) => error.localized('zh-CN'));
+      expect(zh.replace(/[\w./-]+\.(json|bin|sig|sh)|\btar\b/g, ''), `case ${i}: ${zh}`).not.toMatch(/[A-Za-z]{3,}/);
+    }
     const key = privateKey('ed25519');
     const { signManifest } = await import('../../../protocols/fwpkg/index.js');
     const compact = new TextEncoder().encode(JSON.stringify(JSON.parse(new TextDecoder().decode(p.manifest))));

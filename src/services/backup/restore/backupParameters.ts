@@ -28,7 +28,7 @@ async function records(dir: string, kind: string): Promise<unknown[]> {
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new GatewayError('RESTORE_REFUSED', { params: { detail: `${kind}.jsonl of the backup does not read: ${(error as Error).message}` }, cause: error });
+    throw new GatewayError('RESTORE_REFUSED', { params: { detail: `${kind}.jsonl of the backup does not read: ${(error as Error).message}`, detailZh: `备份中的 ${kind}.jsonl 无法读取` }, cause: error });
   }
   return out;
 }
@@ -40,7 +40,7 @@ export async function readBackupParameters(dir: string, manifest: BackupManifest
   const parsedUser = userInfo === undefined ? undefined : userInfoSchema.safeParse(userInfo);
   const parsedItems = z.array(taxItemSchema).safeParse(taxItems);
   if (parsedUser?.success === false || !parsedItems.success) {
-    throw new GatewayError('RESTORE_REFUSED', { params: { detail: `backup ${manifest.id} holds parameters this gateway cannot read` } });
+    throw new GatewayError('RESTORE_REFUSED', { params: { detail: `backup ${manifest.id} holds parameters this gateway cannot read`, detailZh: `备份 ${manifest.id} 中的参数本网关无法读取` } });
   }
   return {
     backupId: manifest.id,

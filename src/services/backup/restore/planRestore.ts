@@ -29,7 +29,7 @@ export interface RestorePlan {
   readonly notRestored: readonly NotRestored[];
 }
 
-const refuse = (detail: string) => new GatewayError('RESTORE_REFUSED', { params: { detail } });
+const refuse = (detail: string, detailZh: string) => new GatewayError('RESTORE_REFUSED', { params: { detail, detailZh } });
 
 function taxpayerFields(info: UserInfo): TaxpayerUpdate {
   return { taxpayerName: info.taxpayerName, officeCode: info.officeCode, declarationMode: info.declarationMode };
@@ -46,16 +46,16 @@ const sameItem = (a: TaxItem, b: TaxItem) => a.index === b.index && a.itemCode =
  */
 export function planRestore(source: BackupParameters, target: { machineNumber: string; userInfo?: UserInfo; taxItems: readonly TaxItem[] }): RestorePlan {
   const from = source.userInfo;
-  if (from === undefined) throw refuse(`backup ${source.backupId} is of a register that was not initialized: it holds no taxpayer parameters`);
+  if (from === undefined) throw refuse(`backup ${source.backupId} is of a register that was not initialized: it holds no taxpayer parameters`, `备份 ${source.backupId} 来自一台未初始化的收款机，其中没有纳税人参数`);
   if (target.machineNumber === source.machineNumber) {
-    throw refuse(`backup ${source.backupId} is of this same register ${target.machineNumber}; a restore goes onto a replacement register`);
+    throw refuse(`backup ${source.backupId} is of this same register ${target.machineNumber}; a restore goes onto a replacement register`, `备份 ${source.backupId} 就是这台收款机 ${target.machineNumber} 的；恢复只用于替换机`);
   }
   const to = target.userInfo;
   if (to === undefined) {
-    throw refuse(`replacement register ${target.machineNumber} is not initialized: initialize it with the taxpayer's fiscal card and user card first (its tax items come from the user card), then restore`);
+    throw refuse(`replacement register ${target.machineNumber} is not initialized: initialize it with the taxpayer's fiscal card and user card first (its tax items come from the user card), then restore`, `替换机 ${target.machineNumber} 尚未初始化：先用该纳税人的税控卡和用户卡初始化（税目来自用户卡），再恢复`);
   }
   if (to.taxpayerNumber !== from.taxpayerNumber) {
-    throw refuse(`replacement register ${target.machineNumber} is initialized for taxpayer ${to.taxpayerNumber}, the backup is of taxpayer ${from.taxpayerNumber}`);
+    throw refuse(`replacement register ${target.machineNumber} is initialized for taxpayer ${to.taxpayerNumber}, the backup is of taxpayer ${from.taxpayerNumber}`, `替换机 ${target.machineNumber} 初始化给了纳税人 ${to.taxpayerNumber}，备份却属于纳税人 ${from.taxpayerNumber}`);
   }
   const wanted = taxpayerFields(from);
   const current = taxpayerFields(to);
