@@ -16,12 +16,12 @@ const subcommands: Record<string, Subcommand> = {
   init: { run: repoInit, arguments: ['DIR'], options: ['keys', 'threshold', 'algorithm', 'package-keys'] },
   add: { run: repoAdd, arguments: ['DIR', 'PACKAGE.fwpkg'], options: [] },
   publish: { run: repoPublish, arguments: ['DIR'], options: ['expires'] },
-  'rotate-root': { run: repoRotateRoot, arguments: ['DIR'], options: ['keys', 'threshold', 'algorithm'] },
+  'rotate-root': { run: repoRotateRoot, arguments: ['DIR'], options: ['keys', 'threshold', 'algorithm', 'roles'] },
   status: { run: repoStatus, arguments: [], options: [] },
 };
 
 const repoOptions = {
-  keys: { type: 'string' }, threshold: { type: 'string' }, algorithm: { type: 'string' }, 'package-keys': { type: 'string' }, expires: { type: 'string' },
+  keys: { type: 'string' }, threshold: { type: 'string' }, algorithm: { type: 'string' }, 'package-keys': { type: 'string' }, expires: { type: 'string' }, roles: { type: 'string' },
 } as const;
 
 const help = `A vendor repository of firmware packages with signed metadata (protocols/fwrepo/SPEC.md).
@@ -39,9 +39,9 @@ DIR/keys/ holds the private keys (never publish it); DIR/public/ is what is serv
   repo publish DIR [--expires DURATION]
       New snapshot and timestamp (valid for DURATION: 12h, 7d…; default 1d and 7d), so gateways
       see the current targets. Publish again before the timestamp expires.
-  repo rotate-root DIR [--keys N] [--threshold T] [--algorithm ed25519|sm2]
-      Root version N+1 with fresh root keys, signed by the old and the new root keys; gateways
-      follow it version by version.
+  repo rotate-root DIR [--keys N] [--threshold T] [--algorithm ed25519|sm2] [--roles timestamp,snapshot,targets]
+      Root version N+1 with fresh root keys (and fresh keys for the --roles named, e.g. after a
+      key leaked), signed by the old and the new root keys; gateways follow it version by version.
   repo status
       What fiscald trusts: the repository, each metadata version and its expiry, when it last
       verified and how long ago, the packages listed and which are cached.`;
@@ -60,8 +60,9 @@ init、add、publish、rotate-root 处理本地目录，无需 fiscald 运行；
   repo publish 目录 [--expires 时长]
       生成新的快照和时间戳（有效期为该时长，如 12h、7d；默认 1 天和 7 天），网关才能看到当前目标。
       须在时间戳过期前再次发布。
-  repo rotate-root 目录 [--keys 数量] [--threshold 门限] [--algorithm ed25519|sm2]
-      用新根密钥生成下一版根元数据，由旧、新根密钥共同签名；网关逐版跟随。
+  repo rotate-root 目录 [--keys 数量] [--threshold 门限] [--algorithm ed25519|sm2] [--roles 角色,角色]
+      用新根密钥（以及 --roles 所列角色的新密钥，如密钥泄露时）生成下一版根元数据，
+      由旧、新根密钥共同签名；网关逐版跟随。角色可为 timestamp、snapshot、targets。
   repo status
       网关信任的内容：仓库地址、各元数据的版本和有效期、上次校验时间及距今多久、
       所列升级包及是否已缓存。`;

@@ -83,14 +83,22 @@ export async function repoPublish(ctx: CliContext): Promise<ExitCode> {
   return ExitCode.ok;
 }
 
-/** `repo rotate-root DIR [--keys N --threshold T] [--algorithm A]`. */
+const ROTATABLE = ['timestamp', 'snapshot', 'targets'] as const;
+
+/** `repo rotate-root DIR [--keys N --threshold T] [--algorithm A] [--roles timestamp,snapshot,targets]`. */
 export async function repoRotateRoot(ctx: CliContext): Promise<ExitCode> {
   const dir = ctx.positionals[1]!;
+  const roles = listOption(ctx, 'roles');
+  const unknown = roles.filter((role) => !(ROTATABLE as readonly string[]).includes(role));
+  if (unknown.length > 0) throw new GatewayError('CLI_USAGE', { params: { detail: `--roles ${unknown.join(',')}: use ${ROTATABLE.join(', ')}` } });
   const repository = await VendorRepository.open(dir);
   const keys = count(ctx, 'keys');
   const threshold = count(ctx, 'threshold');
   const alg = algorithm(ctx);
-  const root = await repository.rotateRoot({ ...(keys === undefined ? {} : { keys }), ...(threshold === undefined ? {} : { threshold }), ...(alg === undefined ? {} : { algorithm: alg }) });
+  const root = await repository.rotateRoot({
+    ...(keys === undefined ? {} : { keys }), ...(threshold === undefined ? {} : { threshold }), ...(alg === undefined ? {} : { algorithm: alg }),
+    roles: roles as (typeof ROTATABLE)[number][],
+  });
   if (ctx.json) {
     ctx.printJson({ version: root.signed.version, roles: root.signed.roles, expires: root.signed.expires });
     return ExitCode.ok;

@@ -33,6 +33,8 @@ export interface FetchSelection {
   readonly models?: readonly string[];
   /** Every package the repository lists. */
   readonly all?: boolean;
+  /** A model the repository has no package for is passed over instead of refused (the models of the registers served). */
+  readonly skipMissing?: boolean;
 }
 
 export interface FetchedTarget {
@@ -144,11 +146,18 @@ export class RepositoryClient {
       root = next;
     }
     checkNotExpired(root, now);
-    const timestamp = verifyTimestamp(await this.required(source, ROLE_FILE.timestamp, MAX_METADATA_BYTES.timestamp), root.signed, start.timestamp, now);
+    // Fast-forward recovery (SPEC.md §5): a role whose keys the new root replaced may have signed versions far
+    // ahead with a leaked key; what it signed is no longer compared against.
+    const replaced = (role: 'timestamp' | 'snapshot' | 'targets') => !sameSet(start.root.signed.roles[role].keyIds, root.signed.roles[role].keyIds);
+    const freshStart = replaced('timestamp') || replaced('snapshot');
+    const trustedTimestamp = freshStart ? undefined : start.timestamp;
+    const trustedSnapshot = freshStart ? undefined : start.snapshot;
+    const trustedTargets = replaced('targets') ? undefined : start.targets;
+    const timestamp = verifyTimestamp(await this.required(source, ROLE_FILE.timestamp, MAX_METADATA_BYTES.timestamp), root.signed, trustedTimestamp, now);
     const snapshotMeta = timestamp.signed.meta['snapshot.json'];
-    const snapshot = verifySnapshot(await this.required(source, ROLE_FILE.snapshot, snapshotMeta.length), root.signed, timestamp, start.snapshot, now);
+    const snapshot = verifySnapshot(await this.required(source, ROLE_FILE.snapshot, snapshotMeta.length), root.signed, timestamp, trustedSnapshot, now);
     const targetsMeta = snapshot.signed.meta['targets.json'];
-    const targets = verifyTargets(await this.required(source, ROLE_FILE.targets, targetsMeta.length), root.signed, snapshot, start.targets, now);
+    const targets = verifyTargets(await this.required(source, ROLE_FILE.targets, targetsMeta.length), root.signed, snapshot, trustedTargets, now);
     const record = { verifiedAt: now.toISOString(), source: source.location };
     await this.state.saveChain({ timestamp, snapshot, targets }, record);
     return { root, timestamp, snapshot, targets, record };
@@ -218,6 +227,8 @@ export class RepositoryClient {
   }
 }
 
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id) => b.includes(id));
+
 async function measure(file: string): Promise<{ length: number; sha256: string; sm3: string }> {
   const measurer = new ImageMeasurer();
   for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) measurer.update(chunk as Uint8Array);
@@ -231,8 +242,8 @@ export function select(targets: readonly Target[], selection: FetchSelection): T
   const chosen = new Map<string, Target>();
   for (const model of selection.models ?? []) {
     const newest = targets.filter((t) => t.models.includes(model)).sort((a, b) => compareVersions(b.version, a.version))[0];
-    if (!newest) throw new GatewayError('REPO_TARGET_NOT_FOUND', { params: { what: model } });
-    chosen.set(newest.name, newest);
+    if (newest) chosen.set(newest.name, newest);
+    else if (!selection.skipMissing) throw new GatewayError('REPO_TARGET_NOT_FOUND', { params: { what: model } });
   }
   return [...chosen.values()];
 }

@@ -75,7 +75,8 @@ export class RepositoryService {
 
   async fetch(request: FetchRequest, onProgress?: (progress: DownloadProgress) => void): Promise<FetchOutcome> {
     const models = request.model !== undefined ? [request.model] : request.all ? [] : [...new Set(this.options.servedModels())];
-    const { fetched } = await this.client.fetch(await this.source(request.from), { all: request.all ?? false, models }, onProgress);
+    const served = request.model === undefined && !request.all;
+    const { fetched } = await this.client.fetch(await this.source(request.from), { all: request.all ?? false, models, skipMissing: served }, onProgress);
     const kept = await this.options.keeper.keptIds();
     return { fetched: fetched.map((f: FetchedTarget) => ({ ...packageView(f.target, kept), downloaded: f.downloaded })), models, status: await this.status() };
   }

@@ -167,10 +167,14 @@ export class VendorRepository {
   }
 
   /**
-   * `repo rotate-root DIR [--keys N --threshold T]`: root N+1 with N fresh root keys (threshold T; the other
-   * roles keep theirs), signed by the old root keys and the new ones (SPEC.md §5).
+   * `repo rotate-root DIR [--keys N --threshold T] [--roles timestamp,snapshot,targets]`: root N+1 with N fresh
+   * root keys (threshold T) and fresh keys for the roles named (same number and threshold; for a key that leaked),
+   * signed by the old root keys and the new ones (SPEC.md §5). Keys no role lists any more leave the root.
    */
-  async rotateRoot(options: { readonly keys?: number; readonly threshold?: number; readonly algorithm?: KeyAlgorithm; readonly now?: Date } = {}): Promise<Metadata<'root'>> {
+  async rotateRoot(options: {
+    readonly keys?: number; readonly threshold?: number; readonly algorithm?: KeyAlgorithm; readonly now?: Date;
+    readonly roles?: readonly ('targets' | 'snapshot' | 'timestamp')[];
+  } = {}): Promise<Metadata<'root'>> {
     const current = (await this.read('root')).signed;
     const oldKeys = await this.keysFor('root');
     const count = options.keys ?? current.roles.root.keyIds.length;
@@ -178,14 +182,20 @@ export class VendorRepository {
     if (!Number.isInteger(count) || count < 1 || count > 64 || !Number.isInteger(threshold) || threshold < 1 || threshold > count) {
       throw new GatewayError('REPO_VENDOR_INVALID', { params: { dir: this.dir, detail: `--keys ${count} --threshold ${threshold}: need 1 ≤ threshold ≤ keys ≤ 64` } });
     }
-    const fresh = await Promise.all(Array.from({ length: count }, () => this.newKey('root', options.algorithm ?? 'ed25519')));
-    const keys = Object.fromEntries(Object.entries(current.keys).filter(([id]) => !current.roles.root.keyIds.includes(id) || Object.values(current.roles).some((r) => r !== current.roles.root && r.keyIds.includes(id))));
-    for (const key of fresh) keys[key.publicKey.keyId] = keyEntry(key.publicKey);
+    const algorithm = options.algorithm ?? 'ed25519';
+    const fresh = await Promise.all(Array.from({ length: count }, () => this.newKey('root', algorithm)));
+    const roles: RootSigned['roles'] = { ...current.roles, root: { keyIds: fresh.map((k) => k.publicKey.keyId), threshold } };
+    const added = [...fresh];
+    for (const role of options.roles ?? []) {
+      const keys = await Promise.all(current.roles[role].keyIds.map(() => this.newKey(role, algorithm)));
+      added.push(...keys);
+      roles[role] = { keyIds: keys.map((k) => k.publicKey.keyId), threshold: current.roles[role].threshold };
+    }
+    const listed = new Set(Object.values(roles).flatMap((r) => r.keyIds));
+    const keys = Object.fromEntries(Object.entries(current.keys).filter(([id]) => listed.has(id)));
+    for (const key of added) keys[key.publicKey.keyId] = keyEntry(key.publicKey);
     const now = options.now ?? new Date();
-    const next: RootSigned = {
-      ...current, version: current.version + 1, expires: expiresAt(new Date(now.getTime() + DEFAULT_EXPIRY_MS.root)), keys,
-      roles: { ...current.roles, root: { keyIds: fresh.map((k) => k.publicKey.keyId), threshold } },
-    };
+    const next: RootSigned = { ...current, version: current.version + 1, expires: expiresAt(new Date(now.getTime() + DEFAULT_EXPIRY_MS.root)), keys, roles };
     const document = signMetadata('root', next, [...oldKeys, ...fresh]);
     await this.writeRoot(document);
     return document;

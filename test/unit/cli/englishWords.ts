@@ -10,7 +10,7 @@ const allowedWords = new Set([
   'fwpkg', 'tar', 'pub', 'key', 'bin', 'sig', 'manifest', 'firmware', 'pdf', 'serial', 'usb-stick', 'ic-card', 'xdg-open', 'fiscal', 'user',
   'running', 'waiting', 'succeeded', 'failed', 'cancelled', 'basic-info', 'installation-info', 'invoice-approval', 'monitoring-data',
   'tax-registration', 'keygen', 'build', 'verify', 'inspect', 'upload', 'list', 'delete', 'fault', 'not-initialized', 'repair',
-  'fetch', 'add', 'publish', 'rotate-root', 'status', 'x.y.z', 'SIM-1', 'memory', 'trusted-keys', 'data-dir', 'FISCAL', 'BACKUP', 'sha256', 'Ctrl', 'y', 'c',
+  'fetch', 'add', 'publish', 'rotate-root', 'status', 'timestamp', 'snapshot', 'targets', 'x.y.z', 'SIM-1', 'memory', 'trusted-keys', 'data-dir', 'FISCAL', 'BACKUP', 'sha256', 'Ctrl', 'y', 'c',
 ]);
 const commandWords = new Set(commandTable.map((c) => c.name));
 

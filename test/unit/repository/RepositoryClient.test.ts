@@ -207,3 +207,29 @@ describe('root rotation and the stick', () => {
     await expect(fresh.client.fetch(folderSource(stale), { all: true })).rejects.toThrow(code('REPO_METADATA_EXPIRED'));
   });
 });
+
+describe('fast-forward recovery', () => {
+  it('a timestamp pushed far ahead with a leaked key blocks updates until the root replaces the timestamp and snapshot keys', async () => {
+    const { vendor } = await vendorWithPackage();
+    const server = await serveRepository(vendor.publicDir, certificate);
+    servers.push(server);
+    const gw = gateway(vendor);
+    const source = httpsSource(server.url, server.ca);
+    await gw.client.refresh(source);
+    const leaked = (await vendor.read('timestamp')).signed;
+    await vendor.writeRole('timestamp', { ...leaked, version: 1_000_000 });
+    await gw.client.refresh(source);
+    const honest = async () => {
+      const snapshot = await vendor.writeRole('snapshot', { ...(await vendor.read('snapshot')).signed, version: 5 });
+      const { createHash } = await import('node:crypto');
+      await vendor.writeRole('timestamp', { ...leaked, version: 3, meta: { 'snapshot.json': { version: 5, length: snapshot.bytes.length, sha256: createHash('sha256').update(snapshot.bytes).digest('hex') } } });
+    };
+    await honest();
+    await expect(gw.client.refresh(source)).rejects.toThrow(code('REPO_ROLLBACK'));
+    await vendor.rotateRoot({ roles: ['timestamp', 'snapshot'] });
+    await honest();
+    const trusted = await gw.client.refresh(source);
+    expect(trusted.timestamp!.signed.version).toBe(3);
+    expect(trusted.root.signed.version).toBe(2);
+  });
+});
