@@ -27,11 +27,11 @@ const longId = 'a'.repeat(201);
 
 describe('router errors come after the Host and token checks', () => {
   it.each([
-    ['a percent-encoding that does not decode', '/v1/jobs/%ZZ/events', 400, 'URL_INVALID'],
-    ['an id over 200 characters', `/v1/jobs/${longId}/events`, 414, 'PATH_PARAMETER_TOO_LONG'],
-    ['an unknown path', '/v1/nothing-here', 404, 'ROUTE_NOT_FOUND'],
-    ['a path with another method', '/v1/jobs/x/cancel', 405, 'METHOD_NOT_ALLOWED'],
-  ])('%s: 403 for a foreign Host, 401 without the token, then %i', async (_what, path, status, code) => {
+    ['a percent-encoding that does not decode', 400, 'URL_INVALID', '/v1/jobs/%ZZ/events'],
+    ['an id over 200 characters', 414, 'PATH_PARAMETER_TOO_LONG', `/v1/jobs/${longId}/events`],
+    ['an unknown path', 404, 'ROUTE_NOT_FOUND', '/v1/nothing-here'],
+    ['a path with another method', 405, 'METHOD_NOT_ALLOWED', '/v1/jobs/x/cancel'],
+  ])('%s: 403 for a foreign Host, 401 without the token, then %i %s', async (_what, status, code, path) => {
     expectProblem(await s.request('GET', path, { host: 'evil.example' }), 403, 'FORBIDDEN_HOST');
     expectProblem(await s.request('GET', path, { host: 'evil.example', auth: false }), 403, 'FORBIDDEN_HOST');
     expectProblem(await s.request('GET', path, { auth: false }), 401, 'UNAUTHORIZED');
