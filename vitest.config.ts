@@ -23,6 +23,8 @@ export default defineConfig({
     reporters: ['default', './test/support/SummaryLineReporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Removes the temporary folders a test file made through test/helpers/temporaryDirectories.ts when it ends.
+    setupFiles: ['./test/support/removeTemporaryDirectories.ts'],
     pool: 'forks',
     projects: [
       {

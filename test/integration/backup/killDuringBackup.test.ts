@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BackupStore } from '../../../src/services/backup/BackupStore.js';
 import { BACKUP_FOLDER } from '../../../src/services/backup/backupLayout.js';
 import { verifyBackupFolder } from '../../../src/services/backup/verifyBackupFolder.js';
+import { temporaryDirectory } from '../../helpers/temporaryDirectories.js';
 
 const TRIALS = 12;
 const runTs = join(import.meta.dirname, '../../../bin/run-ts.js');
@@ -44,7 +44,7 @@ function killAt(root: string, fraction: number): Promise<number> {
 
 describe('kill -9 during a backup', () => {
   it(`never leaves a folder that lists as complete without verifying (${TRIALS} trials)`, async () => {
-    const base = await mkdtemp(join(tmpdir(), 'fg-kill-'));
+    const base = temporaryDirectory('fg-kill-');
     let committedTotal = 0;
     let sawLeftover = 0;
     // Three children at a time, each in its own data dir; kill points spread over the second backup's

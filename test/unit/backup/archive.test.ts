@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { readTar } from '../../../protocols/codec/tar/readTar.js';
 import { tarStream } from '../../../protocols/codec/tar/tarStream.js';
 import { BLOCK } from '../../../protocols/codec/tar/TarHeader.js';
 import { tempStore, writeSampleBackup } from './sampleBackup.js';
+import { temporaryDirectory } from '../../helpers/temporaryDirectories.js';
 
 function hasTool(name: string): boolean {
   const found = spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
@@ -65,7 +65,7 @@ describe('backup archive', () => {
 
   it.skipIf(!haveTar)('extracts with plain tar and checks with sha256sum -c SHA256SUMS (and manifest.sha256)', async () => {
     const { backup, out } = await sampleArchive();
-    const into = await mkdtemp(join(tmpdir(), 'fg-untar-'));
+    const into = temporaryDirectory('fg-untar-');
     execFileSync('tar', ['-xf', out, '-C', into]);
     const folder = join(into, basename(backup.dir));
     const checked = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: folder, encoding: 'utf8' });
@@ -78,14 +78,14 @@ describe('backup archive', () => {
 
   it.skipIf(!haveTar)('verifies an archive made from a backup folder by system tar', async () => {
     const { backup } = await sampleArchive();
-    const out = join(await mkdtemp(join(tmpdir(), 'fg-systar-')), 'b.tar');
+    const out = join(temporaryDirectory('fg-systar-'), 'b.tar');
     execFileSync('tar', ['--format=ustar', '-cf', out, '-C', dirname(backup.dir), basename(backup.dir)]);
     expect((await verifyBackupArchive(out)).ok).toBe(true);
   });
 
   it.skipIf(!haveTar)('verifies archives made by plain GNU tar -cf (gnu format) and by tar --format=pax', async () => {
     const { backup } = await sampleArchive();
-    const dir = await mkdtemp(join(tmpdir(), 'fg-gnutar-'));
+    const dir = temporaryDirectory('fg-gnutar-');
     for (const format of [[], ['--format=gnu'], ['--format=pax'], ['--format=oldgnu']]) {
       const out = join(dir, `b${format.join('')}.tar`);
       execFileSync('tar', [...format, '-cf', out, '-C', dirname(backup.dir), basename(backup.dir)]);
@@ -96,7 +96,7 @@ describe('backup archive', () => {
   });
 
   it.skipIf(!haveTar)('reads the long names GNU tar and pax write (././@LongLink, pax path)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'fg-longname-'));
+    const dir = temporaryDirectory('fg-longname-');
     const long = `${'d'.repeat(90)}/${'f'.repeat(120)}.jsonl`;
     execFileSync('mkdir', ['-p', join(dir, 'src', dirname(long))]);
     await writeFile(join(dir, 'src', long), 'long name body');

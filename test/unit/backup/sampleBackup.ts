@@ -1,13 +1,12 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackupStore } from '../../../src/services/backup/BackupStore.js';
 import type { CommittedBackup } from '../../../src/services/backup/BackupWriter.js';
+import { temporaryDirectory } from '../../helpers/temporaryDirectories.js';
 
 export const sampleDevice = { id: '1234567890123456', machineNumber: '1234567890123456', model: 'SIM-1', firmwareVersion: '1.2.3' };
 
 export async function tempStore(): Promise<BackupStore> {
-  return new BackupStore(join(await mkdtemp(join(tmpdir(), 'fg-backup-')), 'backups'));
+  return new BackupStore(join(temporaryDirectory('fg-backup-'), 'backups'));
 }
 
 /** A small backup with register kinds, a card kind and raw chunks. */

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as fs from 'node:fs';
 import type * as fsPromises from 'node:fs/promises';
 
@@ -60,6 +60,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'fg-atomic-'));
   calls.length = 0;
 });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const steps = () => calls.map((c) => c.replaceAll(dir, '<dir>').replace(/\.[0-9a-f]{12}\.tmp/g, '.<hex>.tmp'));
 

@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StickRoots } from '../../../drivers/stick/RemovableVolumes.js';
+import { temporaryDirectory } from '../../helpers/temporaryDirectories.js';
 
 export interface FakeStickTree {
   readonly roots: StickRoots;
@@ -14,7 +14,7 @@ export interface FakeStickTree {
 
 /** A /proc/mounts, /sys/block and /dev in a temporary folder, with mount points that are plain folders. */
 export async function fakeStickTree(): Promise<FakeStickTree> {
-  const base = await mkdtemp(join(tmpdir(), 'fg-stick-'));
+  const base = temporaryDirectory('fg-stick-');
   const sysBlock = join(base, 'sys', 'block');
   const dev = join(base, 'dev');
   const mnt = (name: string) => join(base, 'media', name);

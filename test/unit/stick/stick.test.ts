@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../../contracts/errors/index.js';
@@ -8,11 +7,12 @@ import { copyToStick } from '../../../drivers/stick/copyToStick.js';
 import { parseProcMounts } from '../../../drivers/stick/procMounts.js';
 import { findRemovableVolumes } from '../../../drivers/stick/RemovableVolumes.js';
 import { fakeStickTree } from './fakeStickTree.js';
+import { temporaryDirectory } from '../../helpers/temporaryDirectories.js';
 
 async function sourceFile(bytes = 200_000): Promise<{ path: string; sha256: string }> {
   const content = Buffer.alloc(bytes, 0);
   for (let i = 0; i < bytes; i++) content[i] = (i * 31) & 0xff;
-  const path = join(await mkdtemp(join(tmpdir(), 'fg-src-')), 'backup.tar');
+  const path = join(temporaryDirectory('fg-src-'), 'backup.tar');
   await writeFile(path, content);
   return { path, sha256: createHash('sha256').update(content).digest('hex') };
 }
@@ -35,7 +35,7 @@ describe('removable volumes', () => {
   });
 
   it('finds nothing when the system files are absent', async () => {
-    const empty = await mkdtemp(join(tmpdir(), 'fg-nosys-'));
+    const empty = temporaryDirectory('fg-nosys-');
     expect(await findRemovableVolumes({ procMounts: join(empty, 'mounts'), sysBlock: join(empty, 'block'), dev: join(empty, 'dev') })).toEqual([]);
   });
 });
@@ -62,7 +62,7 @@ describe('copy to stick', () => {
     const tree = await fakeStickTree();
     const source = await sourceFile(1000);
     await expect(copyToStick(source.path, 'x.tar', { roots: tree.roots, mountPoint: tree.fixedDisk })).rejects.toSatisfy((e) => isGatewayError(e, 'STICK_NOT_FOUND'));
-    const empty = await mkdtemp(join(tmpdir(), 'fg-nosys-'));
+    const empty = temporaryDirectory('fg-nosys-');
     await expect(copyToStick(source.path, 'x.tar', { roots: { procMounts: join(empty, 'm'), sysBlock: empty, dev: empty } })).rejects.toSatisfy((e) => isGatewayError(e, 'STICK_NOT_FOUND'));
     await expect(copyToStick(source.path, 'x.tar', { roots: tree.roots, mountPoint: tree.readOnlyStick })).rejects.toSatisfy((e) => isGatewayError(e, 'STICK_READ_ONLY'));
     await expect(copyToStick(source.path, 'x.tar', { roots: tree.roots, freeSpace: async () => 1500 })).rejects.toSatisfy(
@@ -103,7 +103,7 @@ describe('copy to stick', () => {
 
   it('never follows a link on the stick out of it, for a folder or for the temporary file', async () => {
     const tree = await fakeStickTree();
-    const outside = await mkdtemp(join(tmpdir(), 'fg-outside-'));
+    const outside = temporaryDirectory('fg-outside-');
     await symlink(outside, join(tree.stick, 'FISCAL'));
     await expect(copyToStick((await sourceFile(10)).path, 'FISCAL/BACKUP/x.tar', { roots: tree.roots })).rejects.toSatisfy((e) => isGatewayError(e, 'BAD_REQUEST'));
     await mkdir(join(tree.stick, 'B'));
