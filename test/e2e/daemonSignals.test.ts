@@ -9,10 +9,11 @@ import { readJobEvents } from './sse.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
+// About the process itself: every fiscald here is the installed bin, not the test run's compiled copy.
 describe('fiscald stops on SIGHUP and SIGINT as on SIGTERM', () => {
   for (const signal of ['SIGHUP', 'SIGINT'] as const) {
     it(`${signal}: logs why it stops, lets jobs end, saves and exits 0`, async () => {
-      const daemon = await startDaemon({ simulate: 1 });
+      const daemon = await startDaemon({ simulate: 1, source: true });
       try {
         process.kill(daemon.pid, signal);
         // Only the signal under test: wait for the daemon to say it stopped before collecting its exit code.
@@ -31,7 +32,7 @@ describe('fiscald stops on SIGHUP and SIGINT as on SIGTERM', () => {
 
 describe('SIGHUP while a critical stage runs', () => {
   it('lets the initialization\'s write (GB link 30) finish before fiscald stops: the saved register is initialized', async () => {
-    const daemon = await startDaemon({ simulate: 1, args: ['--simulator-timing', '{"initializeMs":3000}'] });
+    const daemon = await startDaemon({ simulate: 1, source: true, args: ['--simulator-timing', '{"initializeMs":3000}'] });
     try {
       const headers = { authorization: `Bearer ${daemon.token}`, 'x-operator': 'signal-test', 'content-type': 'application/json' };
       const { devices } = (await (await fetch(`${daemon.url}/v1/devices`, { headers })).json()) as { devices: { id: string }[] };

@@ -104,10 +104,13 @@ export async function startDaemon(options: { dataDir?: string; simulate?: number
   };
 }
 
-/** Runs `node bin/fiscalctl.js ARGS` (the test run's compiled copy) against a running daemon (token found in its data dir). */
-export function runFiscalctl(daemon: RunningDaemon, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs `node bin/fiscalctl.js ARGS` against a running daemon (token found in its data dir): the test run's
+ * compiled copy, or the installed bin itself with `source`.
+ */
+export function runFiscalctl(daemon: RunningDaemon, args: readonly string[], env: NodeJS.ProcessEnv = {}, options: { source?: boolean } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [...entryPoint('fiscalctl'), ...args], {
+    const child = spawn(process.execPath, [...entryPoint('fiscalctl', { source: options.source === true }), ...args], {
       cwd: root, env: { ...process.env, FISCALD_URL: daemon.url, FISCALD_DATA_DIR: daemon.dataDir, FISCALD_TOKEN: '', LANG: 'C', ...env },
     });
     let stdout = '';
