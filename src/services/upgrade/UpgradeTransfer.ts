@@ -19,10 +19,14 @@
  * checkpoint over the register. Record the path's own progress with plan.progress(offset, detail) (offset = image
  * bytes the register or medium is known to hold; detail = small JSON the path reads back from
  * plan.resumed.detail, e.g. which card).
- * Call plan.activating() exactly once, right BEFORE the step after which the register may boot the new image by
- * itself (serial: before 64/07 leaves; stick/card: before the technician is told to give the medium to the
- * register). From then on a restarted job never calls transfer again: it goes straight to settle, which reads
- * the register — so nothing is written or activated twice.
+ * Call plan.activating() exactly once. Serial: right BEFORE 64/07 leaves, the step after which the register boots
+ * the new image by itself; from then on a restarted job never calls transfer again: it goes straight to settle,
+ * which reads the register — so nothing is written or activated twice. Stick and card: the gateway never commands
+ * the register on these paths (the technician and the register do), so they call it once the register is seen on
+ * the new image (or back from trying it); a restart before that calls transfer again, which looks at the register
+ * first (already on trial: done) and at the medium (a copy that still verifies is not made again), and the runner
+ * does not judge a register already on the job's target by the version gate again. Settle would otherwise read a
+ * register the technician has not reached yet as "version unchanged".
  *
  * What the transfer must verify before activating (no success without verification): that the register (or the
  * medium it will read) holds exactly the package's image — serial: 64/05, the register's SHA-256 of the whole

@@ -1,135 +1,20 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedStick } from '../../../fixtures/simulate/SimulatedStick.js';
-import { StickTechnician } from '../../../fixtures/simulate/StickTechnician.js';
-import { createSimulatedRegister, type SimulatedRegister } from '../../../fixtures/simulator/createSimulatedRegister.js';
-import { buildFwpkg, generateKeyPair, parsePrivateKeyPem, parsePublicKeyPem, type FwpkgPublicKey } from '../../../protocols/fwpkg/index.js';
+import { parsePublicKeyPem } from '../../../protocols/fwpkg/index.js';
 import { upgradeStick } from '../../../src/daemon/areas/upgradeStick.js';
-import { DeviceRegistry } from '../../../src/devices/DeviceRegistry.js';
-import { createDevicePort } from '../../../src/devices/lease/devicePort.js';
-import type { RegisterSession } from '../../../src/devices/RegisterSession.js';
-import { registerSessionLink } from '../../../src/devices/registry/registerSessionLink.js';
-import { JobRunner } from '../../../src/jobs/JobRunner.js';
-import { UPGRADE_JOB_KIND, upgradeRun, upgradeStages } from '../../../src/services/upgrade/runUpgrade.js';
-import { serialTransfer } from '../../../src/services/upgrade/serialTransfer.js';
-import { stickTransfer, type StickTransferOptions } from '../../../src/services/upgrade/stickTransfer.js';
-import { upgradeRequestSchema } from '../../../src/services/upgrade/upgradeRequest.js';
 import type { PackageForUse } from '../../../src/services/upgrade/UpgradePackages.js';
-import { stickPackagePath, type StickHandover } from '../../../src/services/upgrade/UpgradeStick.js';
-import { openStore, type Store } from '../../../src/store/Store.js';
-import type { JobEvent, JobRow } from '../../../src/store/types.js';
+import { stickPackagePath } from '../../../src/services/upgrade/UpgradeStick.js';
+import { closeStickHarnesses, PACKAGE_ID, signedPackage, stickHarness, stranger, until } from '../../helpers/stickUpgradeHarness.js';
 
-const opened: { register: SimulatedRegister; registry: DeviceRegistry<RegisterSession>; store: Store; technician?: StickTechnician }[] = [];
-afterEach(async () => {
-  for (const { register, registry, store, technician } of opened.splice(0)) {
-    await technician?.stop();
-    await registry.close();
-    await register.close();
-    store.close();
-  }
-});
-
-function until(check: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const poll = () => (check() ? resolve() : setTimeout(poll, 10));
-    poll();
-  });
-}
-
-const PACKAGE_ID = 'cd'.repeat(16);
-const vendor = generateKeyPair('ed25519');
-const vendorPublic: FwpkgPublicKey = parsePublicKeyPem(vendor.publicPem);
-const stranger = generateKeyPair('ed25519');
-
-/** A signed package as the packages area hands it over: manifest, image, and the .fwpkg itself. */
-async function signedPackage(version: string, options: { models?: string[]; paths?: ('serial' | 'usb-stick' | 'ic-card')[]; key?: string } = {}): Promise<PackageForUse> {
-  const image = Uint8Array.from({ length: 30_000 }, (_, i) => (i * 17 + version.length) & 0xff);
-  const built = await buildFwpkg({
-    image, key: parsePrivateKeyPem(options.key ?? vendor.privatePem), vendor: 'Sim', models: options.models ?? ['SIM-ECR-200'],
-    version: version as never, versionLowest: '1.0.0' as never, bootloaderLowest: '1.0.0' as never, paths: options.paths ?? ['serial', 'usb-stick'],
-    releaseNotes: '', createdAt: new Date('2026-12-01T00:00:00Z'),
-  });
-  return { packageId: PACKAGE_ID, manifest: built.manifest, image, fwpkg: built.bytes };
-}
-
-interface HarnessOptions {
-  readonly stick?: { readOnly?: boolean; present?: boolean };
-  /** The technician's walk to the register, ms; undefined: nobody carries the stick. */
-  readonly moveMs?: number;
-  /** The keys the register trusts (default: the vendor's). */
-  readonly registerTrusts?: readonly FwpkgPublicKey[];
-  readonly transfer?: Partial<Omit<StickTransferOptions, 'stick' | 'technician'>>;
-  readonly freeSpace?: number;
-  readonly corruptAfterWrite?: boolean;
-  readonly faults?: 'trial-boot-fails';
-}
-
-async function harness(options: HarnessOptions = {}) {
-  const register = await createSimulatedRegister({ timing: { timed: false, rebootMs: 30 }, ...(options.faults === undefined ? {} : { faults: { faults: [{ kind: options.faults }] } }) });
-  const registry = new DeviceRegistry<RegisterSession>({
-    link: registerSessionLink({ replyTimeoutMs: 150, retries: 0, settleMs: 10 }), backoff: { initialMs: 20, maxMs: 60 }, heartbeatMs: 50,
-  });
-  const store = openStore(':memory:');
-  const stick = await SimulatedStick.create(await mkdtemp(join(tmpdir(), 'fg-stick-upgrade-')), options.stick ?? {});
-  const technician = new StickTechnician({
-    stick, registers: new Map([[register.state.identity.machineNumber, register.simulator]]), trialSeconds: 30,
-    trustedKeys: async () => options.registerTrusts ?? [vendorPublic], moveMs: options.moveMs ?? 0,
-  });
-  opened.push({ register, registry, store, technician });
-  registry.add(register.transport, { simulated: true });
-  const id = register.state.identity.machineNumber;
-  await until(() => registry.get(id)?.state === 'online');
-  const jobs = new JobRunner({ store });
-  const devices = createDevicePort(registry, jobs);
-  const told: StickHandover[] = [];
-  const transfer = stickTransfer({
-    stick: upgradeStick({
-      roots: stick.roots,
-      ...(options.freeSpace === undefined ? {} : { freeSpace: async () => options.freeSpace! }),
-      ...(options.corruptAfterWrite === true ? { onWritten: async (path: string) => {
-        // A stick that returns other bytes than it was given: the same length, one byte different.
-        const bytes = await readFile(path);
-        bytes[100] = bytes[100]! ^ 0xff;
-        await writeFile(path, bytes);
-      } } : {}),
-    }),
-    technician: (handover) => {
-      told.push(handover);
-      if (options.moveMs !== undefined) technician.told(handover);
-    },
-    pollMs: 20, handoverMs: 3_000, ...options.transfer,
-  });
-  const start = (pkg: PackageForUse, resumedFrom?: Record<string, unknown>) => {
-    const request = upgradeRequestSchema.parse({ package: PACKAGE_ID, path: 'usb-stick' });
-    const { job } = jobs.start({
-      kind: UPGRADE_JOB_KIND, deviceId: id, operator: 'li', stages: upgradeStages,
-      run: (ctx) => upgradeRun({
-        packages: { forUse: async () => pkg }, devices, trialSeconds: 30, rebootMs: 2_000,
-        backupGate: () => ({ pass: async () => ({ backupId: 'backup-1', reused: true, createdAt: '2026-12-05T12:00:00Z', verifiedAt: '2026-12-05T12:00:00Z', problems: 0 }) }),
-        transfers: { serial: serialTransfer(), 'usb-stick': transfer },
-      }, request)(resumedFrom === undefined ? ctx : { ...ctx, resumedFrom }),
-    });
-    const events: JobEvent[] = [];
-    jobs.events.subscribe(job.id, 0, (event) => events.push(event));
-    return { jobId: job.id, events };
-  };
-  const upgrade = async (pkg: PackageForUse, resumedFrom?: Record<string, unknown>): Promise<{ job: JobRow; events: JobEvent[] }> => {
-    const { jobId, events } = start(pkg, resumedFrom);
-    const settled = await jobs.settled(jobId);
-    if (settled === undefined) throw new Error('the job vanished');
-    return { job: settled, events };
-  };
-  return { register, registry, id, stick, technician, told, upgrade };
-}
+afterEach(closeStickHarnesses);
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 describe('the USB-stick path of the upgrade job', () => {
   it('stages the package with its .sha256, tells the technician in both languages, the register installs it from the stick, the job verifies and confirms', async () => {
-    const { register, registry, id, stick, technician, told, upgrade } = await harness({ moveMs: 50 });
+    const { register, registry, id, stick, technician, told, upgrade } = await stickHarness({ moveMs: 50 });
     const pkg = await signedPackage('2.4.0');
     const { job, events } = await upgrade(pkg);
     expect(job).toMatchObject({ state: 'succeeded', result: { path: 'usb-stick', before: '2.3.1', after: '2.4.0', verified: true, confirmed: true } });
@@ -161,7 +46,7 @@ describe('the USB-stick path of the upgrade job', () => {
     ['a full stick', { freeSpace: 10_000 }, 'STICK_FULL'],
     ['a stick that returns other bytes than it was given', { corruptAfterWrite: true }, 'STICK_VERIFY_FAILED'],
   ] as const)('%s: refused with its code before the technician is told; the register keeps its old version', async (_name, options, code) => {
-    const { register, told, stick, upgrade } = await harness({ ...options, moveMs: 0 });
+    const { register, told, stick, upgrade } = await stickHarness({ ...options, moveMs: 0 });
     const { job } = await upgrade(await signedPackage('2.4.0'));
     expect(job).toMatchObject({ state: 'failed', error: { code } });
     expect(told).toEqual([]);
@@ -173,7 +58,7 @@ describe('the USB-stick path of the upgrade job', () => {
   });
 
   it('a register that refuses the package (it does not trust the signing key): the job looks again past the deadline, then fails UPGRADE_STICK_NOT_INSTALLED on the old version', async () => {
-    const { register, technician, upgrade } = await harness({ moveMs: 0, registerTrusts: [parsePublicKeyPem(stranger.publicPem)], transfer: { handoverMs: 300 } });
+    const { register, technician, upgrade } = await stickHarness({ moveMs: 0, registerTrusts: [parsePublicKeyPem(stranger.publicPem)], transfer: { handoverMs: 300 } });
     const { job, events } = await upgrade(await signedPackage('2.4.0'));
     expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_STICK_NOT_INSTALLED' } });
     expect(job.error?.message).toMatch(/did not install 2\.4\.0 from the USB stick within \d+ s; it still runs 2\.3\.1/);
@@ -184,7 +69,7 @@ describe('the USB-stick path of the upgrade job', () => {
   });
 
   it('a register that refuses a package for another model (the gateway was told otherwise): old version, UPGRADE_STICK_NOT_INSTALLED', async () => {
-    const { register, technician, upgrade, stick } = await harness({ moveMs: 0, transfer: { handoverMs: 300 } });
+    const { register, technician, upgrade, stick } = await stickHarness({ moveMs: 0, transfer: { handoverMs: 300 } });
     // The package names this model, so the gateway's gate passes; what lies on the stick is another model's package (swapped on the way).
     const ours = await signedPackage('2.4.0');
     const other = await signedPackage('2.4.0', { models: ['OTHER-9'] });
@@ -198,7 +83,7 @@ describe('the USB-stick path of the upgrade job', () => {
   });
 
   it('late but upgraded: the technician comes after the deadline, within the second look; the job succeeds', async () => {
-    const { register, upgrade } = await harness({ moveMs: 500, transfer: { handoverMs: 200 } });
+    const { register, upgrade } = await stickHarness({ moveMs: 500, transfer: { handoverMs: 200 } });
     const { job, events } = await upgrade(await signedPackage('2.4.0'));
     expect(job).toMatchObject({ state: 'succeeded', result: { after: '2.4.0', verified: true } });
     expect(events.some((e) => e.type === 'progress' && e.data.detail === 'the expected time has passed: looking again')).toBe(true);
@@ -206,7 +91,7 @@ describe('the USB-stick path of the upgrade job', () => {
   });
 
   it('an image from the stick that does not boot: the register goes back by itself, the job says reverted', async () => {
-    const { register, upgrade } = await harness({ moveMs: 0, faults: 'trial-boot-fails' });
+    const { register, upgrade } = await stickHarness({ moveMs: 0, faults: 'trial-boot-fails' });
     const { job } = await upgrade(await signedPackage('2.4.0'));
     expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_REVERTED' } });
     expect(register.simulator.firmware.running.version).toBe('2.3.1');
@@ -221,7 +106,7 @@ describe('the USB-stick path of the upgrade job', () => {
 
     it('a copy that still verifies is not made again: the technician is told again and the job ends verified', async () => {
       const pkg = await signedPackage('2.4.0');
-      const { stick, upgrade } = await harness({ moveMs: 0 });
+      const { stick, upgrade } = await stickHarness({ moveMs: 0 });
       const file = join(stick.volume, stickPackagePath('SIM-ECR-200', '2.4.0'));
       await upgradeStick({ roots: stick.roots }).copy(pkg.fwpkg!, stickPackagePath('SIM-ECR-200', '2.4.0'));
       const before = await readFile(file);
@@ -232,7 +117,7 @@ describe('the USB-stick path of the upgrade job', () => {
 
     it('a copy that no longer verifies is made again', async () => {
       const pkg = await signedPackage('2.4.0');
-      const { stick, upgrade } = await harness({ moveMs: 0 });
+      const { stick, upgrade } = await stickHarness({ moveMs: 0 });
       const relative = stickPackagePath('SIM-ECR-200', '2.4.0');
       await upgradeStick({ roots: stick.roots }).copy(pkg.fwpkg!, relative);
       await writeFile(join(stick.volume, relative), Buffer.from('damaged'));
@@ -243,7 +128,7 @@ describe('the USB-stick path of the upgrade job', () => {
 
     it('no stick in the gateway: it is with the technician; nothing is copied, the job waits for the register', async () => {
       const pkg = await signedPackage('2.4.0');
-      const { stick, upgrade, told } = await harness({ moveMs: 0 });
+      const { stick, upgrade, told } = await stickHarness({ moveMs: 0 });
       await upgradeStick({ roots: stick.roots }).copy(pkg.fwpkg!, stickPackagePath('SIM-ECR-200', '2.4.0'));
       // The technician took the stick before the restart: the gateway does not see it.
       await stick.unplug();
@@ -254,7 +139,7 @@ describe('the USB-stick path of the upgrade job', () => {
 
     it('the register already runs the target on trial (it installed while the daemon was down): settled without copying or telling anyone', async () => {
       const pkg = await signedPackage('2.4.0');
-      const { register, registry, stick, upgrade, told, technician } = await harness({});
+      const { register, registry, stick, upgrade, told, technician } = await stickHarness({});
       await upgradeStick({ roots: stick.roots }).copy(pkg.fwpkg!, stickPackagePath('SIM-ECR-200', '2.4.0'));
       // Dark long enough for the registry's heartbeat to see it go and come back on 2.4.0.
       register.simulator.setTiming({ rebootMs: 500 });
