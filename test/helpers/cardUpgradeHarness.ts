@@ -114,7 +114,7 @@ export async function cardHarness(options: HarnessOptions = {}) {
   opened.push({ register, registry, store, technician });
   technician.start();
   const transfer = cardTransfer({ readers: { pick: async () => reader }, pollMs: 20, handoverMs: 20_000, ...options.transfer });
-  const upgrade = async (pkg: PackageForUse, onEvent?: (event: JobEvent) => void) => {
+  const upgrade = async (pkg: PackageForUse, onEvent?: (event: JobEvent, jobId: string) => void) => {
     const request = upgradeRequestSchema.parse({ package: PACKAGE_ID, path: 'ic-card' });
     const { job } = jobs.start({
       kind: UPGRADE_JOB_KIND, deviceId: id, operator: 'li', stages: upgradeStages,
@@ -124,11 +124,11 @@ export async function cardHarness(options: HarnessOptions = {}) {
       }, request),
     });
     const events: JobEvent[] = [];
-    jobs.events.subscribe(job.id, 0, (event) => { events.push(event); onEvent?.(event); });
+    jobs.events.subscribe(job.id, 0, (event) => { events.push(event); onEvent?.(event, job.id); });
     const settled = await jobs.settled(job.id);
     if (settled === undefined) throw new Error('the job vanished');
     return { job: settled, events };
   };
-  return { register, id, channel, reader, technician, installer, upgrade, boxed, store, devices, transfer };
+  return { register, id, channel, reader, technician, installer, upgrade, boxed, store, devices, transfer, jobs };
 }
 

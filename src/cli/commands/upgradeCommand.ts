@@ -34,7 +34,7 @@ async function packageId(ctx: CliContext, value: string): Promise<string> {
 }
 
 export const upgradeCommand: Command = {
-  name: 'upgrade', summary: 'Install a firmware package on a register (serial line or USB stick; trial boot, automatic revert)',
+  name: 'upgrade', summary: 'Install a firmware package on a register (serial line, USB stick or IC cards; trial boot, automatic revert)',
   usage: 'upgrade ID|--devices FILE --package ID|FILE [--path serial|usb-stick|ic-card] [--concurrency N] [--allow-downgrade] [--reinstall] [--yes] [--dry-run]',
   positionals: [{ name: 'ID', required: false }],
   options: {
@@ -46,6 +46,8 @@ export const upgradeCommand: Command = {
     + 'Same version only with --reinstall, older only with --allow-downgrade; refusals exit 3.\n'
     + '--path usb-stick: the package is copied onto a USB stick and read back; the technician moves the stick to the register and\n'
     + 'confirms there; the job waits for the register to come back on the new version.\n'
+    + '--path ic-card: the package is written onto blank upgrade cards in a card reader, card by card as the job asks, each read\n'
+    + 'back and checked; the technician inserts them one after another into the register, which installs and restarts.\n'
     + '--devices FILE (a CSV, the device id first on each line): one job per register, --concurrency N at a time (default 4), a\n'
     + 'table of before, after, verified, reverted, duration and error code; exit 0 only when every register verified.',
   jobView: upgradeView,

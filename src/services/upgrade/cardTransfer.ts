@@ -147,12 +147,17 @@ class CardRun {
     this.reader = earlier?.step === 'handed-over' ? undefined : await this.options.readers.pick(this.options.reader ?? earlier?.reader);
     ctx.progress(1, this.reader === undefined ? 'the cards are with the technician' : `writing upgrade cards in reader ${this.reader.name}`);
 
-    ctx.stage('write');
+    // The cards are written while the job is in 'detach', not 'write': the register is not touched until the
+    // technician brings them, so the job must stay cancellable while it waits for him ('write' is critical: a cancel
+    // waits for its end, and a job waiting for a blank card there could never be cancelled). 'write' then only
+    // marks that the medium holds the whole package, read back and compared.
     if (earlier?.step !== 'handed-over') {
       while (this.cards === undefined || this.verified.size < this.cards.length) {
         await this.writeOneCard(this.nextPart());
       }
     }
+    ctx.stage('write');
+    ctx.progress(1, 'read-back verified');
 
     ctx.stage('attach');
     const parts = this.cards?.length ?? earlier?.parts ?? 0;

@@ -185,6 +185,17 @@ describe('the IC-card upgrade path', () => {
     expect(fiscal.pinTriesLeft).toBe(3);
   });
 
+  it('a job waiting for a blank card can be cancelled: the register is not touched while cards are written', async () => {
+    const { upgrade, technician, channel, jobs, register } = await harness();
+    technician.stop();
+    channel.remove();
+    const { job } = await upgrade(await packageOf('2.4.0'), (event, jobId) => {
+      if (event.type === 'waiting' && (event.data as { code?: string }).code === 'UPGRADE_CARD_INSERT') jobs.cancel(jobId, 'li');
+    });
+    expect(job.state).toBe('cancelled');
+    expect(register.simulator.firmware.running.version).toBe('2.3.1');
+  });
+
   it('a package needing more cards than allowed is refused before anything is written (exit 3)', async () => {
     const { upgrade, boxed } = await harness({ transfer: { maxCards: 2 } });
     const { job } = await upgrade(await packageOf('2.4.0'));
