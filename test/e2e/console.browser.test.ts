@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runFiscalctl, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
+import { englishWords } from '../unit/cli/englishWords.js';
 
 /**
  * The web console in a real browser: Debian's chromium driven by playwright-core (never a downloaded browser)
@@ -25,6 +26,16 @@ const packageFile = join(work, 'fw.fwpkg');
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/**
+ * English words in what the page shows (issue 14: no English in zh): the allow-list of the fiscalctl walk, plus what
+ * the page shows as names — model names, the simulated transport paths and reader names, the switch's own label —
+ * and the unit KiB.
+ */
+async function englishOnPage(): Promise<string[]> {
+  const text = await page.locator('body').innerText();
+  return englishWords(text.replace(/\bSIM-[A-Z]+-\d+\b/g, ' ').replace(/\bmemory:sim-\d+/g, ' ').replace(/Simulated Reader \d+/g, ' ').replace(/\b(English|KiB)\b/g, ' '));
 }
 
 async function api<T>(path: string): Promise<T> {
@@ -96,6 +107,7 @@ describe('web console in chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('税控网关控制台');
     expect(await page.locator('#devices tbody tr').count()).toBe(3);
     await shot('01-devices-zh');
+    expect(await englishOnPage()).toEqual([]);
     // A card in a reader, decoded for people.
     await page.locator('#readers tr', { hasText: 'Simulated Reader 1' }).locator('button').click();
     await page.locator('#card-view dl').waitFor();
@@ -154,6 +166,7 @@ describe('web console in chromium', () => {
     await page.locator(`${row} td.state-succeeded`).waitFor({ timeout: 90_000 });
     expect(await page.locator(`${row} .result`).textContent()).toContain(`升级完成：${newDeviceFirmware} → 9.1.0`);
     await expect.poll(async () => page.locator('.device-page dl').first().textContent(), { timeout: 20_000 }).toContain('9.1.0');
+    expect(await englishOnPage()).toEqual([]);
     // Now the same package is a reinstall: refused until asked for.
     await page.locator('button[data-action="upgrade"]').click();
     await rule.waitFor();
@@ -182,11 +195,14 @@ describe('web console in chromium', () => {
     const record = page.locator('#printable pre').first();
     await record.waitFor();
     expect(await record.textContent()).toContain('注销');
+    // The record's times are the register's local time, not the gateway's UTC instants.
+    expect(await record.textContent()).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+    expect(await englishOnPage()).toEqual([]);
     // What cannot act now says why instead of failing.
     expect(await page.locator('button[data-action="roll"]').isDisabled()).toBe(true);
     expect(await page.locator('button[data-action="roll"] + .why').textContent()).toBe('设备已注销');
     await shot('10-deregistered');
-  });
+  }, 120_000);
 
   it('a busy register says why on its buttons, and its job is cancelled from the console', async () => {
     await page.goto(`${daemon.url}/#device/${encodeURIComponent(initializedDevice)}`);

@@ -621,5 +621,12 @@ async function boot(): Promise<void> {
 setLanguage(localStorage.getItem(LANGUAGE_KEY) === 'en' ? 'en' : 'zh-CN');
 setOperator(localStorage.getItem(OPERATOR_KEY) ?? '');
 window.addEventListener('hashchange', () => { if (location.hash !== '#login-expired') void render(); });
-setInterval(() => { if (!document.hidden && followed.size === 0 && document.getElementById('view') && !document.querySelector('#panel *')) void render(); }, 5000);
+/** True while the technician is filling something in: the periodic refresh must not throw it away. */
+function editing(): boolean {
+  const chosen = [...document.querySelectorAll<HTMLInputElement>('input[type="file"]')].some((input) => (input.files?.length ?? 0) > 0);
+  const active = document.activeElement;
+  return chosen || document.querySelector('#panel *') !== null || (active instanceof HTMLElement && ['INPUT', 'SELECT', 'TEXTAREA'].includes(active.tagName));
+}
+
+setInterval(() => { if (!document.hidden && followed.size === 0 && document.getElementById('view') && !editing()) void render(); }, 5000);
 void boot();
