@@ -120,6 +120,31 @@ describe("what Node's parser refuses is problem+json too", () => {
   });
 });
 
+describe('random paths and queries on the routes (fast-check, raw bytes on the socket)', () => {
+  it('every answer is a success or a 4xx problem+json: never a 5xx, never another error format', async () => {
+    const segment = fc.oneof(
+      fc.string({ maxLength: 30 }).map((text) => encodeURIComponent(text)),
+      fc.constantFrom('%', '%Z', '%ZZ', '%zz', '%0', '%00', '%2F', '%2e%2e', '..', '%C0%AF', '%FF', '%E4%B8', '1100000000000001', ''),
+      fc.integer({ min: 190, max: 260 }).map((length) => 'x'.repeat(length)),
+    );
+    const templates = ['/v1/jobs/$', '/v1/jobs/$/events', '/v1/jobs/$/cancel', '/v1/devices/$', '/v1/devices/$/diagnostics', '/v1/diagnostics/$',
+      '/v1/records/$/follow-up', '/v1/certificates/repair/$', '/v1/$', '/$', '/console/$'];
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom(...templates), segment, fc.constantFrom('GET', 'POST', 'DELETE', 'PUT'),
+      fc.oneof(fc.constant(''), fc.tuple(fc.constantFrom('limit', 'after', 'state', 'token', '%ZZ', ''), segment).map(([name, value]) => `?${name}=${value}`)),
+      async (template, value, method, query) => {
+        const path = `${template.replace('$', value)}${query}`;
+        const answer = await s.request(method, path, {
+          extra: ['X-Operator: fuzz', 'Content-Type: application/json'], ...(method === 'GET' ? {} : { body: '{}' }),
+        });
+        expect(answer.status, `${method} ${path}`).toBeGreaterThanOrEqual(200);
+        expect(answer.status, `${method} ${path} ${answer.body.slice(0, 200)}`).toBeLessThan(500);
+        if (answer.status >= 400) expect(answer.headers['content-type'], `${method} ${path}`).toBe('application/problem+json; charset=utf-8');
+      },
+    ), { numRuns: 300 });
+  });
+});
+
 describe('security headers are taken once', () => {
   it.each([
     ['Host', [`Host: 127.0.0.1:PORT`]],
