@@ -32,6 +32,9 @@ export type UpgradeCardLook =
 const LOST = new Set(['CARD_REMOVED', 'CARD_ABSENT', 'CARD_DISCONNECTED', 'CARD_RESET_ELSEWHERE', 'CARD_TRANSACTION_FAILED', 'CARD_TRANSMIT_FAILED',
   'CARD_UNRESPONSIVE', 'READER_GONE', 'PCSC_UNAVAILABLE', 'TIMEOUT']);
 
+/** The card, its reader or pcscd is gone: nothing more can be asked of the card. */
+const GONE = new Set(['CARD_REMOVED', 'CARD_ABSENT', 'CARD_DISCONNECTED', 'READER_GONE', 'PCSC_UNAVAILABLE', 'TIMEOUT']);
+
 /** The card was pulled (or its reader or pcscd went) during an exchange. */
 export function isCardLost(error: unknown): boolean {
   return isGatewayError(error) && LOST.has(error.code);
@@ -67,7 +70,9 @@ async function readerTakesExtended(channel: CardChannel, limits: ApduLimits, cap
     const answer = await transceive(channel, readUpgradeArea(0, length, limits));
     return answer.sw === SW_OK && decodeUpgradeAreaAnswer(answer.data).length === length;
   } catch (error) {
-    if (isCardLost(error)) throw error;
+    // A reader that cannot carry the APDU says so as a failed transaction (pcscd: SCARD_E_NOT_TRANSACTED or a
+    // too-small buffer) with the card still in it; only a card or reader that is gone ends the look.
+    if (isGatewayError(error) && GONE.has(error.code)) throw error;
     return false;
   }
 }

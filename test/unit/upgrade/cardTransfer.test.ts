@@ -53,6 +53,20 @@ describe('the IC-card upgrade path', () => {
     }
   });
 
+  it('a reader that cannot carry extended APDUs: the extended card is written with short ones', async () => {
+    const { upgrade, reader } = await harness({ profile: 'extended' });
+    reader.wrap = (inner) => ({
+      description: inner.description, reset: () => inner.reset(),
+      transmit: async (apdu) => {
+        // An extended APDU has a zero where a short one has its Lc or Le: this reader fails the transaction (card still in).
+        if (apdu.length > 7 && apdu[4] === 0) throw new GatewayError('CARD_TRANSACTION_FAILED', { params: { reader: reader.name, detail: 'SCARD_E_NOT_TRANSACTED' } });
+        return inner.transmit(apdu);
+      },
+    });
+    const { job } = await upgrade(await packageOf('2.4.0'));
+    expect(job, JSON.stringify(job.error)).toMatchObject({ state: 'succeeded', result: { write: { detail: { apdus: 'short (the reader refused an extended APDU)' } } } });
+  });
+
   it('a card pulled mid-write (torn APDU) is never counted: the next card in is written whole and verified', async () => {
     const { upgrade, reader, register } = await harness();
     let updates = 0;
