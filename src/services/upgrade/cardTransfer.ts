@@ -231,6 +231,17 @@ class CardRun {
       if (outcome.kind === 'pulled') {
         // Never counted: what the card holds past the last confirmed APDU is unknown. The next card in is written whole.
         this.resumes.push({ at: this.verifiedBytes(), resent: outcome.written });
+        // A card still in the reader after a failed exchange was not pulled: the reader or card failed, which counts
+        // as an attempt, so a reader that keeps failing ends the job instead of retrying for ever.
+        if (!(await this.cardLeaves(reader))) {
+          attempts += 1;
+          lastFailure = 'the exchange with the card failed with the card in the reader';
+          if (attempts >= (this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
+            throw new GatewayError('UPGRADE_CARD_WRITE_FAILED', {
+              params: { part, parts: this.cards?.length ?? 1, attempts, detail: lastFailure }, data: { changed: false },
+            });
+          }
+        }
         prompt = {
           code: 'UPGRADE_CARD_REINSERT',
           message: {
@@ -333,6 +344,15 @@ class CardRun {
     }
     this.capacity = capacity;
     this.cards = cards;
+  }
+
+  /** Whether the reader reports the card gone within a second (its events come a little after the failed exchange). */
+  private async cardLeaves(reader: UpgradeCardReader): Promise<boolean> {
+    for (let waited = 0; waited < 1000; waited += 50) {
+      if (!reader.hasCard()) return true;
+      await sleep(50, undefined, { signal: this.ctx.signal });
+    }
+    return !reader.hasCard();
   }
 
   private async waitForCardIn(reader: UpgradeCardReader, code: string, message: Message, part: number): Promise<void> {

@@ -67,6 +67,20 @@ describe('the IC-card upgrade path', () => {
     expect(job, JSON.stringify(job.error)).toMatchObject({ state: 'succeeded', result: { write: { detail: { apdus: 'short (the reader refused an extended APDU)' } } } });
   });
 
+  it('a reader whose exchanges keep failing with the card in it ends the job after three attempts, the register untouched', async () => {
+    const { upgrade, reader, register } = await harness();
+    reader.wrap = (inner) => ({
+      description: inner.description, reset: () => inner.reset(),
+      transmit: async (apdu) => {
+        if (apdu[1] === 0xd7) throw new GatewayError('CARD_TRANSACTION_FAILED', { params: { reader: reader.name, detail: 'SCARD_E_NOT_TRANSACTED' } });
+        return inner.transmit(apdu);
+      },
+    });
+    const { job } = await upgrade(await packageOf('2.4.0'));
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_CARD_WRITE_FAILED', params: { part: 1, attempts: 3 } } });
+    expect(register.simulator.firmware.running.version).toBe('2.3.1');
+  });
+
   it('a card pulled mid-write (torn APDU) is never counted: the next card in is written whole and verified', async () => {
     const { upgrade, reader, register } = await harness();
     let updates = 0;
