@@ -33,7 +33,7 @@ describe('fiscalctl verify-backup FILE.tar', () => {
     await writeFile(bad, bytes);
     const failed = await cli(['verify-backup', bad]);
     expect(failed.code).toBe(3);
-    expect(failed.stdout).toContain('invoices.jsonl: hash');
+    expect(failed.stdout).toContain('invoices.jsonl：摘要不符');
 
     const broken = join(dirname(out), 'broken.tar');
     await writeFile(broken, bytes.subarray(0, 1000));
