@@ -190,9 +190,10 @@ class CardRun {
   }
 
   private detail(step: CardDetail['step']): CardDetail {
+    const earlier = readDetail(this.plan.resumed?.detail);
     return {
       step, packageSha256: this.packageSha256, capacity: this.capacity ?? 0, parts: this.cards?.length ?? 0, verified: [...this.verified].sort((a, b) => a - b),
-      reader: this.reader?.name ?? '',
+      reader: this.reader?.name ?? earlier?.reader ?? '',
     };
   }
 
