@@ -3,7 +3,7 @@ import { exitCodeOf } from '../exitCodeOf.js';
 import type { InitializationCheck } from '../../services/initialize/InitializationCheck.js';
 import type { Command } from '../Command.js';
 import { confirmChange } from '../confirm.js';
-import { checkValue } from '../output/checkValues.js';
+import { checkValue } from '../../api/checkValues.js';
 import { readBackLabel, readBackValue } from '../output/fieldLabels.js';
 import { renderTable } from '../output/table.js';
 import type { JobView } from '../types.js';

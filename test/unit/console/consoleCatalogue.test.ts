@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkValue } from '../../../src/api/checkValues.js';
 import { catalogueTexts, localTime, named, setLanguage, yuan } from '../../../src/api/console/app/catalogue.js';
 import { differences, resultInWords } from '../../../src/api/console/app/resultWords.js';
 
@@ -22,6 +23,15 @@ describe('the console catalogue', () => {
     expect(named('stage', 'some-new-stage')).toBe('其他');
     setLanguage('en');
     expect(named('stage', 'some-new-stage')).toBe('some-new-stage');
+  });
+
+  it('says the initialization check values in Chinese (fiscalctl init and the console share them)', () => {
+    expect(checkValue('not registered', 'zh-CN')).toBe('未登记');
+    expect(checkValue('500000 fen', 'zh-CN')).toBe('5000.00 元');
+    expect(checkValue('|offset| ≤ 300 s', 'zh-CN')).toBe('偏差不超过 300 秒');
+    expect(checkValue('-4 s (2026-12-05T19:38:43)', 'zh-CN')).toBe('-4 秒（2026-12-05 19:38:43）');
+    expect(checkValue('initialized with 4403100992674944', 'zh-CN')).toBe('已用 4403100992674944 初始化');
+    expect(checkValue('not registered', 'en')).toBe('not registered');
   });
 
   it('shows local time in the register zone and money in yuan', () => {

@@ -1,5 +1,6 @@
 import { ApiProblem, currentOperator, followEvents, get, loginWithToken, logout, post, postBytes, problemText, remove, setOperator, startSession } from './api.js';
 import { currentLanguage, localized, localTime, named, setLanguage, t, type Language } from './catalogue.js';
+import { checkValue } from '../../checkValues.js';
 import { progressDetail } from '../../progressDetails.js';
 import { resultInWords } from './resultWords.js';
 import { upgradeGate, type GateVerdict } from './upgradeGate.js';
@@ -312,7 +313,7 @@ async function initialize(device: Device, panel: HTMLElement): Promise<void> {
     const rows = dry.checks.map((check) => h('tr', { class: check.passed ? 'ok' : check.skipped ? 'muted' : 'bad' },
       h('td', {}, check.passed ? '✔' : check.skipped ? '–' : '✘'), h('td', {}, localized(check.title)),
       h('td', {}, check.passed ? t('passed') : check.skipped ? t('skipped') : t('failed')),
-      h('td', { class: 'muted' }, check.passed ? '' : `${t('expected')} ${check.expected ?? ''} / ${t('actual')} ${check.actual ?? ''}`),
+      h('td', { class: 'muted' }, check.passed ? '' : `${t('expected')} ${checkValue(check.expected ?? null, currentLanguage()) ?? ''} / ${t('actual')} ${checkValue(check.actual ?? null, currentLanguage()) ?? ''}`),
       h('td', {}, check.passed ? '' : localized(check.message))));
     const ready = dry.ok && dry.confirmation !== undefined;
     panel.replaceChildren(...[h('h2', {}, t('dryRunTitle')), h('table', { id: 'dry-run' }, h('tbody', {}, rows)),

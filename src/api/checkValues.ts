@@ -1,6 +1,7 @@
 /**
  * The values the initialization dry run reports in its `expected`/`actual` (the API's English words, kept as they are
  * in --json), said in Chinese for the zh check table; numbers, dates, card and machine numbers pass through.
+ * Pure, no imports: fiscalctl (init) and the console (bundled) both use it.
  */
 const words: Readonly<Record<string, string>> = {
   'not registered': '未登记', 'registered by this gateway': '已由本网关登记', uncertain: '不确定', registered: '已登记',
