@@ -68,6 +68,12 @@ export const repositoryErrors = {
     zh: '仓库中没有适用于 {what} 的升级包', en: 'The repository has no package for {what}',
     remedyZh: '用 fiscalctl package list --remote 查看仓库提供的升级包。', remedyEn: 'See what the repository offers with fiscalctl package list --remote.',
   },
+  REPO_STICK_NOT_FOUND: {
+    http: 404, exit: ExitCode.failed,
+    zh: '没有已挂载的 U 盘存有仓库（{folder}）', en: 'No mounted USB stick holds a repository ({folder})',
+    remedyZh: '把厂商仓库的 public/ 目录整个拷到 U 盘的该目录下，插入并确认系统已挂载。',
+    remedyEn: 'Copy the vendor repository\'s public/ folder as that folder onto a stick, insert it and make sure it is mounted.',
+  },
   REPO_VENDOR_INVALID: {
     http: 400, exit: ExitCode.usage,
     zh: '仓库目录 {dir} 不可用：{detail}', en: 'The repository folder {dir} cannot be used: {detail}',

@@ -13,7 +13,7 @@ interface Fetched { fetched: { packageId: string; version: string; downloaded: b
  * server (certificate made by openssl in the test) serves it, `fiscald --simulate=1 --repository URL
  * --repository-ca FILE --repository-root 1.root.json` fetches, verifies and caches the package for its register's
  * model, follows two root rotations, and with the network gone still upgrades from the cache and says how old
- * the metadata is; then a copy of the repository on a stick folder is verified and used offline.
+ * the metadata is; then a copy of the repository on the simulated USB stick (FISCAL/REPOSITORY) is verified and used offline.
  */
 describe('vendor repository over HTTPS and from a stick (processes)', () => {
   let daemon: RunningDaemon;
@@ -89,11 +89,14 @@ describe('vendor repository over HTTPS and from a stick (processes)', () => {
     expect(JSON.parse(upgraded.stdout)).toMatchObject({ upgrade: { after: '9.1.0', verified: true, confirmed: true } });
     expect(upgraded.stderr).toMatch(new RegExp(`Package ${packageId} came from the vendor repository\\. Metadata verified .* ago`));
 
-    // A newer release reaches the counter on a stick: the repository folder copied as is, read with the network still gone.
+    // A newer release reaches the counter on a stick: the repository folder copied as FISCAL/REPOSITORY onto --simulate's
+    // USB stick (a folder the stick driver finds as a mounted removable volume), read with the network still gone.
     await publishPackage(model, '9.2.0');
-    const stick = join(work, 'stick', 'fiscal-repository');
-    cpSync(join(repo, 'public'), stick, { recursive: true });
-    const fromStick = await ctl(['package', 'fetch', '--from', stick, '--json']);
+    const noStickRepository = await ctl(['package', 'fetch', '--from-stick', '--json']);
+    expect(noStickRepository.code).toBe(1);
+    expect(JSON.parse(noStickRepository.stdout)).toMatchObject({ code: 'REPO_STICK_NOT_FOUND' });
+    cpSync(join(repo, 'public'), join(daemon.dataDir, 'simulator', 'stick', 'volume', 'FISCAL', 'REPOSITORY'), { recursive: true });
+    const fromStick = await ctl(['package', 'fetch', '--from-stick', '--json']);
     expect(fromStick.code, fromStick.stderr + fromStick.stdout).toBe(0);
     const stickAnswer = JSON.parse(fromStick.stdout) as Fetched;
     expect(stickAnswer.fetched).toEqual([expect.objectContaining({ version: '9.2.0', downloaded: true })]);

@@ -50,10 +50,11 @@ export function repositoryRoutes({ service }: { readonly service: RepositoryServ
       defineRoute(app, catalog, {
         method: 'POST', url: '/repository/fetch', tags: ['packages'],
         summary: 'Updates the metadata, then downloads the newest package for a model (default: the models of the registers served) or all, verifies it (metadata and its own signature) and keeps it for upgrades',
-        body: z.strictObject({ model: z.string().min(1).max(20).optional(), all: z.boolean().optional(), from: from.optional() }).optional(),
+        body: z.strictObject({ model: z.string().min(1).max(20).optional(), all: z.boolean().optional(), from: from.optional(), fromStick: z.boolean().optional() })
+          .refine((b) => !(b.from !== undefined && b.fromStick === true), { message: 'from or fromStick, not both' }).optional(),
         responses: {
           200: { description: 'Fetched (or already kept)', schema: z.object({ fetched: z.array(remotePackage.extend({ downloaded: z.boolean() })), models: z.array(z.string()), repository: statusSchema }) },
-          404: { description: 'REPO_TARGET_NOT_FOUND' },
+          404: { description: 'REPO_TARGET_NOT_FOUND, REPO_STICK_NOT_FOUND' },
           422: { description: 'Refused; nothing kept (REPO_* as for refresh, REPO_TARGET_MISMATCH, FWPKG_*)' },
           503: { description: 'REPO_UNREACHABLE; packages kept before stay usable (GET /v1/repository says how old the metadata is)' },
         },

@@ -23,7 +23,7 @@ const subcommands: Record<string, Subcommand> = {
   inspect: { run: packageInspect, file: true, options: [] },
   upload: { run: packageUpload, file: true, options: [] },
   list: { run: (ctx) => (ctx.options.remote === true ? packageListRemote(ctx) : packageList(ctx)), file: false, options: ['remote'] },
-  fetch: { run: packageFetch, file: false, options: ['model', 'all', 'from'] },
+  fetch: { run: packageFetch, file: false, options: ['model', 'all', 'from', 'from-stick'] },
   delete: { run: packageDelete, file: true, options: [] },
 };
 
@@ -33,7 +33,7 @@ const packageOptions = {
   lowest: { type: 'string' }, 'bootloader-lowest': { type: 'string' }, notes: { type: 'string' }, vendor: { type: 'string' },
   key: { type: 'string' }, output: { type: 'string', short: 'o' },
   'trusted-keys': { type: 'string' },
-  remote: { type: 'boolean' }, all: { type: 'boolean' }, from: { type: 'string' },
+  remote: { type: 'boolean' }, all: { type: 'boolean' }, from: { type: 'string' }, 'from-stick': { type: 'boolean' },
 } as const;
 
 const usage = 'package keygen|build|verify|inspect|upload|list|delete|fetch [FILE|ID]';
@@ -64,11 +64,12 @@ keygen, build, verify and inspect work on files and need no fiscald; upload, lis
   package list [--remote]
       The packages fiscald keeps, newest first. --remote: what the vendor repository's verified
       metadata lists (refreshed first), which are cached, and how old the metadata is.
-  package fetch [--model M | --all] [--from DIR|URL]
+  package fetch [--model M | --all] [--from DIR|URL | --from-stick]
       fiscald fetches from its repository (fiscald --repository) the newest package for each model
       of the registers it serves (or M, or all), verifies metadata and package signature, and keeps
-      it for upgrades. --from reads a repository copied to a USB stick (its public/ folder) the
-      same way. Offline, it says which verified packages are cached and how old the metadata is.
+      it for upgrades. --from-stick reads the repository on a mounted USB stick (the vendor's
+      public/ folder copied as FISCAL/REPOSITORY/), --from any folder or URL, with the same checks.
+      Offline, it says which verified packages are cached and how old the metadata is.
   package delete ID
       Removes a kept package (ID from package list).`;
 
@@ -97,10 +98,11 @@ upload、list、delete 由 fiscald 处理。
   package list [--remote]
       列出 fiscald 保存的升级包，最新的在前。--remote：先更新仓库元数据，再列出厂商仓库
       所列的升级包、是否已缓存，以及元数据已有多久。
-  package fetch [--model 型号 | --all] [--from 目录|地址]
+  package fetch [--model 型号 | --all] [--from 目录|地址 | --from-stick]
       fiscald 从其仓库（fiscald --repository）获取所服务收款机各型号（或指定型号、或全部）的
-      最新升级包，校验元数据和升级包签名后保存，供升级使用。--from 以同样方式读取拷在 U 盘上的
-      仓库（其 public/ 目录）。离线时说明哪些已校验的升级包已缓存，以及元数据已有多久。
+      最新升级包，校验元数据和升级包签名后保存，供升级使用。--from-stick 读取已挂载 U 盘上的
+      仓库（厂商的 public/ 目录拷为 FISCAL/REPOSITORY/），--from 读取任一目录或地址，校验相同。
+      离线时说明哪些已校验的升级包已缓存，以及元数据已有多久。
   package delete 编号
       删除保存的升级包（编号见 package list）。`;
 

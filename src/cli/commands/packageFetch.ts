@@ -59,16 +59,18 @@ async function explainOffline(ctx: CliContext, error: unknown): Promise<never> {
   throw error;
 }
 
-/** `package fetch [--model M] [--all] [--from DIR|URL]`: fiscald fetches, verifies and keeps packages from the repository. */
+/** `package fetch [--model M] [--all] [--from DIR|URL | --from-stick]`: fiscald fetches, verifies and keeps packages from the repository. */
 export async function packageFetch(ctx: CliContext): Promise<ExitCode> {
   const model = stringOption(ctx, 'model');
   const all = ctx.options.all === true;
   const from = stringOption(ctx, 'from');
+  const fromStick = ctx.options['from-stick'] === true;
   if (model !== undefined && all) throw new GatewayError('CLI_USAGE', { params: { detail: 'package fetch: --model or --all, not both' } });
+  if (from !== undefined && fromStick) throw new GatewayError('CLI_USAGE', { params: { detail: 'package fetch: --from or --from-stick, not both' } });
   const stop = drawProgress(ctx);
   let answer: FetchAnswer;
   try {
-    answer = await ctx.client.post<FetchAnswer>('/v1/repository/fetch', { ...(model === undefined ? {} : { model }), ...(all ? { all } : {}), ...(from === undefined ? {} : { from }) });
+    answer = await ctx.client.post<FetchAnswer>('/v1/repository/fetch', { ...(model === undefined ? {} : { model }), ...(all ? { all } : {}), ...(from === undefined ? {} : { from }), ...(fromStick ? { fromStick } : {}) });
   } catch (error) {
     stop();
     return explainOffline(ctx, error);

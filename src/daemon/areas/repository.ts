@@ -1,11 +1,13 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { findRemovableVolumes, systemStickRoots } from '../../../drivers/stick/RemovableVolumes.js';
 import { packageKeys } from '../../../protocols/fwrepo/index.js';
 import type { FwpkgPublicKey } from '../../../protocols/fwpkg/index.js';
 import { repositoryRoutes } from '../../api/routes/repositoryRoutes.js';
 import type { PackageStore } from '../../services/packages/PackageStore.js';
 import { RepositoryClient, type PackageKeeper } from '../../services/repository/RepositoryClient.js';
-import { RepositoryService, type RepositorySettings } from '../../services/repository/RepositoryService.js';
+import { RepositoryService, STICK_REPOSITORY_FOLDER, type RepositorySettings } from '../../services/repository/RepositoryService.js';
 import { TrustedState } from '../../services/repository/TrustedState.js';
 import type { Area, AreaDeps } from './Area.js';
 
@@ -40,6 +42,14 @@ export async function repositoryArea(deps: AreaDeps, options: { readonly setting
   const service = new RepositoryService(client, {
     settings: options.settings, keeper, logger,
     servedModels: () => deps.registers.list().flatMap((device) => (device.identity?.model ? [device.identity.model] : [])),
+    // The system's removable volumes, or --simulate's stick.
+    async stickRepository() {
+      for (const volume of await findRemovableVolumes(deps.stick?.roots ?? systemStickRoots)) {
+        const folder = join(volume.mountPoint, STICK_REPOSITORY_FOLDER);
+        if (await stat(join(folder, 'root.json')).then((s) => s.isFile(), () => false)) return folder;
+      }
+      return undefined;
+    },
   });
   try {
     const trusted = await client.trusted();

@@ -20,7 +20,12 @@ export interface FetchRequest {
   readonly all?: boolean;
   /** A folder (a stick) or URL to read instead of the configured repository, verified the same way. */
   readonly from?: string;
+  /** The repository on a mounted USB stick (STICK_REPOSITORY_FOLDER), verified the same way. */
+  readonly fromStick?: boolean;
 }
+
+/** Where a repository is looked for on a USB stick: `public/` of the vendor's folder copied as this folder. */
+export const STICK_REPOSITORY_FOLDER = 'FISCAL/REPOSITORY';
 
 export interface FetchOutcome {
   readonly fetched: readonly (RemotePackageView & { readonly downloaded: boolean })[];
@@ -40,6 +45,8 @@ export class RepositoryService {
       readonly settings: RepositorySettings; readonly keeper: PackageKeeper; readonly logger: Logger;
       /** Models of the registers the gateway serves (the default selection). */
       readonly servedModels: () => readonly string[];
+      /** The STICK_REPOSITORY_FOLDER of the first mounted removable volume that holds one (its root.json). */
+      readonly stickRepository?: () => Promise<string | undefined>;
       readonly now?: () => Date;
     },
   ) {}
@@ -76,7 +83,12 @@ export class RepositoryService {
   async fetch(request: FetchRequest, onProgress?: (progress: DownloadProgress) => void): Promise<FetchOutcome> {
     const models = request.model !== undefined ? [request.model] : request.all ? [] : [...new Set(this.options.servedModels())];
     const served = request.model === undefined && !request.all;
-    const { fetched } = await this.client.fetch(await this.source(request.from), { all: request.all ?? false, models, skipMissing: served }, onProgress);
+    let from = request.from;
+    if (request.fromStick) {
+      from = await this.options.stickRepository?.();
+      if (from === undefined) throw new GatewayError('REPO_STICK_NOT_FOUND', { params: { folder: `${STICK_REPOSITORY_FOLDER}/root.json` } });
+    }
+    const { fetched } = await this.client.fetch(await this.source(from), { all: request.all ?? false, models, skipMissing: served }, onProgress);
     const kept = await this.options.keeper.keptIds();
     return { fetched: fetched.map((f: FetchedTarget) => ({ ...packageView(f.target, kept), downloaded: f.downloaded })), models, status: await this.status() };
   }
