@@ -18,8 +18,17 @@ export interface GatewayErrorOptions {
 function fill(template: string, params: ErrorParams, language: Language = 'en'): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const own = language === 'zh-CN' ? params[`${name}Zh`] : undefined;
-    return own !== undefined ? String(own) : name in params ? String(params[name]) : whole;
+    return own !== undefined ? visible(String(own)) : name in params ? visible(String(params[name])) : whole;
   });
+}
+
+/**
+ * A value a client sent (a job id such as `%00`) is shown, never obeyed: control characters become `\u0000`
+ * escapes, so a message cannot carry a terminal escape sequence or split a log line.
+ */
+function visible(value: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The one error type the gateway throws on purpose: a stable code, a zh-CN and an en message. */

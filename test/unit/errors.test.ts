@@ -103,3 +103,11 @@ describe('exit codes of fiscalctl across the catalogue', () => {
     for (const [code, spec] of entries.filter(([, s]) => s.http === 500)) expect(spec.exit, code).toBe(ExitCode.failed);
   });
 });
+
+describe('message parameters a client sent', () => {
+  it('shows control characters as escapes, never as themselves', () => {
+    const error = new GatewayError('JOB_NOT_FOUND', { params: { jobId: 'a\u0000b\u001b[2Jc\nd\u0085' } });
+    expect(error.message).toBe('Job a\\u0000b\\u001b[2Jc\\u000ad\\u0085 not found');
+    expect(error.localized('zh-CN')).toBe('未找到任务 a\\u0000b\\u001b[2Jc\\u000ad\\u0085');
+  });
+});
