@@ -27,7 +27,6 @@ function fill(template: string, params: ErrorParams, language: Language = 'en'):
  * escapes, so a message cannot carry a terminal escape sequence or split a log line.
  */
 function visible(value: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
