@@ -129,7 +129,7 @@ describe('--json: stdout is one JSON document for every command, errors included
     watch: ['watch', 'NOPE'], cancel: ['cancel', 'NOPE'], console: ['console', '--bogus'], records: ['records', '--since', 'soon'], backup: ['backup', 'NOPE'], backups: ['backups', 'NOPE'],
     'verify-backup': ['verify-backup', 'NOPE'], 'export-backup': ['export-backup', 'NOPE'], restore: ['restore', '1100000000000001'], card: ['card', 'NOPE'], init: ['init', 'NOPE'], certificate: ['certificate', 'fault', 'NOPE'],
     change: ['change', 'NOPE', 'basic-info', '--taxpayer-name', 'x'], roll: ['roll', 'NOPE'], deregister: ['deregister', 'NOPE'], upgrade: ['upgrade', 'NOPE'],
-    package: ['package', 'verify', 'NOPE.fwpkg'],
+    package: ['package', 'verify', 'NOPE.fwpkg'], repo: ['repo', 'publish', 'NOPE'],
   };
 
   it.each(commandTable.map((c) => c.name))('%s', async (name) => {
