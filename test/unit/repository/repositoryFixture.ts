@@ -24,13 +24,13 @@ export function vendorPackageKey(vendor: VendorRepository): FwpkgPrivateKey {
 }
 
 /** A signed .fwpkg file for model FX-100 (image of `size` bytes). */
-export async function packageFile(dir: string, key: FwpkgPrivateKey, version: string, size = 300_000): Promise<string> {
+export async function packageFile(dir: string, key: FwpkgPrivateKey, version: string, size = 300_000, model = 'FX-100'): Promise<string> {
   const image = new Uint8Array(size).map((_, i) => (i * 7 + version.length) & 0xff);
   const built = await buildFwpkg({
-    image, key, vendor: 'Test Vendor', models: ['FX-100'], version: parseFirmwareVersion(version), versionLowest: parseFirmwareVersion('0.0.0'),
+    image, key, vendor: 'Test Vendor', models: [model], version: parseFirmwareVersion(version), versionLowest: parseFirmwareVersion('0.0.0'),
     bootloaderLowest: parseFirmwareVersion('0.0.0'), paths: ['serial'], releaseNotes: '', createdAt: new Date('2026-12-01T00:00:00Z'),
   });
-  const file = join(dir, `fx-${version}.fwpkg`);
+  const file = join(dir, `${model}-${version}.fwpkg`);
   writeFileSync(file, built.bytes);
   return file;
 }
