@@ -130,6 +130,9 @@ describe('every fiscalctl command in zh over a register\'s life (issue 14 accept
     const csv = await zh(['records', '--format', 'csv']);
     expect(csv.stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
     await zh(['records', '--follow-ups']);
+    await zh(['records', '--report', '--month', new Date().toISOString().slice(0, 7)]);
+    const report = await zh(['records', '--report', '--month', new Date().toISOString().slice(0, 7), '--format', 'csv']);
+    expect(report.stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
     await zh(['jobs']);
     const { jobs } = await api<{ jobs: { id: string }[] }>('/v1/jobs?limit=1');
     await zh(['watch', jobs[0]!.id.slice(0, 8)]);

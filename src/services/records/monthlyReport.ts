@@ -17,6 +17,22 @@ export const actionLabels: Readonly<Record<string, { zh: string; en: string }>> 
   'registration-change': { zh: '登记信息变更', en: 'registration change' },
   [FOLLOW_UP_ACTION]: { zh: '回访', en: 'follow-up' },
 };
+
+/** The kinds of a registration change (`registration-change:basic-info`), as the report names them. */
+const changeKindsZh: Readonly<Record<string, string>> = {
+  'basic-info': '基本信息', 'installation-info': '安装信息', 'invoice-approval': '票种核定', 'monitoring-data': '监控数据', 'tax-registration': '税务登记',
+};
+
+/** An action in Chinese: its own label, else its kind's with the sub-kind (登记信息变更（基本信息）), else 其他业务. */
+export function actionZh(action: string): string {
+  const own = actionLabels[action]?.zh;
+  if (own !== undefined) return own;
+  const [kind, sub] = action.split(':', 2) as [string, string | undefined];
+  const head = actionLabels[kind]?.zh;
+  if (head === undefined) return '其他业务';
+  const subZh = sub === undefined ? undefined : changeKindsZh[sub];
+  return subZh === undefined ? head : `${head}（${subZh}）`;
+}
 export const resultLabels: Readonly<Record<string, string>> = { succeeded: '成功', failed: '失败', cancelled: '已取消', interrupted: '中断' };
 
 export interface MonthlyReport {
@@ -52,7 +68,7 @@ export function monthlyReport(all: readonly ServiceRecord[], month: string, now:
     month, period,
     totals: { operations: inMonth.length, registers: new Set(inMonth.map((r) => r.machineNumber ?? r.deviceId)).size },
     byAction: [...byAction.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([action, results]) => ({
-      action, zh: actionLabels[action]?.zh ?? action, results, total: Object.values(results).reduce((a, b) => a + b, 0),
+      action, zh: actionZh(action), results, total: Object.values(results).reduce((a, b) => a + b, 0),
     })),
     repeats,
     followUps: {
