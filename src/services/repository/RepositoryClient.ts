@@ -136,23 +136,29 @@ export class RepositoryClient {
     const start = await this.trusted();
     if (!start) throw new GatewayError('REPO_NOT_CONFIGURED', { params: { detail: 'no trusted root yet: give fiscald --repository-root ROOT.json (the vendor\'s root.json)' } });
     let root = start.root;
+    let { timestamp: trustedTimestamp, snapshot: trustedSnapshot, targets: trustedTargets } = start;
     for (let step = 0; step < MAX_ROOT_STEPS; step += 1) {
       const name = rootFileOfVersion(root.signed.version + 1);
       const body = await source.open(name);
       if (!body) break;
       const next = verifyNextRoot(await readCapped(body, MAX_METADATA_BYTES.root, name), root.signed);
+      // Fast-forward recovery (SPEC.md §5): a role whose keys the new root replaces may have signed versions far
+      // ahead with a leaked key; what it signed is forgotten (on disk first, so a crash cannot bring it back).
+      const replaced = (role: 'timestamp' | 'snapshot' | 'targets') => !sameSet(root.signed.roles[role].keyIds, next.signed.roles[role].keyIds);
+      if (replaced('timestamp') || replaced('snapshot')) {
+        await this.state.forget(['timestamp', 'snapshot']);
+        trustedTimestamp = undefined;
+        trustedSnapshot = undefined;
+      }
+      if (replaced('targets')) {
+        await this.state.forget(['targets']);
+        trustedTargets = undefined;
+      }
       await this.state.saveRoot(next);
       this.options.logger.info({ version: next.signed.version, source: source.location }, 'repository root rotated');
       root = next;
     }
     checkNotExpired(root, now);
-    // Fast-forward recovery (SPEC.md §5): a role whose keys the new root replaced may have signed versions far
-    // ahead with a leaked key; what it signed is no longer compared against.
-    const replaced = (role: 'timestamp' | 'snapshot' | 'targets') => !sameSet(start.root.signed.roles[role].keyIds, root.signed.roles[role].keyIds);
-    const freshStart = replaced('timestamp') || replaced('snapshot');
-    const trustedTimestamp = freshStart ? undefined : start.timestamp;
-    const trustedSnapshot = freshStart ? undefined : start.snapshot;
-    const trustedTargets = replaced('targets') ? undefined : start.targets;
     const timestamp = verifyTimestamp(await this.required(source, ROLE_FILE.timestamp, MAX_METADATA_BYTES.timestamp), root.signed, trustedTimestamp, now);
     const snapshotMeta = timestamp.signed.meta['snapshot.json'];
     const snapshot = verifySnapshot(await this.required(source, ROLE_FILE.snapshot, snapshotMeta.length), root.signed, timestamp, trustedSnapshot, now);

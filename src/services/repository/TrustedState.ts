@@ -1,8 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import { writeFileAtomic } from '../../../platform/atomicWrite.js';
+import { fsyncPath } from '../../../platform/fsyncPath.js';
 import { decodeMetadata, ROLE_FILE, rootFileOfVersion, verifyInitialRoot, type Metadata } from '../../../protocols/fwrepo/index.js';
 
 /** What the gateway trusts of the repository: the newest root, and the newest timestamp, snapshot and targets that verified together. */
@@ -76,6 +77,12 @@ export class TrustedState {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     await writeFileAtomic(this.file(rootFileOfVersion(root.signed.version)), root.bytes);
     await writeFileAtomic(this.file(ROLE_FILE.root), root.bytes);
+  }
+
+  /** Drops what a replaced key signed (fast-forward recovery, protocols/fwrepo/SPEC.md §5), durably. */
+  async forget(roles: readonly ('timestamp' | 'snapshot' | 'targets')[]): Promise<void> {
+    for (const role of roles) await rm(this.file(ROLE_FILE[role]), { force: true });
+    await fsyncPath(this.dir).catch(() => undefined);
   }
 
   /** Timestamp, snapshot and targets that verified together, then the record of when: each file atomically. */

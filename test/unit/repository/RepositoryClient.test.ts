@@ -228,6 +228,11 @@ describe('fast-forward recovery', () => {
     await expect(gw.client.refresh(source)).rejects.toThrow(code('REPO_ROLLBACK'));
     await vendor.rotateRoot({ roles: ['timestamp', 'snapshot'] });
     await honest();
+    // The update that takes the new root is cut after it (a damaged timestamp): the leaked version stays forgotten.
+    server.override('timestamp.json', new TextEncoder().encode('{'));
+    await expect(gw.client.refresh(source)).rejects.toThrow(code('REPO_METADATA_MALFORMED'));
+    server.override('timestamp.json', undefined);
+    gw.reopen();
     const trusted = await gw.client.refresh(source);
     expect(trusted.timestamp!.signed.version).toBe(3);
     expect(trusted.root.signed.version).toBe(2);
