@@ -94,7 +94,7 @@ afterAll(async () => {
   rmSync(daemon.dataDir, { recursive: true, force: true });
 });
 
-describe('web console in chromium', () => {
+describe('web console in chromium', { timeout: 120_000 }, () => {
   it('logs in through the one-time link of fiscalctl console and shows the registers in Chinese', async () => {
     const made = await runFiscalctl(daemon, ['console', '--no-open', '--json']);
     expect(made.code, made.stderr).toBe(0);
