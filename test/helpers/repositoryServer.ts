@@ -29,14 +29,14 @@ export interface RepositoryServer {
   close(): Promise<void>;
 }
 
-/** Serves a folder as static files over HTTPS on 127.0.0.1 (port 0), with `Range: bytes=N-` answered 206. */
-export async function serveRepository(folder: string, cert = makeLoopbackCertificate()): Promise<RepositoryServer> {
+/** Serves a folder as static files over HTTPS on 127.0.0.1 (port 0), with `Range: bytes=N-` answered 206 (unless `ranges: false`: 200, whole). */
+export async function serveRepository(folder: string, cert = makeLoopbackCertificate(), options: { readonly ranges?: boolean } = {}): Promise<RepositoryServer> {
   const requests: { path: string; range?: string }[] = [];
   const overrides = new Map<string, Uint8Array>();
   const server: Server = createServer({ key: cert.key, cert: cert.cert }, (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'https://x').pathname).slice(1);
-    const range = request.headers.range;
-    requests.push({ path, ...(range === undefined ? {} : { range }) });
+    const range = options.ranges === false ? undefined : request.headers.range;
+    requests.push({ path, ...(request.headers.range === undefined ? {} : { range: request.headers.range }) });
     const override = overrides.get(path);
     const file = join(folder, normalize(path));
     let size: number;

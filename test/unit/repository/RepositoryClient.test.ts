@@ -75,6 +75,22 @@ describe('fetch over HTTPS from a repository the test builds (issue 12 acceptanc
     expect(await other.keeper.keptIds()).toEqual(new Set());
     expect((await other.client.fetch(source, { all: true })).fetched[0]!.downloaded).toBe(true);
   });
+
+  it('a server that ignores the Range request answers the whole file: the partial one is replaced, not appended to', async () => {
+    const { vendor, file } = await vendorWithPackage();
+    const server = await serveRepository(vendor.publicDir, certificate, { ranges: false });
+    servers.push(server);
+    const gw = gateway(vendor);
+    const source = httpsSource(server.url, server.ca);
+    const target = (await gw.client.refresh(source)).targets!.signed.targets[0]!;
+    mkdirSync(gw.client.downloadsDir, { recursive: true });
+    writeFileSync(join(gw.client.downloadsDir, `${target.sha256}.part`), readFileSync(file).subarray(0, 50_000));
+    const seen: number[] = [];
+    const { fetched } = await gw.client.fetch(source, { all: true }, (p) => seen.push(p.resumedFrom));
+    expect(server.requests.find((r) => r.path === target.name)).toEqual({ path: target.name, range: 'bytes=50000-' });
+    expect(seen[0]).toBe(0);
+    expect(fetched[0]!.downloaded).toBe(true);
+  });
 });
 
 describe('attacks, each refused with its code and nothing kept', () => {
