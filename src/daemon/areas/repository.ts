@@ -37,6 +37,7 @@ export async function repositoryArea(deps: AreaDeps, options: { readonly setting
       return { id: stored.id, created };
     },
     keptIds: async () => new Set((await options.store.list()).map((p) => p.id)),
+    maxBytes: options.store.maxBytes,
   };
   const client = new RepositoryClient({ dir: repositoryDir(deps.dataDir), ...(options.settings.root === undefined ? {} : { initialRoot: options.settings.root }), keeper, logger });
   const service = new RepositoryService(client, {

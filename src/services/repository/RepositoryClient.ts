@@ -17,6 +17,8 @@ export interface PackageKeeper {
   keep(file: string): Promise<{ readonly id: string; readonly created: boolean }>;
   /** Ids of the packages kept now (`sha256(file)[0..32]`, protocols/fwpkg/SPEC.md §8). */
   keptIds(): Promise<ReadonlySet<string>>;
+  /** The largest package it keeps: a longer target is refused before a byte of it is downloaded. */
+  readonly maxBytes?: number;
 }
 
 /** A download under way (the status view shows it; the CLI draws it as a progress bar). */
@@ -117,6 +119,8 @@ export class RepositoryClient {
           fetched.push({ target, packageId: packageIdOf(target), downloaded: false });
           continue;
         }
+        const limit = this.options.keeper.maxBytes;
+        if (limit !== undefined && target.length > limit) throw new GatewayError('FWPKG_TOO_LARGE', { params: { limit } });
         const file = await this.download(source, target, onProgress);
         await verifyFwpkgFile(file, packageKeys(trusted.root.signed)).then((verified) => checkTargetManifest(verified.manifest, target)).catch(async (error: unknown) => {
           await rm(file, { force: true });

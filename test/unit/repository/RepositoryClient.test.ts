@@ -147,6 +147,14 @@ describe('attacks, each refused with its code and nothing kept', () => {
     expect(existsSync(join(t.gw.client.downloadsDir, `${(await target(t)).sha256}.part`))).toBe(false);
   });
 
+  it('a target longer than the packages store keeps is refused before any byte of it is downloaded', async () => {
+    const { vendor } = await vendorWithPackage();
+    const server = await serve(vendor.publicDir);
+    const gw = gateway(vendor, vendor.publicDir, 100_000);
+    await expect(gw.client.fetch(httpsSource(server.url, server.ca), { all: true })).rejects.toThrow(code('FWPKG_TOO_LARGE'));
+    expect(server.requests.filter((r) => r.path.startsWith('targets/'))).toEqual([]);
+  });
+
   it('an endless timestamp is cut at its limit', async () => {
     const t = await online();
     t.server.override('timestamp.json', Buffer.alloc(10 * 1024 * 1024, 0x20));

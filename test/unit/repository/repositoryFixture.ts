@@ -47,18 +47,21 @@ export async function vendorWithPackage(options: { keys?: number; threshold?: nu
 }
 
 /** A gateway's data dir: its package store (no trusted-keys folder: only the repository's keys) and its repository client. */
-export function gateway(vendor: VendorRepository, copyRootFrom = vendor.publicDir) {
+export function gateway(vendor: VendorRepository, copyRootFrom = vendor.publicDir, maxBytes?: number) {
   const dataDir = temporary('fg-gateway-');
   const rootFile = join(dataDir, 'vendor-root.json');
   cpSync(join(copyRootFrom, '1.root.json'), rootFile);
   let client: RepositoryClient | undefined;
-  const store = PackageStore.forDataDir(dataDir, { trustedKeysDir: join(dataDir, 'trusted-keys'), logger: silentLogger, additionalKeys: () => client!.packageKeys() });
+  const store = PackageStore.forDataDir(dataDir, {
+    trustedKeysDir: join(dataDir, 'trusted-keys'), logger: silentLogger, additionalKeys: () => client!.packageKeys(), ...(maxBytes === undefined ? {} : { maxBytes }),
+  });
   const keeper: PackageKeeper = {
     keep: async (file) => {
       const { stored, created } = await store.receive(createReadStream(file), { operator: 'repository' });
       return { id: stored.id, created };
     },
     keptIds: async () => new Set((await store.list()).map((p) => p.id)),
+    maxBytes: store.maxBytes,
   };
   const open = () => new RepositoryClient({ dir: join(dataDir, 'repository'), initialRoot: rootFile, keeper, logger: silentLogger });
   client = open();
