@@ -116,6 +116,11 @@ export function progressDetailTemplates(): readonly (readonly [string, string])[
  */
 export function progressDetail(detail: string | null | undefined, language: DetailLanguage): string | null {
   if (detail === undefined || detail === null || detail === '') return null;
+  // Records read of an expected total that was an estimate: past it, the count alone (never "7308 / 7293").
+  const counted = /^(backup )?(\d+) \/ (\d+)$/.exec(detail);
+  if (counted && Number(counted[2]) > Number(counted[3])) {
+    return language === 'en' ? `${counted[1] ?? ''}${counted[2]} records read` : `${counted[1] ? '备份' : ''}已读 ${counted[2]} 条`;
+  }
   if (language === 'en') return detail;
   for (const entry of compiled) {
     const match = entry.pattern.exec(detail);

@@ -125,6 +125,8 @@ describe('every fiscalctl command in zh over a register\'s life (issue 14 accept
     await zh(['deregister', fresh, '--dry-run']);
     const record = await zh(['deregister', fresh, '--yes']);
     expect(record.all).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+    // The instruction to take the fiscal card out is said once.
+    expect(record.stdout.match(/取出税控卡/g)).toHaveLength(1);
     await zh(['records']);
     await zh(['records', '--device', machine]);
     const csv = await zh(['records', '--format', 'csv']);

@@ -7,7 +7,8 @@ interface DeregistrationView { summary: string; technician: { 'zh-CN': string; e
 
 const deregistrationView: JobResultView<DeregistrationView> = {
   kind: 'deregister', resultKey: 'deregistration',
-  show: (result, { language }) => `${result.summary}\n${result.technician[language]}\n`,
+  // The printable record (Chinese, for the tax office) already ends with what the technician must do: said once.
+  show: (result, { language }) => (language === 'zh-CN' ? `${result.summary}\n` : `${result.summary}\n${result.technician.en}\n`),
 };
 
 export const deregisterCommand: Command = {

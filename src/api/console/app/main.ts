@@ -525,7 +525,8 @@ function resultOf(job: Job): HTMLElement {
   const result = (job.result ?? {}) as Record<string, unknown>;
   if (typeof result.summary === 'string') {
     return h('div', { class: 'printable', id: 'printable' }, h('strong', {}, t('printableRecord')), h('pre', {}, result.summary),
-      result.technician ? h('p', { class: 'warn' }, localized(result.technician)) : null,
+      // The record (Chinese) already says what the technician must do; English pages say it in English beside it.
+      result.technician && currentLanguage() === 'en' ? h('p', { class: 'warn' }, localized(result.technician)) : null,
       h('button', { type: 'button', onclick: () => print() }, t('print')));
   }
   const report = (result.report ?? result) as Record<string, unknown>;
