@@ -21,15 +21,17 @@ const writesIn = (channel: VirtualCardChannel) => channel.trace.filter((t) => t.
 const waitingCodes = (events: JobEvent[]) => events.filter((e) => e.type === 'waiting').map((e) => (e.data as { code?: string }).code);
 
 describe('the IC-card upgrade path', () => {
-  for (const profile of ['short', 'extended'] as const) {
+  for (const profile of ['short', 'extended', 'short-t0'] as const) {
     it(`${profile} cards: three cards written, read back, carried; the register installs, the job confirms`, async () => {
-      const { register, upgrade, boxed, technician, id } = await harness({ profile });
+      const { register, upgrade, boxed, technician, id, channel } = await harness({ profile });
       const pkg = await packageOf('2.4.0');
       const { job, events } = await upgrade(pkg);
       expect(job, JSON.stringify(job.error)).toMatchObject({ state: 'succeeded', result: { path: 'ic-card', after: '2.4.0', verified: true, confirmed: true } });
       expect(register.simulator.firmware.running).toMatchObject({ version: '2.4.0', sha256: pkg.manifest.sha256 });
       const cards = (job.result as { write: { detail: { cards: number; apdus: string } } }).write.detail;
-      expect(cards).toMatchObject({ cards: 3, apdus: profile });
+      expect(cards).toMatchObject({ cards: 3, apdus: profile === 'extended' ? 'extended' : 'short' });
+      // Over T=0 the read-back's answers came with GET RESPONSE (61xx), through protocols/apdu's transceive.
+      expect(channel.trace.some((t) => t.command[1] === 0xc0)).toBe(profile === 'short-t0');
       // The cards carry parts 1…3 of this package, for this register.
       const written = boxed.filter((c) => readUpgradeCardHeader(c.area).ok).map((c) => readUpgradeCardHeader(c.area));
       expect(written.map((r) => r.ok && [r.header.part, r.header.parts, r.header.machineNumber])).toEqual([[1, 3, id], [2, 3, id], [3, 3, id]]);
