@@ -154,6 +154,14 @@ describe('web console in chromium', { timeout: 120_000 }, () => {
     expect(await page.locator('#upgrade-gate').textContent()).toContain('上传时已按可信密钥');
     expect(await page.locator('#upgrade-gate').textContent()).toContain(`固件 ${newDeviceFirmware}`);
     expect(await page.locator('#upgrade-steps li').count()).toBe(3);
+    // Each path says what the technician will do: the stick is carried to the register, cards are written one by one.
+    await page.locator('#upgrade-path').selectOption('usb-stick');
+    await expect.poll(async () => page.locator('#upgrade-steps li').count()).toBe(4);
+    expect(await page.locator('#upgrade-steps').textContent()).toContain('取下U盘插到收款机上');
+    await page.locator('#upgrade-path').selectOption('ic-card');
+    await expect.poll(async () => page.locator('#upgrade-steps').textContent()).toContain('空白升级卡');
+    await page.locator('#upgrade-path').selectOption('serial');
+    await expect.poll(async () => page.locator('#upgrade-steps li').count()).toBe(3);
     await shot('05-upgrade-plan');
     const short = await startedJob(() => page.locator('button[data-action="start-upgrade"]').click());
     const row = `tr[data-job^="${short}"]`;

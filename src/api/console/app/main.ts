@@ -384,6 +384,14 @@ function gateText(verdict: GateVerdict, pkg: StoredPackage, device: Device, path
   }
 }
 
+/** What the technician will see happen, and do, on each path; what the job waits for is said in its row as it comes. */
+function pathSteps(path: string): string[] {
+  if (path === 'serial') return [t('stepWriteSerial')];
+  if (path === 'usb-stick') return [t('stepStickCopy'), t('stepStickHandOver')];
+  if (path === 'ic-card') return [t('stepCardWrite'), t('stepCardHandOver')];
+  return [t('stepWriteOther', { path: named('path', path) })];
+}
+
 /**
  * Firmware upgrade: choose a kept package or upload one, choose the path, see the package's verification and the
  * version rule that will apply (with the register's versions) and the steps, then start. The job's row follows it:
@@ -443,8 +451,7 @@ async function upgradeForm(device: Device, panel: HTMLElement, choice?: UpgradeC
         ]),
         h('p', { id: 'upgrade-rule', class: verdict.allowed ? 'ok' : verdict.rule === 'unknown' ? 'warn' : 'bad' }, labelled(t('versionRule'), gateText(verdict, chosen, device, now.path)))),
       h('h3', {}, t('upgradeSteps')),
-      h('ol', { id: 'upgrade-steps' }, h('li', {}, t('stepBackup')),
-        h('li', {}, now.path === 'serial' ? t('stepWriteSerial') : t('stepWriteOther', { path: named('path', now.path) })), h('li', {}, t('stepTrial'))));
+      h('ol', { id: 'upgrade-steps' }, [t('stepBackup'), ...pathSteps(now.path), t('stepTrial')].map((step) => h('li', {}, step))));
   }
   const refusal = !chosen ? t('noPackageChosen') : verdict && !verdict.allowed && verdict.rule !== 'unknown' ? gateText(verdict, chosen, device, now.path) : whyNot(device);
   parts.push(action(t('startUpgrade'), refusal, () => {
