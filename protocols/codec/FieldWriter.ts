@@ -5,12 +5,22 @@ import { encodeAscii, encodeGbk, gbkBytes } from './text.js';
 
 /** Writes big-endian fields in order by one layer's dialect, validating each value against its field. */
 export class FieldWriter {
-  private readonly parts: number[] = [];
+  /** Small fields byte by byte; `raw` blocks are kept whole (a 64 KiB firmware block is not 64 Ki numbers on the heap). */
+  private parts: number[] = [];
+  private readonly chunks: Uint8Array[] = [];
+  private chunked = 0;
 
   constructor(protected readonly dialect: FieldDialect) {}
 
   get length(): number {
-    return this.parts.length;
+    return this.chunked + this.parts.length;
+  }
+
+  private flushParts(): void {
+    if (this.parts.length === 0) return;
+    this.chunks.push(Uint8Array.from(this.parts));
+    this.chunked += this.parts.length;
+    this.parts = [];
   }
 
   private unsigned(value: number, bits: 8 | 16 | 32, field: string): void {
@@ -22,7 +32,14 @@ export class FieldWriter {
   /** The bytes as they are; with `size`, refused unless exactly that long. */
   raw(bytes: Uint8Array, size?: number, field = 'bytes'): this {
     if (size !== undefined && bytes.length !== size) throw this.dialect.invalid(field, `must be ${size} bytes, got ${bytes.length}`);
-    for (const b of bytes) this.parts.push(b);
+    if (bytes.length < 64) {
+      for (const b of bytes) this.parts.push(b);
+      return this;
+    }
+    this.flushParts();
+    // A copy: the caller may change its array after the call.
+    this.chunks.push(Uint8Array.from(bytes));
+    this.chunked += bytes.length;
     return this;
   }
 
@@ -90,6 +107,14 @@ export class FieldWriter {
   }
 
   toBytes(): Uint8Array {
-    return Uint8Array.from(this.parts);
+    if (this.chunks.length === 0) return Uint8Array.from(this.parts);
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    out.set(this.parts, at);
+    return out;
   }
 }

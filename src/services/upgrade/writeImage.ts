@@ -35,6 +35,23 @@ export interface WriteOutcome extends TransferOutcome {
   };
 }
 
+/** Line time one block may take: progress moves at least this often, and per-block overhead stays small. */
+const BLOCK_SECONDS = 1;
+/** Smallest block worth a command, and the multiple blocks are rounded to. */
+const BLOCK_UNIT = 256;
+/** First block when the line rate is unknown (USB, HID, a memory pair): then sized from what it took. */
+const UNKNOWN_RATE_FIRST_BLOCK = 4096;
+
+/**
+ * The next block's size: what the link moves in BLOCK_SECONDS (the line rate when known, else what the last
+ * block took), within the register's max block, in whole BLOCK_UNITs. Big blocks at fast rates keep the turnaround
+ * and flash write of each block a small share; small ones at slow rates keep progress from going silent.
+ */
+export function nextBlockSize(maxBlock: number, bytesPerSecond: number | undefined): number {
+  const wanted = bytesPerSecond === undefined ? UNKNOWN_RATE_FIRST_BLOCK : Math.floor((bytesPerSecond * BLOCK_SECONDS) / BLOCK_UNIT) * BLOCK_UNIT;
+  return Math.max(Math.min(BLOCK_UNIT, maxBlock), Math.min(maxBlock, wanted));
+}
+
 /** Consecutive link failures without a byte of progress before the write gives up. */
 const MAX_FAILURES_WITHOUT_PROGRESS = 3;
 
@@ -42,8 +59,8 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 /**
  * GB link 64/01–02 and 75 (SPEC.md §5.8, §5.9): begins (or resumes) the transfer, then sends the image block by
- * block from the offset the register reports; a block whose raw-deflated form is shorter goes as 75 when 70
- * lists it. A block whose answer is lost is never counted: after a cut the writer asks the register again (64/01
+ * block from the offset the register reports (blocks of about a second of line, nextBlockSize); a block whose
+ * raw-deflated form is shorter goes as 75 when 70 lists it. A block whose answer is lost is never counted: after a cut the writer asks the register again (64/01
  * with the same size and SHA-256 answers its contiguous count) and goes on from there, so at most the block in
  * flight is sent again. Blocks longer than a packet go windowed (74) when 70 lists it (the session decides).
  */
@@ -58,6 +75,11 @@ export async function writeImage(device: BorrowedDevice, target: ImageTarget, re
   };
   const first = await begin();
   let { resumeOffset: offset, maxBlock, compress } = first;
+  const lineRate = () => {
+    const baud = device.session.transport.lineRate?.baudRate;
+    return baud === undefined ? undefined : baud / 10;
+  };
+  let blockSize = nextBlockSize(maxBlock, lineRate());
   const deflater = new BlockDeflater(target.image);
   let bytesSent = 0;
   let blockBytes = 0;
@@ -68,7 +90,8 @@ export async function writeImage(device: BorrowedDevice, target: ImageTarget, re
   report.written(offset);
   while (offset < target.image.length) {
     signal.throwIfAborted();
-    const end = Math.min(target.image.length, offset + maxBlock);
+    const end = Math.min(target.image.length, offset + blockSize);
+    const blockStarted = performance.now();
     const raw = target.image.subarray(offset, end);
     const deflated = compress ? await deflater.take(offset, raw.length) : undefined;
     try {
@@ -77,7 +100,7 @@ export async function writeImage(device: BorrowedDevice, target: ImageTarget, re
       if (deflated !== undefined && deflated.length < raw.length) {
         blockBytes += deflated.length;
         try {
-          ({ received } = await device.session.firmwareWriteCompressed({ offset, size: raw.length, deflated: Uint8Array.from(deflated) }));
+          ({ received } = await device.session.firmwareWriteCompressed({ offset, size: raw.length, deflated: deflated as Uint8Array<ArrayBuffer> }));
           compressedBlocks++;
         } catch (error) {
           if (!isGatewayError(error, 'LINK_FIRMWARE_INFLATE_FAILED')) throw error;
@@ -87,12 +110,16 @@ export async function writeImage(device: BorrowedDevice, target: ImageTarget, re
         }
       } else {
         blockBytes += raw.length;
-        ({ received } = await device.session.firmwareWrite({ offset, data: Uint8Array.from(raw) }));
+        // The codec copies the block into the frame's bytes: a view of the image is enough (no third copy per block).
+        ({ received } = await device.session.firmwareWrite({ offset, data: raw as Uint8Array<ArrayBuffer> }));
         rawBlocks++;
       }
       if (received < end) {
         throw new GatewayError('LINK_FIRMWARE_OFFSET_REFUSED', { params: { offset, received } });
       }
+      // Image bytes per second as this block went (compressed blocks carry more than the line rate).
+      const seconds = (performance.now() - blockStarted) / 1000;
+      blockSize = nextBlockSize(maxBlock, Math.max(lineRate() ?? 0, seconds > 0 ? raw.length / seconds : maxBlock));
       offset = received;
       failures = 0;
       report.written(offset);
@@ -102,6 +129,7 @@ export async function writeImage(device: BorrowedDevice, target: ImageTarget, re
       const again = await begin();
       resumes.push({ at: again.resumeOffset, resent: Math.max(0, end - again.resumeOffset) });
       ({ resumeOffset: offset, maxBlock, compress } = again);
+      blockSize = nextBlockSize(maxBlock, lineRate());
       report.written(offset);
     }
   }

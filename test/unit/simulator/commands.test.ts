@@ -233,7 +233,7 @@ describe('simulated register: firmware update (64)', () => {
     expect(await refusal(link.call(firmwareWrite, { offset: 0, data: image.subarray(0, 10) }))).toBe(ER.FIRMWARE_NO_TRANSFER);
     expect(await refusal(link.call(firmwareBegin, { size: image.length, sha256, version: '2.4.0', model: 'OTHER' }))).toBe(ER.FIRMWARE_REFUSED);
     const begin = await link.call(firmwareBegin, { size: image.length, sha256, version: '2.4.0', model: 'SIM-ECR-200' });
-    expect(begin).toEqual({ resumeOffset: 0, maxBlock: 2048 });
+    expect(begin).toEqual({ resumeOffset: 0, maxBlock: 65_024 });
     expect((await link.call(firmwareWrite, { offset: 0, data: image.subarray(0, 2048) })).received).toBe(2048);
     expect(await refusal(link.call(firmwareWrite, { offset: 4096, data: image.subarray(4096) }))).toBe(ER.FIRMWARE_OFFSET_REFUSED);
     expect((await link.call(firmwareBegin, { size: image.length, sha256, version: '2.4.0', model: 'SIM-ECR-200' })).resumeOffset).toBe(2048);

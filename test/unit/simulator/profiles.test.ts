@@ -69,7 +69,8 @@ const profiles: [string, SimulatorProfileInput][] = [
 describe('simulator profiles', () => {
   it('parses named profiles, single missing commands and a max message', () => {
     expect(parseSimulatorProfile('public').without).toEqual(expect.arrayContaining([0x3c, 0x70, 0x71, 0x72, 0x73, 0xff]));
-    expect(parseSimulatorProfile('no-72,no-3c+max-message=4096')).toEqual({ without: [0x3c, 0x72], maxMessage: 4096 });
+    expect(parseSimulatorProfile('no-72,no-3c+max-message=4096')).toEqual({ without: [0x3c, 0x72], maxMessage: 4096, firmwareMaxBlock: 65_024 });
+    expect(parseSimulatorProfile('max-block=2048').firmwareMaxBlock).toBe(2048);
     expect(() => parseSimulatorProfile('no-such')).toThrow(/unknown simulator profile/);
   });
 

@@ -41,7 +41,7 @@ function packageOf(version: string, options: { size?: number; lowest?: string; b
 }
 
 async function harness(faults?: Parameters<typeof createSimulatedRegister>[0] extends infer O ? O extends { faults?: infer F } ? F : never : never) {
-  const register = await createSimulatedRegister({ timing: { timed: false, rebootMs: 30 }, ...(faults === undefined ? {} : { faults }) });
+  const register = await createSimulatedRegister({ timing: { timed: false, rebootMs: 30 }, profile: { firmwareMaxBlock: 2048 }, ...(faults === undefined ? {} : { faults }) });
   const registry = new DeviceRegistry<RegisterSession>({
     link: registerSessionLink({ replyTimeoutMs: 150, retries: 0, settleMs: 10 }), backoff: { initialMs: 20, maxMs: 60 }, heartbeatMs: 50,
   });

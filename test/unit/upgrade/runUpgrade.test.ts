@@ -46,7 +46,7 @@ function packageOf(version: string, options: { size?: number; models?: string[];
 }
 
 async function harness(options: { faults?: Parameters<typeof createSimulatedRegister>[0] extends infer O ? O extends { faults?: infer F } ? F : never : never; rebootMs?: number; expectedRebootMs?: number } = {}) {
-  const register = await createSimulatedRegister({ timing: { timed: false, rebootMs: options.rebootMs ?? 30 }, ...(options.faults === undefined ? {} : { faults: options.faults }) });
+  const register = await createSimulatedRegister({ timing: { timed: false, rebootMs: options.rebootMs ?? 30 }, profile: { firmwareMaxBlock: 2048 }, ...(options.faults === undefined ? {} : { faults: options.faults }) });
   const registry = new DeviceRegistry<RegisterSession>({
     link: registerSessionLink({ replyTimeoutMs: 150, retries: 0, settleMs: 10 }), backoff: { initialMs: 20, maxMs: 60 }, heartbeatMs: 50,
   });

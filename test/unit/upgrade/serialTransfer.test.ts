@@ -65,7 +65,7 @@ function commandsWithout(...drop: number[]): CommandHandler[] {
 }
 
 async function harness(options: { commands?: CommandHandler[]; publicFirmware?: boolean } = {}) {
-  const register = await createSimulatedRegister({ timing: { timed: false, rebootMs: 30 } });
+  const register = await createSimulatedRegister({ timing: { timed: false, rebootMs: 30 }, profile: { firmwareMaxBlock: 2048 } });
   if (options.commands !== undefined) register.simulator.answerOnly(options.commands);
   if (options.publicFirmware === true) register.simulator.answerOnly(standardCommands.filter((h) => h.code < CMD.CAPABILITIES));
   const commands: { cmd: number; windowed: boolean }[] = [];

@@ -1,0 +1,174 @@
+// Serial firmware upgrade (GB link 64 over 74, 75 compressed blocks; SPEC.md §5.8, §5.9, §10) from this process,
+// the gateway side (SerialTransport, RegisterSession, writeImage, at the fastest rate both sides support: 70/71),
+// to the register simulator running as its own process on the other end of a socat pty pair, the line modelled
+// at that rate with the register's 2 ms turnaround and 8 ms per flash block write.
+// - uncompressed: a 1 MiB image of random bytes; image bytes × 10 / baud over the time from the first begin to
+//   the register's digest (64/04): the share of the line-rate limit the image moved at.
+// - compressed: the first MiB of a compiled binary on this machine (node itself), the same ratio (above 1 when
+//   the deflated blocks (75) carry more image than the line could raw).
+// - 8 at once: 8 simulator processes on 8 ptys, 8 writes of 512 KiB together; wall time over one alone, same run.
+// - RSS: this process's resident set growth during an 8 MiB upgrade (image read included), over the image size;
+//   the register untimed (as fast as the pty carries) so the run is seconds, not 91 s of modelled line.
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { SerialTransport } from '../drivers/serial/SerialTransport.js';
+import { withBulkBaud } from '../src/devices/bulkBaud.js';
+import type { BorrowedDevice } from '../src/devices/DevicePort.js';
+import { RegisterSession } from '../src/devices/RegisterSession.js';
+import { writeImage, type WriteOutcome } from '../src/services/upgrade/writeImage.js';
+import { socatMissingReason, startPtyPair, type PtyPair } from '../test/helpers/socat.js';
+import { startSimulatorProcess, type SimulatorProcess } from '../test/integration/serial/simulatorProcess.js';
+import type { BenchFigure } from './BenchFigure.js';
+
+const BAUD = 115_200;
+const MIB = 1024 * 1024;
+
+interface Register { pty: PtyPair; simulator: SimulatorProcess; session: RegisterSession }
+
+async function startRegister(extra: readonly string[] = []): Promise<Register> {
+  const pty = await startPtyPair();
+  const simulator = await startSimulatorProcess(['--port', pty.b, '--baud', String(BAUD), '--seed', '5', ...extra], 60_000).catch(async (error: unknown) => {
+    await pty.stop();
+    throw error;
+  });
+  const session = await RegisterSession.open(new SerialTransport({ path: pty.a, baudRate: BAUD }), { deviceId: 'bench' });
+  return { pty, simulator, session };
+}
+
+async function stopRegister(register: Register): Promise<void> {
+  await register.session.close().catch(() => undefined);
+  await register.simulator.stop();
+  await register.pty.stop();
+}
+
+interface Run { seconds: number; baud: number; outcome: WriteOutcome; bytes: number }
+
+/** One transfer at the bulk rate: begin … verify; the time counts from the first begin (after the rate switch). */
+async function upgradeOnce(register: Register, image: Uint8Array, compress: boolean): Promise<Run> {
+  const { session } = register;
+  const model = (await session.factoryData()).model;
+  const device = { id: 'bench', session, reattach: () => Promise.reject(new Error('the bench has no registry')) } as unknown as BorrowedDevice;
+  const sha256 = createHash('sha256').update(image).digest('hex');
+  return withBulkBaud(session, async () => {
+    const baud = session.transport.lineRate?.baudRate ?? BAUD;
+    const started = process.hrtime.bigint();
+    const outcome = await writeImage(device, { image, sha256, version: '9.9.9', model }, { written: () => undefined, away: () => Promise.reject(new Error('cut')) }, new AbortController().signal, { compress });
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, baud, outcome, bytes: image.length };
+  });
+}
+
+const ratio = (run: Run) => (run.bytes * 10) / run.baud / run.seconds;
+
+/** Like firmware: the first MiB of the node binary running this bench (code, tables, strings). */
+function firmwareLikeImage(size: number): Uint8Array {
+  const image = new Uint8Array(size);
+  const fd = openSync(process.execPath, 'r');
+  try {
+    const read = readSync(fd, image, 0, size, 0);
+    return read === size ? image : image.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function lineFigures(): Promise<BenchFigure[]> {
+  const register = await startRegister();
+  try {
+    const raw = await upgradeOnce(register, Uint8Array.from(randomBytes(MIB)), false);
+    const image = firmwareLikeImage(MIB);
+    const compressed = await upgradeOnce(register, image, true);
+    const detail = (run: Run) => `${run.bytes} B in ${run.seconds.toFixed(2)} s at ${run.baud} baud; block bytes on the line ${run.outcome.detail.blockBytes}`
+      + ` (${run.outcome.detail.compressedBlocks} deflated, ${run.outcome.detail.rawBlocks} raw blocks)`;
+    return [{
+      id: 'upgrade.serial.1mib.ratio', label: 'Serial upgrade of a 1 MiB random image at the fastest rate, image bytes over the line-rate limit (uncompressed)',
+      value: ratio(raw), unit: 'ratio', target: { op: '>=', value: 0.95 }, baseline: `line-rate limit ${raw.baud}/10 B/s`, detail: detail(raw),
+    }, {
+      id: 'upgrade.serial.compressed.ratio', label: 'Serial upgrade of the first MiB of the node binary with compressed blocks (75), image bytes per second over the line-rate limit',
+      value: ratio(compressed), unit: 'ratio', target: { op: '>=', value: 1.3 }, baseline: `line-rate limit ${compressed.baud}/10 B/s; uncompressed ${ratio(raw).toFixed(3)}`, detail: detail(compressed),
+    }];
+  } finally {
+    await stopRegister(register);
+  }
+}
+
+async function parallelFigure(count = 8, size = MIB / 2): Promise<BenchFigure> {
+  const registers: Register[] = [];
+  try {
+    for (let i = 0; i < count; i++) registers.push(await startRegister());
+    const image = Uint8Array.from(randomBytes(size));
+    const one = await upgradeOnce(registers[0]!, image, false);
+    const images = registers.map(() => Uint8Array.from(randomBytes(size)));
+    const started = process.hrtime.bigint();
+    const runs = await Promise.all(registers.map((register, i) => upgradeOnce(register, images[i]!, false)));
+    const wall = Number(process.hrtime.bigint() - started) / 1e9;
+    return {
+      id: 'upgrade.concurrent.8.ratio', label: `${count} registers upgraded at once on ${count} ptys (${size / 1024} KiB each, uncompressed), wall time over one alone`,
+      value: wall / one.seconds, unit: 'ratio', target: { op: '<=', value: 1.2 },
+      baseline: `one alone ${one.seconds.toFixed(2)} s (ratio to the line ${ratio(one).toFixed(3)})`,
+      detail: `${count} together ${wall.toFixed(2)} s; slowest ${Math.max(...runs.map((r) => r.seconds)).toFixed(2)} s`,
+    };
+  } finally {
+    for (const register of registers) await stopRegister(register);
+  }
+}
+
+/** A full collection, also when node was started without --expose-gc (the flag set at run time, gc taken from a fresh context). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+async function rssFigure(size = 8 * MIB): Promise<BenchFigure> {
+  const register = await startRegister(['--untimed']);
+  try {
+    // The baseline without the garbage the earlier runs left (what a daemon idle before the job would show).
+    collectGarbage();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    let at = process.memoryUsage();
+    const sample = setInterval(() => {
+      const now = process.memoryUsage();
+      if (now.rss > peak) { peak = now.rss; at = now; }
+    }, 20);
+    let run: Run;
+    try {
+      run = await upgradeOnce(register, firmwareLikeImage(size), process.env.BENCH_RSS_COMPRESS !== '0');
+    } finally {
+      clearInterval(sample);
+    }
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return {
+      id: 'upgrade.rss.8mib.ratio', label: 'Gateway process resident set growth during an 8 MiB serial upgrade (image read included), over the image size',
+      value: (peak - before) / size, unit: 'ratio', target: { op: '<', value: 2 },
+      baseline: `image ${size} B; RSS before ${(before / MIB).toFixed(1)} MiB`,
+      detail: `peak ${(peak / MIB).toFixed(1)} MiB (V8 heap ${(at.heapTotal / MIB).toFixed(1)} MiB of which used ${(at.heapUsed / MIB).toFixed(1)}, array buffers ${(at.arrayBuffers / MIB).toFixed(1)} MiB); ${run.seconds.toFixed(2)} s untimed`,
+    };
+  } finally {
+    await stopRegister(register);
+  }
+}
+
+export async function figures(): Promise<BenchFigure[]> {
+  const missing = socatMissingReason();
+  if (missing !== undefined) {
+    return ['upgrade.serial.1mib.ratio', 'upgrade.serial.compressed.ratio', 'upgrade.concurrent.8.ratio', 'upgrade.rss.8mib.ratio']
+      .map((id) => ({ id, label: 'serial upgrade over a pty', value: null, unit: 'ratio' as const, notMeasured: missing }));
+  }
+  const only = process.env.BENCH_UPGRADE_ONLY;
+  const out: BenchFigure[] = [];
+  if (only === undefined || only === 'line') out.push(...await lineFigures());
+  if (only === undefined || only === 'parallel') out.push(await parallelFigure());
+  if (only === undefined || only === 'rss') out.push(await rssFigure());
+  return out;
+}
+
+export async function main(): Promise<void> {
+  for (const f of await figures()) {
+    console.log(`   ${f.id}: ${f.value === null ? `not measured (${f.notMeasured})` : f.value.toFixed(3)} — ${f.label}; ${f.baseline ?? ''}; ${f.detail ?? ''}`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
