@@ -16,7 +16,7 @@ import { UPGRADE_JOB_KIND, upgradeRun, upgradeStages, type UpgradeResult } from 
 import { serialTransfer } from '../../../src/services/upgrade/serialTransfer.js';
 import { upgradeRequestSchema } from '../../../src/services/upgrade/upgradeRequest.js';
 import type { PackageForUse } from '../../../src/services/upgrade/UpgradePackages.js';
-import type { WriteOutcome } from '../../../src/services/upgrade/writeImage.js';
+import { nextBlockSize, type WriteOutcome } from '../../../src/services/upgrade/writeImage.js';
 import { openStore, type Store } from '../../../src/store/Store.js';
 import type { JobEvent } from '../../../src/store/types.js';
 
@@ -201,5 +201,15 @@ describe('the serial path: 70 checked, blocks windowed (74) and deflated (75) wh
     } finally {
       clearInterval(restore);
     }
+  });
+
+  it('blocks of about a second of line: the register\'s max block at 921 600, smaller at slower rates, 4 KiB first when the rate is unknown', () => {
+    expect(nextBlockSize(65_024, 92_160)).toBe(65_024);
+    expect(nextBlockSize(65_024, 11_520)).toBe(11_520);
+    expect(nextBlockSize(65_024, 960)).toBe(768);
+    expect(nextBlockSize(65_024, 10)).toBe(256);
+    expect(nextBlockSize(65_024, undefined)).toBe(4096);
+    expect(nextBlockSize(2048, undefined)).toBe(2048);
+    expect(nextBlockSize(100, 10)).toBe(100);
   });
 });
