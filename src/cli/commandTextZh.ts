@@ -85,12 +85,14 @@ export const commandTextZh: Readonly<Record<string, { readonly usage: string; re
       + '--dry-run 只显示将要做的事。',
   },
   upgrade: {
-    usage: 'upgrade 编号 --package 升级包|文件 [--path serial|usb-stick|ic-card] [--allow-downgrade] [--reinstall] [--yes] [--dry-run]',
+    usage: 'upgrade 编号|--devices 清单文件 --package 升级包|文件 [--path serial|usb-stick|ic-card] [--concurrency 台数] [--allow-downgrade] [--reinstall] [--yes] [--dry-run]',
     summary: '固件升级：把升级包安装到收款机（串口传送、U 盘或 IC 卡，试运行启动，不成功自动退回原固件）',
     help: '先做校验过的备份；fiscald 再次校验升级包；收款机以新固件试运行启动，版本、摘要和自检都一致才确认，\n'
       + '否则收款机退回原固件（退出码 1）。同一版本须加 --reinstall，降级须加 --allow-downgrade；被拒绝时退出码为 3。\n'
       + '在终端上确认后才执行，不在终端上须加 --yes；--dry-run 只显示将要做的事。\n'
       + '--path usb-stick：升级包复制到 U 盘并回读校验，再由维修人员把 U 盘插到收款机上确认升级，网关等待收款机以新版本回来。\n'
-      + '--path ic-card：按任务提示在读卡器中逐张写入空白升级卡，每张回读核对；维修人员再把升级卡逐张插入收款机，收款机安装后重新启动。',
+      + '--path ic-card：按任务提示在读卡器中逐张写入空白升级卡，每张回读核对；维修人员再把升级卡逐张插入收款机，收款机安装后重新启动。\n'
+      + '--devices 清单文件（每行第一列为设备编号）：每台收款机一个升级任务，同时最多 --concurrency 台（默认 4），\n'
+      + '列出原版本、现版本、是否核对、是否退回、用时和错误代码；全部核对无误时退出码才为 0。',
   },
 };
