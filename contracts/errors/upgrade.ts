@@ -123,6 +123,12 @@ export const upgradeErrors = {
     remedyZh: '旧版本仍可使用。看收款机屏幕上的提示（升级包的签名、型号或文件损坏被收款机拒绝，或没有在收款机上确认升级），排除后重新升级。',
     remedyEn: 'The old version still works. Read the register\'s screen (the package refused for its signature, its model or a damaged file, or the upgrade not confirmed on the register), then upgrade again.',
   },
+  UPGRADE_STICK_REFUSED: {
+    http: 422, exit: ExitCode.refused,
+    zh: '收款机 {machine} 拒绝安装 U 盘中的升级包：{reason}，仍运行版本 {running}', en: 'Register {machine} refused the package on the USB stick: {reason}; it still runs {running}',
+    remedyZh: '旧版本仍可使用。按原因处理（换用厂商签名且适用于该型号的升级包，或重新复制到 U 盘）后重新升级。',
+    remedyEn: 'The old version still works. Deal with the reason (a package signed by the vendor for this model, or a fresh copy on the stick), then upgrade again.',
+  },
   UPGRADE_STICK_PACKAGE_UNAVAILABLE: {
     http: 500, exit: ExitCode.failed,
     zh: '网关无法取得升级包 {packageId} 的原文件，不能复制到 U 盘', en: 'The gateway cannot get the file of package {packageId}, so it cannot copy it onto the USB stick',

@@ -1,6 +1,7 @@
 // Campaign part for the USB-stick path (issue 11 item 7), in process: upgrades of a simulated register through the
 // simulated stick while the stick is read-only, full, gives back other bytes than it was given, is damaged on the
-// way to the register, the register refuses the package (a key it does not trust, another model's package), the
+// way to the register, the register refuses the package (a key it does not trust, another model's package; with its
+// 64/0A report and without), the
 // trial image does not boot, the technician comes late, the register loses power or its line while the job waits,
 // and fiscald restarts (its store holding the checkpoint) after staging, while the stick is with the technician, or
 // after the register installed. Each run ends classified by what the register runs and what the job says; a job
@@ -21,7 +22,7 @@ import type { JobRow } from '../../src/store/types.js';
 import { closeStickHarnesses, PACKAGE_ID, signedPackage, stickHarness, stranger, until, type StickHarnessOptions } from '../../test/helpers/stickUpgradeHarness.js';
 
 export const stickFaultKinds = [
-  'read-only', 'full', 'bad-read-back', 'damaged-on-the-way', 'register-untrusted-key', 'register-other-model', 'trial-boot-fails',
+  'read-only', 'full', 'bad-read-back', 'damaged-on-the-way', 'register-untrusted-key', 'register-other-model', 'register-refuses-without-report', 'trial-boot-fails',
   'technician-late', 'power-cut-while-waiting', 'line-cut-while-waiting', 'restart-after-staging', 'restart-stick-with-technician',
   'restart-after-install', 'restart-copy-damaged',
 ] as const;
@@ -33,9 +34,10 @@ const expected: Record<StickFaultKind, { readonly outcome: StickOutcome; readonl
   'read-only': { outcome: 'old-working', code: 'STICK_READ_ONLY' },
   full: { outcome: 'old-working', code: 'STICK_FULL' },
   'bad-read-back': { outcome: 'old-working', code: 'STICK_VERIFY_FAILED' },
-  'damaged-on-the-way': { outcome: 'old-working', code: 'UPGRADE_STICK_NOT_INSTALLED' },
-  'register-untrusted-key': { outcome: 'old-working', code: 'UPGRADE_STICK_NOT_INSTALLED' },
-  'register-other-model': { outcome: 'old-working', code: 'UPGRADE_STICK_NOT_INSTALLED' },
+  'damaged-on-the-way': { outcome: 'old-working', code: 'UPGRADE_STICK_REFUSED' },
+  'register-untrusted-key': { outcome: 'old-working', code: 'UPGRADE_STICK_REFUSED' },
+  'register-other-model': { outcome: 'old-working', code: 'UPGRADE_STICK_REFUSED' },
+  'register-refuses-without-report': { outcome: 'old-working', code: 'UPGRADE_STICK_NOT_INSTALLED' },
   'trial-boot-fails': { outcome: 'reverted', code: 'UPGRADE_REVERTED' },
   'technician-late': { outcome: 'new-verified' },
   'power-cut-while-waiting': { outcome: 'new-verified' },
@@ -78,6 +80,7 @@ function optionsFor(kind: StickFaultKind, rng: Rng): StickHarnessOptions {
     };
     case 'register-untrusted-key': return { moveMs: 0, registerTrusts: [parsePublicKeyPem(stranger.publicPem)], transfer: quick, rebootMs: 300 };
     case 'register-other-model': return { moveMs: 0, transfer: quick, rebootMs: 300 };
+    case 'register-refuses-without-report': return { moveMs: 0, withoutMediaReport: true, registerTrusts: [parsePublicKeyPem(stranger.publicPem)], transfer: quick, rebootMs: 300 };
     case 'trial-boot-fails': return { moveMs: 0, faults: 'trial-boot-fails' };
     case 'technician-late': return { moveMs: 500 + rng.int(0, 400), transfer: { handoverMs: 300, pollMs: 20 }, rebootMs: 1_500 };
     case 'power-cut-while-waiting':

@@ -4,7 +4,7 @@ import { GatewayError, isGatewayError } from '../../contracts/errors/index.js';
 import * as link from '../../protocols/gb-link/index.js';
 import type {
   Capabilities, CardSlot, CommandEffect, CompressedBlock, CommandSpec, ControlLimits, DailyRecord, DateRange, DeclarationRecord, FactoryData,
-  FirmwareBegin, FirmwareBlock, FirmwareResume, FirmwareTransfer, FirmwareTrial, IndexRange, InitializationData, InitializationRecord, InvoiceRecord,
+  FirmwareBegin, FirmwareBlock, FirmwareResume, FirmwareTransfer, FirmwareTrial, IndexRange, MediaInstallReport, InitializationData, InitializationRecord, InvoiceRecord,
   InvoiceRoll, LinkDateTime, NumberRange, PayloadCodec, RecordCounts, RecordListCodec, RegisterStatus, RollRecord, RollSummary, SelfCheckKind,
   SelfCheckResult, TaxItem, TaxpayerUpdate, TimeRange, UserInfo,
 } from '../../protocols/gb-link/index.js';
@@ -449,6 +449,11 @@ export class RegisterSession {
   /** 64/09: the trial's state, the running image's version and digest, and why a trial was reverted. */
   firmwareTrial(): Promise<FirmwareTrial> {
     return this.execute(link.firmwareTrial, undefined);
+  }
+
+  /** 64/0A: the register's last install from a USB stick or upgrade cards (SPEC.md §5.8.2); ER 20 from a register without it. */
+  firmwareMediaReport(): Promise<MediaInstallReport> {
+    return this.execute(link.firmwareMediaReport, undefined);
   }
 
   /* ---------- big reads: async-iterable pages ---------- */

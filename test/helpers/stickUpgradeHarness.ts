@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedStick } from '../../fixtures/simulate/SimulatedStick.js';
 import { StickTechnician } from '../../fixtures/simulate/StickTechnician.js';
+import type { CommandHandler } from '../../fixtures/simulator/CommandHandler.js';
+import { firmwareHandler } from '../../fixtures/simulator/commands/firmwareCommands.js';
 import { createSimulatedRegister, type SimulatedRegister } from '../../fixtures/simulator/createSimulatedRegister.js';
+import { ErCode, RegisterRefusal } from '../../fixtures/simulator/RegisterRefusal.js';
+import { CMD, FIRMWARE_SUB } from '../../protocols/gb-link/index.js';
 import { buildFwpkg, generateKeyPair, parseFirmwareVersion, parsePrivateKeyPem, parsePublicKeyPem, type FwpkgPublicKey } from '../../protocols/fwpkg/index.js';
 import { upgradeStick } from '../../src/daemon/areas/upgradeStick.js';
 import { DeviceRegistry } from '../../src/devices/DeviceRegistry.js';
@@ -44,6 +48,14 @@ export function until(check: () => boolean): Promise<void> {
   });
 }
 
+/** 64 as a register without the media report (GB link SPEC §5.8.2) answers it: 0A is an unknown sub-command. */
+const withoutMediaReport: CommandHandler = {
+  code: CMD.FIRMWARE,
+  handle: (context, params) => (params[0] === FIRMWARE_SUB.mediaReport
+    ? Promise.reject(new RegisterRefusal(ErCode.unknownCommand, 'no media report in this firmware'))
+    : firmwareHandler.handle(context, params)),
+};
+
 export const PACKAGE_ID = 'cd'.repeat(16);
 const vendor = generateKeyPair('ed25519');
 export const vendorPublic: FwpkgPublicKey = parsePublicKeyPem(vendor.publicPem);
@@ -74,10 +86,15 @@ export interface StickHarnessOptions {
   /** How long the job waits for a reboot before it looks again (TransferPlan.rebootMs); default 2 s. */
   readonly rebootMs?: number;
   readonly onCarry?: (stick: SimulatedStick, handover: StickHandover) => Promise<void>;
+  /** A register whose firmware has no 64/0A media report (answers ER 20): the job learns a refusal only from the version, after its deadline. */
+  readonly withoutMediaReport?: boolean;
 }
 
 export async function stickHarness(options: StickHarnessOptions = {}) {
-  const register = await createSimulatedRegister({ timing: { timed: false, rebootMs: 30 }, ...(options.faults === undefined ? {} : { faults: { faults: [{ kind: options.faults }] } }) });
+  const register = await createSimulatedRegister({
+    timing: { timed: false, rebootMs: 30 }, ...(options.faults === undefined ? {} : { faults: { faults: [{ kind: options.faults }] } }),
+    ...(options.withoutMediaReport === true ? { handlers: [withoutMediaReport] } : {}),
+  });
   const registry = new DeviceRegistry<RegisterSession>({
     link: registerSessionLink({ replyTimeoutMs: 150, retries: 0, settleMs: 10 }), backoff: { initialMs: 20, maxMs: 60 }, heartbeatMs: 50,
   });

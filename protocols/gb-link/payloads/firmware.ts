@@ -11,6 +11,7 @@ import { bytes, text, u16, u32, version } from './schemas.js';
  */
 export const FIRMWARE_SUB = {
   begin: 0x01, write: 0x02, query: 0x03, verify: 0x04, activate: 0x05, abort: 0x06, activateTrial: 0x07, confirm: 0x08, trial: 0x09,
+  mediaReport: 0x0a,
 } as const;
 
 function withSub<T>(sub: number, inner: PayloadCodec<T>): PayloadCodec<T> {
@@ -158,6 +159,37 @@ export const firmwareTrial = command(CMD.FIRMWARE, 'firmware trial', 'read', wit
       state, reason, secondsLeft: r.u16('seconds left'), runningVersion: r.version(), runningSha256: r.raw(32, 'SHA-256'),
       previousVersion: r.version(), trialVersion: r.version(),
     };
+  },
+));
+
+export const mediaInstallStates = ['none', 'installed', 'refused'] as const;
+export const mediaSources = ['none', 'usb-stick', 'ic-card'] as const;
+export const mediaRefusals = ['none', 'not-found', 'damaged', 'signature', 'image', 'model', 'path'] as const;
+
+export const mediaInstallReportSchema = z.object({
+  state: z.enum(mediaInstallStates),
+  source: z.enum(mediaSources),
+  reason: z.enum(mediaRefusals),
+  /** The version of the package the register read (0.0.0 when it could not read a manifest, and with state none). */
+  version,
+});
+export type MediaInstallReport = z.infer<typeof mediaInstallReportSchema>;
+
+/** 64/0A media install report (SPEC.md §5.8.2): → state 1, source 1, reason 1, version 3: the register's last install from a stick or upgrade cards. */
+export const firmwareMediaReport = command(CMD.FIRMWARE, 'firmware mediaReport', 'read', withSub(FIRMWARE_SUB.mediaReport, emptyPayload(CMD.FIRMWARE)), layout<MediaInstallReport>(
+  CMD.FIRMWARE, mediaInstallReportSchema,
+  (w, v) => w.u8(mediaInstallStates.indexOf(v.state)).u8(mediaSources.indexOf(v.source)).u8(mediaRefusals.indexOf(v.reason)).version(v.version),
+  (r) => {
+    const stateByte = r.u8('media install state');
+    const state = mediaInstallStates[stateByte];
+    if (state === undefined) r.fail(`media install state ${stateByte} unknown`);
+    const sourceByte = r.u8('media source');
+    const source = mediaSources[sourceByte];
+    if (source === undefined) r.fail(`media source ${sourceByte} unknown`);
+    const reasonByte = r.u8('media refusal');
+    const reason = mediaRefusals[reasonByte];
+    if (reason === undefined) r.fail(`media refusal ${reasonByte} unknown`);
+    return { state, source, reason, version: r.version() };
   },
 ));
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { GatewayError } from '../../../contracts/errors/index.js';
-import type { FirmwareTrial } from '../../../protocols/gb-link/index.js';
+import { isGatewayError } from '../../../contracts/errors/index.js';
+import { mediaInstallReportSchema, type FirmwareTrial, type MediaInstallReport } from '../../../protocols/gb-link/index.js';
 import type { BorrowedDevice } from '../../devices/DevicePort.js';
 import { isLinkFailure } from '../common/linkFailure.js';
 import type { TransferOutcome, TransferPlan, UpgradeTransfer } from './UpgradeTransfer.js';
@@ -33,6 +34,8 @@ const stickDetailSchema = z.object({
   file: z.string(),
   sha256: z.string(),
   mountPoint: z.string().optional(),
+  /** The register's media report (64/0A) before the technician was told: a resumed wait compares with it, not with what the register says now. */
+  reportBefore: mediaInstallReportSchema.optional(),
 });
 type StickDetail = z.infer<typeof stickDetailSchema>;
 
@@ -45,6 +48,30 @@ function readDetail(value: unknown): StickDetail | undefined {
 function onTrialWith(trial: FirmwareTrial, target: string): boolean {
   return trial.state === 'on-trial' && trial.trialVersion === target;
 }
+
+/** Why a register refused a package on a stick (GB link SPEC §5.8.2), for the job's error in both languages. */
+const refusalWords: Record<MediaInstallReport['reason'], { readonly zh: string; readonly en: string }> = {
+  none: { zh: '原因不明', en: 'no reason given' },
+  'not-found': { zh: '在该型号的目录中找不到升级包', en: 'it found no such package in its model\'s folder' },
+  damaged: { zh: '升级包文件与校验值不符或已损坏', en: 'the file does not match its .sha256 or is not a package' },
+  signature: { zh: '签名无效或不是收款机信任的密钥所签', en: 'its signature is missing, altered or by a key the register does not trust' },
+  image: { zh: '固件映像与清单的摘要不符', en: 'the image does not match the manifest\'s digests' },
+  model: { zh: '升级包不适用于该型号', en: 'the package is not for this model' },
+  path: { zh: '升级包不允许经 U 盘安装', en: 'the package may not be installed from a stick' },
+};
+
+/** The register's last install from a medium (64/0A), or undefined from a register without the report (ER 20). */
+async function mediaReport(device: BorrowedDevice): Promise<MediaInstallReport | undefined> {
+  try {
+    return await device.session.firmwareMediaReport();
+  } catch (error) {
+    if (isGatewayError(error, 'LINK_UNKNOWN_COMMAND') || isGatewayError(error, 'LINK_EXTENSION_NOT_OFFERED')) return undefined;
+    throw error;
+  }
+}
+
+const sameReport = (a: MediaInstallReport | undefined, b: MediaInstallReport | undefined) =>
+  a?.state === b?.state && a?.source === b?.source && a?.reason === b?.reason && a?.version === b?.version;
 
 const sameTrial = (a: FirmwareTrial, b: FirmwareTrial) =>
   a.state === b.state && a.reason === b.reason && a.trialVersion === b.trialVersion && a.previousVersion === b.previousVersion;
@@ -109,7 +136,10 @@ async function transferByStick(options: StickTransferOptions, ctx: UpgradeRunCon
   }
 
   ctx.stage('attach');
-  plan.progress(pkg.image.length, { step: 'handed-over', file, sha256, ...(mountPoint === undefined ? {} : { mountPoint }) });
+  const reportBefore = earlier?.step === 'handed-over' && earlier.reportBefore !== undefined ? earlier.reportBefore : await mediaReport(device);
+  plan.progress(pkg.image.length, {
+    step: 'handed-over', file, sha256, ...(mountPoint === undefined ? {} : { mountPoint }), ...(reportBefore === undefined ? {} : { reportBefore }),
+  });
   const where = mountPoint === undefined ? '' : `（${mountPoint}）`;
   ctx.waiting({
     for: 'technician', code: 'UPGRADE_STICK_HANDOVER',
@@ -119,7 +149,7 @@ async function transferByStick(options: StickTransferOptions, ctx: UpgradeRunCon
     },
   });
   options.technician?.({ jobDeviceId: ctx.deviceId, machineNumber, model: plan.model, version: target, mountPoint, file });
-  await waitForInstall(options, ctx, device, plan, target, before);
+  await waitForInstall(options, ctx, device, plan, target, before, reportBefore);
   plan.activating();
   return {
     startedAt: found?.state === 'verified' ? fwpkg.length : 0, bytesSent, resumes,
@@ -131,10 +161,12 @@ async function transferByStick(options: StickTransferOptions, ctx: UpgradeRunCon
  * Asks the register every `pollMs` until it runs the target on trial (or is back from trying it: settle reports
  * the revert). While it reboots, `plan.waitForRegister` waits with its own progress. The deadline passing makes
  * the job look again once, `plan.rebootMs` later (a register that started installing at the last moment); then,
- * with the register still on its old image, UPGRADE_STICK_NOT_INSTALLED.
+ * with the register still on its old image, UPGRADE_STICK_NOT_INSTALLED. A register with the media report (64/0A)
+ * that refused the package ends the wait at once: UPGRADE_STICK_REFUSED with its reason.
  */
 async function waitForInstall(
   options: StickTransferOptions, ctx: UpgradeRunContext, device: BorrowedDevice, plan: TransferPlan, target: string, before: FirmwareTrial,
+  reportBefore: MediaInstallReport | undefined,
 ): Promise<void> {
   const now = options.now ?? Date.now;
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
@@ -155,6 +187,15 @@ async function waitForInstall(
       }
       // It tried the image and is back on the old one (did not boot): settle says why. A stale 64/09 from before does not count.
       if (trial.trialVersion === target && trial.state === 'reverted' && (away || !sameTrial(trial, before))) return;
+      // The register says it refused what it found on the stick: no use waiting for the deadline.
+      const report = reportBefore === undefined ? undefined : await mediaReport(device);
+      if (report?.state === 'refused' && report.source === 'usb-stick' && !sameReport(report, reportBefore)) {
+        const words = refusalWords[report.reason];
+        throw new GatewayError('UPGRADE_STICK_REFUSED', {
+          params: { machine: device.identity.machineNumber, reason: words.en, reasonZh: words.zh, running },
+          data: { registerReason: report.reason, packageVersion: report.version, changed: false },
+        });
+      }
     } catch (error) {
       if (!isLinkFailure(error)) throw error;
       away = true;

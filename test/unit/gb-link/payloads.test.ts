@@ -51,6 +51,9 @@ const cases: [CommandSpec<unknown, unknown>, fc.Arbitrary<unknown>, fc.Arbitrary
     state: fc.constantFrom(...link.trialStates), reason: fc.constantFrom(...link.trialReasons), secondsLeft: fc.integer({ min: 0, max: 0xffff }),
     runningVersion: arb.version, runningSha256: arb.bytes(32), previousVersion: arb.version, trialVersion: arb.version,
   })],
+  [link.firmwareMediaReport, nothing, fc.record({
+    state: fc.constantFrom(...link.mediaInstallStates), source: fc.constantFrom(...link.mediaSources), reason: fc.constantFrom(...link.mediaRefusals), version: arb.version,
+  })],
   [link.capabilities, nothing, arb.capabilities],
   [link.switchBaud, fc.record({ baud: fc.integer({ min: 1200, max: 0xffffffff }) }), nothing],
   [link.recordCounts, nothing, arb.recordCounts],

@@ -57,29 +57,43 @@ describe('the USB-stick path of the upgrade job', () => {
     }
   });
 
-  it('a register that refuses the package (it does not trust the signing key): the job looks again past the deadline, then fails UPGRADE_STICK_NOT_INSTALLED on the old version', async () => {
-    const { register, technician, upgrade } = await stickHarness({ moveMs: 0, registerTrusts: [parsePublicKeyPem(stranger.publicPem)], transfer: { handoverMs: 300 } });
+  it('a register that refuses the package (it does not trust the signing key): its report (64/0A) ends the wait at once, UPGRADE_STICK_REFUSED (exit 3) with the reason, old version', async () => {
+    const { register, technician, upgrade } = await stickHarness({ moveMs: 0, registerTrusts: [parsePublicKeyPem(stranger.publicPem)], transfer: { handoverMs: 60_000 } });
+    const { job, events } = await upgrade(await signedPackage('2.4.0'));
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_STICK_REFUSED', data: { registerReason: 'signature', changed: false } } });
+    expect(job.error?.message).toBe(`Register ${register.state.identity.machineNumber} refused the package on the USB stick: its signature is missing, altered or by a key the register does not trust; it still runs 2.3.1`);
+    expect(job.error?.messageZh).toContain('签名无效或不是收款机信任的密钥所签');
+    expect(events.some((e) => e.type === 'progress' && e.data.detail === 'the expected time has passed: looking again')).toBe(false);
+    // The job ends on the register's report, as the technician is still putting the stick back into the gateway.
+    await technician.idle();
+    expect(technician.trips[0]?.outcome).toMatchObject({ installed: false, refusal: 'signature' });
+    expect(register.simulator.firmware.running.version).toBe('2.3.1');
+    expect(register.simulator.firmware.trial).toBeNull();
+  });
+
+  it('a register that refuses a package for another model (the gateway was told otherwise): old version, UPGRADE_STICK_REFUSED naming the model', async () => {
+    const { register, technician, upgrade, stick } = await stickHarness({ moveMs: 0 });
+    // The package names this model, so the gateway's gate passes; what lies on the stick is another model's package (swapped on the way).
+    const ours = await signedPackage('2.4.0');
+    const other = await signedPackage('2.4.0', { models: ['OTHER-9'] });
+    const { job } = await upgrade({ ...ours, fwpkg: other.fwpkg! });
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_STICK_REFUSED', data: { registerReason: 'model', packageVersion: '2.4.0' } } });
+    await technician.idle();
+    expect(technician.trips[0]?.outcome).toMatchObject({ installed: false, refusal: 'model' });
+    expect(register.simulator.firmware.running.version).toBe('2.3.1');
+    expect(stick.present).toBe(true);
+  });
+
+  it('a register without the media report that refuses the package: the job looks again past the deadline, then UPGRADE_STICK_NOT_INSTALLED on the old version', async () => {
+    const { register, technician, upgrade } = await stickHarness({
+      moveMs: 0, withoutMediaReport: true, registerTrusts: [parsePublicKeyPem(stranger.publicPem)], transfer: { handoverMs: 300 }, rebootMs: 500,
+    });
     const { job, events } = await upgrade(await signedPackage('2.4.0'));
     expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_STICK_NOT_INSTALLED' } });
     expect(job.error?.message).toMatch(/did not install 2\.4\.0 from the USB stick within \d+ s; it still runs 2\.3\.1/);
     expect(events.some((e) => e.type === 'progress' && e.data.detail === 'the expected time has passed: looking again')).toBe(true);
     expect(technician.trips[0]?.outcome).toMatchObject({ installed: false, refusal: 'signature' });
     expect(register.simulator.firmware.running.version).toBe('2.3.1');
-    expect(register.simulator.firmware.trial).toBeNull();
-  });
-
-  it('a register that refuses a package for another model (the gateway was told otherwise): old version, UPGRADE_STICK_NOT_INSTALLED', async () => {
-    const { register, technician, upgrade, stick } = await stickHarness({ moveMs: 0, transfer: { handoverMs: 300 } });
-    // The package names this model, so the gateway's gate passes; what lies on the stick is another model's package (swapped on the way).
-    const ours = await signedPackage('2.4.0');
-    const other = await signedPackage('2.4.0', { models: ['OTHER-9'] });
-    technician.trips.length = 0;
-    const swapped = { ...ours, fwpkg: other.fwpkg! };
-    const { job } = await upgrade(swapped);
-    expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_STICK_NOT_INSTALLED' } });
-    expect(technician.trips[0]?.outcome).toMatchObject({ installed: false, refusal: 'model' });
-    expect(register.simulator.firmware.running.version).toBe('2.3.1');
-    expect(stick.present).toBe(true);
   });
 
   it('late but upgraded: the technician comes after the deadline, within the second look; the job succeeds', async () => {
