@@ -74,7 +74,7 @@ export async function figures(): Promise<BenchFigure[]> {
       return [{
         id: 'repository.fetch.16mib.ratio', label: 'repository fetch of a 16 MiB package over loopback HTTPS, verified and kept, against one plain download', value: Number((baselineSeconds / fetchSeconds).toFixed(3)), unit: 'ratio',
         baseline: `HTTPS GET written, fsynced, SHA-256 + SM3 of the same file: ${(mib / baselineSeconds).toFixed(1)} MiB/s`,
-        detail: `fetch ${fetchSeconds.toFixed(2)} s (${(mib / fetchSeconds).toFixed(1)} MiB/s) for ${mib.toFixed(1)} MiB; the file is hashed three times (target, fwpkg, store)`,
+        detail: `fetch ${fetchSeconds.toFixed(2)} s (${(mib / fetchSeconds).toFixed(1)} MiB/s) for ${mib.toFixed(1)} MiB; the bytes are hashed three times: as they arrive, as a fwpkg, in the store`,
       }];
     } finally {
       await server.close();

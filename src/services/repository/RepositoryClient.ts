@@ -193,34 +193,40 @@ export class RepositoryClient {
       have = 0;
     }
     try {
-      if (have < target.length) {
-        const body = await source.open(target.name, have);
-        if (!body) throw new GatewayError('REPO_UNREACHABLE', { params: { repository: source.location, detail: `${target.name}: not found` } });
-        const resumedFrom = body.start;
-        const handle = await open(file, resumedFrom > 0 ? 'a' : 'w', 0o600);
-        try {
-          if (resumedFrom === 0) await handle.truncate(0);
-          if (body.announced !== undefined && resumedFrom + body.announced > target.length) {
+      if (have === target.length) {
+        checkTargetFile(await measure(file), target);
+        return file;
+      }
+      const body = await source.open(target.name, have);
+      if (!body) throw new GatewayError('REPO_UNREACHABLE', { params: { repository: source.location, detail: `${target.name}: not found` } });
+      const resumedFrom = body.start;
+      // The whole file is measured as it is written: the kept prefix read once, then every chunk that arrives.
+      const measurer = new ImageMeasurer();
+      if (resumedFrom > 0) for await (const chunk of createReadStream(file, { start: 0, end: resumedFrom - 1, highWaterMark: 256 * 1024 })) measurer.update(chunk as Uint8Array);
+      const handle = await open(file, resumedFrom > 0 ? 'a' : 'w', 0o600);
+      try {
+        if (body.announced !== undefined && resumedFrom + body.announced > target.length) {
+          body.close();
+          throw new GatewayError('REPO_LENGTH_EXCEEDED', { params: { file: target.name, length: target.length } });
+        }
+        let received = resumedFrom;
+        this.report({ name: target.name, received, length: target.length, resumedFrom }, onProgress);
+        for await (const chunk of body.chunks) {
+          received += chunk.length;
+          if (received > target.length) {
             body.close();
             throw new GatewayError('REPO_LENGTH_EXCEEDED', { params: { file: target.name, length: target.length } });
           }
-          let received = resumedFrom;
+          measurer.update(chunk);
+          await handle.write(chunk);
           this.report({ name: target.name, received, length: target.length, resumedFrom }, onProgress);
-          for await (const chunk of body.chunks) {
-            received += chunk.length;
-            if (received > target.length) {
-              body.close();
-              throw new GatewayError('REPO_LENGTH_EXCEEDED', { params: { file: target.name, length: target.length } });
-            }
-            await handle.write(chunk);
-            this.report({ name: target.name, received, length: target.length, resumedFrom }, onProgress);
-          }
-          await handle.sync();
-        } finally {
-          await handle.close();
         }
+        await handle.sync();
+      } finally {
+        await handle.close();
       }
-      checkTargetFile(await measure(file), target);
+      const digest = measurer.digest();
+      checkTargetFile({ length: digest.size, sha256: digest.sha256, sm3: digest.sm3 }, target);
       return file;
     } catch (error) {
       // Kept for a resume: only what an unreachable repository cut short. Anything refused is gone.
