@@ -14,10 +14,12 @@ const waiting = {
   message: { 'zh-CN': '设备重启中，等待它回来', en: 'The register reboots: waiting for it to come back' },
 };
 
-function watch(language: 'zh-CN' | 'en'): Promise<string> {
+function watch(language: 'zh-CN' | 'en', tty = false): Promise<string> {
   let stderr = '';
   const messages = [
     { event: 'progress', data: JSON.stringify({ fraction: 0.2, stage: 'read', etaSeconds: null }) },
+    { event: 'progress', data: JSON.stringify({ fraction: 0.5, stage: 'attach', etaSeconds: 9, detail: 'the register is busy, 3 s of an expected 60 s' }) },
+    { event: 'progress', data: JSON.stringify({ fraction: 0.6, stage: 'attach', etaSeconds: 8, detail: 'a detail nobody translated yet' }) },
     { event: 'waiting', data: JSON.stringify(waiting) },
     { event: 'running', data: '{}' },
     { event: 'end', data: JSON.stringify({ state: 'succeeded' }) },
@@ -28,7 +30,7 @@ function watch(language: 'zh-CN' | 'en'): Promise<string> {
     },
     get: async () => job,
   } as unknown as DaemonClient;
-  const io = { stdout: { write: () => undefined }, stderr: { write: (t: string) => { stderr += t; } }, env: {} };
+  const io = { stdout: { write: () => undefined }, stderr: { write: (t: string) => { stderr += t; }, isTTY: tty }, env: {} };
   const ctx: CliContext = {
     io, client, json: false, language, positionals: [], options: {}, commands: [],
     printJson: () => undefined, print: () => undefined,
@@ -46,5 +48,14 @@ describe('watchJob: a job that waits', () => {
     expect(zh).toContain('等待结束，任务继续\n');
     const zhLines = zh.split('\n').filter((line) => line.startsWith('等待'));
     for (const line of zhLines) expect(line).not.toMatch(/[A-Za-z]{2,}/);
+  });
+
+  it('on a terminal, says the progress detail in the chosen language and leaves out one it cannot say in Chinese', async () => {
+    const zh = await watch('zh-CN', true);
+    expect(zh).toContain('重新连接（收款机忙，已等 3 秒，预计 60 秒）');
+    expect(zh).not.toMatch(/[A-Za-z]{3,}/);
+    const en = await watch('en', true);
+    expect(en).toContain('attach (the register is busy, 3 s of an expected 60 s)');
+    expect(en).toContain('(a detail nobody translated yet)');
   });
 });
