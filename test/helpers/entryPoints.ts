@@ -10,6 +10,7 @@ const sources = {
   fiscald: [join(root, 'bin', 'fiscald.js')],
   fiscalctl: [join(root, 'bin', 'fiscalctl.js')],
   'simulator-serve': [join(root, 'bin', 'run-ts.js'), join(root, 'fixtures', 'simulator', 'serve.ts')],
+  'backup-child': [join(root, 'bin', 'run-ts.js'), join(root, 'test', 'integration', 'backup', 'backupChild.ts')],
 } as const;
 
 export type EntryPoint = keyof typeof sources;

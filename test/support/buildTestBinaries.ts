@@ -7,8 +7,8 @@ const root = resolve(import.meta.dirname, '..', '..');
 
 /**
  * The entry points the process tests start, compiled once per test run: `bin/fiscald.js` and
- * `bin/fiscalctl.js` themselves (their tsx registration left out) and the register simulator's
- * `fixtures/simulator/serve.ts`. Through tsx every start transforms and resolves several hundred
+ * `bin/fiscalctl.js` themselves (their tsx registration left out), the register simulator's
+ * `fixtures/simulator/serve.ts` and the kill-during-backup test's child. Through tsx every start transforms and resolves several hundred
  * TypeScript modules again (fiscalctl about 1.2 s of CPU, fiscald 2 s more than the same code
  * compiled); the suite starts them some hundred times.
  *
@@ -23,6 +23,7 @@ export const testEntryPoints = {
   fiscald: join(root, 'bin', 'fiscald.js'),
   fiscalctl: join(root, 'bin', 'fiscalctl.js'),
   'simulator-serve': join(root, 'fixtures', 'simulator', 'serve.ts'),
+  'backup-child': join(root, 'test', 'integration', 'backup', 'backupChild.ts'),
 } as const;
 
 export type TestEntryPoint = keyof typeof testEntryPoints;

@@ -5,11 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { BackupStore } from '../../../src/services/backup/BackupStore.js';
 import { BACKUP_FOLDER } from '../../../src/services/backup/backupLayout.js';
 import { verifyBackupFolder } from '../../../src/services/backup/verifyBackupFolder.js';
+import { entryPoint } from '../../helpers/entryPoints.js';
 import { temporaryDirectory } from '../../helpers/temporaryDirectories.js';
 
 const TRIALS = 12;
-const runTs = join(import.meta.dirname, '../../../bin/run-ts.js');
-const child = join(import.meta.dirname, 'backupChild.ts');
 
 /**
  * Starts a child writing backups and SIGKILLs it during its second backup, once that backup has read
@@ -19,7 +18,7 @@ const child = join(import.meta.dirname, 'backupChild.ts');
  */
 function killAt(root: string, fraction: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [runTs, child, root], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [...entryPoint('backup-child'), root], { stdio: ['ignore', 'pipe', 'inherit'] });
     let committed = 0;
     let recordsPerBackup = 0;
     let pending = '';
