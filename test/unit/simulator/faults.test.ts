@@ -151,7 +151,9 @@ describe('fault specs from the command line', () => {
     expect(parseFaultSpec('delay:p=0.01:ms=50')).toMatchObject({ kind: 'delay', probability: 0.01, ms: 50 });
     expect(parseFaultSpec('cut:at=5000:mode=close')).toMatchObject({ kind: 'cut', at: 5000, mode: 'close' });
     expect(parseFaultSpec('power-loss:during=firmware-write:after=3:fraction=0.5')).toMatchObject({ kind: 'power-loss', after: 3, fraction: 0.5 });
-    for (const bad of ['explode', 'drop:p=2', 'drop:speed=3', 'cut']) {
+    expect(parseFaultSpec('power-loss:after=3:into=bootloader')).toMatchObject({ kind: 'power-loss', after: 3, bootsInto: 'bootloader' });
+    expect(parseFaultSpec('power-loss:after=3')).toMatchObject({ bootsInto: 'application' });
+    for (const bad of ['explode', 'drop:p=2', 'drop:speed=3', 'cut', 'power-loss:into=nowhere']) {
       expect(() => parseFaultSpec(bad)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
     }
   });
