@@ -22,6 +22,8 @@ export interface TimedDaemon {
   get<T>(path: string): Promise<{ status: number; json: T }>;
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: unknown }>;
   stop(): Promise<void>;
+  /** SIGKILL by PID (a crash); the data dir stays. */
+  kill9(): Promise<void>;
   output(): string;
 }
 
@@ -94,7 +96,11 @@ export async function startTimedDaemon(options: { simulate: number; dataDir?: st
     await sleep(20);
   }
   const onlineSeconds = (performance.now() - t0) / 1000;
-  return { url, pid: child.pid!, dataDir, token, firstAnswerSeconds, onlineSeconds, get, request, stop, output: () => output };
+  const kill9 = async () => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
+    await exited(child);
+  };
+  return { url, pid: child.pid!, dataDir, token, firstAnswerSeconds, onlineSeconds, get, request, stop, kill9, output: () => output };
 }
 
 export interface BareServer {
