@@ -22,6 +22,13 @@ export const MAX_METADATA_BYTES: Record<Role, number> = { root: 512 * 1024, time
 
 export const rootFileOfVersion = (version: number) => `${version}.root.json`;
 
+/**
+ * Where a snapshot or targets version is published (TUF's consistent snapshots): `N.snapshot.json`,
+ * `N.targets.json`, never replaced, so a gateway reading while the vendor publishes always finds the version the
+ * document above names (SPEC.md §1).
+ */
+export const versionedFile = (role: 'snapshot' | 'targets', version: number) => `${version}.${ROLE_FILE[role]}`;
+
 const utcSecond = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, { message: 'expected UTC time to the second, e.g. 2026-12-05T12:00:00Z' })
   .refine((text) => !Number.isNaN(Date.parse(text)) && new Date(text).toISOString().replace('.000Z', 'Z') === text, { message: 'not a real time' });
 const version = z.number().int().min(1).max(0x7fff_ffff);

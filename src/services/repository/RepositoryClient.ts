@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 import { compareVersions, ImageMeasurer, type FwpkgPublicKey } from '../../../protocols/fwpkg/index.js';
 import {
-  checkNotExpired, checkTargetFile, checkTargetManifest, MAX_METADATA_BYTES, packageKeys, ROLE_FILE, rootFileOfVersion, verifyNextRoot,
+  checkNotExpired, checkTargetFile, checkTargetManifest, MAX_METADATA_BYTES, packageKeys, ROLE_FILE, rootFileOfVersion, verifyNextRoot, versionedFile,
   verifySnapshot, verifyTargets, verifyTimestamp, type Metadata, type Target,
 } from '../../../protocols/fwrepo/index.js';
 import { readCapped, type RepositorySource } from './RepositorySource.js';
@@ -165,9 +165,9 @@ export class RepositoryClient {
     checkNotExpired(root, now);
     const timestamp = verifyTimestamp(await this.required(source, ROLE_FILE.timestamp, MAX_METADATA_BYTES.timestamp), root.signed, trustedTimestamp, now);
     const snapshotMeta = timestamp.signed.meta['snapshot.json'];
-    const snapshot = verifySnapshot(await this.required(source, ROLE_FILE.snapshot, snapshotMeta.length), root.signed, timestamp, trustedSnapshot, now);
+    const snapshot = verifySnapshot(await this.required(source, versionedFile('snapshot', snapshotMeta.version), snapshotMeta.length), root.signed, timestamp, trustedSnapshot, now);
     const targetsMeta = snapshot.signed.meta['targets.json'];
-    const targets = verifyTargets(await this.required(source, ROLE_FILE.targets, targetsMeta.length), root.signed, snapshot, trustedTargets, now);
+    const targets = verifyTargets(await this.required(source, versionedFile('targets', targetsMeta.version), targetsMeta.length), root.signed, snapshot, trustedTargets, now);
     const record = { verifiedAt: now.toISOString(), source: source.location };
     await this.state.saveChain({ timestamp, snapshot, targets }, record);
     return { root, timestamp, snapshot, targets, record };

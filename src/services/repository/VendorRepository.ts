@@ -7,7 +7,7 @@ import {
   generateKeyPair, ImageMeasurer, parsePrivateKeyPem, type FwpkgPrivateKey, type FwpkgPublicKey, type KeyAlgorithm,
 } from '../../../protocols/fwpkg/index.js';
 import {
-  decodeMetadata, expiresAt, FWREPO_SPEC, keyEntry, packageKeys, ROLE_FILE, rootFileOfVersion, signMetadata, targetOf,
+  decodeMetadata, expiresAt, FWREPO_SPEC, keyEntry, packageKeys, ROLE_FILE, rootFileOfVersion, signMetadata, targetOf, versionedFile,
   type Metadata, type Role, type RootSigned, type SignedOf, type TargetsSigned,
 } from '../../../protocols/fwrepo/index.js';
 import { verifyFwpkgFile } from './verifyFwpkgFile.js';
@@ -115,9 +115,14 @@ export class VendorRepository {
     return keys;
   }
 
-  /** Signs and writes a role's document as is (a vendor's tool and the tests' attacks use it). */
+  /**
+   * Signs and writes a role's document as is (a vendor's tool and the tests' attacks use it): snapshot and targets
+   * as `N.<role>.json` (what gateways read, never replaced by another version) and as `<role>.json` (the vendor's
+   * current one), the timestamp as `timestamp.json`, last, so what it names is already in place.
+   */
   async writeRole<R extends Exclude<Role, 'root'>>(role: R, signed: SignedOf[R], keys?: readonly FwpkgPrivateKey[]): Promise<Metadata<R>> {
     const document = signMetadata(role, signed, keys ?? await this.keysFor(role));
+    if (role !== 'timestamp') await writeFileAtomic(join(this.publicDir, versionedFile(role as 'snapshot' | 'targets', document.signed.version)), document.bytes, { mode: 0o644 });
     await writeFileAtomic(join(this.publicDir, ROLE_FILE[role]), document.bytes, { mode: 0o644 });
     return document;
   }

@@ -1,11 +1,11 @@
-import { copyFileSync, cpSync, existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { FWREPO_SPEC, type Target } from '../../../protocols/fwrepo/index.js';
 import { folderSource, httpsSource } from '../../../src/services/repository/RepositorySource.js';
 import { repositoryStatus } from '../../../src/services/repository/repositoryStatus.js';
 import { makeLoopbackCertificate, serveRepository, type RepositoryServer } from '../../helpers/repositoryServer.js';
-import { foreignKey, gateway, packageFile, removeTemporaries, temporary, vendorWithPackage } from './repositoryFixture.js';
+import { foreignKey, gateway, packageFile, removeTemporaries, temporary, vendorPackageKey, vendorWithPackage } from './repositoryFixture.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 const certificate = makeLoopbackCertificate();
@@ -93,6 +93,20 @@ describe('fetch over HTTPS from a repository the test builds (issue 12 acceptanc
   });
 });
 
+describe('a repository being published', () => {
+  it('a gateway reading between repo add and repo publish sees the last published version whole (versioned snapshot and targets files)', async () => {
+    const { vendor } = await vendorWithPackage();
+    const server = await serve(vendor.publicDir);
+    const gw = gateway(vendor);
+    const source = httpsSource(server.url, server.ca);
+    await vendor.add(await packageFile(temporary('fg-next-'), vendorPackageKey(vendor), '9.2.0'));
+    expect((await gw.client.refresh(source)).targets!.signed.targets.map((t) => t.version)).toEqual(['9.1.0']);
+    await vendor.publish();
+    expect((await gw.client.refresh(source)).targets!.signed.targets.map((t) => t.version)).toEqual(['9.1.0', '9.2.0']);
+    expect(server.requests.map((r) => r.path)).toEqual(expect.arrayContaining(['2.snapshot.json', '2.targets.json', '3.snapshot.json', '3.targets.json']));
+  });
+});
+
 describe('attacks, each refused with its code and nothing kept', () => {
   async function online(options?: { keys?: number; threshold?: number }) {
     const setup = await vendorWithPackage(options);
@@ -122,7 +136,6 @@ describe('attacks, each refused with its code and nothing kept', () => {
     const snapshot = await oldSnapshot;
     const current = (await t.vendor.read('timestamp')).signed;
     await t.vendor.writeRole('timestamp', { ...current, version: current.version + 1, meta: { 'snapshot.json': { version: snapshot.signed.version, length: snapshot.bytes.length, sha256: (await import('node:crypto')).createHash('sha256').update(snapshot.bytes).digest('hex') } } });
-    t.server.override('snapshot.json', snapshot.bytes);
     await expect(t.gw.client.refresh(t.source)).rejects.toThrow(code('REPO_ROLLBACK'));
   });
 
@@ -224,9 +237,8 @@ describe('root rotation and the stick', () => {
     expect((await gw.client.trusted())!.record!.source).toBe(stick);
 
     const stale = join(temporary('fg-stick-'), 'fiscal-repository');
-    cpSync(vendor.publicDir, stale, { recursive: true });
     await vendor.publish({ now: new Date(Date.now() - 10 * 24 * 3600 * 1000) });
-    for (const name of ['timestamp.json', 'snapshot.json']) copyFileSync(join(vendor.publicDir, name), join(stale, name));
+    cpSync(vendor.publicDir, stale, { recursive: true });
     const fresh = gateway(vendor);
     await expect(fresh.client.fetch(folderSource(stale), { all: true })).rejects.toThrow(code('REPO_METADATA_EXPIRED'));
   });

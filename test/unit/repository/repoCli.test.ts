@@ -27,7 +27,7 @@ describe('fiscalctl repo (vendor side, no fiscald)', () => {
     expect(statSync(join(dir, 'keys')).mode & 0o777).toBe(0o700);
     for (const name of readdirSync(join(dir, 'keys')).filter((n) => n.endsWith('.key'))) expect(statSync(join(dir, 'keys', name)).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(dir, 'keys')).filter((n) => n.startsWith('root-') && n.endsWith('.key'))).toHaveLength(3);
-    expect(readdirSync(join(dir, 'public')).sort()).toEqual(['1.root.json', 'root.json', 'snapshot.json', 'targets', 'targets.json', 'timestamp.json']);
+    expect(readdirSync(join(dir, 'public')).sort()).toEqual(['1.root.json', '1.snapshot.json', '1.targets.json', 'root.json', 'snapshot.json', 'targets', 'targets.json', 'timestamp.json']);
 
     const published = await cli(['repo', 'publish', dir, '--expires', '12h', '--json']);
     expect(JSON.parse(published.stdout)).toMatchObject({ versions: { root: 1, targets: 1, snapshot: 2, timestamp: 2 } });
