@@ -44,6 +44,12 @@ export const upgradeCardErrors = {
     zh: '第 {part}/{parts} 张升级卡连续 {attempts} 次写入或核对失败（{detail}）', en: 'Upgrade card {part} of {parts} failed to write or to read back right {attempts} times ({detail})',
     remedyZh: '收款机未被改动，旧版本仍可使用。换用新的空白升级卡或另一个读卡器后重新升级。', remedyEn: 'The register was not changed and its old version still works. Use new blank upgrade cards or another reader, then upgrade again.',
   },
+  UPGRADE_CARD_REFUSED: {
+    http: 422, exit: ExitCode.refused,
+    zh: '收款机 {machine} 拒绝安装升级卡中的升级包：{reason}，仍运行版本 {running}', en: 'Register {machine} refused the package on the upgrade cards: {reason}; it still runs {running}',
+    remedyZh: '旧版本仍可使用。按原因处理（换用厂商签名、适用于该型号并允许 IC 卡升级的升级包，或重新写卡）后重新升级。',
+    remedyEn: 'The old version still works. Deal with the reason (a package signed by the vendor, for this model, allowing IC-card upgrade, or cards written again), then upgrade again.',
+  },
   UPGRADE_CARD_NOT_INSTALLED: {
     http: 502, exit: ExitCode.failed,
     zh: '收款机 {machine} 在 {seconds} 秒内没有从升级卡装上 {target}，仍运行版本 {running}',

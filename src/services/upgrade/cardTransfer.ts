@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { GatewayError } from '../../../contracts/errors/index.js';
+import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
 import { canonicalManifestBytes } from '../../../protocols/fwpkg/manifest.js';
 import type { FirmwareTrial } from '../../../protocols/gb-link/index.js';
+import { mediaInstallReportSchema, type MediaInstallReport } from '../../../protocols/gb-link/payloads/firmware.js';
 import {
   sameUpgradeCardSet, sha256Hex, splitIntoUpgradeCards, UPGRADE_CARD_HEADER_SIZE, type UpgradeCardPart, type UpgradeCardSetInfo,
 } from '../../../protocols/gb18240-card/upgradeCardLayout.js';
@@ -47,6 +48,8 @@ const cardDetailSchema = z.object({
   parts: z.number().int().positive(),
   verified: z.array(z.number().int().positive()),
   reader: z.string(),
+  /** The register's media report (64/0A) before the technician was told: a resumed wait compares with it. */
+  reportBefore: mediaInstallReportSchema.optional(),
 });
 type CardDetail = z.infer<typeof cardDetailSchema>;
 
@@ -63,6 +66,30 @@ const sameTrial = (a: FirmwareTrial, b: FirmwareTrial) =>
   a.state === b.state && a.reason === b.reason && a.trialVersion === b.trialVersion && a.previousVersion === b.previousVersion;
 
 type Message = { readonly 'zh-CN': string; readonly en: string };
+
+/** What the register's 64/0A refusal reasons mean for upgrade cards (GB link SPEC §5.8.2). */
+const refusalWords: Readonly<Record<MediaInstallReport['reason'], { zh: string; en: string }>> = {
+  none: { zh: '原因不明', en: 'no reason given' },
+  'not-found': { zh: '升级卡不全', en: 'the card set is incomplete' },
+  damaged: { zh: '升级卡中的数据与校验值不符或不是升级包', en: 'the cards\' data does not match its digests or is not a package' },
+  signature: { zh: '签名无效或不是收款机信任的密钥所签', en: 'its signature is missing, altered or by a key the register does not trust' },
+  image: { zh: '固件映像与清单的摘要不符', en: 'the image does not match the manifest\'s digests' },
+  model: { zh: '升级包不适用于该型号', en: 'the package is not for this model' },
+  path: { zh: '升级包不允许经 IC 卡安装', en: 'the package may not be installed from upgrade cards' },
+};
+
+/** The register's last install from a medium (64/0A), or undefined from a register without the report (ER 20). */
+async function mediaReport(device: BorrowedDevice): Promise<MediaInstallReport | undefined> {
+  try {
+    return await device.session.firmwareMediaReport();
+  } catch (error) {
+    if (isGatewayError(error, 'LINK_UNKNOWN_COMMAND') || isGatewayError(error, 'LINK_EXTENSION_NOT_OFFERED')) return undefined;
+    throw error;
+  }
+}
+
+const sameReport = (a: MediaInstallReport | undefined, b: MediaInstallReport | undefined) =>
+  a?.state === b?.state && a?.source === b?.source && a?.reason === b?.reason && a?.version === b?.version;
 
 /** What one attempt at one card came to. */
 type CardOutcome =
@@ -161,7 +188,8 @@ class CardRun {
 
     ctx.stage('attach');
     const parts = this.cards?.length ?? earlier?.parts ?? 0;
-    plan.progress(this.pkg.image.length, this.detail('handed-over'));
+    const reportBefore = earlier?.step === 'handed-over' ? earlier.reportBefore : await mediaReport(this.device);
+    plan.progress(this.pkg.image.length, { ...this.detail('handed-over'), ...(reportBefore === undefined ? {} : { reportBefore }) });
     ctx.waiting({
       for: 'technician', code: 'UPGRADE_CARD_HANDOVER',
       message: {
@@ -169,7 +197,7 @@ class CardRun {
         en: `Take the ${parts} upgrade cards to register ${this.machine} and insert them into its user-card slot one after the other (card 1 first), confirming each on the register; it checks the signature, installs the new version and restarts`,
       },
     });
-    await this.waitForInstall(before);
+    await this.waitForInstall(before, reportBefore);
     plan.activating();
     return {
       startedAt, bytesSent: this.bytesSent, resumes: this.resumes,
@@ -380,10 +408,12 @@ class CardRun {
 
   /**
    * Asks the register every `pollMs` until it runs the target on trial (or is back from trying it: settle reports the
-   * revert). While it reboots, `plan.waitForRegister` waits with its own progress. The deadline passing makes the job
-   * look again once, `plan.rebootMs` later; then, with the register still on its old image, UPGRADE_CARD_NOT_INSTALLED.
+   * revert). While it reboots, `plan.waitForRegister` waits with its own progress. A register with the media report
+   * (64/0A) that reports a new refusal of upgrade cards ends the wait at once (UPGRADE_CARD_REFUSED, exit 3). The
+   * deadline passing makes the job look again once, `plan.rebootMs` later; then, with the register still on its old
+   * image, UPGRADE_CARD_NOT_INSTALLED.
    */
-  private async waitForInstall(before: FirmwareTrial): Promise<void> {
+  private async waitForInstall(before: FirmwareTrial, reportBefore: MediaInstallReport | undefined): Promise<void> {
     const { ctx, plan, device } = this;
     const allowed = this.options.handoverMs ?? DEFAULT_HANDOVER_MS;
     const started = this.now();
@@ -401,6 +431,15 @@ class CardRun {
           // identifies it, so the registry (and `devices`) shows what it runs now.
           await plan.waitForRegister('either');
           return;
+        }
+        // The register says it refused the cards (64/0A changed since the technician was told): no use waiting for the deadline.
+        const report = reportBefore === undefined ? undefined : await mediaReport(device);
+        if (report?.state === 'refused' && report.source === 'ic-card' && !sameReport(report, reportBefore)) {
+          const words = refusalWords[report.reason];
+          throw new GatewayError('UPGRADE_CARD_REFUSED', {
+            params: { machine: this.machine, reason: words.en, reasonZh: words.zh, running },
+            data: { registerReason: report.reason, packageVersion: report.version, changed: false },
+          });
         }
       } catch (error) {
         if (!isLinkFailure(error)) throw error;

@@ -249,11 +249,22 @@ describe('the IC-card upgrade path', () => {
     expect(register.simulator.firmware.running.version).toBe('2.3.1');
   });
 
-  it('a register that does not trust the key refuses the cards; the job looks again after the deadline and fails, old version working', async () => {
-    const { upgrade, register, technician } = await harness({ trusted: false, transfer: { handoverMs: 300 } });
+  it('a register that does not trust the key refuses the cards: its report (64/0A) ends the wait at once, UPGRADE_CARD_REFUSED (exit 3)', async () => {
+    // The deadline is far: only the register's report can end the job in time.
+    const { upgrade, register, technician } = await harness({ trusted: false, transfer: { handoverMs: 600_000 } });
     const { job } = await upgrade(await packageOf('2.4.0'));
-    expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_CARD_NOT_INSTALLED', params: { target: '2.4.0', running: '2.3.1' } } });
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_CARD_REFUSED', params: { running: '2.3.1' }, data: { registerReason: 'signature' } } });
     expect(technician.moves.some((m) => m.includes('refused'))).toBe(true);
+    expect(register.simulator.firmware.running.version).toBe('2.3.1');
+    expect(register.simulator.firmware.mediaReport).toMatchObject({ state: 'refused', source: 'ic-card', reason: 'signature' });
+  });
+
+  it('cards that never reach the register: the job looks again after the deadline and fails UPGRADE_CARD_NOT_INSTALLED, old version working', async () => {
+    const { upgrade, register, technician } = await harness({ transfer: { handoverMs: 300 } });
+    const { job } = await upgrade(await packageOf('2.4.0'), (event) => {
+      if (event.type === 'waiting' && (event.data as { code?: string }).code === 'UPGRADE_CARD_HANDOVER') technician.stop();
+    });
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'UPGRADE_CARD_NOT_INSTALLED', params: { target: '2.4.0', running: '2.3.1' } } });
     expect(register.simulator.firmware.running.version).toBe('2.3.1');
   });
 });
