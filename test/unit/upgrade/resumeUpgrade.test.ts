@@ -87,6 +87,9 @@ describe('an upgrade interrupted by a restart (reconcile, src/jobs/ENGINE.md)', 
     // Back again after it had confirmed: the reconcile finds it done, without running anything.
     const done = { checkpoint: { ...base, phase: 'confirming', offset: image.length } } as unknown as JobRow;
     const settled = await devices.withDevice(id, signal, (device) => reconcileUpgrade(done, device, run));
-    expect(settled).toMatchObject({ state: 'succeeded', result: { after: '2.4.0', confirmed: true } });
+    expect(settled).toMatchObject({ state: 'succeeded', result: { after: '2.4.0', confirmed: true, path: 'serial' } });
+    // The result names the path the checkpoint names (a stick or card job reconciled the same way).
+    const byStick = { checkpoint: { ...base, phase: 'confirming', offset: image.length, path: 'usb-stick' } } as unknown as JobRow;
+    expect(await devices.withDevice(id, signal, (device) => reconcileUpgrade(byStick, device, run))).toMatchObject({ state: 'succeeded', result: { path: 'usb-stick' } });
   });
 });
