@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDataDir, runFiscalctl, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
+import { eventually, removeDataDir, runFiscalctl, startDaemon, tempDataDir, type RunningDaemon } from '../helpers/daemon.js';
+import { readJobEvents } from './sse.js';
 
 interface DeviceRow { id: string; identity?: { model: string; firmwareVersion: string; machineNumber: string } }
 
@@ -86,4 +87,70 @@ describe('fiscalctl upgrade --path usb-stick and export-backup on the simulated 
     expect(sha256(readFileSync(copy.path))).toBe(copy.sha256);
     expect(readFileSync(`${copy.path}.sha256`, 'utf8')).toContain(copy.sha256);
   }, 240_000);
+});
+
+/**
+ * fiscald killed (-9) while a stick upgrade waits for the technician, started again on the same data dir: the job is
+ * reconciled when its register is back, resumes at the technician (the copy on the stick still verifies, so it is
+ * not made again), the technician is told again and carries the stick, and the job ends verified and confirmed.
+ */
+describe('fiscald killed while a stick upgrade waits for the technician (processes)', () => {
+  const dataDir = tempDataDir();
+  let daemon: RunningDaemon | undefined;
+  let work: string | undefined;
+  afterAll(async () => {
+    await daemon?.stop();
+    removeDataDir(dataDir);
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('resumes at the technician after the restart without copying again; devices shows the new version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fg-e2e-stick-restart-'));
+    work = dir;
+    const trusted = join(dir, 'trusted');
+    mkdirSync(trusted);
+    const start = (moveMs: number) => startDaemon({ dataDir, simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickMoveMs: moveMs })] });
+    // The first fiscald's technician would take ten minutes: the job is surely still waiting for him when it dies.
+    daemon = await start(600_000);
+    const ctl = (args: string[]) => runFiscalctl(daemon!, args);
+    expect((await ctl(['package', 'keygen', '--out', join(dir, 'vendor')])).code).toBe(0);
+    copyFileSync(join(dir, 'vendor.pub'), join(trusted, 'vendor.pub'));
+    const [device] = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices;
+    writeFileSync(join(dir, 'fw.bin'), Buffer.alloc(24 * 1024, 0x7e));
+    const built = await ctl(['package', 'build', '--image', join(dir, 'fw.bin'), '--version', '9.4.0', '--model', device!.identity!.model,
+      '--lowest', '0.0.1', '--paths', 'usb-stick', '--key', join(dir, 'vendor.key'), '-o', join(dir, 'fw.fwpkg')]);
+    expect(built.code, built.stderr).toBe(0);
+    const uploaded = await ctl(['package', 'upload', join(dir, 'fw.fwpkg'), '--json']);
+    expect(uploaded.code, uploaded.stderr).toBe(0);
+    const packageId = (JSON.parse(uploaded.stdout) as { package: { id: string } }).package.id;
+
+    const auth = { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json', 'x-operator': 'stick-restart' };
+    const started = await fetch(`${daemon.url}/v1/devices/${device!.id}/upgrade`, { method: 'POST', headers: auth, body: JSON.stringify({ package: packageId, path: 'usb-stick' }) });
+    expect(started.status).toBe(202);
+    const { job } = (await started.json()) as { job: { id: string } };
+    const first = daemon;
+    let killing: Promise<void> | undefined;
+    await readJobEvents(`${first.url}/v1/jobs/${job.id}/events`, first.token, (event) => {
+      if (event.event === 'waiting' && event.data.for === 'technician' && !killing) killing = first.kill9();
+    });
+    await killing;
+    expect(killing).toBeDefined();
+    const onStick = join(dataDir, 'simulator', 'stick', 'volume', 'FISCAL', 'UPGRADE', device!.identity!.model, '9.4.0.fwpkg');
+    const packageBytes = readFileSync(join(dir, 'fw.fwpkg'));
+    expect(sha256(readFileSync(onStick))).toBe(sha256(packageBytes));
+
+    daemon = await start(300);
+    const restarted = daemon;
+    const ended = await eventually(async () => {
+      const row = (await (await fetch(`${restarted.url}/v1/jobs/${job.id}`, { headers: { authorization: `Bearer ${restarted.token}` } })).json()) as {
+        state: string; result: { after: string; verified: boolean; confirmed: boolean; path: string; write: { bytesSent: number; detail: { reused: boolean } } } | null;
+        error: { code: string } | null;
+      };
+      return ['succeeded', 'failed', 'cancelled'].includes(row.state) ? row : undefined;
+    }, 120_000);
+    expect(ended.error).toBeNull();
+    expect(ended).toMatchObject({ state: 'succeeded', result: { path: 'usb-stick', after: '9.4.0', verified: true, confirmed: true, write: { bytesSent: 0, detail: { reused: true } } } });
+    const after = (JSON.parse((await runFiscalctl(restarted, ['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices[0];
+    expect(after?.identity?.firmwareVersion).toBe('9.4.0');
+  }, 300_000);
 });
