@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDataDir, runFiscalctl, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
+import { eventually, removeDataDir, runFiscalctl, startDaemon, type RunningDaemon } from '../helpers/daemon.js';
 import { serveRepository, type RepositoryServer } from '../helpers/repositoryServer.js';
 
 interface DeviceRow { id: string; identity?: { model: string; firmwareVersion: string } }
@@ -12,8 +12,8 @@ interface Fetched { fetched: { packageId: string; version: string; downloaded: b
  * Issue 12 end to end with the real binaries: a vendor builds a repository with `fiscalctl repo`, a local HTTPS
  * server (certificate made by openssl in the test) serves it, `fiscald --simulate=1 --repository URL
  * --repository-ca FILE --repository-root 1.root.json` fetches, verifies and caches the package for its register's
- * model, follows two root rotations, and with the network gone still upgrades from the cache and says how old
- * the metadata is; then a copy of the repository on the simulated USB stick (FISCAL/REPOSITORY) is verified and used offline.
+ * model, follows two root rotations, and with the network gone and the timestamp expired still upgrades from the
+ * cache and says how old the metadata is; then a copy of the repository on the simulated USB stick (FISCAL/REPOSITORY) is verified and used offline.
  */
 describe('vendor repository over HTTPS and from a stick (processes)', () => {
   let daemon: RunningDaemon;
@@ -40,7 +40,7 @@ describe('vendor repository over HTTPS and from a stick (processes)', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  async function publishPackage(model: string, version: string): Promise<void> {
+  async function publishPackage(model: string, version: string, expires = '2d'): Promise<void> {
     writeFileSync(join(work, `fw-${version}.bin`), Buffer.alloc(40 * 1024, version.length));
     const key = join(repo, 'keys', readdirSync(join(repo, 'keys')).find((n) => n.startsWith('package-') && n.endsWith('.key'))!);
     const built = await vendorCtl(['package', 'build', '--image', join(work, `fw-${version}.bin`), '--version', version, '--model', model,
@@ -48,7 +48,7 @@ describe('vendor repository over HTTPS and from a stick (processes)', () => {
     expect(built.code, built.stderr).toBe(0);
     const added = await vendorCtl(['repo', 'add', repo, join(work, `fw-${version}.fwpkg`)]);
     expect(added.code, added.stderr).toBe(0);
-    const published = await vendorCtl(['repo', 'publish', repo, '--expires', '2d']);
+    const published = await vendorCtl(['repo', 'publish', repo, '--expires', expires]);
     expect(published.code, published.stderr).toBe(0);
   }
 
@@ -56,7 +56,8 @@ describe('vendor repository over HTTPS and from a stick (processes)', () => {
     const ctl = (args: string[]) => runFiscalctl(daemon, args);
     const [device] = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices;
     const model = device!.identity!.model;
-    await publishPackage(model, '9.1.0');
+    // A timestamp that expires soon: by the time the network is gone it has expired, as at an offline counter.
+    await publishPackage(model, '9.1.0', '45s');
 
     const fetched = await ctl(['package', 'fetch', '--json']);
     expect(fetched.code, fetched.stderr + fetched.stdout).toBe(0);
@@ -76,10 +77,14 @@ describe('vendor repository over HTTPS and from a stick (processes)', () => {
     expect(status.stdout).not.toMatch(/latest/i);
 
     await server.close();
+    await eventually(async () => {
+      const now = JSON.parse((await ctl(['repo', 'status', '--json'])).stdout) as { repository: { current: boolean } };
+      return now.repository.current ? undefined : true;
+    }, 90_000);
     const offline = await ctl(['package', 'fetch']);
     expect(offline.code).toBe(5);
     expect(offline.stderr).toMatch(/REPO_UNREACHABLE|cannot be reached/);
-    expect(offline.stderr).toMatch(/Metadata verified .* ago/);
+    expect(offline.stderr).toMatch(/Metadata verified .* ago\), expired .*: the repository may have newer packages since/);
     expect(offline.stderr).toContain(packageId);
     const zh = await runFiscalctl(daemon, ['package', 'fetch'], { LANG: 'zh_CN.UTF-8' });
     expect(zh.stderr).toMatch(/元数据校验于 .*前/);
@@ -87,7 +92,7 @@ describe('vendor repository over HTTPS and from a stick (processes)', () => {
     const upgraded = await ctl(['upgrade', device!.id, '--package', packageId, '--yes', '--json']);
     expect(upgraded.code, upgraded.stderr + upgraded.stdout).toBe(0);
     expect(JSON.parse(upgraded.stdout)).toMatchObject({ upgrade: { after: '9.1.0', verified: true, confirmed: true } });
-    expect(upgraded.stderr).toMatch(new RegExp(`Package ${packageId} came from the vendor repository\\. Metadata verified .* ago`));
+    expect(upgraded.stderr).toMatch(new RegExp(`Package ${packageId} came from the vendor repository\\. Metadata verified .* ago\\), expired`));
 
     // A newer release reaches the counter on a stick: the repository folder copied as FISCAL/REPOSITORY onto --simulate's
     // USB stick (a folder the stick driver finds as a mounted removable volume), read with the network still gone.
