@@ -26,11 +26,14 @@ Options (config-file key / environment variable):
                                 (default N = 2; the first is new, the others carry a year of history,
                                 from the third on also just declared and paid: ready for a
                                 monitoring-data change),
-                                and two simulated card readers (a spare user card, an inspection card);
+                                and two simulated card readers (a spare user card, an inspection card),
+                                a USB stick (<data-dir>/simulator/stick/volume) and the technician who
+                                carries it to a register when an upgrade asks;
                                 all kept in <data-dir>/simulator from one start to the next
                                                         simulate / FISCALD_SIMULATE
   --simulator-timing JSON       timing of the simulated registers, e.g. {"selfCheckMs":1000}
-                                (turnaroundMs, flashWriteMs, initializeMs, selfCheckMs, rebootMs…)
+                                (turnaroundMs, flashWriteMs, initializeMs, selfCheckMs, rebootMs…;
+                                stickMoveMs: the technician's walk with the stick, stickTrialSeconds)
                                                         simulatorTiming / FISCALD_SIMULATOR_TIMING
   --simulator-profile P         firmware of the simulated registers: full (default), public (no 70–7F,
                                 no 3C), no-XX (without command XX, hex), max-message=N; joined with +
