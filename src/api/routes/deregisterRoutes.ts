@@ -15,6 +15,8 @@ export interface DeregisterRoutesDeps {
   readonly registers: DevicePort;
   /** The backup area's gate (its wiring implements the port; deregistration never imports the backup service). */
   readonly backupGate: BackupGateFor;
+  /** The register time zone (daemon config registerUtcOffset), minutes east of UTC, for the printable record; UTC+8 when absent. */
+  readonly utcOffsetMinutes?: number;
 }
 
 /** Which register a deregistration job retires, for whom, and this gateway's earlier records of it. */
@@ -27,17 +29,18 @@ export interface DeregistrationTarget {
 }
 
 /** The run of a deregistration job: as the route starts it, and as its reconcile resumes it after an interruption. */
-export function deregistrationRun({ registers, backupGate }: DeregisterRoutesDeps, target: DeregistrationTarget, request: DeregisterRequest) {
+export function deregistrationRun({ registers, backupGate, utcOffsetMinutes }: DeregisterRoutesDeps, target: DeregistrationTarget, request: DeregisterRequest) {
   return (ctx: Pick<JobContext, 'signal' | 'stage' | 'progress' | 'record' | 'throwIfCancelled' | 'checkpoint'>) => runDeregistration({
     backupGate: backupGate({ deviceId: target.deviceId, backupKey: target.backupKey, history: target.history() }, ctx),
     operator: target.operator,
     history: target.history(),
     withRegister: (work) => registers.withDevice(target.deviceId, ctx.signal, (device) => work(device.session)),
+    ...(utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes }),
   }, request, ctx);
 }
 
 /** Deregistration (注销): `POST /v1/devices/{id}/deregister`, a job whose result carries the printable service record. */
-export function deregisterRoutes({ registers, backupGate }: DeregisterRoutesDeps): ApiPlugin {
+export function deregisterRoutes(deps: DeregisterRoutesDeps): ApiPlugin {
   return {
     name: 'deregister',
     register(app, context) {
@@ -57,7 +60,7 @@ export function deregisterRoutes({ registers, backupGate }: DeregisterRoutesDeps
           const machineNumber = devices.get(params.id)?.identity?.machineNumber;
           return startDeviceJob(context, { request, reply, operator, deviceId: params.id, body: deregister }, {
             kind: DEREGISTER_JOB_KIND, stages: deregistrationStages, params: deregister,
-            run: deregistrationRun({ registers, backupGate }, {
+            run: deregistrationRun(deps, {
               deviceId: params.id, backupKey: machineNumber ?? params.id, operator,
               history: () => context.store.records.list({ device: machineNumber ?? params.id }),
             }, deregister),

@@ -17,7 +17,10 @@ import type { Area, AreaDeps } from './Area.js';
  * short runs again under the same job (it changes no fiscal data; its backup gate finds the backup it had made).
  */
 export function changesArea(deps: AreaDeps, backups: BackupArea): Area {
-  const deregistration = { registers: deps.devices, backupGate: backups.gate };
+  const deregistration = {
+    registers: deps.devices, backupGate: backups.gate,
+    ...(deps.registerUtcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: deps.registerUtcOffsetMinutes }),
+  };
   return {
     plugins: [changesRoutes(deps.devices), rollsRoutes(deps.devices), deregisterRoutes(deregistration)],
     definitions: [

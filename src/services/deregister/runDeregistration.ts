@@ -32,6 +32,8 @@ export interface DeregistrationDeps {
   readonly maxBackupAgeMs?: number;
   readonly now?: () => Date;
   readonly card?: CardSessionOptions;
+  /** The register time zone for the printable record, minutes east of UTC; UTC+8 when absent. */
+  readonly utcOffsetMinutes?: number;
 }
 
 export interface DeregistrationResult {
@@ -108,6 +110,7 @@ export async function runDeregistration(deps: DeregistrationDeps, request: Dereg
     const summary = deregistrationSummary({
       state, backup, operator: deps.operator, undeclaredSince: since, allowUndeclared: request.allowUndeclared,
       ...(request.note === undefined ? {} : { note: request.note }),
+      ...(deps.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: deps.utcOffsetMinutes }),
     });
     reporter.record({
       after: {

@@ -79,6 +79,13 @@ describe('deregistration (注销)', () => {
     expect(reporter.after).toMatchObject({ deregistered: true, backupId: made[0], note: '税务机关同意' });
   });
 
+  it('prints the record in the register time zone it is given (the daemon\'s registerUtcOffset), not UTC+8 always', async () => {
+    current = await startInitializedRegister();
+    const { deps } = await depsFor(current);
+    const result = await runDeregistration({ ...deps, utcOffsetMinutes: -300 }, deregisterRequestSchema.parse({ allowUndeclared: true }), new RecordingReporter());
+    expect(result.summary).toMatch(/记录时间：\d{4}-\d\d-\d\d \d\d:\d\d:\d\d（UTC-05:00）/);
+  });
+
   it('on public firmware (no 70, so no 72): the final counters come from status 41, the ones 41 does not count are unknown', async () => {
     current = await startInitializedRegister({ profile: parseSimulatorProfile('public') });
     const sent: number[] = [];
