@@ -14,6 +14,8 @@ export interface CopyToStickOptions {
   readonly freeSpace?: (mountPoint: string) => Promise<number>;
   /** Called once the copy is durable, before it is read back (progress, or fault injection in tests). */
   readonly onWritten?: (path: string) => Promise<void> | void;
+  /** Told after each chunk (1 MiB) written and read back: a slow stick never leaves a job silent. */
+  readonly onProgress?: (done: number, total: number, phase: 'write' | 'read-back') => void;
 }
 
 export interface StickCopy {
@@ -28,12 +30,13 @@ export interface StickCopy {
 const SIDECAR_ALLOWANCE = 4096;
 
 /** SHA-256 and length of a file, read through (on a stick, what the file system gives back now). */
-export async function hashOf(path: string): Promise<{ bytes: number; sha256: string }> {
+export async function hashOf(path: string, onChunk?: (bytes: number) => void): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256');
   let bytes = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     bytes += chunk.length;
+    onChunk?.(bytes);
   }
   return { bytes, sha256: hash.digest('hex') };
 }
@@ -122,12 +125,13 @@ export async function copyToStick(source: string | Uint8Array, relativeTarget: s
         written.update(chunk);
         bytes += chunk.length;
         yield chunk;
+        options.onProgress?.(bytes, size, 'write');
       }
     })(), { mode: 0o644 });
     const sha256 = written.digest('hex');
     await writeFileAtomic(checksumPath, `${sha256}  ${basename(target)}\n`, { mode: 0o644 });
     await options.onWritten?.(target);
-    const readBack = await hashOf(target);
+    const readBack = await hashOf(target, (done) => options.onProgress?.(done, bytes, 'read-back'));
     if (readBack.sha256 !== sha256 || readBack.bytes !== bytes) {
       await rm(target, { force: true });
       await rm(checksumPath, { force: true });

@@ -7,8 +7,8 @@ import type { UpgradeStick } from '../../services/upgrade/UpgradeStick.js';
 export function upgradeStick(options: Pick<CopyToStickOptions, 'roots' | 'freeSpace' | 'onWritten'> = {}): UpgradeStick {
   const roots = options.roots ?? systemStickRoots;
   return {
-    async copy(bytes, relativeTarget) {
-      const copy = await copyToStick(bytes, relativeTarget, options);
+    async copy(bytes, relativeTarget, onProgress) {
+      const copy = await copyToStick(bytes, relativeTarget, { ...options, ...(onProgress === undefined ? {} : { onProgress }) });
       return { mountPoint: copy.volume.mountPoint, path: copy.path, bytes: copy.bytes, sha256: copy.sha256 };
     },
     async check(relativeTarget, sha256) {

@@ -126,7 +126,9 @@ async function transferByStick(options: StickTransferOptions, ctx: UpgradeRunCon
     mountPoint = undefined;
     ctx.progress(1, 'the stick is not in the gateway: it is with the technician');
   } else {
-    const copy = await options.stick.copy(fwpkg, file);
+    const copy = await options.stick.copy(fwpkg, file, (done, total, phase) => {
+      ctx.progress(phase === 'write' ? 0.5 * done / total : 0.5 + 0.5 * done / total, `${done} of ${total} bytes ${phase === 'write' ? 'copied to' : 'read back from'} the stick`);
+    });
     if (copy.sha256 !== sha256 || copy.bytes !== fwpkg.length) throw new GatewayError('STICK_VERIFY_FAILED', { params: { file } });
     mountPoint = copy.mountPoint;
     bytesSent = copy.bytes;

@@ -38,6 +38,11 @@ describe('the USB-stick path of the upgrade job', () => {
     await until(() => registry.get(id)?.identity?.firmwareVersion === '2.4.0');
     // Never silent while the technician walks: progress at least every poll, saying what it waits for.
     expect(events.some((e) => e.type === 'progress' && /waiting for the register to install from the stick, \d+ s of an expected \d+ s/.test(String(e.data.detail)))).toBe(true);
+    // The copy and its read-back report their bytes too (a slow stick is never a silent job).
+    const size = pkg.fwpkg!.length;
+    expect(events.filter((e) => e.type === 'progress').map((e) => e.data.detail)).toEqual(expect.arrayContaining([
+      `${size} of ${size} bytes copied to the stick`, `${size} of ${size} bytes read back from the stick`,
+    ]));
   });
 
   it.each([
