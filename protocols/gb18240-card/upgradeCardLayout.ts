@@ -189,24 +189,35 @@ export interface UpgradeCardPart {
   readonly bytes: Uint8Array;
 }
 
-/** Package bytes one card of `capacity` bytes (EF01 size) carries. */
-export function dataPerCard(capacity: number): number {
+/**
+ * Package bytes one card of `capacity` bytes (EF01 size) carries when it is written `apduPayload` bytes an
+ * UPDATE BINARY (SPEC.md §8.2): header and data are one stream from offset 0, and the card is filled only up to the
+ * largest whole number of APDUs it holds, so every APDU of a card but the set's very last is full. `apduPayload` 1
+ * (the default) fills the card to the byte. A card smaller than one APDU's worth past the header is filled whole.
+ */
+export function dataPerCard(capacity: number, apduPayload = 1): number {
   if (!Number.isInteger(capacity) || capacity <= UPGRADE_CARD_HEADER_SIZE) {
     throw invalidValue('capacity', `an upgrade card needs more than ${UPGRADE_CARD_HEADER_SIZE} bytes, got ${capacity}`);
   }
-  return capacity - UPGRADE_CARD_HEADER_SIZE;
+  if (!Number.isInteger(apduPayload) || apduPayload < 1) throw invalidValue('apduPayload', `must be a positive whole number, got ${apduPayload}`);
+  const whole = Math.floor(capacity / apduPayload) * apduPayload;
+  return whole > UPGRADE_CARD_HEADER_SIZE ? whole - UPGRADE_CARD_HEADER_SIZE : capacity - UPGRADE_CARD_HEADER_SIZE;
 }
 
-/** How many cards of `capacity` bytes a package of `packageLength` bytes takes. */
-export function cardsNeeded(packageLength: number, capacity: number): number {
-  return Math.ceil(packageLength / dataPerCard(capacity));
+/** How many cards of `capacity` bytes, written `apduPayload` bytes an APDU, a package of `packageLength` bytes takes. */
+export function cardsNeeded(packageLength: number, capacity: number, apduPayload = 1): number {
+  return Math.ceil(packageLength / dataPerCard(capacity, apduPayload));
 }
 
-/** Splits a package over cards of `capacity` bytes: part k holds bytes [(k−1)·D, min(k·D, L)) with D = capacity − 140. */
-export function splitIntoUpgradeCards(pkg: Uint8Array, capacity: number, info: UpgradeCardSetInfo): UpgradeCardPart[] {
+/**
+ * Splits a package over cards of `capacity` bytes written `apduPayload` bytes an UPDATE BINARY: part k holds bytes
+ * [(k−1)·D, min(k·D, L)) with D = dataPerCard(capacity, apduPayload). The headers record each part's offset and
+ * length, so a reader of the cards (joinUpgradeCards, the register) needs neither the capacity nor the APDU size.
+ */
+export function splitIntoUpgradeCards(pkg: Uint8Array, capacity: number, info: UpgradeCardSetInfo, apduPayload = 1): UpgradeCardPart[] {
   if (pkg.length === 0) throw invalidValue('package', 'is empty');
-  const per = dataPerCard(capacity);
-  const parts = cardsNeeded(pkg.length, capacity);
+  const per = dataPerCard(capacity, apduPayload);
+  const parts = Math.ceil(pkg.length / per);
   if (parts > MAX_PARTS) throw invalidValue('package', `needs ${parts} cards, at most ${MAX_PARTS}`);
   const result: UpgradeCardPart[] = [];
   for (let part = 1; part <= parts; part += 1) {

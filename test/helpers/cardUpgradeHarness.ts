@@ -49,7 +49,8 @@ const vendor = generateKeyPair('ed25519');
 export const vendorKey = parsePrivateKeyPem(vendor.privatePem);
 export const CAPACITY = 8 * 1024;
 
-export async function packageOf(version: string, size = 20_000, models = ['SIM-ECR-200']): Promise<PackageForUse> {
+/** The default image makes a package of three 8 KiB cards however its parts are sized (short or extended APDUs). */
+export async function packageOf(version: string, size = 19_000, models = ['SIM-ECR-200']): Promise<PackageForUse> {
   const image = Uint8Array.from({ length: size }, (_, i) => (i * 131 + 7) & 0xff);
   const built = await buildFwpkg({
     image, key: vendorKey, vendor: 'Sim', models, version: parseFirmwareVersion(version), versionLowest: parseFirmwareVersion('1.0.0'),

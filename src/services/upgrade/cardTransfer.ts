@@ -45,6 +45,11 @@ const cardDetailSchema = z.object({
   step: z.enum(['writing', 'handed-over']),
   packageSha256: z.string(),
   capacity: z.number().int().positive(),
+  /**
+   * Payload bytes per UPDATE BINARY the set was cut for (the first card's APDUs): with the capacity it fixes every
+   * part's length. Absent in checkpoints from before parts were sized in whole APDUs: 1, the card filled to the byte.
+   */
+  apduPayload: z.number().int().positive().optional(),
   parts: z.number().int().positive(),
   verified: z.array(z.number().int().positive()),
   reader: z.string(),
@@ -100,7 +105,8 @@ type CardOutcome =
 
 /**
  * The IC-card path (DESIGN.md "ic-card"; issue 11 item 8; gb18240-card SPEC.md §8). The signed package is cut into
- * parts of one card each (header with the manifest digest and part k of n, then the data). Card by card the
+ * parts of one card each (header with the manifest digest and part k of n, then the data), each card's header and
+ * data a whole number of full UPDATE BINARY APDUs of the first card's size (only the set's last APDU is partial). Card by card the
  * technician is told which blank upgrade card to insert into which reader; each is written in the largest chunks
  * card and reader take (extended APDUs when both do, else 247 bytes in a 255-byte short APDU), read back whole and
  * compared before it counts; the verified parts are checkpointed, so a restart asks only for the cards still
@@ -126,6 +132,7 @@ class CardRun {
   private readonly info: UpgradeCardSetInfo;
   private verified = new Set<number>();
   private capacity: number | undefined;
+  private apduPayload: number | undefined;
   private cards: UpgradeCardPart[] | undefined;
   private bytesSent = 0;
   private apdus = 0;
@@ -167,7 +174,8 @@ class CardRun {
     const earlier = resumed?.packageSha256 === this.packageSha256 ? resumed : undefined;
     if (earlier !== undefined) {
       this.capacity = earlier.capacity;
-      this.cards = splitIntoUpgradeCards(this.fwpkg, earlier.capacity, this.info);
+      this.apduPayload = earlier.apduPayload ?? 1;
+      this.cards = splitIntoUpgradeCards(this.fwpkg, earlier.capacity, this.info, this.apduPayload);
       this.verified = new Set(earlier.verified);
     }
     const startedAt = this.verifiedBytes();
@@ -202,7 +210,7 @@ class CardRun {
     return {
       startedAt, bytesSent: this.bytesSent, resumes: this.resumes,
       detail: {
-        cards: parts, capacity: this.capacity ?? earlier?.capacity ?? null, reader: this.reader?.name ?? earlier?.reader ?? null, apdus: this.apduKind,
+        cards: parts, capacity: this.capacity ?? earlier?.capacity ?? null, apduPayload: this.apduPayload ?? earlier?.apduPayload ?? null, reader: this.reader?.name ?? earlier?.reader ?? null, apdus: this.apduKind,
         updateBinaryApdus: this.apdus, packageBytes: this.fwpkg.length,
       },
     };
@@ -220,7 +228,8 @@ class CardRun {
   private detail(step: CardDetail['step']): CardDetail {
     const earlier = readDetail(this.plan.resumed?.detail);
     return {
-      step, packageSha256: this.packageSha256, capacity: this.capacity ?? 0, parts: this.cards?.length ?? 0, verified: [...this.verified].sort((a, b) => a - b),
+      step, packageSha256: this.packageSha256, capacity: this.capacity ?? 0,
+      ...(this.apduPayload === undefined ? {} : { apduPayload: this.apduPayload }), parts: this.cards?.length ?? 0, verified: [...this.verified].sort((a, b) => a - b),
       reader: this.reader?.name ?? earlier?.reader ?? '',
     };
   }
@@ -310,7 +319,7 @@ class CardRun {
             message: { 'zh-CN': `读卡器 ${reader.name} 中的卡不是升级卡，未写入：请取出`, en: `The card in reader ${reader.name} is not an upgrade card (${look.detail}); nothing was written: take it out` },
           };
         }
-        if (this.cards === undefined) this.planCards(look.capacity);
+        if (this.cards === undefined) this.planCards(look.capacity, writeChunkSize(look.limits));
         const expected = this.cards![part - 1]!;
         if (look.capacity < expected.bytes.length) {
           return {
@@ -364,14 +373,19 @@ class CardRun {
     }
   }
 
-  /** The first card fixes the capacity of the set, and so the number of cards. */
-  private planCards(capacity: number): void {
-    const cards = splitIntoUpgradeCards(this.fwpkg, capacity, this.info);
+  /**
+   * The first card fixes the set: its capacity and the payload of its UPDATE BINARY APDUs size every part to a whole
+   * number of full APDUs (SPEC §8.2), and so the number of cards. A later card written with other APDUs (a reader
+   * that refuses extended ones) still takes its part, in more APDUs; a smaller one is refused (UPGRADE_CARD_TOO_SMALL).
+   */
+  private planCards(capacity: number, apduPayload: number): void {
+    const cards = splitIntoUpgradeCards(this.fwpkg, capacity, this.info, apduPayload);
     const max = this.options.maxCards ?? DEFAULT_MAX_CARDS;
     if (cards.length > max) {
       throw new GatewayError('UPGRADE_CARD_TOO_MANY_CARDS', { params: { bytes: this.fwpkg.length, cards: cards.length, capacity, max }, data: { changed: false } });
     }
     this.capacity = capacity;
+    this.apduPayload = apduPayload;
     this.cards = cards;
   }
 

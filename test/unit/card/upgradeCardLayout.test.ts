@@ -10,7 +10,7 @@ import {
   updateUpgradeArea, writeChunkSize, type ApduLimits,
 } from '../../../protocols/gb18240-card/upgradeCardCommands.js';
 import {
-  ANY_MACHINE, cardsNeeded, decodeUpgradeCardHeader, encodeUpgradeCardHeader, joinUpgradeCards, readUpgradeCardHeader, sha256Hex,
+  ANY_MACHINE, cardsNeeded, dataPerCard, decodeUpgradeCardHeader, encodeUpgradeCardHeader, joinUpgradeCards, readUpgradeCardHeader, sha256Hex,
   splitIntoUpgradeCards, UPGRADE_CARD_HEADER_SIZE, type UpgradeCardHeader,
 } from '../../../protocols/gb18240-card/upgradeCardLayout.js';
 
@@ -134,6 +134,65 @@ describe('a package over several cards', () => {
 });
 
 const extendedLimits: ApduLimits = apduLimitsFor({ extendedLength: true, lengthInfoInEfAtr: true }, { maxCommandApdu: 4096, maxAnswerApdu: 4096 });
+
+/** The data fields of the UPDATE BINARYs writeUpgradeArea sends for `bytes`: chunks of `chunk` from offset 0. */
+const apduSizes = (bytes: number, chunk: number) => Array.from({ length: Math.ceil(bytes / chunk) }, (_, i) => Math.min(chunk, bytes - i * chunk));
+
+describe('parts sized in whole APDUs (SPEC §8.2)', () => {
+  const short = writeChunkSize(SHORT_APDU_LIMITS);
+  const extended = writeChunkSize(extendedLimits);
+
+  it('a 64 KiB card holds 265 short APDUs (65 455 bytes) or 16 extended ones (65 280 bytes), header included', () => {
+    expect(dataPerCard(64 * 1024, short)).toBe(265 * 247 - 140);
+    expect(dataPerCard(64 * 1024, extended)).toBe(16 * 4080 - 140);
+    expect(dataPerCard(64 * 1024)).toBe(64 * 1024 - 140);
+    // A card that holds no whole APDU past the header is filled to the byte; it still holds something.
+    expect(dataPerCard(300, 4080)).toBe(160);
+    expect(() => dataPerCard(64 * 1024, 0)).toThrow();
+  });
+
+  for (const [name, chunk] of [['short', short], ['extended', extended]] as const) {
+    it(`${name} APDUs: a 200 KiB package on 64 KiB cards, every APDU but the set's last full, joined back`, () => {
+      const pkg = Uint8Array.from({ length: 200 * 1024 }, (_, i) => (i * 131) & 0xff);
+      const parts = splitIntoUpgradeCards(pkg, 64 * 1024, info, chunk);
+      expect(parts).toHaveLength(4);
+      for (const part of parts.slice(0, -1)) expect(part.bytes.length % chunk).toBe(0);
+      const sizes = parts.flatMap((p) => apduSizes(p.bytes.length, chunk));
+      expect(sizes.filter((s) => s !== chunk)).toHaveLength(1);
+      expect(sizes.at(-1)).toBeLessThan(chunk);
+      const joined = joinUpgradeCards([...parts].reverse().map((p) => p.bytes));
+      expect(joined.ok && Buffer.from(joined.pkg).equals(Buffer.from(pkg))).toBe(true);
+    });
+  }
+
+  it('extended: the 200 KiB package\'s parts are 65 140 bytes, the last 9 380', () => {
+    const pkg = new Uint8Array(200 * 1024).fill(3);
+    expect(splitIntoUpgradeCards(pkg, 64 * 1024, info, extended).map((p) => [p.header.dataOffset, p.header.dataLength])).toEqual([
+      [0, 65140], [65140, 65140], [130280, 65140], [195420, 9380],
+    ]);
+  });
+
+  it('for any package, capacity and APDU payload: each card but the last is whole APDUs within its capacity, one partial APDU in all, and the set joins', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 141, max: 5000 }), fc.integer({ min: 1, max: 600 }), fc.nat(),
+      (length, capacity, chunk, seed) => {
+        const pkg = Uint8Array.from({ length }, (_, i) => (i * 7 + seed) & 0xff);
+        const parts = splitIntoUpgradeCards(pkg, capacity, info, chunk);
+        expect(parts.length).toBe(cardsNeeded(length, capacity, chunk));
+        const wholeApdus = Math.floor(capacity / chunk) * chunk > UPGRADE_CARD_HEADER_SIZE;
+        for (const part of parts) expect(part.bytes.length).toBeLessThanOrEqual(capacity);
+        if (wholeApdus) {
+          for (const part of parts.slice(0, -1)) expect(part.bytes.length % chunk).toBe(0);
+          const sizes = parts.flatMap((p) => apduSizes(p.bytes.length, chunk));
+          expect(sizes.slice(0, -1).every((s) => s === chunk)).toBe(true);
+        }
+        const shuffled = [...parts].sort((a, b) => ((a.header.part * 7919 + seed) % 101) - ((b.header.part * 7919 + seed) % 101));
+        const joined = joinUpgradeCards(shuffled.map((p) => p.bytes));
+        expect(joined.ok && Buffer.from(joined.pkg).equals(Buffer.from(pkg))).toBe(true);
+      },
+    ), { numRuns: 300 });
+  });
+});
 
 describe('upgrade card APDUs (SPEC §8.3)', () => {
   it('a short UPDATE BINARY carries 247 bytes in 255 (54 03 offset, 53 81 F7 data): 0.969 of the maximum', () => {

@@ -4,7 +4,8 @@ import { createMatchingCardSet } from '../../../fixtures/cards/cardSet.js';
 import type { VirtualCardChannel } from '../../../fixtures/cards/VirtualCardChannel.js';
 import { VirtualUpgradeCard } from '../../../fixtures/cards/VirtualUpgradeCard.js';
 import { decodeCommandApdu } from '../../../protocols/apdu/CommandApdu.js';
-import { readUpgradeCardHeader } from '../../../protocols/gb18240-card/upgradeCardLayout.js';
+import { decodeUpgradeAreaRequest, writeChunkSize, SHORT_APDU_LIMITS } from '../../../protocols/gb18240-card/upgradeCardCommands.js';
+import { readUpgradeCardHeader, UPGRADE_CARD_HEADER_SIZE } from '../../../protocols/gb18240-card/upgradeCardLayout.js';
 import type { JobEvent } from '../../../src/store/types.js';
 import { CAPACITY, cardHarness as harness, closeCardHarnesses, packageOf } from '../../helpers/cardUpgradeHarness.js';
 
@@ -53,6 +54,53 @@ describe('the IC-card upgrade path', () => {
       const largest = Math.max(...sizes);
       expect(largest).toBe(profile === 'short' ? 255 : 4089);
     }
+  });
+
+  for (const [profile, chunk] of [['short', writeChunkSize(SHORT_APDU_LIMITS)], ['extended', 4080]] as const) {
+    it(`${profile} cards: each card is written in full APDUs of ${chunk} bytes, only the set's very last APDU is partial; the register joins the set`, async () => {
+      const { upgrade, reader, boxed, register } = await harness({ profile });
+      const payloads: number[] = [];
+      reader.wrap = (inner) => ({
+        description: inner.description, reset: () => inner.reset(),
+        transmit: async (apdu) => {
+          if (apdu[1] === 0xd7) {
+            const request = decodeUpgradeAreaRequest(decodeCommandApdu(apdu).data);
+            payloads.push(request.ok ? request.data?.length ?? 0 : 0);
+          }
+          return inner.transmit(apdu);
+        },
+      });
+      const { job } = await upgrade(await packageOf('2.4.0'));
+      expect(job, JSON.stringify(job.error)).toMatchObject({ state: 'succeeded', result: { write: { detail: { cards: 3, apduPayload: chunk } } } });
+      expect(register.simulator.firmware.running.version).toBe('2.4.0');
+      expect(payloads.slice(0, -1).every((n) => n === chunk)).toBe(true);
+      expect(payloads.at(-1)).toBeLessThan(chunk);
+      const headers = boxed.map((c) => readUpgradeCardHeader(c.area)).flatMap((r) => (r.ok ? [r.header] : []));
+      expect(headers.map((h) => h.part)).toEqual([1, 2, 3]);
+      for (const h of headers.slice(0, -1)) expect((UPGRADE_CARD_HEADER_SIZE + h.dataLength) % chunk).toBe(0);
+    });
+  }
+
+  it('a run resumed from a checkpoint that names the APDU payload cuts the parts the same way', async () => {
+    const { devices, transfer, id, boxed } = await harness();
+    const pkg = await packageOf('2.4.0');
+    const { createHash } = await import('node:crypto');
+    const packageSha256 = createHash('sha256').update(pkg.fwpkg!).digest('hex');
+    const abort = new AbortController();
+    await devices.withDevice(id, abort.signal, (device) => transfer.transfer({
+      deviceId: id, signal: abort.signal, resumedFrom: undefined, stage: () => undefined, running: () => undefined,
+      progress: (_fraction: number, detail?: string) => {
+        if (detail?.includes('written, read back and verified')) abort.abort(new Error('seen enough'));
+      },
+      waiting: () => undefined,
+    } as never, device, pkg, {
+      model: 'SIM-ECR-200', from: '2.3.1', trialSeconds: 5, rebootMs: 1000,
+      resumed: { phase: 'write', path: 'ic-card', detail: { step: 'writing', packageSha256, capacity: CAPACITY, apduPayload: 247, parts: 3, verified: [1, 2], reader: 'Test Reader 0' } } as never,
+      progress: () => undefined, activating: () => undefined, waitForRegister: async () => undefined,
+    })).then(() => undefined, () => undefined);
+    const written = boxed.map((c) => readUpgradeCardHeader(c.area)).flatMap((r) => (r.ok ? [r.header] : []));
+    const per = Math.floor(CAPACITY / 247) * 247 - UPGRADE_CARD_HEADER_SIZE;
+    expect(written.map((h) => [h.part, h.dataOffset, h.dataLength])).toEqual([[3, 2 * per, pkg.fwpkg!.length - 2 * per]]);
   });
 
   it('a reader that cannot carry extended APDUs: the extended card is written with short ones', async () => {
