@@ -69,6 +69,8 @@ const templates: readonly (readonly [en: string, zh: string])[] = [
   ['{file*} on the stick still reads back right: not copied again', 'U盘上的 {file} 回读仍然正确，不再复制'],
   ['the stick is not in the gateway: it is with the technician', 'U盘不在网关上，在技术员手中'],
   ['{bytes#} bytes copied to {mount*}, read back and verified', '已复制 {bytes} 字节到 {mount}，已回读核对'],
+  ['{done#} of {total#} bytes copied to the stick', '已复制 {done} / {total} 字节到U盘'],
+  ['{done#} of {total#} bytes read back from the stick', '已从U盘回读 {done} / {total} 字节'],
   ['waiting for the register to install from the stick, {elapsed#} s of an expected {expected#} s', '等待收款机从U盘安装，已等 {elapsed} 秒，预计 {expected} 秒'],
 ];
 
