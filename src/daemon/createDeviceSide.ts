@@ -12,6 +12,7 @@ import { changesArea } from './areas/changes.js';
 import { diagnosticsArea } from './areas/diagnostics.js';
 import { initializeArea } from './areas/initialize.js';
 import { packagesArea } from './areas/packages.js';
+import { repositoryArea, repositoryPackageKeys } from './areas/repository.js';
 import { upgradeArea } from './areas/upgrade.js';
 import type { DaemonConfig } from './config.js';
 import type { DeviceSide, DeviceSideContext } from './DeviceSide.js';
@@ -62,13 +63,14 @@ export async function createDeviceSide(options: DeviceSideOptions): Promise<Devi
     ...(simulation?.stick === undefined ? {} : { stick: simulation.stick }),
   };
   const backup = await backupArea(deps);
-  const packages = await packagesArea(deps, { trustedKeys: config.trustedKeys });
+  const packages = await packagesArea(deps, { trustedKeys: config.trustedKeys, additionalKeys: repositoryPackageKeys(config.dataDir, config.repository) });
   // One PC/SC context for the areas that use readers (initialization's user card, the IC-card upgrade path).
   const pcsc = simulation?.pcsc ?? lazyPcsc({ logger });
   const areas = [
     diagnosticsArea(deps), backup, changesArea(deps, backup),
     initializeArea(deps, { pcsc }),
     packages, upgradeArea(deps, { store: packages.store, backupGate: backup.gate, pcsc }),
+    await repositoryArea(deps, { settings: config.repository, store: packages.store }),
   ];
   return {
     directory: registry,
