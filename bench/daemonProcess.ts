@@ -35,12 +35,12 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Spawns `fiscald --simulate=N` on a free loopback port and a data dir (a new one unless given), timing its start. */
-export async function startTimedDaemon(options: { simulate: number; dataDir?: string; args?: readonly string[]; keepDataDir?: boolean }): Promise<TimedDaemon> {
+export async function startTimedDaemon(options: { simulate: number; dataDir?: string; args?: readonly string[]; keepDataDir?: boolean; entry?: string }): Promise<TimedDaemon> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'fg-bench-daemon-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(root, 'bin', 'fiscald.js'), `--simulate=${options.simulate}`, '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [options.entry ?? join(root, 'bin', 'fiscald.js'), `--simulate=${options.simulate}`, '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...(options.args ?? [])], {
     cwd: root, env: { ...process.env, FISCALD_LOG_LEVEL: 'warn', FISCALD_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -86,7 +86,10 @@ export async function runDaemonUpgradeKills(options: DaemonUpgradeKillOptions): 
   const rng = new Rng(options.seed);
   const totals: DaemonUpgradeKillTotals = { runs: 0, kills: 0, outcomes: { 'new-verified': 0, 'old-working': 0, bricked: 0, hang: 0, error: 0 }, jobEndings: {}, problems: [] };
   const deadline = Date.now() + options.budgetMs;
-  for (let i = 0; Date.now() < deadline && i < (options.maxRuns ?? Infinity); i += 1) {
+  // A run starts fiscald twice and waits for the reconcile: start one only when about that much time is left.
+  let expectedMs = options.maxRuns !== undefined && options.maxRuns < Infinity ? 0 : 30_000;
+  for (let i = 0; Date.now() + expectedMs < deadline && i < (options.maxRuns ?? Infinity); i += 1) {
+    const runStarted = Date.now();
     let result: Awaited<ReturnType<typeof oneKill>>;
     try {
       result = await oneKill(rng, i);
@@ -94,6 +97,7 @@ export async function runDaemonUpgradeKills(options: DaemonUpgradeKillOptions): 
       result = { outcome: 'error', ending: 'harness', note: (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300) };
     }
     totals.runs += 1;
+    expectedMs = Math.max(expectedMs, Date.now() - runStarted);
     if (result.outcome !== 'error') totals.kills += 1;
     totals.outcomes[result.outcome] += 1;
     totals.jobEndings[result.ending] = (totals.jobEndings[result.ending] ?? 0) + 1;

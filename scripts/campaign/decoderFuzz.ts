@@ -188,6 +188,13 @@ async function fwrepoTargets(): Promise<FuzzTarget[]> {
 
 const interesting = [0x00, 0x01, 0x7f, 0x80, 0xff, 0xfe, 0x10, 0x1b, 0x20, 0x30, 0x39, 0x2e, 0x22, 0x7b, 0x7d];
 
+function joined(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) { out.set(part, at); at += part.length; }
+  return out;
+}
+
 function mutate(rng: Rng, input: Uint8Array, corpus: readonly Uint8Array[], maxLength: number): Uint8Array {
   let out: Uint8Array = Uint8Array.from(input);
   const steps = rng.int(1, 4);
@@ -199,10 +206,16 @@ function mutate(rng: Rng, input: Uint8Array, corpus: readonly Uint8Array[], maxL
       case 1: out[rng.int(0, out.length - 1)] = rng.pick(interesting); break;
       case 2: out[rng.int(0, out.length - 1)] = rng.int(0, 255); break;
       case 3: out = out.slice(0, rng.int(0, out.length - 1)); break;
-      case 4: { const at = rng.int(0, out.length - 1); out = Uint8Array.from([...out.subarray(0, at), ...out.subarray(at + rng.int(1, 8))]); break; }
-      case 5: { const extra = rng.bytes(rng.int(1, 16)); const at = rng.int(0, out.length); out = Uint8Array.from([...out.subarray(0, at), ...extra, ...out.subarray(at)]); break; }
-      case 6: { const other = rng.pick(corpus); const at = rng.int(0, out.length); out = Uint8Array.from([...out.subarray(0, at), ...other.subarray(rng.int(0, other.length))]); break; }
-      default: { if (out.length < 2) break; const from = rng.int(0, out.length - 1); const len = rng.int(1, Math.min(32, out.length - from)); const at = rng.int(0, out.length); out = Uint8Array.from([...out.subarray(0, at), ...out.subarray(from, from + len), ...out.subarray(at)]); }
+      case 4: { const at = rng.int(0, out.length - 1); out = joined(out.subarray(0, at), out.subarray(at + rng.int(1, 8))); break; }
+      case 5: { const at = rng.int(0, out.length); out = joined(out.subarray(0, at), rng.bytes(rng.int(1, 16)), out.subarray(at)); break; }
+      case 6: { const other = rng.pick(corpus); const at = rng.int(0, out.length); out = joined(out.subarray(0, at), other.subarray(rng.int(0, other.length))); break; }
+      default: {
+        if (out.length < 2) break;
+        const from = rng.int(0, out.length - 1);
+        const len = rng.int(1, Math.min(32, out.length - from));
+        const at = rng.int(0, out.length);
+        out = joined(out.subarray(0, at), out.slice(from, from + len), out.subarray(at));
+      }
     }
   }
   return out.length > maxLength * 2 ? out.subarray(0, maxLength * 2) : out;

@@ -11,7 +11,7 @@ export function formatCampaign(result: CampaignResult): string {
     out.push(`  upgrades (in process, serial path): ${f.upgradeRuns} runs, ${f.upgradeFaults} faults hit (${entries(f.upgradeFaultsByKind)})`);
     out.push(`    outcomes: new verified ${f.upgradeOutcomes['new-verified']}, resumed ${f.upgradeOutcomes.resumed}, reverted ${f.upgradeOutcomes.reverted}, old working ${f.upgradeOutcomes['old-working']}, bricked ${f.upgradeOutcomes.bricked}, lost data ${f.upgradeOutcomes['lost-data']}, hang ${f.upgradeOutcomes.hang}`);
     for (const [ending, n] of Object.entries(f.upgradeEndings)) out.push(`    ${n} × ${ending}`);
-    out.push(`  backups under faults: ${f.backupRuns} runs, ${f.backupFaults} faults hit; complete ${f.backupOutcomes.complete}, failed clearly then complete ${f.backupOutcomes['failed-then-complete']}, lost data ${f.backupOutcomes['lost-data']}, hang ${f.backupOutcomes.hang}`);
+    out.push(`  backups under faults: ${f.backupRuns} runs, ${f.backupFaults} faults hit; complete ${f.backupOutcomes.complete}, committed with unread parts listed as problems ${f.backupOutcomes.flagged}, failed clearly then complete ${f.backupOutcomes['failed-then-complete']}, lost data ${f.backupOutcomes['lost-data']}, hang ${f.backupOutcomes.hang}`);
     const d = f.daemonKills;
     out.push(`  fiscald SIGKILL mid-write (--simulate=1, register powered off with it): ${d.kills} kills; new verified ${d.outcomes['new-verified']}, old working ${d.outcomes['old-working']}, bricked ${d.outcomes.bricked}, hang ${d.outcomes.hang}, harness errors ${d.outcomes.error}; jobs: ${entries(d.jobEndings)}`);
     out.push('  paths: serial only — the USB-stick and IC-card transfers (src/services/upgrade/stickTransfer.ts, cardTransfer.ts) are not in this tree yet');

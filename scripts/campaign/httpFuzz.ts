@@ -199,7 +199,13 @@ function sendRaw(port: number, text: string, timeoutMs: number): Promise<Answer>
       }
       return status === 0 ? 'closed' : { status, headers, body };
     };
-    socket.on('data', (chunk) => { data += chunk.toString('latin1'); });
+    socket.on('data', (chunk) => {
+      data += chunk.toString('latin1');
+      // A whole answer (its head and the body its content-length announces) is enough: a kept-alive connection stays open after it.
+      const end = data.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: *(\d+)/i.exec(data.slice(0, end));
+      if (end >= 0 && length !== null && data.length - end - 4 >= Number(length[1])) finish(parse());
+    });
     socket.on('end', () => finish(data === '' ? 'closed' : parse()));
     socket.on('close', () => finish(data === '' ? 'closed' : parse()));
     socket.on('error', () => finish(data === '' ? 'closed' : parse()));
@@ -240,7 +246,7 @@ export async function runHttpFuzz(target: HttpTarget, options: HttpFuzzOptions):
     let example: string;
     if (raw) {
       const index = rng.int(0, rawRequests.length - 1);
-      answer = await sendRaw(port, rawRequests[index]!(host), 5000);
+      answer = await sendRaw(port, rawRequests[index]!(host), 10_000);
       route = `raw #${index}`;
       how = 'not HTTP';
       example = JSON.stringify(rawRequests[index]!(host).slice(0, 80));

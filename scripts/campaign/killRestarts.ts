@@ -36,14 +36,18 @@ export async function runKillRestarts(options: KillRestartOptions): Promise<Camp
   const trials: KillTrial[] = [];
   const failures: TrialError[] = [];
   let next = 0;
+  // A trial starts fiscald twice and lets its jobs settle: one starts only when the shortest seen so far still fits.
+  let shortestMs = options.maxKills === undefined ? 20_000 : 0;
   const worker = async () => {
-    while (Date.now() < deadline && next < (options.maxKills ?? Infinity)) {
+    while (Date.now() + shortestMs < deadline && next < (options.maxKills ?? Infinity)) {
       const window = usable[next % usable.length]!;
       next += 1;
       const plan = drawWithin(rng, window.anchors, window.fromMs, window.toMs);
+      const trialStarted = Date.now();
       try {
         const trial = await runKillTrial({ operation: window.operation, mode: window.mode, plan: () => plan, settleMs: 30_000 });
         trials.push(trial);
+        shortestMs = trials.length === 1 ? Date.now() - trialStarted : Math.min(shortestMs, Date.now() - trialStarted);
         const counted = Object.entries(trial.counters).filter(([, n]) => n > 0).map(([name, n]) => `${name}=${n}`).join(' ');
         options.say?.(`kill ${trials.length + failures.length}: ${window.operation}/${window.mode} at ${plan.anchor}+${plan.delayMs}ms: job ${trial.killedJob.state}${trial.retry ? `, retry ${trial.retry}` : ''}${counted ? `  ** ${counted}` : ''}`);
       } catch (error) {

@@ -38,7 +38,7 @@ export interface CampaignResult {
 }
 
 /** Shares of the foreground budget; the kills run beside them. */
-const shares: Record<Exclude<CampaignPart, 'kills'>, number> = { faults: 0.3, decoders: 0.25, http: 0.25, soak: 0.2 };
+const shares: Record<Exclude<CampaignPart, 'kills'>, number> = { faults: 0.22, decoders: 0.33, http: 0.3, soak: 0.15 };
 /** Share of the whole budget used for starting work; the rest is left for work in flight to end. */
 const WORKING = 0.88;
 
@@ -49,7 +49,12 @@ export async function runReliabilityCampaign(options: CampaignOptions): Promise<
   const has = (part: CampaignPart) => options.parts.includes(part);
   const foreground = (Object.keys(shares) as (keyof typeof shares)[]).filter(has);
   const total = foreground.reduce((sum, part) => sum + shares[part], 0);
-  const slice = (part: keyof typeof shares) => (budgetMs * shares[part]) / total;
+  // Each part ends at its own point of the budget: a part that overran (a daemon slow to start, work in flight
+  // at its end) shortens the next ones instead of lengthening the campaign.
+  const ends = new Map<keyof typeof shares, number>();
+  let at = started;
+  for (const part of foreground) ends.set(part, (at += (budgetMs * shares[part]) / total));
+  const slice = (part: keyof typeof shares) => Math.max(0, ends.get(part)! - Date.now());
   const caps = options.caps ?? {};
   const result: { -readonly [K in keyof CampaignResult]: CampaignResult[K] } = { seed: options.seed, minutes: options.minutes, seconds: 0, failures: [], volume: [] };
 
@@ -58,7 +63,7 @@ export async function runReliabilityCampaign(options: CampaignOptions): Promise<
     : undefined;
 
   if (has('faults')) {
-    const inProcess = slice('faults') * 0.7;
+    const inProcess = slice('faults') * 0.75;
     const faults = await runUpgradeFaults({
       seed: options.seed, budgetMs: inProcess, backupShare: 0.3, say,
       ...(caps.upgradeRuns === undefined ? {} : { maxUpgradeRuns: caps.upgradeRuns }), ...(caps.backupRuns === undefined ? {} : { maxBackupRuns: caps.backupRuns }),

@@ -34,7 +34,8 @@ export type UpgradeFaultKind = (typeof upgradeFaultKinds)[number];
 export const backupFaultKinds = ['cut', 'power-cycle', 'corrupt', 'drop', 'delay'] as const;
 
 export type UpgradeOutcome = 'new-verified' | 'resumed' | 'reverted' | 'old-working' | 'bricked' | 'lost-data' | 'hang';
-export type BackupOutcome = 'complete' | 'failed-then-complete' | 'lost-data' | 'hang';
+/** `flagged`: committed, verifying, every record there, and the parts it could not read listed as problems in its manifest. */
+export type BackupOutcome = 'complete' | 'flagged' | 'failed-then-complete' | 'lost-data' | 'hang';
 
 export interface UpgradeFaultTotals {
   upgradeRuns: number;
@@ -55,7 +56,7 @@ export function emptyUpgradeTotals(): UpgradeFaultTotals {
   return {
     upgradeRuns: 0, upgradeFaults: 0, upgradeFaultsByKind: {},
     upgradeOutcomes: { 'new-verified': 0, resumed: 0, reverted: 0, 'old-working': 0, bricked: 0, 'lost-data': 0, hang: 0 }, upgradeEndings: {},
-    backupRuns: 0, backupFaults: 0, backupOutcomes: { complete: 0, 'failed-then-complete': 0, 'lost-data': 0, hang: 0 },
+    backupRuns: 0, backupFaults: 0, backupOutcomes: { complete: 0, flagged: 0, 'failed-then-complete': 0, 'lost-data': 0, hang: 0 },
     problems: [],
   };
 }
@@ -91,11 +92,13 @@ interface Rig {
   readonly jobs: JobRunner;
   readonly devices: DevicePort;
   readonly id: string;
+  /** The largest firmware block the register takes (70's answer to 64/01): how many writes an image takes. */
+  readonly maxBlock: number;
   close(): Promise<void>;
 }
 
-async function openRig(seed: number): Promise<Rig> {
-  const register = await createSimulatedRegister({ seed, timing: { timed: false, rebootMs: 30 } });
+async function openRig(seed: number, maxBlock: number): Promise<Rig> {
+  const register = await createSimulatedRegister({ seed, timing: { timed: false, rebootMs: 30 }, profile: { firmwareMaxBlock: maxBlock } });
   const registry = new DeviceRegistry<RegisterSession>({
     link: registerSessionLink({ replyTimeoutMs: 150, retries: 0, settleMs: 10 }), backoff: { initialMs: 20, maxMs: 60 }, heartbeatMs: 50,
   });
@@ -106,7 +109,7 @@ async function openRig(seed: number): Promise<Rig> {
   const jobs = new JobRunner({ store });
   const devices = createDevicePort(registry, jobs);
   return {
-    register, registry, store, jobs, devices, id,
+    register, registry, store, jobs, devices, id, maxBlock,
     async close() {
       await registry.close();
       await register.close();
@@ -116,14 +119,14 @@ async function openRig(seed: number): Promise<Rig> {
 }
 
 /** The fault plan of one run, drawn from `rng`; positions count bytes from the moment the plan is set. */
-function drawFaults(kind: UpgradeFaultKind, rng: Rng, imageBytes: number): FaultInput[] {
+function drawFaults(kind: UpgradeFaultKind, rng: Rng, imageBytes: number, maxBlock: number): FaultInput[] {
   // The image goes host → register (rx), about imageBytes plus framing; answers (tx) are small.
   const rxSpan = imageBytes + 2000;
   switch (kind) {
     case 'cut': return [rng.chance(0.5) ? { kind: 'cut', direction: 'tx', at: rng.int(10, 150), mode: 'silence' } : { kind: 'cut', direction: 'rx', at: rng.int(200, rxSpan), mode: 'silence' }];
-    case 'power-loss': return [{ kind: 'power-loss', during: 'firmware-write', after: rng.int(0, Math.max(0, Math.floor(imageBytes / 2048) - 1)), fraction: rng.next(), offMs: rng.int(20, 300) }];
-    case 'corrupt': return [{ kind: 'corrupt', direction: rng.pick(['rx', 'both'] as const), probability: rng.pick([1e-4, 3e-4, 6e-4]) }];
-    case 'drop': return [{ kind: 'drop', direction: rng.pick(['rx', 'both'] as const), probability: rng.pick([1e-4, 3e-4, 6e-4]) }];
+    case 'power-loss': return [{ kind: 'power-loss', during: 'firmware-write', after: rng.int(0, Math.max(0, Math.ceil(imageBytes / maxBlock) - 1)), fraction: rng.next(), offMs: rng.int(20, 300) }];
+    case 'corrupt': return [{ kind: 'corrupt', direction: rng.pick(['rx', 'both'] as const), probability: rng.pick([5e-4, 1e-3, 2e-3]) }];
+    case 'drop': return [{ kind: 'drop', direction: rng.pick(['rx', 'both'] as const), probability: rng.pick([5e-4, 1e-3, 2e-3]) }];
     case 'delay': return rng.chance(0.5)
       ? [{ kind: 'delay', direction: 'tx', at: Array.from({ length: rng.int(1, 3) }, () => rng.int(5, 150)), ms: rng.int(50, 600) }]
       : [{ kind: 'delay', direction: 'rx', at: Array.from({ length: rng.int(1, 3) }, () => rng.int(100, rxSpan)), ms: rng.int(50, 600) }];
@@ -160,7 +163,7 @@ function classify(rig: Rig, pkg: PackageForUse, from: string, state: string, err
 async function upgradeUnderFault(rig: Rig, kind: UpgradeFaultKind, rng: Rng, version: string): Promise<RunOutcome & { from: string }> {
   const from = rig.register.simulator.firmware.running.version;
   const model = rig.register.state.identity.model;
-  const size = rng.pick([8_192, 16_384, 32_768, 49_152]);
+  const size = rng.pick([16_384, 32_768, 49_152, 65_536]);
   const pkg = packageOf(version, size, model);
   const countsBefore = JSON.stringify(rig.register.simulator.memory.counts());
   const countersBefore = { ...rig.register.simulator.faults.counters } as unknown as Record<string, number>;
@@ -201,7 +204,7 @@ async function upgradeUnderFault(rig: Rig, kind: UpgradeFaultKind, rng: Rng, ver
     return { ...outcome, outcome: outcome.outcome === 'new-verified' ? 'resumed' : outcome.outcome, faults: 1, from };
   }
 
-  rig.register.simulator.setFaults({ seed: rng.int(1, 0x7fffffff), faults: drawFaults(kind, rng, size) });
+  rig.register.simulator.setFaults({ seed: rng.int(1, 0x7fffffff), faults: drawFaults(kind, rng, size, rig.maxBlock) });
   // A pulled cable is plugged back a moment later, as a technician would.
   const restorer = setInterval(() => { if (rig.register.simulator.line.isDead) rig.register.simulator.restoreLink(); }, 40);
   try {
@@ -237,7 +240,9 @@ async function backupUnderFault(register: SimulatedRegister, session: RegisterSe
     const verified = await verifyBackupFolder(dir);
     const complete = manifest.kinds.invoices?.records === counts.invoices && manifest.kinds.daily?.records === counts.dailyRecords && manifest.problems.length === 0;
     const problems = JSON.stringify(manifest.problems.slice(0, 2)).slice(0, 400);
-    return { complete, verified: verified.ok, note: `${manifest.kinds.invoices?.records} of ${counts.invoices} invoices, ${manifest.kinds.daily?.records} of ${counts.dailyRecords} daily, ${verified.ok ? 'verifies' : 'does not verify'}, problems ${problems}` };
+    const recordsThere = manifest.kinds.invoices?.records === counts.invoices && manifest.kinds.daily?.records === counts.dailyRecords;
+    const onlyUnread = manifest.problems.length > 0 && manifest.problems.every((problem) => problem.check === 'read');
+    return { complete, flagged: recordsThere && onlyUnread, verified: verified.ok, note: `${manifest.kinds.invoices?.records} of ${counts.invoices} invoices, ${manifest.kinds.daily?.records} of ${counts.dailyRecords} daily, ${verified.ok ? 'verifies' : 'does not verify'}, problems ${problems}` };
   };
   let powerCycles = 0;
   const faults: FaultInput[] = kind === 'cut' ? [{ kind: 'cut', direction: rng.pick(['tx', 'rx'] as const), at: rng.int(100, 60_000), mode: 'silence' }]
@@ -245,12 +250,15 @@ async function backupUnderFault(register: SimulatedRegister, session: RegisterSe
       : kind === 'drop' ? [{ kind: 'drop', direction: rng.pick(['tx', 'rx', 'both'] as const), probability: rng.pick([1e-5, 5e-5, 1e-4]) }]
         : kind === 'delay' ? [{ kind: 'delay', direction: 'tx', at: [rng.int(100, 40_000)], ms: rng.int(100, 2_500) }] : [];
   register.simulator.setFaults({ seed: rng.int(1, 0x7fffffff), faults });
+  // A pulled cable is plugged back a moment later, as for the upgrades.
+  const restorer = setInterval(() => { if (register.simulator.line.isDead) register.simulator.restoreLink(); }, 40);
   const powerCycle = kind === 'power-cycle' ? setTimeout(() => { powerCycles += 1; void register.simulator.powerCycle(rng.int(50, 400)); }, rng.int(5, 400)) : undefined;
   let first: Awaited<ReturnType<typeof attempt>> | Error;
   try {
     first = await Promise.race([attempt().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))), sleep(HANG_MS).then(() => 'hang' as const)]) as typeof first;
   } finally {
     clearTimeout(powerCycle);
+    clearInterval(restorer);
   }
   const hits = faultHits(register, countersBefore) + powerCycles;
   register.simulator.setFaults({ faults: [] });
@@ -258,6 +266,7 @@ async function backupUnderFault(register: SimulatedRegister, session: RegisterSe
   if ((first as unknown) === 'hang') return { outcome: 'hang', faults: hits, note: 'backup did not end' };
   if (!(first instanceof Error)) {
     if (first.complete && first.verified) return { outcome: 'complete', faults: hits, note: '' };
+    if (first.flagged && first.verified) return { outcome: 'flagged', faults: hits, note: first.note };
     return { outcome: 'lost-data', faults: hits, note: `committed but ${first.note}` };
   }
   if (!isGatewayError(first) && !isGatewayError(first.cause)) return { outcome: 'lost-data', faults: hits, note: `failed without a gateway error: ${first.message}` };
@@ -288,7 +297,7 @@ export async function runUpgradeFaults(options: UpgradeFaultOptions): Promise<Up
   let version = 3;
   try {
     for (let i = 0; Date.now() < upgradeUntil && i < (options.maxUpgradeRuns ?? Infinity); i += 1) {
-      rig ??= await openRig(rng.int(1, 1000));
+      rig ??= await openRig(rng.int(1, 1000), rng.pick([2048, 4096, 65_024]));
       const kind = upgradeFaultKinds[i % upgradeFaultKinds.length]!;
       version += 1;
       const run = await upgradeUnderFault(rig, kind, rng, `${Math.floor(version / 100) + 3}.${version % 100}.0`);
