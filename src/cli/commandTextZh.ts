@@ -50,7 +50,7 @@ export const commandTextZh: Readonly<Record<string, { readonly usage: string; re
   },
   card: {
     usage: 'card [读卡器]', summary: '显示哪个读卡器或收款机卡槽中有什么卡，或解读其中一张卡',
-    help: '不给读卡器：列出每个读卡器和收款机卡槽及卡片类型。给出读卡器（读卡器名称，或 设备/fiscal、设备/user）：\n解读这张卡。读卡不消耗口令次数。',
+    help: '不给读卡器：列出每个读卡器和收款机卡槽及卡片类型。给出读卡器（读卡器名称，或 设备/fiscal、设备/user）：\n解读这张卡；升级卡显示第几张、共几张、升级包、版本、型号以及数据是否与摘要一致。读卡不消耗口令次数。',
   },
   init: {
     usage: 'init 编号 [--yes] [--dry-run] [--fiscal-reader 读卡器] [--user-reader 读卡器] [--allow-last-pin-try] [--resend-pin]',

@@ -3,7 +3,7 @@ import type { ReaderEntry } from '../../devices/readers/CardReaders.js';
 import type { CardReport } from '../../services/cards/CardReport.js';
 import type { Command } from '../Command.js';
 import { renderTable } from '../output/table.js';
-import { cardRows, kindLabels } from './cardLabels.js';
+import { cardRows, kindLabels, upgradeCardSummary } from './cardLabels.js';
 
 const readerPath = (reader: string) => `/v1/readers/${encodeURIComponent(reader)}/card`;
 
@@ -14,7 +14,8 @@ export const cardCommand: Command = {
   name: 'card', summary: 'Show which card is in which reader or register slot, or decode the card in one', usage: 'card [READER]',
   positionals: [{ name: 'READER', required: false }],
   help: 'Without READER: every PC/SC reader and register slot, and the kind of card in each. With READER (a PC/SC reader name\n'
-    + 'or DEVICE/fiscal, DEVICE/user): the card decoded. Reading spends no PIN try.',
+    + 'or DEVICE/fiscal, DEVICE/user): the card decoded; an upgrade card shows its part k of n, package, version, model and\n'
+    + 'whether its data matches its digest. Reading spends no PIN try.',
   async run(ctx) {
     const zh = ctx.language === 'zh-CN';
     const reader = ctx.positionals[0];
@@ -45,7 +46,9 @@ export const cardCommand: Command = {
     ctx.print(renderTable(headers, rows.map((r) => {
       const number = r.card?.fiscal?.cardNumber ?? r.card?.user?.cardNumber ?? r.card?.inspection?.cardNumber;
       const taxpayer = r.card?.fiscal?.taxpayer.name ?? r.card?.user?.taxpayer.name;
-      return [r.reader.name, zh ? cardStateZh[r.reader.card] ?? '未知' : r.reader.card, r.card ? kindLabels[r.card.kind][ctx.language] : r.error, number, taxpayer];
+      const kind = r.card === undefined ? r.error : kindLabels[r.card.kind][ctx.language]
+        + (r.card.upgrade === undefined ? '' : zh ? `（${upgradeCardSummary(r.card.upgrade, 'zh-CN')}）` : ` (${upgradeCardSummary(r.card.upgrade, 'en')})`);
+      return [r.reader.name, zh ? cardStateZh[r.reader.card] ?? '未知' : r.reader.card, kind, number, taxpayer];
     })));
     return ExitCode.ok;
   },

@@ -1,5 +1,5 @@
 import type { PinTriesUnknownReason } from '../../../protocols/gb18240-card/pinTries.js';
-import type { CardReport, FiscalCardReport } from '../../services/cards/CardReport.js';
+import type { CardReport, FiscalCardReport, UpgradeCardReport } from '../../services/cards/CardReport.js';
 
 type Texts = Readonly<{ 'zh-CN': string; en: string }>;
 
@@ -26,6 +26,14 @@ export const cardLabels = {
   declarations: { 'zh-CN': '待处理申报', en: 'Pending declarations' },
   holder: { 'zh-CN': '持卡人', en: 'Holder' },
   problems: { 'zh-CN': '未能读取', en: 'Not readable' },
+  upgradeState: { 'zh-CN': '升级卡内容', en: 'Content' },
+  capacity: { 'zh-CN': '容量（字节）', en: 'Capacity (bytes)' },
+  part: { 'zh-CN': '分卡', en: 'Part' },
+  packageId: { 'zh-CN': '升级包', en: 'Package' },
+  version: { 'zh-CN': '版本', en: 'Version' },
+  model: { 'zh-CN': '型号', en: 'Model' },
+  dataLength: { 'zh-CN': '数据长度（字节）', en: 'Data (bytes)' },
+  dataCheck: { 'zh-CN': '数据校验', en: 'Data check' },
 } as const satisfies Record<string, Texts>;
 
 export const kindLabels: Readonly<Record<CardReport['kind'], Texts>> = {
@@ -35,6 +43,37 @@ export const kindLabels: Readonly<Record<CardReport['kind'], Texts>> = {
   upgrade: { 'zh-CN': '升级卡', en: 'upgrade card' },
   unknown: { 'zh-CN': '未知卡', en: 'unknown card' },
 };
+
+const upgradeStates: Readonly<Record<UpgradeCardReport['state'], Texts>> = {
+  written: { 'zh-CN': '已写入升级包的一部分', en: 'a part of a package' },
+  blank: { 'zh-CN': '空白', en: 'blank' },
+  foreign: { 'zh-CN': '不是本网关的升级卡格式', en: 'not this gateway\'s upgrade-card layout' },
+  damaged: { 'zh-CN': '卡头损坏或前后矛盾', en: 'damaged or inconsistent header' },
+};
+
+/** An upgrade card's content, one phrase (the card list's kind column): part k of n of version V, or its state. */
+export function upgradeCardSummary(upgrade: UpgradeCardReport, language: 'zh-CN' | 'en'): string {
+  const h = upgrade.header;
+  if (h === undefined) return upgradeStates[upgrade.state][language];
+  return language === 'zh-CN' ? `第 ${h.part}/${h.parts} 张，${h.model} ${h.version}` : `part ${h.part} of ${h.parts}, ${h.model} ${h.version}`;
+}
+
+function upgradeRows(upgrade: UpgradeCardReport, language: 'zh-CN' | 'en'): [string, string][] {
+  const l = (key: keyof typeof cardLabels) => cardLabels[key][language];
+  const zh = language === 'zh-CN';
+  const rows: [string, string][] = [[l('upgradeState'), upgradeStates[upgrade.state][language]], [l('capacity'), String(upgrade.capacity)]];
+  const h = upgrade.header;
+  if (h === undefined) return rows;
+  const anyMachine = /^0+$/.test(h.machineNumber);
+  rows.push(
+    [l('part'), zh ? `第 ${h.part} 张，共 ${h.parts} 张` : `${h.part} of ${h.parts}`],
+    [l('packageId'), h.packageId], [l('version'), h.version], [l('model'), h.model],
+    [l('machine'), anyMachine ? (zh ? '该型号的任意收款机' : 'any register of the model') : h.machineNumber],
+    [l('dataLength'), zh ? `${h.dataLength}（升级包第 ${h.dataOffset} 字节起，升级包共 ${h.packageLength} 字节）` : `${h.dataLength} (from byte ${h.dataOffset} of a ${h.packageLength}-byte package)`],
+    [l('dataCheck'), upgrade.dataVerified === true ? (zh ? '通过：数据与卡头中的摘要一致' : 'verified: the data matches the header\'s digest') : (zh ? '未通过：数据与卡头中的摘要不符' : 'failed: the data does not match the header\'s digest')],
+  );
+  return rows;
+}
 
 const registrationLabels: Readonly<Record<FiscalCardReport['registration'], Texts>> = {
   registered: { 'zh-CN': '已注册', en: 'registered' },
@@ -89,6 +128,7 @@ export function cardRows(report: CardReport, language: 'zh-CN' | 'en'): [string,
   }
   const i = report.inspection;
   if (i !== undefined) rows.push([l('card'), i.cardNumber], [l('office'), String(i.officeCode)], [l('validity'), i.validUntil], [l('holder'), i.holderName]);
+  if (report.upgrade !== undefined) rows.push(...upgradeRows(report.upgrade, language));
   for (const p of report.problems) rows.push([l('problems'), `${p.part}: ${zh ? p.messageZh : p.message}`]);
   return rows;
 }

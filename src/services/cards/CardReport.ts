@@ -86,6 +86,24 @@ export const inspectionCardReportSchema = z.object({
 });
 export type InspectionCardReport = z.infer<typeof inspectionCardReportSchema>;
 
+/**
+ * An upgrade card (gb18240-card SPEC.md §8): EF01's size; whether it holds a header of this gateway's layout
+ * (written), is erased (blank), holds another layout (foreign) or a header that does not check (damaged); with a
+ * header, what it says and whether the card's data matches its digest.
+ */
+export const upgradeCardReportSchema = z.object({
+  capacity: z.number().int(),
+  state: z.enum(['written', 'blank', 'foreign', 'damaged']),
+  header: z.object({
+    part: z.number().int(), parts: z.number().int(), packageId: z.string(), version: z.string(), model: z.string(),
+    /** 16 digits; all zeros: written for any register of the model. */
+    machineNumber: z.string(),
+    packageLength: z.number().int(), dataOffset: z.number().int(), dataLength: z.number().int(), trialSeconds: z.number().int(),
+  }).optional(),
+  dataVerified: z.boolean().optional(),
+});
+export type UpgradeCardReport = z.infer<typeof upgradeCardReportSchema>;
+
 /** A part of the card that could not be read; the rest of the report still stands. */
 export const cardReadProblemSchema = z.object({ part: z.string(), code: z.string(), message: z.string(), messageZh: z.string() });
 export type CardReadProblem = z.infer<typeof cardReadProblemSchema>;
@@ -99,6 +117,7 @@ export const cardReportSchema = z.object({
   fiscal: fiscalCardReportSchema.optional(),
   user: userCardReportSchema.optional(),
   inspection: inspectionCardReportSchema.optional(),
+  upgrade: upgradeCardReportSchema.optional(),
   problems: z.array(cardReadProblemSchema),
 });
 export type CardReport = z.infer<typeof cardReportSchema>;

@@ -7,6 +7,7 @@ import { assessRegistration } from '../../../protocols/gb18240-card/registration
 import { ROLL_FLAG_IN_USE, ROLL_FLAG_USED_UP, ROLL_FLAG_WAITING } from '../../../protocols/gb18240-card/fiscalFiles.js';
 import type { CardReadProblem, CardReport, FiscalCardReport, InspectionCardReport, UserCardReport } from './CardReport.js';
 import { money, rate } from '../common/money.js';
+import { readUpgradeCard } from './readUpgradeCard.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').toUpperCase();
 
@@ -158,6 +159,7 @@ export async function readCard(channel: CardChannel, options: CardSessionOptions
     if (kind === 'fiscal') return { ...report, fiscal: await readFiscalCard(session, problems) };
     if (kind === 'user') return { ...report, user: await readUserCard(session, problems) };
     if (kind === 'inspection') return { ...report, inspection: await readInspectionCard(session) };
+    if (kind === 'upgrade') return { ...report, upgrade: await required('EF01', () => readUpgradeCard(channel)) };
   } catch (error) {
     // A link or card that went away fails the read; a card that refused a required file is reported with what is known.
     if (error instanceof RequiredPartRefused) problems.push(problemOf(error.part, error.refusal));
