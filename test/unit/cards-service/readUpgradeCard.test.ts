@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualCardChannel, VirtualUpgradeCard } from '../../../fixtures/cards/index.js';
 import { splitIntoUpgradeCards, ANY_MACHINE } from '../../../protocols/gb18240-card/upgradeCardLayout.js';
+import type { CliContext } from '../../../src/cli/CliContext.js';
+import { cardCommand } from '../../../src/cli/commands/cardCommand.js';
 import { cardRows, upgradeCardSummary } from '../../../src/cli/commands/cardLabels.js';
+import type { DaemonClient } from '../../../src/cli/DaemonClient.js';
 import { cardReportSchema } from '../../../src/services/cards/CardReport.js';
 import { readCard } from '../../../src/services/cards/readCard.js';
 import { englishWords } from '../cli/englishWords.js';
@@ -61,4 +64,22 @@ describe('readCard on an upgrade card', () => {
     expect(upgradeCardSummary(report.upgrade!, 'zh-CN')).toBe('第 1/3 张，SIM-ECR-200 9.1.0');
     expect(upgradeCardSummary(report.upgrade!, 'en')).toBe('part 1 of 3, SIM-ECR-200 9.1.0');
   });
+
+  for (const [language, expected] of [['zh-CN', ['升级卡（第 2/3 张，SIM-ECR-200 9.1.0）', '第 2 张，共 3 张', '数据校验']], ['en', ['upgrade card (part 2 of 3, SIM-ECR-200 9.1.0)', '2 of 3', 'Data check']]] as const) {
+    it(`fiscalctl card and fiscalctl card READER print the header (${language})`, async () => {
+      const report = await readCard(new VirtualCardChannel(cardWith(2), 'reader U'));
+      let stdout = '';
+      const client = { get: async (path: string) => (path === '/v1/readers' ? { readers: [{ name: 'reader U', card: 'present' }] } : report) } as unknown as DaemonClient;
+      const io = { stdout: { write: (t: string) => { stdout += t; } }, stderr: { write: () => undefined }, env: {} };
+      const ctx: CliContext = {
+        io, client, json: false, language, positionals: [], options: {}, commands: [],
+        printJson: (value) => io.stdout.write(JSON.stringify(value)), print: (text) => io.stdout.write(text),
+      };
+      expect(await cardCommand.run(ctx)).toBe(0);
+      expect(stdout).toContain(expected[0]);
+      expect(await cardCommand.run({ ...ctx, positionals: ['reader U'] })).toBe(0);
+      expect(stdout).toContain(expected[1]);
+      expect(stdout).toContain(expected[2]);
+    });
+  }
 });
