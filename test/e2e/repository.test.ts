@@ -56,8 +56,7 @@ describe('vendor repository over HTTPS and from a stick (processes)', () => {
     const ctl = (args: string[]) => runFiscalctl(daemon, args);
     const [device] = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices;
     const model = device!.identity!.model;
-    // A timestamp that expires soon: by the time the network is gone it has expired, as at an offline counter.
-    await publishPackage(model, '9.1.0', '45s');
+    await publishPackage(model, '9.1.0');
 
     const fetched = await ctl(['package', 'fetch', '--json']);
     expect(fetched.code, fetched.stderr + fetched.stdout).toBe(0);
@@ -76,6 +75,11 @@ describe('vendor repository over HTTPS and from a stick (processes)', () => {
     expect(status.stdout).toMatch(/Metadata verified .* ago\), valid until/);
     expect(status.stdout).not.toMatch(/latest/i);
 
+    // A timestamp that expires soon, fetched while the network is still there: by the time the network is gone it
+    // has expired, as at an offline counter.
+    expect((await vendorCtl(['repo', 'publish', repo, '--expires', '8s'])).code).toBe(0);
+    const refreshed = await ctl(['package', 'fetch', '--json']);
+    expect(refreshed.code, refreshed.stderr + refreshed.stdout).toBe(0);
     await server.close();
     await eventually(async () => {
       const now = JSON.parse((await ctl(['repo', 'status', '--json'])).stdout) as { repository: { current: boolean } };
