@@ -1,5 +1,7 @@
 // What `npm run campaign` prints: the counts of each part, the volume reached against the issue's targets, the verdict.
+import { formatCardFaultTotals } from './cardFaults.js';
 import type { CampaignResult } from './runCampaign.js';
+import { formatStickFaultTotals } from './stickFaults.js';
 
 const entries = (record: Record<string, number>) => Object.entries(record).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
 
@@ -14,7 +16,9 @@ export function formatCampaign(result: CampaignResult): string {
     out.push(`  backups under faults: ${f.backupRuns} runs, ${f.backupFaults} faults hit; complete ${f.backupOutcomes.complete}, committed with unread parts listed as problems ${f.backupOutcomes.flagged}, failed clearly then complete ${f.backupOutcomes['failed-then-complete']}, lost data ${f.backupOutcomes['lost-data']}, hang ${f.backupOutcomes.hang}`);
     const d = f.daemonKills;
     out.push(`  fiscald SIGKILL mid-write (--simulate=1, register powered off with it): ${d.kills} kills; new verified ${d.outcomes['new-verified']}, old working ${d.outcomes['old-working']}, bricked ${d.outcomes.bricked}, hang ${d.outcomes.hang}, harness errors ${d.outcomes.error}; jobs: ${entries(d.jobEndings)}`);
-    out.push('  paths: serial only — the USB-stick and IC-card transfers (src/services/upgrade/stickTransfer.ts, cardTransfer.ts) are not in this tree yet');
+    const indent = (text: string) => text.split('\n').map((line) => `  ${line}`);
+    out.push(...(f.media.stick === null ? ['  USB-stick path: no run'] : indent(formatStickFaultTotals(f.media.stick))));
+    out.push(...(f.media.card === null ? ['  IC-card path: no run'] : indent(formatCardFaultTotals(f.media.card))));
     for (const p of [...f.problems, ...d.problems]) out.push(`  ** ${p}`);
   }
   const b = result.decoders;

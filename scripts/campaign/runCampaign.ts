@@ -6,6 +6,7 @@ import { runDaemonUpgradeKills, type DaemonUpgradeKillTotals } from './daemonUpg
 import { runDecoderFuzz, type DecoderFuzzTotals } from './decoderFuzz.js';
 import { runHttpFuzz, type HttpFuzzTotals } from './httpFuzz.js';
 import { runKillRestarts } from './killRestarts.js';
+import { runMediaFaults, type MediaFaultTotals } from './mediaFaults.js';
 import { runSoak, type SoakTotals } from './soak.js';
 import { runUpgradeFaults, type UpgradeFaultTotals } from './upgradeFaults.js';
 import { startTimedDaemon } from '../../bench/daemonProcess.js';
@@ -18,7 +19,7 @@ export interface CampaignOptions {
   readonly seed: number;
   readonly parts: readonly CampaignPart[];
   /** Caps for a short run (the test slice): at most this many of each, whatever the budget. */
-  readonly caps?: { upgradeRuns?: number; backupRuns?: number; upgradeKills?: number; decoderInputs?: number; httpRequests?: number; kills?: number };
+  readonly caps?: { upgradeRuns?: number; backupRuns?: number; upgradeKills?: number; mediaRuns?: number; decoderInputs?: number; httpRequests?: number; kills?: number };
   readonly say?: (line: string) => void;
 }
 
@@ -26,7 +27,7 @@ export interface CampaignResult {
   readonly seed: number;
   readonly minutes: number;
   readonly seconds: number;
-  readonly faults?: UpgradeFaultTotals & { daemonKills: DaemonUpgradeKillTotals };
+  readonly faults?: UpgradeFaultTotals & { daemonKills: DaemonUpgradeKillTotals; media: MediaFaultTotals };
   readonly decoders?: DecoderFuzzTotals;
   readonly http?: HttpFuzzTotals;
   readonly kills?: Omit<CampaignSummary, 'trials'>;
@@ -63,13 +64,16 @@ export async function runReliabilityCampaign(options: CampaignOptions): Promise<
     : undefined;
 
   if (has('faults')) {
-    const inProcess = slice('faults') * 0.75;
+    // Serial path in process, then the stick and IC-card paths, then real SIGKILLs of fiscald mid-write.
+    const whole = slice('faults');
     const faults = await runUpgradeFaults({
-      seed: options.seed, budgetMs: inProcess, backupShare: 0.3, say,
+      seed: options.seed, budgetMs: whole * 0.5, backupShare: 0.3, say,
       ...(caps.upgradeRuns === undefined ? {} : { maxUpgradeRuns: caps.upgradeRuns }), ...(caps.backupRuns === undefined ? {} : { maxBackupRuns: caps.backupRuns }),
     });
-    const daemonKills = await runDaemonUpgradeKills({ seed: options.seed, budgetMs: slice('faults') - inProcess, maxRuns: caps.upgradeKills ?? Infinity, say });
-    result.faults = { ...faults, daemonKills };
+    const media = await runMediaFaults({ seed: options.seed, budgetMs: Math.max(0, slice('faults') - whole * 0.25), ...(caps.mediaRuns === undefined ? {} : { maxRuns: caps.mediaRuns }) });
+    say(`media: stick ${media.stick?.runs ?? 0} runs, card ${media.card?.runs ?? 0} runs`);
+    const daemonKills = await runDaemonUpgradeKills({ seed: options.seed, budgetMs: slice('faults'), maxRuns: caps.upgradeKills ?? Infinity, say });
+    result.faults = { ...faults, daemonKills, media };
   }
   if (has('decoders')) {
     result.decoders = await runDecoderFuzz({ seed: options.seed, budgetMs: slice('decoders'), ...(caps.decoderInputs === undefined ? {} : { maxInputs: caps.decoderInputs }), say });
@@ -105,7 +109,9 @@ function judge(result: { -readonly [K in keyof CampaignResult]: CampaignResult[K
     fail(f.upgradeOutcomes['lost-data'] + f.backupOutcomes['lost-data'], 'runs that lost data');
     fail(f.upgradeOutcomes.hang + f.backupOutcomes.hang + f.daemonKills.outcomes.hang, 'hung upgrades or backups');
     fail(f.daemonKills.outcomes.error, 'upgrade kills the harness could not carry out');
-    result.volume.push({ name: 'upgrade faults', target: 200, got: f.upgradeFaults + f.daemonKills.kills });
+    // The stick and card campaigns count a run that ended otherwise than its fault must end as a problem too.
+    fail((f.media.stick?.problems.length ?? 0) + (f.media.card?.problems.length ?? 0), 'stick or IC-card runs bricked, unverified or ended unexpectedly');
+    result.volume.push({ name: 'upgrade faults', target: 200, got: f.upgradeFaults + f.daemonKills.kills + (f.media.stick?.faults ?? 0) + (f.media.card?.faults ?? 0) });
   }
   if (result.decoders !== undefined) {
     fail(result.decoders.crashes, 'decoder crashes');
