@@ -33,7 +33,8 @@ Options (config-file key / environment variable):
                                                         simulate / FISCALD_SIMULATE
   --simulator-timing JSON       timing of the simulated registers, e.g. {"selfCheckMs":1000}
                                 (turnaroundMs, flashWriteMs, initializeMs, selfCheckMs, rebootMs…;
-                                stickMoveMs: the technician's walk with the stick, stickTrialSeconds)
+                                stickMoveMs: the technician's walk with the stick, stickTrialSeconds,
+                                stickReadOnly: its write-protect switch on)
                                                         simulatorTiming / FISCALD_SIMULATOR_TIMING
   --simulator-profile P         firmware of the simulated registers: full (default), public (no 70–7F,
                                 no 3C), no-XX (without command XX, hex), max-message=N; joined with +

@@ -154,3 +154,37 @@ describe('fiscald killed while a stick upgrade waits for the technician (process
     expect(after?.identity?.firmwareVersion).toBe('9.4.0');
   }, 300_000);
 });
+
+/** A simulated stick with its write-protect switch on: the stick upgrade refuses before anyone is told; the register keeps its version. */
+describe('fiscalctl upgrade --path usb-stick onto a read-only stick (processes)', () => {
+  let daemon: RunningDaemon | undefined;
+  let work: string | undefined;
+  afterAll(async () => {
+    await daemon?.stop();
+    if (daemon) removeDataDir(daemon.dataDir);
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('fails STICK_READ_ONLY (exit 1), nothing copied, devices still shows the old version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fg-e2e-stick-ro-'));
+    work = dir;
+    const trusted = join(dir, 'trusted');
+    mkdirSync(trusted);
+    daemon = await startDaemon({ simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickReadOnly: true })] });
+    const ctl = (args: string[]) => runFiscalctl(daemon!, args);
+    expect((await ctl(['package', 'keygen', '--out', join(dir, 'vendor')])).code).toBe(0);
+    copyFileSync(join(dir, 'vendor.pub'), join(trusted, 'vendor.pub'));
+    const [device] = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices;
+    const before = device!.identity!.firmwareVersion;
+    writeFileSync(join(dir, 'fw.bin'), Buffer.alloc(8 * 1024, 0x11));
+    const built = await ctl(['package', 'build', '--image', join(dir, 'fw.bin'), '--version', '9.5.0', '--model', device!.identity!.model,
+      '--lowest', '0.0.1', '--key', join(dir, 'vendor.key'), '-o', join(dir, 'fw.fwpkg')]);
+    expect(built.code, built.stderr).toBe(0);
+    const refused = await ctl(['upgrade', device!.id, '--package', join(dir, 'fw.fwpkg'), '--path', 'usb-stick', '--yes', '--json']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('STICK_READ_ONLY');
+    expect(existsSync(join(daemon.dataDir, 'simulator', 'stick', 'volume', 'FISCAL', 'UPGRADE'))).toBe(false);
+    const after = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices[0];
+    expect(after?.identity?.firmwareVersion).toBe(before);
+  }, 240_000);
+});
