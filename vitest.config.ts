@@ -10,20 +10,14 @@ import { defineConfig } from 'vitest/config';
  *    (about 1.5 s a file, twice the unit tests' own run time on CI's two cores).
  * 2. `processes`: integration and end-to-end files that start fiscald, the simulator, socat or pcscd
  *    as real processes. Each gets a fresh worker, and at most two run at once whatever the core
- *    count, so the processes they start have a core to answer on.
- * 3. `pcscd`, beside `processes`: the files that start the private pcscd (test/helpers/pcscd.ts), one at
- *    a time. pcscd is one per machine and they take its machine-wide lock; in the `processes` lanes two
- *    of them could meet, and the second waits at most 50 s for the lock (one of them holds it 90 s on
- *    a loaded machine). They mostly wait for pcscd and vpcd, so a lane of their own costs little CPU.
+ *    count, so the processes they start have a core to answer on. pcscd is one per machine: files that
+ *    need it also take the lock in test/helpers/pcscd.ts.
  *
  * Vitest's default worker count is cores - 1, which is one worker, i.e. every file in a row, on CI.
  *
  * The processes group's global setup compiles fiscald, fiscalctl and the simulator's serve.ts once for
  * the run (test/support/buildTestBinaries.ts); the helpers start those instead of the bins through tsx.
  */
-/** The test files that start pcscd (startPcscd in test/helpers/pcscd.ts). */
-const pcscdFiles = ['test/integration/pcsc/**/*.test.ts', 'test/integration/initialize/pcsc*.test.ts'];
-
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/SummaryLineReporter.ts'],
@@ -48,21 +42,10 @@ export default defineConfig({
         test: {
           name: 'processes',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          exclude: pcscdFiles,
           isolate: true,
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
           globalSetup: ['./test/support/globalSetup.ts'],
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'pcscd',
-          include: pcscdFiles,
-          isolate: true,
-          maxWorkers: 1,
-          sequence: { groupOrder: 1 },
         },
       },
     ],
