@@ -97,6 +97,19 @@ async function* chunksOf(source: string | Uint8Array): AsyncIterable<Uint8Array>
 }
 
 /**
+ * The volume a copy of `size` bytes would go onto, checked as `copyToStick` checks it before writing: a removable
+ * volume (`mountPoint`, else the first writable one), not read-only, with room for the file and its sidecar.
+ * STICK_NOT_FOUND, STICK_READ_ONLY, STICK_FULL; nothing is written.
+ */
+export async function stickWithRoomFor(size: number, options: CopyToStickOptions = {}): Promise<RemovableVolume> {
+  const volume = await chooseVolume(options);
+  const needed = size + SIDECAR_ALLOWANCE;
+  const free = await (options.freeSpace ?? statfsFree)(volume.mountPoint);
+  if (free < needed) throw new GatewayError('STICK_FULL', { params: { mountPoint: volume.mountPoint, needed, free } });
+  return volume;
+}
+
+/**
  * Copies a file (or bytes in memory) onto a removable volume at `relativeTarget` (e.g. `FISCAL/BACKUP/<machine>/<id>.tar`)
  * with a `.sha256` sidecar in `sha256sum` format: written under a temporary name, fsynced, renamed,
  * the folder fsynced, then read back and compared. What was read back may come from the page
@@ -107,11 +120,9 @@ export async function copyToStick(source: string | Uint8Array, relativeTarget: s
   if (clean.startsWith('..') || clean.startsWith(sep) || clean.split(sep).includes('..')) {
     throw new GatewayError('BAD_REQUEST', { params: { detail: `target ${relativeTarget} is not inside the stick` } });
   }
-  const volume = await chooseVolume(options);
   const size = typeof source === 'string' ? (await stat(source)).size : source.length;
+  const volume = await stickWithRoomFor(size, options);
   const needed = size + SIDECAR_ALLOWANCE;
-  const free = await (options.freeSpace ?? statfsFree)(volume.mountPoint);
-  if (free < needed) throw new GatewayError('STICK_FULL', { params: { mountPoint: volume.mountPoint, needed, free } });
 
   const target = join(volume.mountPoint, clean);
   const checksumPath = `${target}.sha256`;

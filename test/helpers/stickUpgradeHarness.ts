@@ -130,13 +130,17 @@ export async function stickHarness(options: StickHarnessOptions = {}) {
     },
     pollMs: 20, handoverMs: 3_000, ...options.transfer,
   });
+  const gate = { calls: 0 };
   const start = (pkg: PackageForUse, resumedFrom?: Record<string, unknown>) => {
     const request = upgradeRequestSchema.parse({ package: PACKAGE_ID, path: 'usb-stick' });
     const { job } = jobs.start({
       kind: UPGRADE_JOB_KIND, deviceId: id, operator: 'li', stages: upgradeStages,
       run: (ctx) => upgradeRun({
         packages: { forUse: async () => pkg }, devices, trialSeconds: 30, rebootMs: options.rebootMs ?? 2_000,
-        backupGate: () => ({ pass: async () => ({ backupId: 'backup-1', reused: true, createdAt: '2026-12-05T12:00:00Z', verifiedAt: '2026-12-05T12:00:00Z', problems: 0 }) }),
+        backupGate: () => ({ pass: async () => {
+          gate.calls += 1;
+          return { backupId: 'backup-1', reused: true, createdAt: '2026-12-05T12:00:00Z', verifiedAt: '2026-12-05T12:00:00Z', problems: 0 };
+        } }),
         transfers: { serial: serialTransfer(), 'usb-stick': transfer },
       }, request)(resumedFrom === undefined ? ctx : { ...ctx, resumedFrom }),
     });
@@ -169,6 +173,6 @@ export async function stickHarness(options: StickHarnessOptions = {}) {
     });
     return { job: await jobs.settled(job.id), reconciled: 'resume' };
   };
-  return { register, registry, id, stick, technician, told, upgrade, restart, jobs, devices };
+  return { register, registry, id, stick, technician, told, upgrade, restart, jobs, devices, gateCalls: () => gate.calls };
 }
 

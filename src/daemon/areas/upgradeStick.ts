@@ -1,4 +1,4 @@
-import { copyToStick, type CopyToStickOptions } from '../../../drivers/stick/copyToStick.js';
+import { copyToStick, stickWithRoomFor, type CopyToStickOptions } from '../../../drivers/stick/copyToStick.js';
 import { checkStickCopy } from '../../../drivers/stick/findOnStick.js';
 import { systemStickRoots } from '../../../drivers/stick/RemovableVolumes.js';
 import type { UpgradeStick } from '../../services/upgrade/UpgradeStick.js';
@@ -10,6 +10,9 @@ export function upgradeStick(options: Pick<CopyToStickOptions, 'roots' | 'freeSp
     async copy(bytes, relativeTarget, onProgress) {
       const copy = await copyToStick(bytes, relativeTarget, { ...options, ...(onProgress === undefined ? {} : { onProgress }) });
       return { mountPoint: copy.volume.mountPoint, path: copy.path, bytes: copy.bytes, sha256: copy.sha256 };
+    },
+    async room(size) {
+      return { mountPoint: (await stickWithRoomFor(size, options)).mountPoint };
     },
     async check(relativeTarget, sha256) {
       const found = await checkStickCopy(relativeTarget, sha256, roots);

@@ -22,6 +22,8 @@ export type StickCopyFound =
 export interface UpgradeStick {
   /** Copies `bytes` to `relativeTarget` on the first writable removable volume with a `.sha256` sidecar, fsynced, read back, compared. */
   copy(bytes: Uint8Array, relativeTarget: string, onProgress?: (done: number, total: number, phase: 'write' | 'read-back') => void): Promise<StickCopyMade>;
+  /** Refuses, writing nothing, when no removable volume could take `size` bytes now (STICK_NOT_FOUND, STICK_READ_ONLY, STICK_FULL). */
+  room(size: number): Promise<{ readonly mountPoint: string }>;
   /** Looks for a copy at `relativeTarget` on every mounted removable volume and reads it back against `sha256`. */
   check(relativeTarget: string, sha256: string): Promise<StickCopyFound>;
 }

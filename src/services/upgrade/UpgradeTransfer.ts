@@ -84,6 +84,11 @@ export interface UpgradeTransfer {
    * `device.session` changes after a reattach: read it each time, never keep it.
    */
   transfer(ctx: UpgradeRunContext, device: BorrowedDevice, pkg: PackageForUse, plan: TransferPlan): Promise<TransferOutcome>;
+  /**
+   * Refuses at once what the path's medium cannot take (no stick, a read-only or full one), before the backup gate
+   * spends its time; called on a first run only, never on a resume (the medium may be with the technician then).
+   */
+  preflight?(pkg: PackageForUse): Promise<void>;
 }
 
 /** The transfers a gateway has, by path; a path missing here is refused UPGRADE_PATH_UNAVAILABLE before the job starts. */

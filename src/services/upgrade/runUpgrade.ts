@@ -112,6 +112,7 @@ async function runUpgrade(deps: UpgradeDeps, request: UpgradeRequest, ctx: Upgra
   const transfer = transfers[request.path];
   if (transfer === undefined) throw new GatewayError('UPGRADE_PATH_UNAVAILABLE', { params: { path: request.path } });
   ctx.progress(0.4, `${planned.kind} ${planned.from} → ${pkg.manifest.version} allowed`);
+  if (resumed === undefined) await transfer.preflight?.(pkg);
 
   const backupId = resumed?.backupId ?? (await deps.backupGate(ctx).pass({ operation: 'upgrade' })).backupId;
   ctx.progress(1, `backup ${backupId} verified`);

@@ -90,6 +90,11 @@ export function stickTransfer(options: StickTransferOptions): UpgradeTransfer {
   return {
     path: 'usb-stick',
     transfer: (ctx, device, pkg, plan) => transferByStick(options, ctx, device, pkg, plan),
+    // No stick, a read-only or a full one: refused before the backup gate makes a backup for nothing.
+    preflight: async (pkg) => {
+      if (pkg.fwpkg === undefined) throw new GatewayError('UPGRADE_STICK_PACKAGE_UNAVAILABLE', { params: { packageId: pkg.packageId } });
+      await options.stick.room(pkg.fwpkg.length);
+    },
   };
 }
 

@@ -51,10 +51,12 @@ describe('the USB-stick path of the upgrade job', () => {
     ['a full stick', { freeSpace: 10_000 }, 'STICK_FULL'],
     ['a stick that returns other bytes than it was given', { corruptAfterWrite: true }, 'STICK_VERIFY_FAILED'],
   ] as const)('%s: refused with its code before the technician is told; the register keeps its old version', async (_name, options, code) => {
-    const { register, told, stick, upgrade } = await stickHarness({ ...options, moveMs: 0 });
+    const { register, told, stick, upgrade, gateCalls } = await stickHarness({ ...options, moveMs: 0 });
     const { job } = await upgrade(await signedPackage('2.4.0'));
     expect(job).toMatchObject({ state: 'failed', error: { code } });
     expect(told).toEqual([]);
+    // No stick, a read-only or a full one is refused before the backup gate (a stick that reads back wrong only shows when written).
+    expect(gateCalls()).toBe(code === 'STICK_VERIFY_FAILED' ? 1 : 0);
     expect(register.simulator.firmware.running.version).toBe('2.3.1');
     if (code === 'STICK_VERIFY_FAILED') {
       // The copy that did not read back is not left on the stick for a register to take.
