@@ -10,7 +10,7 @@ import { describeWithPcscd, startPcscd, type RunningPcscd } from '../../helpers/
 /**
  * Issue 11 item 8 on real PC/SC: a virtual upgrade card served through vsmartcard-vpcd to a private pcscd (the
  * machine-wide lock of test/helpers/pcscd.ts), written and read back through drivers/pcsc with the gateway's own
- * card code (upgradeCardIo): a whole 64 KiB card, in short APDUs (T=1, and T=0 with GET RESPONSE) and, on the extended card, in extended ones when
+ * card code (upgradeCardIo): a whole card (8 KiB here: the 64 KiB default is the same code, eight times the round trips), in short APDUs (T=1, and T=0 with GET RESPONSE) and, on the extended card, in extended ones when
  * vpcd carries them; and a card pulled out mid-write is CARD_REMOVED, never a success.
  */
 const WAIT = 5000;
@@ -34,11 +34,14 @@ describeWithPcscd('upgrade cards through pcscd, vpcd and drivers/pcsc', () => {
     await pcscd?.stop();
   });
 
-  const pkg = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+  // 8 KiB cards: every APDU is a round trip through pcscd and vpcd, and a whole 64 KiB card took about a minute a
+  // profile under load; the layout and the packing of full-size cards are unit-tested.
+  const CAPACITY = 8 * 1024;
+  const pkg = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
 
   for (const profile of ['short', 'extended', 'short-t0'] as const) {
-    it(`${profile} card: looked at, written whole (64 KiB), read back equal`, async () => {
-      const card = new VirtualUpgradeCard({ profile });
+    it(`${profile} card: looked at, written whole (8 KiB), read back equal`, async () => {
+      const card = new VirtualUpgradeCard({ profile, capacity: CAPACITY });
       const bridge = new VpcdBridge({ card, port });
       await bridge.insert();
       try {
@@ -47,18 +50,20 @@ describeWithPcscd('upgrade cards through pcscd, vpcd and drivers/pcsc', () => {
         try {
           const look = await lookAtUpgradeCard(pcsc, pcsc.atr);
           if (look.kind !== 'upgrade') throw new Error(`not seen as an upgrade card: ${look.detail}`);
-          expect(look.capacity).toBe(64 * 1024);
+          expect(look.capacity).toBe(CAPACITY);
           expect(look.header).toMatchObject({ ok: false, reason: 'blank' });
           if (profile !== 'extended') expect(look.apdus).toBe('short');
           // vpcd forwards extended APDUs as they are; the gateway uses them only if the probe through pcscd passed.
           else expect(look.apdus).toBe('extended');
-          const part = splitIntoUpgradeCards(pkg, look.capacity, info)[0]!;
+          const parts = splitIntoUpgradeCards(pkg, look.capacity, info);
+          const part = parts[0]!;
           const write = await writeUpgradeArea(pcsc, part.bytes, look.limits, () => undefined);
           expect(write.apdus).toBe(Math.ceil(part.bytes.length / writeChunkSize(look.limits)));
           const back = await readUpgradeAreaBytes(pcsc, 0, part.bytes.length, look.limits);
           expect(Buffer.from(back).equals(Buffer.from(part.bytes))).toBe(true);
           expect(Buffer.from(card.area.subarray(0, part.bytes.length)).equals(Buffer.from(part.bytes))).toBe(true);
-          expect(readUpgradeCardHeader(back)).toMatchObject({ ok: true, header: { part: 1, parts: 2 } });
+          expect(readUpgradeCardHeader(back)).toMatchObject({ ok: true, header: { part: 1, parts: parts.length } });
+          expect(parts.length).toBeGreaterThan(1);
         } finally {
           await pcsc.disconnect();
         }
@@ -66,12 +71,11 @@ describeWithPcscd('upgrade cards through pcscd, vpcd and drivers/pcsc', () => {
         await bridge.stop();
         await readers.waitForNoCard(readerName, WAIT);
       }
-      // Some 500 to 800 APDUs through pcscd and vpcd, each a round trip of pcscd's own: minutes on a loaded machine.
-    }, 240_000);
+    }, 120_000);
   }
 
   it('a card pulled out mid-write is CARD_REMOVED, and the card holds only a prefix of the part', async () => {
-    const card = new VirtualUpgradeCard({ profile: 'short' });
+    const card = new VirtualUpgradeCard({ profile: 'short', capacity: CAPACITY });
     const bridge = new VpcdBridge({ card, port, reconnect: false });
     await bridge.insert();
     await readers.waitForCard(readerName, WAIT);
