@@ -87,7 +87,7 @@ export async function runDaemonUpgradeKills(options: DaemonUpgradeKillOptions): 
   const totals: DaemonUpgradeKillTotals = { runs: 0, kills: 0, outcomes: { 'new-verified': 0, 'old-working': 0, bricked: 0, hang: 0, error: 0 }, jobEndings: {}, problems: [] };
   const deadline = Date.now() + options.budgetMs;
   // A run starts fiscald twice and waits for the reconcile: start one only when about that much time is left.
-  let expectedMs = options.maxRuns !== undefined && options.maxRuns < Infinity ? 0 : 30_000;
+  let expectedMs = options.maxRuns !== undefined && options.maxRuns < Infinity ? 0 : 20_000;
   for (let i = 0; Date.now() + expectedMs < deadline && i < (options.maxRuns ?? Infinity); i += 1) {
     const runStarted = Date.now();
     let result: Awaited<ReturnType<typeof oneKill>>;
