@@ -15,6 +15,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
  * dir that the stick driver finds as a removable volume; the simulated technician carries it to the register named
  * in the job's waiting reason after `stickMoveMs`; the register verifies the package itself and boots it on trial;
  * fiscald confirms. Then `devices` shows the new version, and `export-backup` writes onto the same stick.
+ * Every daemon in this file runs untimed registers (`timed: false`): the stick path, not line time, is under test.
  */
 describe('fiscalctl upgrade --path usb-stick and export-backup on the simulated stick (processes)', () => {
   let daemon: RunningDaemon;
@@ -25,7 +26,7 @@ describe('fiscalctl upgrade --path usb-stick and export-backup on the simulated 
     work = mkdtempSync(join(tmpdir(), 'fg-e2e-stick-'));
     const trusted = join(work, 'trusted');
     mkdirSync(trusted);
-    daemon = await startDaemon({ simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickMoveMs: 300 })] });
+    daemon = await startDaemon({ simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickMoveMs: 300, timed: false })] });
     const keygen = await runFiscalctl(daemon, ['package', 'keygen', '--out', join(work, 'vendor')]);
     expect(keygen.code, keygen.stderr).toBe(0);
     copyFileSync(join(work, 'vendor.pub'), join(trusted, 'vendor.pub'));
@@ -109,7 +110,7 @@ describe('fiscald killed while a stick upgrade waits for the technician (process
     work = dir;
     const trusted = join(dir, 'trusted');
     mkdirSync(trusted);
-    const start = (moveMs: number) => startDaemon({ dataDir, simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickMoveMs: moveMs })] });
+    const start = (moveMs: number) => startDaemon({ dataDir, simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickMoveMs: moveMs, timed: false })] });
     // The first fiscald's technician would take ten minutes: the job is surely still waiting for him when it dies.
     daemon = await start(600_000);
     const ctl = (args: string[]) => runFiscalctl(daemon!, args);
@@ -170,7 +171,7 @@ describe('fiscalctl upgrade --path usb-stick onto a read-only stick (processes)'
     work = dir;
     const trusted = join(dir, 'trusted');
     mkdirSync(trusted);
-    daemon = await startDaemon({ simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickReadOnly: true })] });
+    daemon = await startDaemon({ simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickReadOnly: true, timed: false })] });
     const ctl = (args: string[]) => runFiscalctl(daemon!, args);
     expect((await ctl(['package', 'keygen', '--out', join(dir, 'vendor')])).code).toBe(0);
     copyFileSync(join(dir, 'vendor.pub'), join(trusted, 'vendor.pub'));
