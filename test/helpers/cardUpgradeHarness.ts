@@ -86,6 +86,8 @@ export interface HarnessOptions {
   readonly firstCard?: VirtualCard;
   readonly transfer?: Partial<CardTransferOptions>;
   readonly trusted?: boolean;
+  /** The job's allowance for a register reboot (also how much later it looks again after the card deadline); default 5 s. */
+  readonly rebootMs?: number;
 }
 
 export async function cardHarness(options: HarnessOptions = {}) {
@@ -120,7 +122,7 @@ export async function cardHarness(options: HarnessOptions = {}) {
     const { job } = jobs.start({
       kind: UPGRADE_JOB_KIND, deviceId: id, operator: 'li', stages: upgradeStages,
       run: upgradeRun({
-        packages: { forUse: async () => pkg }, devices, trialSeconds: 5, rebootMs: 5_000, transfers: { serial: serialTransfer(), 'ic-card': transfer },
+        packages: { forUse: async () => pkg }, devices, trialSeconds: 5, rebootMs: options.rebootMs ?? 5_000, transfers: { serial: serialTransfer(), 'ic-card': transfer },
         backupGate: () => ({ pass: async () => ({ backupId: 'backup-1', reused: true, createdAt: '2026-12-05T12:00:00Z', verifiedAt: '2026-12-05T12:00:00Z', problems: 0 }) }),
       }, request),
     });

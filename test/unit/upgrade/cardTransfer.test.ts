@@ -308,7 +308,8 @@ describe('the IC-card upgrade path', () => {
   });
 
   it('cards that never reach the register: the job looks again after the deadline and fails UPGRADE_CARD_NOT_INSTALLED, old version working', async () => {
-    const { upgrade, register, technician } = await harness({ transfer: { handoverMs: 300 } });
+    // Nothing reboots here: a short reboot allowance only shortens the one look after the deadline.
+    const { upgrade, register, technician } = await harness({ transfer: { handoverMs: 300 }, rebootMs: 500 });
     const { job } = await upgrade(await packageOf('2.4.0'), (event) => {
       if (event.type === 'waiting' && (event.data as { code?: string }).code === 'UPGRADE_CARD_HANDOVER') technician.stop();
     });
