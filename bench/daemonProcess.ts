@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildFwpkg, parseFirmwareVersion, parsePrivateKeyPem } from '../protocols/fwpkg/index.js';
 import { freePort } from '../test/helpers/daemon.js';
+import { entryPoint } from '../test/helpers/entryPoints.js';
 
 export const root = resolve(import.meta.dirname, '..');
 
@@ -34,13 +35,17 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((r) => child.once('exit', () => r()));
 }
 
-/** Spawns `fiscald --simulate=N` on a free loopback port and a data dir (a new one unless given), timing its start. */
+/**
+ * Spawns `fiscald --simulate=N` on a free loopback port and a data dir (a new one unless given), timing its start:
+ * bin/fiscald.js through tsx, or the copy compiled for this run when a test run or the campaign made one
+ * (test/helpers/entryPoints.ts), or `entry`.
+ */
 export async function startTimedDaemon(options: { simulate: number; dataDir?: string; args?: readonly string[]; keepDataDir?: boolean; entry?: string }): Promise<TimedDaemon> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'fg-bench-daemon-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const child = spawn(process.execPath, [options.entry ?? join(root, 'bin', 'fiscald.js'), `--simulate=${options.simulate}`, '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.entry === undefined ? entryPoint('fiscald') : [options.entry]), `--simulate=${options.simulate}`, '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...(options.args ?? [])], {
     cwd: root, env: { ...process.env, FISCALD_LOG_LEVEL: 'warn', FISCALD_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
