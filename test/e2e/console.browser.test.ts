@@ -10,7 +10,8 @@ import { englishWords } from '../unit/cli/englishWords.js';
 /**
  * The web console in a real browser: Debian's chromium driven by playwright-core (never a downloaded browser)
  * against `fiscald --simulate=3`. Screenshots go to test-artifacts/console (gitignored). The simulated registers take
- * three seconds to restart, so the upgrade's wait for the register after its new image boots can be seen.
+ * 1.5 s to restart (the page follows the job's events, so its waiting state shows well within that), so the upgrade's
+ * wait for the register after its new image boots can be seen.
  */
 const artifacts = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'console');
 const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
@@ -63,7 +64,7 @@ beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   const trusted = join(work, 'trusted');
   mkdirSync(trusted);
-  daemon = await startDaemon({ simulate: 3, args: ['--trusted-keys', trusted, '--simulator-timing', '{"rebootMs":3000}'] });
+  daemon = await startDaemon({ simulate: 3, args: ['--trusted-keys', trusted, '--simulator-timing', '{"rebootMs":1500}'] });
   const { devices } = await api<{ devices: { id: string; transport: { path: string }; identity: { model: string; firmwareVersion: string } }[] }>('/v1/devices');
   const sim1 = devices.find((d) => d.transport.path === 'memory:sim-1')!;
   newDevice = sim1.id;
