@@ -9,9 +9,9 @@ import { removeDataDir, startDaemon, type RunningDaemon } from '../helpers/daemo
  * The fast slice of issue 15's reliability campaign (the long run is `npm run campaign -- --minutes N`,
  * scripts/campaign.ts): one upgrade under each fault kind on the in-process
  * simulator and a backup under a cut line, a small decoder fuzz budget over every decoder, and a few hundred malformed requests to every
- * route of a real fiscald's OpenAPI document. Counts only: nothing here is timed.
+ * route of a real fiscald's OpenAPI document, side by side. Counts only: nothing here is timed.
  */
-describe('reliability campaign, fast slice', () => {
+describe.concurrent('reliability campaign, fast slice', () => {
   it('an upgrade under each fault kind and a backup under a cut line: none bricked, none lost, none hung', async () => {
     const totals = await runUpgradeFaults({ seed: 15, budgetMs: 120_000, maxUpgradeRuns: upgradeFaultKinds.length, maxBackupRuns: 1 });
     expect(totals.upgradeRuns).toBe(upgradeFaultKinds.length);
