@@ -1,4 +1,5 @@
 import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
+import { isLinkFailure } from '../common/linkFailure.js';
 import type { BackupProblem } from './BackupManifest.js';
 import type { BackupPort, BackupSection, RecordFacts, RegisterHoldings, SourceChunk } from './BackupPort.js';
 import type { BackupStore } from './BackupStore.js';
@@ -79,7 +80,9 @@ export async function collectBackup(port: BackupPort, store: BackupStore, option
           records = await readSection(section, ahead, writer, inputs, signal, records, (count) => options.onProgress?.({ kind: section.kind, records: count, expectedTotal }));
         } catch (cause) {
           if (signal.aborted || isGatewayError(cause, 'CANCELLED')) throw new GatewayError('CANCELLED', { cause });
-          if (!section.optional) throw readFailed(section.kind, cause);
+          // Optional means the thing may be absent (a user card not in its slot), not that the link may die:
+          // a register that stopped answering ends the backup rather than leaving a copy with holes.
+          if (!section.optional || (isGatewayError(cause) && isLinkFailure(cause))) throw readFailed(section.kind, cause);
           await ahead.skip(section);
           writer.addProblems([{ check: 'read', kind: section.kind, message: `could not read ${section.kind}: ${(cause as Error).message}`, data: isGatewayError(cause) ? { code: cause.code } : {} }]);
         }

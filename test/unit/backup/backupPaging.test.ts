@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulatedRegister, type SimulatedRegister } from '../../../fixtures/simulator/createSimulatedRegister.js';
 import type { SimulatorEvent } from '../../../fixtures/simulator/RegisterSimulator.js';
 import type { SimulatorProfileInput } from '../../../fixtures/simulator/SimulatorProfile.js';
+import { GatewayError } from '../../../contracts/errors/index.js';
 import { CMD, INVOICE_RECORD_SIZE } from '../../../protocols/gb-link/index.js';
 import { RegisterSession } from '../../../src/devices/RegisterSession.js';
 import { bulkPageSizes } from '../../../src/devices/session/paging.js';
@@ -146,6 +147,17 @@ describe('reading ahead of the writer', () => {
     expect(manifest.kinds['init-history']!.records).toBe(1);
     expect(manifest.kinds.invoices).toMatchObject({ records: 3, expected: 3 });
     expect(manifest.problems.map((p) => `${p.check} ${p.kind}`)).toEqual(['read init-history']);
+  });
+
+  it('an optional section cut by the register link (it stopped answering) ends the backup: absent is optional, a dead link is not', async () => {
+    const store = await tempStore();
+    const sections: BackupSection[] = [
+      { kind: 'invoices', expected: 1, async *read() { yield chunk(1); } },
+      { kind: 'cards/user-EF01', optional: true, async *read() { throw new GatewayError('LINK_TIMEOUT', { params: { command: '5B', ms: 2000 } }); } },
+      { kind: 'tax-items', async *read() { yield chunk(2); } },
+    ];
+    await expect(collectBackup(port(sections), store)).rejects.toMatchObject({ code: 'BACKUP_READ_FAILED' });
+    expect(await store.list()).toEqual([]);
   });
 
   it('a section that must be read and fails ends the backup with nothing committed', async () => {
