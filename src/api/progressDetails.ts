@@ -51,6 +51,7 @@ const templates: readonly (readonly [en: string, zh: string])[] = [
   ['not confirmed: waiting for the register to go back to its old image', '未确认：等待收款机退回旧版本'],
   ['the register is busy, {elapsed#} s of an expected {expected#} s', '收款机忙，已等 {elapsed} 秒，预计 {expected} 秒'],
   ['the expected time has passed: looking again', '已超过预计时间，再查看一次'],
+  ['the link failed while verifying: reading the register again', '核对时通信中断：重新读取收款机状态'],
   ['the register already runs {version} on trial', '收款机已在试运行 {version}'],
   // upgrade by IC card
   ['the cards are with the technician', '升级卡在技术员手中'],

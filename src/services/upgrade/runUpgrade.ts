@@ -99,7 +99,7 @@ async function runUpgrade(deps: UpgradeDeps, request: UpgradeRequest, ctx: Upgra
 
   if (resumed !== undefined && resumed.phase !== 'write') {
     // The register is (or was) told to boot the new image: never write or activate again.
-    return withDevice((device) => settle(deps, ctx, device, pkg, resumed, null));
+    return withDevice((device) => settleThroughCuts(deps, ctx, device, pkg, resumed, null));
   }
 
   const planned = await withDevice(async (device) => {
@@ -148,8 +148,32 @@ async function runUpgrade(deps: UpgradeDeps, request: UpgradeRequest, ctx: Upgra
     };
     const write = await transfer.transfer(ctx, device, pkg, plan);
     if (activated === undefined) throw new Error(`the ${request.path} transfer returned without plan.activating()`);
-    return settle(deps, ctx, device, pkg, activated, write);
+    return settleThroughCuts(deps, ctx, device, pkg, activated, write);
   });
+}
+
+/** How many times verification starts again after the link failed under it, before the job gives up. */
+const SETTLE_PASSES = 3;
+
+/**
+ * Settle, and settle again when the link fails under it (a cut, a corrupted frame, the register rebooting on
+ * its own): every pass reads the register first (version, trial state) and confirms only an image still on
+ * trial, so a second pass finds what the first left, a lost 64/08 answer included, and a register that
+ * reverted meanwhile is reported as reverted, not as a link error.
+ */
+async function settleThroughCuts(
+  deps: UpgradeDeps, ctx: UpgradeRunContext, device: BorrowedDevice, pkg: PackageForUse, checkpoint: UpgradeCheckpoint, write: TransferOutcome | null,
+): Promise<UpgradeResult> {
+  for (let pass = 1; ; pass += 1) {
+    try {
+      return await settle(deps, ctx, device, pkg, checkpoint, write);
+    } catch (error) {
+      const cut = isGatewayError(error) && (isLinkFailure(error) || error.code === 'LINK_CRC_ERROR');
+      if (!cut || pass >= SETTLE_PASSES) throw error;
+      ctx.progress(0, 'the link failed while verifying: reading the register again');
+      await waitForRegister(ctx, device, deps.rebootMs ?? DEFAULT_REBOOT_MS, deps.now ?? Date.now, 'either');
+    }
+  }
 }
 
 /** Reload and verify: confirm the trial image when it is the package's and healthy, else let it revert and say why. */

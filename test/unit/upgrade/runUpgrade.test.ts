@@ -151,6 +151,26 @@ describe('the upgrade job over the serial path (trial boot, GB link SPEC §5.8.1
     expect(register.simulator.firmware.running.version).toBe('2.4.0');
   });
 
+  it('a link cut while verifying the trial image: the job reads the register again and confirms, instead of failing on the link', async () => {
+    const { register, upgrade } = await harness();
+    let armed = false;
+    const cutWhileVerifying = (event: JobEvent) => {
+      if (armed || event.type !== 'progress' || !/^the register runs 2\.4\.0$/.test(String(event.data.detail ?? ''))) return;
+      armed = true;
+      register.simulator.setFaults({ faults: [{ kind: 'cut', direction: 'tx', at: 0 }] });
+    };
+    const restore = setInterval(() => { if (register.simulator.line.isDead) register.simulator.restoreLink(); }, 200);
+    try {
+      const { job, events } = await upgrade(packageOf('2.4.0'), {}, 20, cutWhileVerifying);
+      expect(armed).toBe(true);
+      expect(events.some((e) => e.type === 'progress' && e.data.detail === 'the link failed while verifying: reading the register again')).toBe(true);
+      expect(job).toMatchObject({ state: 'succeeded', result: { after: '2.4.0', verified: true, confirmed: true } });
+    } finally {
+      clearInterval(restore);
+    }
+    expect(register.simulator.firmware.lastTrial).toMatchObject({ outcome: 'confirmed', trialVersion: '2.4.0' });
+  });
+
   it.each([
     ['the same version without reinstall', packageOf('2.3.1'), {}, 'UPGRADE_SAME_VERSION'],
     ['an older version without allowDowngrade', packageOf('2.2.0'), {}, 'UPGRADE_OLDER_VERSION'],
