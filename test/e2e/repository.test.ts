@@ -30,7 +30,9 @@ describe('vendor repository over HTTPS and from a stick (processes)', () => {
     server = await serveRepository(join(repo, 'public'));
     writeFileSync(join(work, 'ca.pem'), server.ca);
     daemon = await startDaemon({
-      simulate: 1, args: ['--repository', server.url, '--repository-ca', join(work, 'ca.pem'), '--repository-root', join(repo, 'public', '1.root.json')],
+      // An untimed register that restarts at once: the two upgrades here are about where the package came from.
+      simulate: 1, args: ['--repository', server.url, '--repository-ca', join(work, 'ca.pem'), '--repository-root', join(repo, 'public', '1.root.json'),
+        '--simulator-timing', JSON.stringify({ timed: false, rebootMs: 100 })],
     });
   }, 120_000);
   afterAll(async () => {
