@@ -20,8 +20,8 @@ describe('fiscalctl upgrade over the serial path (processes)', () => {
     work = mkdtempSync(join(tmpdir(), 'fg-e2e-upgrade-'));
     const trusted = join(work, 'trusted');
     mkdirSync(trusted);
-    // Untimed registers (no line time, no flash time): this file is about the upgrade's steps, not how long the line takes.
-    daemon = await startDaemon({ simulate: 2, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ timed: false })] });
+    // Untimed registers (no line time, no flash time) that restart in 100 ms: this file is about the upgrade's steps, not how long they take.
+    daemon = await startDaemon({ simulate: 2, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ timed: false, rebootMs: 100 })] });
     const keygen = await runFiscalctl(daemon, ['package', 'keygen', '--out', join(work, 'vendor')]);
     expect(keygen.code, keygen.stderr).toBe(0);
     copyFileSync(join(work, 'vendor.pub'), join(trusted, 'vendor.pub'));
