@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import type { ApiPlugin } from '../ApiContext.js';
 import { defineRoute } from '../defineRoute.js';
-import { fiscalViewOf } from '../../services/diagnostics/deviceFiscalView.js';
+import { FiscalViewCache } from '../FiscalViewCache.js';
 
 export const deviceIdParams = z.strictObject({ id: z.string().min(1).max(128) });
 
@@ -33,10 +33,14 @@ export const deviceRoutes: ApiPlugin = {
   name: 'devices',
   register(app, { catalog, devices, jobs, store }) {
     const withJob = (id: string) => jobs.runningOn(id) ?? null;
+    const fiscalViews = new FiscalViewCache(store);
     defineRoute(app, catalog, {
       method: 'GET', url: '/devices', summary: 'Registers known to the gateway with their fiscal state, taxpayer, issue deadline, last diagnosis, last backup and cards (from memory and the store; never waits for hardware)', tags: ['devices'],
       responses: { 200: { description: 'Devices', schema: z.object({ devices: z.array(deviceSchema) }) } },
-      handler: async () => ({ devices: devices.list().map((d) => ({ ...d, busyWithJob: withJob(d.id), fiscal: fiscalViewOf(d, store) })) }),
+      handler: async () => {
+        const fiscalViewOf = fiscalViews.reader();
+        return { devices: devices.list().map((d) => ({ ...d, busyWithJob: withJob(d.id), fiscal: fiscalViewOf(d) })) };
+      },
     });
     defineRoute(app, catalog, {
       method: 'GET', url: '/devices/:id', summary: 'One register', tags: ['devices'], params: deviceIdParams,
@@ -44,7 +48,7 @@ export const deviceRoutes: ApiPlugin = {
       handler: async ({ params }) => {
         const device = devices.get(params.id);
         if (!device) throw new GatewayError('DEVICE_NOT_FOUND', { params: { id: params.id } });
-        return { ...device, busyWithJob: withJob(device.id), fiscal: fiscalViewOf(device, store) };
+        return { ...device, busyWithJob: withJob(device.id), fiscal: fiscalViews.reader()(device) };
       },
     });
   },
