@@ -10,12 +10,19 @@ interface DeviceRow { id: string; identity?: { model: string; firmwareVersion: s
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+/** The registers as GET /v1/devices lists them: where a test only needs an id and a model, not a fiscalctl spawn. */
+async function devicesOf(daemon: RunningDaemon): Promise<DeviceRow[]> {
+  const res = await fetch(`${daemon.url}/v1/devices`, { headers: { authorization: `Bearer ${daemon.token}` } });
+  return ((await res.json()) as { devices: DeviceRow[] }).devices;
+}
+
 /**
  * The USB-stick path with the real binaries on `fiscald --simulate`: the simulated stick is a folder under the data
  * dir that the stick driver finds as a removable volume; the simulated technician carries it to the register named
  * in the job's waiting reason after `stickMoveMs`; the register verifies the package itself and boots it on trial;
  * fiscald confirms. Then `devices` shows the new version, and `export-backup` writes onto the same stick.
- * Every daemon in this file runs untimed registers (`timed: false`): the stick path, not line time, is under test.
+ * Every daemon in this file runs untimed registers (`timed: false`, restarting in 100 ms): the stick path, not line or
+ * restart time, is under test.
  */
 describe('fiscalctl upgrade --path usb-stick and export-backup on the simulated stick (processes)', () => {
   let daemon: RunningDaemon;
@@ -26,7 +33,7 @@ describe('fiscalctl upgrade --path usb-stick and export-backup on the simulated 
     work = mkdtempSync(join(tmpdir(), 'fg-e2e-stick-'));
     const trusted = join(work, 'trusted');
     mkdirSync(trusted);
-    daemon = await startDaemon({ simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickMoveMs: 300, timed: false })] });
+    daemon = await startDaemon({ simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickMoveMs: 300, timed: false, rebootMs: 100 })] });
     const keygen = await runFiscalctl(daemon, ['package', 'keygen', '--out', join(work, 'vendor')]);
     expect(keygen.code, keygen.stderr).toBe(0);
     copyFileSync(join(work, 'vendor.pub'), join(trusted, 'vendor.pub'));
@@ -62,7 +69,7 @@ describe('fiscalctl upgrade --path usb-stick and export-backup on the simulated 
 
   it('a package that does not allow the stick path is refused before anything is copied (exit 3)', async () => {
     const ctl = (args: string[]) => runFiscalctl(daemon, args);
-    const [device] = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices;
+    const [device] = await devicesOf(daemon!);
     const built = await ctl(['package', 'build', '--image', join(work, 'fw.bin'), '--version', '9.3.0', '--model', device!.identity!.model,
       '--lowest', '0.0.1', '--paths', 'serial', '--key', join(work, 'vendor.key'), '-o', join(work, 'serial-only.fwpkg')]);
     expect(built.code, built.stderr).toBe(0);
@@ -74,7 +81,7 @@ describe('fiscalctl upgrade --path usb-stick and export-backup on the simulated 
 
   it('export-backup writes a backup onto the simulated stick, read back and verified', async () => {
     const ctl = (args: string[]) => runFiscalctl(daemon, args);
-    const [device] = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices;
+    const [device] = await devicesOf(daemon!);
     const backups = JSON.parse((await ctl(['backups', device!.id, '--json'])).stdout) as { backups: { id: string }[] };
     // The upgrade's backup gate made one.
     const backupId = backups.backups[0]?.id;
@@ -110,13 +117,13 @@ describe('fiscald killed while a stick upgrade waits for the technician (process
     work = dir;
     const trusted = join(dir, 'trusted');
     mkdirSync(trusted);
-    const start = (moveMs: number) => startDaemon({ dataDir, simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickMoveMs: moveMs, timed: false })] });
+    const start = (moveMs: number) => startDaemon({ dataDir, simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', JSON.stringify({ stickMoveMs: moveMs, timed: false, rebootMs: 100 })] });
     // The first fiscald's technician would take ten minutes: the job is surely still waiting for him when it dies.
     daemon = await start(600_000);
     const ctl = (args: string[]) => runFiscalctl(daemon!, args);
     expect((await ctl(['package', 'keygen', '--out', join(dir, 'vendor')])).code).toBe(0);
     copyFileSync(join(dir, 'vendor.pub'), join(trusted, 'vendor.pub'));
-    const [device] = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices;
+    const [device] = await devicesOf(daemon!);
     writeFileSync(join(dir, 'fw.bin'), Buffer.alloc(24 * 1024, 0x7e));
     const built = await ctl(['package', 'build', '--image', join(dir, 'fw.bin'), '--version', '9.4.0', '--model', device!.identity!.model,
       '--lowest', '0.0.1', '--paths', 'usb-stick', '--key', join(dir, 'vendor.key'), '-o', join(dir, 'fw.fwpkg')]);
@@ -175,7 +182,7 @@ describe('fiscalctl upgrade --path usb-stick onto a read-only stick (processes)'
     const ctl = (args: string[]) => runFiscalctl(daemon!, args);
     expect((await ctl(['package', 'keygen', '--out', join(dir, 'vendor')])).code).toBe(0);
     copyFileSync(join(dir, 'vendor.pub'), join(trusted, 'vendor.pub'));
-    const [device] = (JSON.parse((await ctl(['devices', '--json'])).stdout) as { devices: DeviceRow[] }).devices;
+    const [device] = await devicesOf(daemon!);
     const before = device!.identity!.firmwareVersion;
     writeFileSync(join(dir, 'fw.bin'), Buffer.alloc(8 * 1024, 0x11));
     const built = await ctl(['package', 'build', '--image', join(dir, 'fw.bin'), '--version', '9.5.0', '--model', device!.identity!.model,
