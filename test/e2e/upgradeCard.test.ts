@@ -12,7 +12,7 @@ interface DeviceRow { id: string; identity?: { model: string; firmwareVersion: s
  * cards one by one in `Simulated Reader 2` through the PC/SC driver and reads each back, the simulated technician
  * moves them (fixtures/simulator/README.md "IC-card upgrade"), the register reads them from its user-card slot,
  * checks the signature with the same trusted key and boots the image on trial; the job verifies and confirms; then
- * `devices` shows the new version. The register is untimed (no line time) and the technician quick: the card path is
+ * `devices` shows the new version. The register is untimed (no line time, a 100 ms restart) and the technician quick: the card path is
  * under test, not how long people or the line take.
  */
 describe('fiscalctl upgrade over the IC-card path (processes)', () => {
@@ -23,7 +23,7 @@ describe('fiscalctl upgrade over the IC-card path (processes)', () => {
     work = mkdtempSync(join(tmpdir(), 'fg-e2e-upgrade-card-'));
     const trusted = join(work, 'trusted');
     mkdirSync(trusted);
-    daemon = await startDaemon({ simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', '{"cardMoveMs":50,"upgradeCardsExtended":true,"timed":false}'] });
+    daemon = await startDaemon({ simulate: 1, args: ['--trusted-keys', trusted, '--simulator-timing', '{"cardMoveMs":50,"upgradeCardsExtended":true,"timed":false,"rebootMs":100}'] });
     const keygen = await runFiscalctl(daemon, ['package', 'keygen', '--out', join(work, 'vendor')]);
     expect(keygen.code, keygen.stderr).toBe(0);
     copyFileSync(join(work, 'vendor.pub'), join(trusted, 'vendor.pub'));
