@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-import { register } from 'tsx/esm/api';
+import { freshCompiledEntry } from './compiledEntry.js';
 
-register();
-await import('../src/cli/main.ts');
+// dist/bin/fiscalctl.js when `npm run build` made it from the current sources, else the TypeScript through tsx.
+const compiled = freshCompiledEntry('fiscalctl');
+if (compiled !== undefined) {
+  await import(compiled);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./entries/fiscalctl.ts');
+}

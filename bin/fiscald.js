@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-import { register } from 'tsx/esm/api';
+import { freshCompiledEntry } from './compiledEntry.js';
 
-register();
-const { runFiscald } = await import('../src/daemon/main.ts');
-// The simulation (fixtures/simulate) is loaded only when --simulate asks for it.
-await runFiscald(process.argv.slice(2), { loadSimulation: () => import('../fixtures/simulate/index.ts') });
+// dist/bin/fiscald.js when `npm run build` made it from the current sources, else the TypeScript through tsx.
+const compiled = freshCompiledEntry('fiscald');
+if (compiled !== undefined) {
+  await import(compiled);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./entries/fiscald.ts');
+}
