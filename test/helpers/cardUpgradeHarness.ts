@@ -106,7 +106,7 @@ export async function cardHarness(options: HarnessOptions = {}) {
   const installer = new UpgradeCardInstaller(register.simulator, async () => (options.trusted === false ? [] : [vendorKey.publicKey]));
   const boxed: VirtualUpgradeCard[] = [];
   const technician = new SimulatedCardTechnician({
-    reader: channel, gatewayHoldsCard: () => reader.holding, delayMs: 20,
+    reader: channel, gatewayHoldsCard: () => reader.holding, delayMs: 20, pollMs: 10,
     registers: [{ machineNumber: id, simulator: register.simulator, installer }],
     blankCard: () => {
       const card = new VirtualUpgradeCard({ profile: options.profile ?? 'short', capacity: CAPACITY });
