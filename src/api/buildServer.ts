@@ -11,6 +11,7 @@ import { installSecurity, securityGuard } from './security/installSecurity.js';
 import { answerClientError } from './edge/clientErrors.js';
 import { EventStreamGate } from './edge/EventStreamGate.js';
 import { loggedUrl } from './edge/loggedUrl.js';
+import { lazyRequestLogger } from './lazyRequestLogger.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { deviceRoutes } from './routes/deviceRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
@@ -61,6 +62,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     // fastify types its own pino major; the logger is a pino instance all the same.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit,
     // Deep or huge JSON is refused before it reaches a schema.
     onProtoPoisoning: 'error',
