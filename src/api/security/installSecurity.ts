@@ -4,7 +4,7 @@ import { duplicatedHeader } from '../edge/duplicateHeaders.js';
 import { sendProblem } from '../errorHandling.js';
 import { CSRF_HEADER, type ConsoleSessions } from './consoleSessions.js';
 import { isAllowedHost, ownOrigins } from './loopbackHosts.js';
-import { tokenMatches } from './tokenMatches.js';
+import { tokenMatcher } from './tokenMatches.js';
 
 export interface SecurityOptions {
   readonly token: string;
@@ -34,6 +34,7 @@ export type SecurityGuard = (request: FastifyRequest, reply: FastifyReply) => Fa
  */
 export function securityGuard(options: SecurityOptions): SecurityGuard {
   const openPaths = new Set(options.openPaths ?? ['/v1/health']);
+  const isToken = tokenMatcher(options.token);
   return (request, reply) => {
     const duplicate = duplicatedHeader(request.raw.rawHeaders);
     if (duplicate !== undefined) return sendProblem(request, reply, new GatewayError('DUPLICATE_HEADER', { params: { header: duplicate } }));
@@ -64,7 +65,7 @@ export function securityGuard(options: SecurityOptions): SecurityGuard {
     if (openPaths.has(path)) return undefined;
     const authorization = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (match && tokenMatches(match[1]!, options.token)) return undefined;
+    if (match && isToken(match[1]!)) return undefined;
     // The console's cookie: a state-changing request must also carry the session's CSRF token, which only a
     // page of our own origin can have read (SameSite does not tell two ports of 127.0.0.1 apart).
     const session = match ? undefined : options.sessions?.fromCookieHeader(request.headers.cookie);
