@@ -123,8 +123,9 @@ export interface BareServer {
 export async function startBareServer(path = '/v1/devices', body: unknown = { devices: [] }): Promise<BareServer> {
   const code = `import Fastify from 'fastify';
 const app = Fastify();
-const body = ${JSON.stringify(JSON.stringify(body))};
-app.get(${JSON.stringify(path)}, async (_request, reply) => reply.type('application/json').send(body));
+const body = JSON.parse(${JSON.stringify(JSON.stringify(body))});
+// A bare fastify route as one is written: it returns the object and fastify serialises it per request, as fiscald does.
+app.get(${JSON.stringify(path)}, async () => body);
 app.get('/v1/health', async () => ({ ok: true }));
 await app.listen({ host: '127.0.0.1', port: 0 });
 console.log(JSON.stringify({ port: app.server.address().port }));`;
