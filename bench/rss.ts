@@ -2,11 +2,13 @@
 // read from /proc/PID/status; the same run's baseline is a bare fastify process's RSS, read the same way.
 import { pathToFileURL } from 'node:url';
 import type { BenchFigure } from './BenchFigure.js';
+import { fiscaldBinUsed } from './binUsed.js';
 import { rssMb, startBareServer, startTimedDaemon } from './daemonProcess.js';
 
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 5000);
 
 export async function figures(): Promise<BenchFigure[]> {
+  const used = fiscaldBinUsed();
   const bare = await startBareServer();
   const daemon = await startTimedDaemon({ simulate: 2 });
   try {
@@ -21,7 +23,7 @@ export async function figures(): Promise<BenchFigure[]> {
       id: 'rss.idle.mb', label: `fiscald --simulate=2 resident set size, idle ${IDLE_MS / 1000} s after both registers came online`,
       value: idle, unit: 'MB', target: { op: '<', value: 100 },
       baseline: `bare fastify process ${rssMb(bare.pid).toFixed(1)} MB`,
-      detail: `highest of 5 samples over 1 s (${samples.map((s) => s.toFixed(1)).join(' ')})`,
+      detail: `${used}; highest of 5 samples over 1 s (${samples.map((s) => s.toFixed(1)).join(' ')})`,
     }];
   } finally {
     await daemon.stop();
