@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { GatewayError, isGatewayError } from '../../../contracts/errors/index.js';
+import { GatewayError } from '../../../contracts/errors/index.js';
 import { canonicalManifestBytes } from '../../../protocols/fwpkg/manifest.js';
 import type { FirmwareTrial } from '../../../protocols/gb-link/index.js';
 import { mediaInstallReportSchema, type MediaInstallReport } from '../../../protocols/gb-link/payloads/firmware.js';
@@ -14,6 +14,7 @@ import { isLinkFailure } from '../common/linkFailure.js';
 import type { UpgradeCardReader, UpgradeCardReaders } from './UpgradeCardReaders.js';
 import { CardWriteRefused, isCardLost, lookAtUpgradeCard, readUpgradeAreaBytes, writeUpgradeArea } from './upgradeCardIo.js';
 import type { TransferOutcome, TransferPlan, UpgradeTransfer } from './UpgradeTransfer.js';
+import { mediaReport, sameReport, sameTrial } from './mediaInstallReport.js';
 import type { UpgradeRunContext } from './UpgradeRunContext.js';
 import type { PackageForUse } from './UpgradePackages.js';
 
@@ -67,8 +68,6 @@ function onTrialWith(trial: FirmwareTrial, target: string): boolean {
   return trial.state === 'on-trial' && trial.trialVersion === target;
 }
 
-const sameTrial = (a: FirmwareTrial, b: FirmwareTrial) =>
-  a.state === b.state && a.reason === b.reason && a.trialVersion === b.trialVersion && a.previousVersion === b.previousVersion;
 
 type Message = { readonly 'zh-CN': string; readonly en: string };
 
@@ -83,18 +82,6 @@ const refusalWords: Readonly<Record<MediaInstallReport['reason'], { zh: string; 
   path: { zh: '升级包不允许经 IC 卡安装', en: 'the package may not be installed from upgrade cards' },
 };
 
-/** The register's last install from a medium (64/0A), or undefined from a register without the report (ER 20). */
-async function mediaReport(device: BorrowedDevice): Promise<MediaInstallReport | undefined> {
-  try {
-    return await device.session.firmwareMediaReport();
-  } catch (error) {
-    if (isGatewayError(error, 'LINK_UNKNOWN_COMMAND') || isGatewayError(error, 'LINK_EXTENSION_NOT_OFFERED')) return undefined;
-    throw error;
-  }
-}
-
-const sameReport = (a: MediaInstallReport | undefined, b: MediaInstallReport | undefined) =>
-  a?.state === b?.state && a?.source === b?.source && a?.reason === b?.reason && a?.version === b?.version;
 
 /** What one attempt at one card came to. */
 type CardOutcome =

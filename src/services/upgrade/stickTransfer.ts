@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { GatewayError } from '../../../contracts/errors/index.js';
-import { isGatewayError } from '../../../contracts/errors/index.js';
 import { mediaInstallReportSchema, type FirmwareTrial, type MediaInstallReport } from '../../../protocols/gb-link/index.js';
 import type { BorrowedDevice } from '../../devices/DevicePort.js';
 import { isLinkFailure } from '../common/linkFailure.js';
 import type { TransferOutcome, TransferPlan, UpgradeTransfer } from './UpgradeTransfer.js';
+import { mediaReport, sameReport, sameTrial } from './mediaInstallReport.js';
 import type { UpgradeRunContext } from './UpgradeRunContext.js';
 import type { PackageForUse } from './UpgradePackages.js';
 import { stickPackagePath, type StickHandover, type UpgradeStick } from './UpgradeStick.js';
@@ -60,21 +60,7 @@ const refusalWords: Record<MediaInstallReport['reason'], { readonly zh: string; 
   path: { zh: '升级包不允许经 U 盘安装', en: 'the package may not be installed from a stick' },
 };
 
-/** The register's last install from a medium (64/0A), or undefined from a register without the report (ER 20). */
-async function mediaReport(device: BorrowedDevice): Promise<MediaInstallReport | undefined> {
-  try {
-    return await device.session.firmwareMediaReport();
-  } catch (error) {
-    if (isGatewayError(error, 'LINK_UNKNOWN_COMMAND') || isGatewayError(error, 'LINK_EXTENSION_NOT_OFFERED')) return undefined;
-    throw error;
-  }
-}
 
-const sameReport = (a: MediaInstallReport | undefined, b: MediaInstallReport | undefined) =>
-  a?.state === b?.state && a?.source === b?.source && a?.reason === b?.reason && a?.version === b?.version;
-
-const sameTrial = (a: FirmwareTrial, b: FirmwareTrial) =>
-  a.state === b.state && a.reason === b.reason && a.trialVersion === b.trialVersion && a.previousVersion === b.previousVersion;
 
 /**
  * The USB-stick path (DESIGN.md "usb-stick"; issue 11 item 7): the package itself (signature included, the register
