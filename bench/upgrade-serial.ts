@@ -8,14 +8,10 @@
 // - compressed: the first MiB of a compiled binary on this machine (node itself), the same ratio (above 1 when
 //   the deflated blocks (75) carry more image than the line could raw).
 // - 8 at once: 8 simulator processes on 8 ptys, 8 writes of 512 KiB together; wall time over one alone, same run.
-// - RSS: the resident set growth of a process of its own during an 8 MiB upgrade (image read included), over the image size;
-//   the register untimed (as fast as the pty carries) so the run is seconds, not 91 s of modelled line.
-import { spawnSync } from 'node:child_process';
+// The daemon's RSS during an 8 MiB upgrade (upgrade.rss.8mib.ratio) is bench/upgrade-rss.ts: fiscald itself, not this process.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { pathToFileURL } from 'node:url';
 import { SerialTransport } from '../drivers/serial/SerialTransport.js';
 import { withBulkBaud } from '../src/devices/bulkBaud.js';
 import type { BorrowedDevice } from '../src/devices/DevicePort.js';
@@ -126,77 +122,17 @@ async function parallelFigure(count = 8, size = MIB / 2): Promise<BenchFigure> {
   }
 }
 
-/** A full collection, also when node was started without --expose-gc (the flag set at run time, gc taken from a fresh context). */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
-async function rssFigure(size = 8 * MIB): Promise<BenchFigure> {
-  const register = await startRegister(['--untimed']);
-  try {
-    // The baseline without the garbage the earlier runs left (what a daemon idle before the job would show).
-    collectGarbage();
-    const before = process.memoryUsage().rss;
-    let peak = before;
-    let at = process.memoryUsage();
-    const sample = setInterval(() => {
-      const now = process.memoryUsage();
-      if (now.rss > peak) { peak = now.rss; at = now; }
-    }, 20);
-    let run: Run;
-    try {
-      run = await upgradeOnce(register, firmwareLikeImage(size), process.env.BENCH_RSS_COMPRESS !== '0');
-    } finally {
-      clearInterval(sample);
-    }
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return {
-      id: 'upgrade.rss.8mib.ratio', label: 'Gateway process resident set growth during an 8 MiB serial upgrade (image read included), over the image size',
-      value: (peak - before) / size, unit: 'ratio', target: { op: '<', value: 2 },
-      baseline: `image ${size} B; RSS before ${(before / MIB).toFixed(1)} MiB`,
-      detail: `peak ${(peak / MIB).toFixed(1)} MiB (V8 heap ${(at.heapTotal / MIB).toFixed(1)} MiB of which used ${(at.heapUsed / MIB).toFixed(1)}, array buffers ${(at.arrayBuffers / MIB).toFixed(1)} MiB); ${run.seconds.toFixed(2)} s untimed`,
-    };
-  } finally {
-    await stopRegister(register);
-  }
-}
-
 export async function figures(): Promise<BenchFigure[]> {
   const missing = socatMissingReason();
   if (missing !== undefined) {
-    return ['upgrade.serial.1mib.ratio', 'upgrade.serial.compressed.ratio', 'upgrade.concurrent.8.ratio', 'upgrade.rss.8mib.ratio']
+    return ['upgrade.serial.1mib.ratio', 'upgrade.serial.compressed.ratio', 'upgrade.concurrent.8.ratio']
       .map((id) => ({ id, label: 'serial upgrade over a pty', value: null, unit: 'ratio' as const, notMeasured: missing }));
   }
   const only = process.env.BENCH_UPGRADE_ONLY;
   const out: BenchFigure[] = [];
   if (only === undefined || only === 'line') out.push(...await lineFigures());
   if (only === undefined || only === 'parallel') out.push(await parallelFigure());
-  if (only === 'rss') out.push(await rssFigure());
-  else if (only === undefined) out.push(rssFigureInOwnProcess());
   return out;
-}
-
-/**
- * The RSS figure in a process of its own: after the other benchmarks this process's resident set is already
- * hundreds of MiB that the allocator keeps, so an 8 MiB image would not show in it.
- */
-function rssFigureInOwnProcess(): BenchFigure {
-  const runTs = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
-  const child = spawnSync(process.execPath, [runTs, fileURLToPath(import.meta.url)], {
-    env: { ...process.env, BENCH_UPGRADE_ONLY: 'rss', BENCH_FIGURES_JSON: '1' }, encoding: 'utf8', timeout: 600_000,
-  });
-  const last = child.stdout.trim().split('\n').at(-1) ?? '';
-  try {
-    const [figure] = JSON.parse(last) as BenchFigure[];
-    if (figure !== undefined) return { ...figure, detail: `${figure.detail ?? ''}; measured in a process of its own` };
-  } catch {
-    // reported below
-  }
-  return {
-    id: 'upgrade.rss.8mib.ratio', label: 'Gateway process resident set growth during an 8 MiB serial upgrade', value: null, unit: 'ratio',
-    notMeasured: `the measuring process ended ${child.status ?? child.signal}: ${child.stderr.trim().split('\n').at(-1) ?? ''}`,
-  };
 }
 
 export async function main(): Promise<void> {
