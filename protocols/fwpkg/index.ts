@@ -7,3 +7,4 @@ export * from './fwpkgTar.js';
 export * from './verifyPackage.js';
 export * from './buildFwpkg.js';
 export * from './installDecision.js';
+export * from './imageSpan.js';

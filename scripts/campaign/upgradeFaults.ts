@@ -74,7 +74,7 @@ const PACKAGE_ID = 'c0'.repeat(16);
 /** A job not settled within this is a hang. */
 const HANG_MS = 90_000;
 
-function packageOf(version: string, size: number, model: string): PackageForUse {
+function packageOf(version: string, size: number, model: string): PackageForUse & { readonly image: Uint8Array } {
   const image = Uint8Array.from({ length: size }, (_, i) => (i * 31 + version.length * 7 + (i >> 9)) & 0xff);
   const digest = measureImage(image);
   const manifest = checkManifest({

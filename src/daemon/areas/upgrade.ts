@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { GatewayError } from '../../../contracts/errors/index.js';
-import { unpackFwpkg } from '../../../protocols/fwpkg/fwpkgTar.js';
+import { findImageSpan } from '../../../protocols/fwpkg/imageSpan.js';
 import { measureImage } from '../../../protocols/fwpkg/imageDigest.js';
 import { upgradeJobRun, upgradeRoutes } from '../../api/routes/upgradeRoutes.js';
 import type { BackupGateFor } from '../../services/common/BackupGate.js';
+import { keptImage } from '../../services/packages/keptImage.js';
 import type { PackageStore } from '../../services/packages/PackageStore.js';
 import type { PcscSource } from '../../devices/readers/PcscCardReaders.js';
 import { cardTransfer } from '../../services/upgrade/cardTransfer.js';
@@ -18,19 +19,27 @@ import type { Area, AreaDeps } from './Area.js';
 import { upgradeCardReaders } from './upgradeCardReaders.js';
 import { upgradeStick } from './upgradeStick.js';
 
-/** The packages store as the upgrade sees it: verified again against the trusted keys now, and the image it will send checked once more. */
+/**
+ * The packages store as the upgrade sees it: verified again against the trusted keys now, and the image it will
+ * send measured once more against the manifest. The image is read block by block from the kept file (never held
+ * whole); a path that hands the package itself over (stick, card) gets the file's bytes, the image a view of them.
+ */
 export function packagesForUpgrade(store: PackageStore): UpgradePackages {
   return {
-    async forUse(packageId) {
+    async forUse(packageId, needs = {}) {
       const { stored, verified } = await store.verifiedForUse(packageId);
-      const fwpkg = new Uint8Array(await readFile(stored.file));
-      const { image } = await unpackFwpkg(fwpkg, { maxImageBytes: verified.manifest.size });
+      const { manifest } = verified;
+      if (needs.packageBytes !== true) return { packageId, manifest, image: await keptImage(stored.file, packageId, manifest) };
+      const file = await readFile(stored.file);
+      const fwpkg = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+      const span = await findImageSpan(async (offset, length) => fwpkg.subarray(offset, offset + length), fwpkg.length);
+      const image = fwpkg.subarray(span.offset, span.offset + span.size);
       const digest = measureImage(image);
-      // The file was verified a moment ago; the bytes sent are the bytes checked.
-      if (digest.size !== verified.manifest.size || digest.sha256 !== verified.manifest.sha256 || digest.sm3 !== verified.manifest.sm3) {
+      // The file was verified a moment ago; the bytes handed over are the bytes checked.
+      if (digest.size !== manifest.size || digest.sha256 !== manifest.sha256 || digest.sm3 !== manifest.sm3) {
         throw new GatewayError('FWPKG_IMAGE_TAMPERED', { params: { digest: 'SHA-256' } });
       }
-      return { packageId, manifest: verified.manifest, image, fwpkg };
+      return { packageId, manifest, image, fwpkg };
     },
   };
 }

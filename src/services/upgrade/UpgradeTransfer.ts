@@ -78,6 +78,8 @@ export interface TransferOutcome {
 /** One upgrade path. Instances are built by the wiring with their own drivers (stick roots, PC/SC) and given to UpgradeDeps.transfers. */
 export interface UpgradeTransfer {
   readonly path: UpgradePath;
+  /** The path hands the `.fwpkg` itself to the register (stick, card): the job asks for `pkg.fwpkg`; else only the image is read. */
+  readonly needsPackageBytes?: boolean;
   /**
    * Moves `pkg.image` to the register, verifies it arrived whole, calls plan.activating(), starts (or lets the
    * register start) the trial boot, and resolves once the register is back on `device` after that reboot.

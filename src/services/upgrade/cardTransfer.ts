@@ -105,6 +105,7 @@ type CardOutcome =
 export function cardTransfer(options: CardTransferOptions): UpgradeTransfer {
   return {
     path: 'ic-card',
+    needsPackageBytes: true,
     transfer: (ctx, device, pkg, plan) => new CardRun(options, ctx, device, pkg, plan).run(),
   };
 }

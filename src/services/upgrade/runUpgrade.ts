@@ -94,7 +94,7 @@ async function runUpgrade(deps: UpgradeDeps, request: UpgradeRequest, ctx: Upgra
   const resumed = readUpgradeCheckpoint(ctx.resumedFrom);
   const transfers = deps.transfers ?? defaultTransfers;
   ctx.stage('prepare');
-  const pkg = await deps.packages.forUse(request.package);
+  const pkg = await deps.packages.forUse(request.package, { packageBytes: transfers[request.path]?.needsPackageBytes === true });
   ctx.progress(0.2, `package ${pkg.packageId} verified`);
 
   if (resumed !== undefined && resumed.phase !== 'write') {

@@ -75,6 +75,7 @@ const refusalWords: Record<MediaInstallReport['reason'], { readonly zh: string; 
 export function stickTransfer(options: StickTransferOptions): UpgradeTransfer {
   return {
     path: 'usb-stick',
+    needsPackageBytes: true,
     transfer: (ctx, device, pkg, plan) => transferByStick(options, ctx, device, pkg, plan),
     // No stick, a read-only or a full one: refused before the backup gate makes a backup for nothing.
     preflight: async (pkg) => {

@@ -3,10 +3,12 @@ import { CMD } from '../../../protocols/gb-link/index.js';
 import type { BorrowedDevice } from '../../devices/DevicePort.js';
 import { isLinkFailure } from '../common/linkFailure.js';
 import { BlockDeflater } from './blockDeflater.js';
+import { imageReader, type FirmwareImage } from './FirmwareImage.js';
 import type { TransferOutcome } from './UpgradeTransfer.js';
 
 export interface ImageTarget {
-  readonly image: Uint8Array;
+  /** Read block by block (a kept package's file, or bytes): never copied whole. */
+  readonly image: FirmwareImage;
   readonly sha256: string;
   readonly version: string;
   readonly model: string;
@@ -65,9 +67,10 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
  * flight is sent again. Blocks longer than a packet go windowed (74) when 70 lists it (the session decides).
  */
 export async function writeImage(device: BorrowedDevice, target: ImageTarget, report: WriteReport, signal: AbortSignal, options: WriteOptions = {}): Promise<WriteOutcome> {
+  const image = imageReader(target.image);
   const begin = async () => {
     const resume = await device.session.firmwareBegin({
-      size: target.image.length, sha256: Uint8Array.from(Buffer.from(target.sha256, 'hex')), version: target.version, model: target.model,
+      size: image.length, sha256: Uint8Array.from(Buffer.from(target.sha256, 'hex')), version: target.version, model: target.model,
     });
     // 70 is asked once per connection: after a cut the register (maybe its bootloader now) may offer other extensions.
     const compress = options.compress !== false && (await device.session.extensions()).offers(CMD.FIRMWARE_WRITE_COMPRESSED);
@@ -80,7 +83,7 @@ export async function writeImage(device: BorrowedDevice, target: ImageTarget, re
     return baud === undefined ? undefined : baud / 10;
   };
   let blockSize = nextBlockSize(maxBlock, lineRate());
-  const deflater = new BlockDeflater(target.image);
+  const deflater = new BlockDeflater(image);
   let bytesSent = 0;
   let blockBytes = 0;
   let compressedBlocks = 0;
@@ -88,12 +91,15 @@ export async function writeImage(device: BorrowedDevice, target: ImageTarget, re
   let failures = 0;
   const resumes: { at: number; resent: number }[] = [];
   report.written(offset);
-  while (offset < target.image.length) {
+  while (offset < image.length) {
     signal.throwIfAborted();
-    const end = Math.min(target.image.length, offset + blockSize);
+    const end = Math.min(image.length, offset + blockSize);
     const blockStarted = performance.now();
-    const raw = target.image.subarray(offset, end);
-    const deflated = compress ? await deflater.take(offset, raw.length) : undefined;
+    const block = compress ? await deflater.take(offset, end - offset) : undefined;
+    const raw = block?.raw ?? await image.read(offset, end - offset);
+    // The kept file cut short since it was verified: the image is not what the manifest says.
+    if (raw.length !== end - offset) throw new GatewayError('FWPKG_SIZE_MISMATCH', { params: { actual: offset + raw.length, expected: image.length } });
+    const deflated = block?.deflated;
     try {
       bytesSent += raw.length;
       let received: number;
@@ -110,7 +116,7 @@ export async function writeImage(device: BorrowedDevice, target: ImageTarget, re
         }
       } else {
         blockBytes += raw.length;
-        // The codec copies the block into the frame's bytes: a view of the image is enough (no third copy per block).
+        // The codec copies the block into the message's bytes: the block read is enough.
         ({ received } = await device.session.firmwareWrite({ offset, data: raw as Uint8Array<ArrayBuffer> }));
         rawBlocks++;
       }
