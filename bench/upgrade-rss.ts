@@ -9,7 +9,8 @@
 // largest until the job ends (package re-verification, the write, the trial boot, verification and confirmation).
 // The register is untimed (as fast as the pty carries), so a run takes seconds, not 91 s of modelled line.
 // Compressed: the register lists 75 and the daemon deflates blocks (what it does by default); raw: a register whose
-// firmware lacks 75 (--profile no-75), so the daemon sends every block as it is.
+// firmware lacks 75 (--profile no-75), so the daemon sends every block as it is. Each run is a fresh fiscald and
+// register (BENCH_RSS_RUNS, default 2, per mode); the figure is the largest compressed run, every run in the detail.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import { compileEntryPoints } from '../scripts/compileEntryPoints.js';
 import { socatMissingReason, startPtyPair } from '../test/helpers/socat.js';
 import { startSimulatorProcess } from '../test/integration/serial/simulatorProcess.js';
 import type { BenchFigure } from './BenchFigure.js';
-import { finished, root, rssMb, startTimedDaemon, trustedKeysDir, waitForJob, type TimedDaemon } from './daemonProcess.js';
+import { finished, root, startTimedDaemon, trustedKeysDir, waitForJob, type TimedDaemon } from './daemonProcess.js';
 
 const MIB = 1024 * 1024;
 const IMAGE_BYTES = 8 * MIB;
@@ -50,14 +51,28 @@ async function fiscaldEntry(): Promise<{ entry?: string; note: string }> {
   return { entry: join(outdir, 'fiscald.js'), note: 'dist/bin stale: bin/entries/fiscald.ts compiled for this run as npm run build does' };
 }
 
-interface Sampler { readonly peak: number; readonly last: number; stop(): void }
+/** VmRSS and its parts (anonymous: heap and stacks; file: mapped files and code; shmem: shared memory such as SQLite's -shm), MiB. */
+interface Resident { readonly rss: number; readonly anon: number; readonly file: number; readonly shmem: number }
+
+function residentOf(pid: number): Resident {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (match === null) throw new Error(`no ${name} for ${pid}`);
+    return Number(match[1]) / 1024;
+  };
+  return { rss: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile'), shmem: field('RssShmem') };
+}
+
+interface Sampler { readonly peak: Resident; readonly last: Resident; stop(): void }
 
 function sampleRss(pid: number): Sampler {
-  const state = { peak: rssMb(pid), last: rssMb(pid) };
+  const first = residentOf(pid);
+  const state = { peak: first, last: first };
   const timer = setInterval(() => {
     try {
-      state.last = rssMb(pid);
-      state.peak = Math.max(state.peak, state.last);
+      state.last = residentOf(pid);
+      if (state.last.rss > state.peak.rss) state.peak = state.last;
     } catch {
       // the process is gone: the job's end says why
     }
@@ -67,7 +82,7 @@ function sampleRss(pid: number): Sampler {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Measured { beforeMb: number; peakMb: number; afterMb: number; seconds: number; write: unknown }
+interface Measured { before: Resident; peak: Resident; afterMb: number; seconds: number }
 
 async function startJob(daemon: TimedDaemon, path: string, body: unknown): Promise<string> {
   const { status, json } = await daemon.request('POST', path, body);
@@ -110,14 +125,15 @@ async function measureOnce(image: Uint8Array, compress: boolean, entry: string |
     await sleep(2000);
     const sampler = sampleRss(daemon.pid);
     await sleep(10 * SAMPLE_MS);
-    const beforeMb = sampler.last;
+    const before = sampler.last;
     const started = performance.now();
     const jobId = await startJob(daemon, `/v1/devices/${device.id}/upgrade`, { package: packageId, path: 'serial' });
     const job = await waitForJob(daemon, jobId, finished, 600_000);
     const seconds = (performance.now() - started) / 1000;
     sampler.stop();
     if (job.state !== 'succeeded') throw new Error(`the upgrade ended ${job.state} ${job.error?.code ?? ''}:\n${daemon.output()}`);
-    return { beforeMb, peakMb: Math.max(sampler.peak, rssMb(daemon.pid)), afterMb: rssMb(daemon.pid), seconds, write: (job.result as { write?: unknown } | null)?.write };
+    const after = residentOf(daemon.pid);
+    return { before, peak: after.rss > sampler.peak.rss ? after : sampler.peak, afterMb: after.rss, seconds };
   } finally {
     await daemon?.stop().catch(() => undefined);
     await simulator.stop();
@@ -127,23 +143,34 @@ async function measureOnce(image: Uint8Array, compress: boolean, entry: string |
   }
 }
 
-const growth = (m: Measured) => ((m.peakMb - m.beforeMb) * MIB) / IMAGE_BYTES;
+const growth = (m: Measured) => ((m.peak.rss - m.before.rss) * MIB) / IMAGE_BYTES;
+
+/** Fresh daemons per mode: a run's figure varies with what the daemon's allocator and V8 already hold, so the largest counts. */
+const RUNS = Number(process.env.BENCH_RSS_RUNS ?? 2);
 
 export async function figures(): Promise<BenchFigure[]> {
+  const label = 'fiscald (a real process) resident set growth during an 8 MiB serial upgrade job, over the image size: the job from POST …/upgrade to its end '
+    + '(package verified again, image read block by block, blocks compressed (75) as the daemon does when the register lists it, trial boot, verification, confirmation); '
+    + 'package uploaded and a verified backup made before (no backup inside the job); the largest of the runs';
   const missing = socatMissingReason();
-  if (missing !== undefined) return [{ id: ID, label: 'fiscald resident set growth during an 8 MiB serial upgrade, over the image size', value: null, unit: 'ratio', notMeasured: missing }];
+  if (missing !== undefined) return [{ id: ID, label, value: null, unit: 'ratio', notMeasured: missing }];
   const image = firmwareLikeImage(IMAGE_BYTES);
   const built = await fiscaldEntry();
   try {
-    const compressed = await measureOnce(image, true, built.entry);
-    const raw = await measureOnce(image, false, built.entry);
-    const line = (m: Measured) => `${m.beforeMb.toFixed(1)} → peak ${m.peakMb.toFixed(1)} MiB (after ${m.afterMb.toFixed(1)}), job ${m.seconds.toFixed(1)} s`;
+    const compressed: Measured[] = [];
+    const raw: Measured[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      compressed.push(await measureOnce(image, true, built.entry));
+      raw.push(await measureOnce(image, false, built.entry));
+    }
+    const part = (m: Measured, key: 'anon' | 'file' | 'shmem') => `${key} ${(m.peak[key] - m.before[key]) >= 0 ? '+' : ''}${(m.peak[key] - m.before[key]).toFixed(1)}`;
+    const line = (m: Measured) => `${growth(m).toFixed(3)} (${m.before.rss.toFixed(1)} → ${m.peak.rss.toFixed(1)} MiB: ${part(m, 'anon')}, ${part(m, 'file')}, ${part(m, 'shmem')}; job ${m.seconds.toFixed(1)} s)`;
+    const worst = (runs: Measured[]) => Math.max(...runs.map(growth));
     return [{
-      id: ID,
-      label: 'fiscald (a real process) resident set growth during an 8 MiB serial upgrade job (package verified again and read, written with compressed blocks, trial boot, verification), over the image size; package uploaded and a verified backup made before',
-      value: growth(compressed), unit: 'ratio', target: { op: '<', value: 2 },
-      baseline: `image ${IMAGE_BYTES} B (first 8 MiB of the node binary); VmRSS sampled every ${SAMPLE_MS} ms`,
-      detail: `compressed (register lists 75): ${line(compressed)}; raw (register without 75): ${growth(raw).toFixed(3)}, ${line(raw)}; register untimed on a socat pty; ${built.note}`,
+      id: ID, label, value: worst(compressed), unit: 'ratio', target: { op: '<', value: 2 },
+      baseline: `image ${IMAGE_BYTES} B (first 8 MiB of the node binary); VmRSS of fiscald sampled every ${SAMPLE_MS} ms`,
+      detail: `compressed (register lists 75): ${compressed.map(line).join('; ')}; raw (register without 75, --profile no-75): worst ${worst(raw).toFixed(3)}: ${raw.map(line).join('; ')}; `
+        + `register untimed on a socat pty, a fresh fiscald per run; ${built.note}`,
     }];
   } finally {
     if (built.entry !== undefined) rmSync(join(built.entry, '..'), { recursive: true, force: true });

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { GatewayError } from '../../../contracts/errors/index.js';
-import { findImageSpan } from '../../../protocols/fwpkg/imageSpan.js';
 import { measureImage } from '../../../protocols/fwpkg/imageDigest.js';
 import { upgradeJobRun, upgradeRoutes } from '../../api/routes/upgradeRoutes.js';
 import type { BackupGateFor } from '../../services/common/BackupGate.js';
@@ -20,20 +19,20 @@ import { upgradeCardReaders } from './upgradeCardReaders.js';
 import { upgradeStick } from './upgradeStick.js';
 
 /**
- * The packages store as the upgrade sees it: verified again against the trusted keys now, and the image it will
- * send measured once more against the manifest. The image is read block by block from the kept file (never held
- * whole); a path that hands the package itself over (stick, card) gets the file's bytes, the image a view of them.
+ * The packages store as the upgrade sees it: verified again against the trusted keys now, in place (the image
+ * measured where it lies in the kept file). The serial path reads the image block by block from that span (never
+ * held whole); a path that hands the package itself over (stick, card) gets the file's bytes, measured once more,
+ * and the image as a view of them.
  */
 export function packagesForUpgrade(store: PackageStore): UpgradePackages {
   return {
     async forUse(packageId, needs = {}) {
-      const { stored, verified } = await store.verifiedForUse(packageId);
+      const { stored, verified, imageSpan } = await store.verifiedForUse(packageId);
       const { manifest } = verified;
-      if (needs.packageBytes !== true) return { packageId, manifest, image: await keptImage(stored.file, packageId, manifest) };
+      if (needs.packageBytes !== true) return { packageId, manifest, image: keptImage(stored.file, packageId, imageSpan) };
       const file = await readFile(stored.file);
       const fwpkg = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
-      const span = await findImageSpan(async (offset, length) => fwpkg.subarray(offset, offset + length), fwpkg.length);
-      const image = fwpkg.subarray(span.offset, span.offset + span.size);
+      const image = fwpkg.subarray(imageSpan.offset, imageSpan.offset + imageSpan.size);
       const digest = measureImage(image);
       // The file was verified a moment ago; the bytes handed over are the bytes checked.
       if (digest.size !== manifest.size || digest.sha256 !== manifest.sha256 || digest.sm3 !== manifest.sm3) {

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { GatewayError } from '../../../contracts/errors/index.js';
 import { fsyncPath } from '../../../platform/fsyncPath.js';
 import { writeFileAtomic } from '../../../platform/atomicWrite.js';
-import { parseManifestBytes, type FwpkgManifest, type FwpkgPublicKey, type VerifiedPackage } from '../../../protocols/fwpkg/index.js';
+import { parseManifestBytes, type FwpkgManifest, type FwpkgPublicKey, type ImageSpan, type VerifiedPackage } from '../../../protocols/fwpkg/index.js';
+import { verifyKeptPackage } from './keptImage.js';
 import { loadTrustedKeys, type TrustedKeySet } from './trustedKeys.js';
 import { verifyPackageFile } from './verifyPackageFile.js';
 
@@ -182,13 +183,15 @@ export class PackageStore {
 
   /**
    * A kept package verified again, now, against the trusted keys as they are now: what an upgrade must call
-   * before it sends a byte (a key removed since the upload, or a file altered on disk, is refused here).
+   * before it sends a byte (a key removed since the upload, or a file altered on disk, is refused here). Read in
+   * place (verifyKeptPackage: members found from the tar headers, the image measured through one reused buffer),
+   * so it leaves no package-sized garbage; `imageSpan` is where the measured image lies in the file.
    */
-  async verifiedForUse(id: string): Promise<{ readonly stored: StoredPackage; readonly verified: VerifiedPackage }> {
+  async verifiedForUse(id: string): Promise<{ readonly stored: StoredPackage; readonly verified: VerifiedPackage; readonly imageSpan: ImageSpan }> {
     const stored = await this.get(id);
     const trusted = await this.trustedKeys();
-    const verified = await verifyPackageFile(stored.file, trusted.keys);
-    return { stored, verified };
+    const { imageSpan, ...verified } = await verifyKeptPackage(stored.file, trusted.keys);
+    return { stored, verified, imageSpan };
   }
 
   async remove(id: string): Promise<StoredPackage> {

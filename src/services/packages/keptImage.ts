@@ -1,6 +1,8 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { GatewayError } from '../../../contracts/errors/index.js';
-import { findImageSpan, ImageMeasurer, type FwpkgManifest, type ImageSpan } from '../../../protocols/fwpkg/index.js';
+import {
+  findFwpkgSpans, ImageMeasurer, verifyPackageParts, type FwpkgPublicKey, type ImageSpan, type ReadLimits, type VerifiedPackage,
+} from '../../../protocols/fwpkg/index.js';
 
 /** firmware.bin of a kept package, read block by block from its file (structurally the upgrade's FirmwareImageReader). */
 export interface KeptImageReader {
@@ -8,8 +10,42 @@ export interface KeptImageReader {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
-/** Bytes read at a time while measuring the image. */
+/** Bytes read at a time while measuring the image: one buffer, reused. */
 const MEASURE_CHUNK = 256 * 1024;
+
+async function readExactly(handle: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const buffer = Buffer.allocUnsafe(length);
+  const { bytesRead } = await handle.read(buffer, 0, length, position);
+  return buffer.subarray(0, bytesRead);
+}
+
+/**
+ * A kept `.fwpkg` file verified again in place (SPEC.md §6, against the keys given now): its members found from
+ * the tar headers under the container rules (findFwpkgSpans), the manifest and signature read (small), the image
+ * measured through one reused buffer. Reading it allocates nothing per chunk, so verifying an 8 MiB package
+ * leaves no 8 MiB of buffers for the garbage collector (a stream's chunks would); the upload, which arrives as a
+ * stream, is verified by readFwpkgStream. Refusals are the protocol's GatewayErrors.
+ */
+export async function verifyKeptPackage(file: string, trusted: readonly FwpkgPublicKey[], limits: ReadLimits = {}): Promise<VerifiedPackage & { readonly imageSpan: ImageSpan }> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const spans = await findFwpkgSpans((position, length) => readExactly(handle, position, length), size, limits);
+    const manifest = await readExactly(handle, spans.manifest.offset, spans.manifest.size);
+    const signature = spans.signature === undefined ? new Uint8Array(0) : await readExactly(handle, spans.signature.offset, spans.signature.size);
+    const measurer = new ImageMeasurer();
+    const chunk = Buffer.allocUnsafeSlow(Math.max(1, Math.min(MEASURE_CHUNK, spans.image.size)));
+    for (let at = 0; at < spans.image.size;) {
+      const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, spans.image.size - at), spans.image.offset + at);
+      if (bytesRead === 0) break;
+      measurer.update(chunk.subarray(0, bytesRead));
+      at += bytesRead;
+    }
+    return { ...verifyPackageParts(manifest, signature, measurer.digest(), trusted), imageSpan: spans.image };
+  } finally {
+    await handle.close();
+  }
+}
 
 async function readAt(file: string, packageId: string, position: number, length: number): Promise<Uint8Array> {
   let handle;
@@ -30,37 +66,11 @@ async function readAt(file: string, packageId: string, position: number, length:
 }
 
 /**
- * The image of a kept, verified package as a reader over its file, never held whole: its span in the tar found
- * from the headers, then measured (SHA-256, SM3, size) against the verified manifest, so the span is the checked
- * image (FWPKG_IMAGE_TAMPERED otherwise). Each read opens the file: no descriptor outlives a read. The bytes sent
- * are checked once more by the register, whose digest of what it received (64/04) must match the manifest.
+ * The image of a kept package as a reader over its file at the span its verification measured (verifyKeptPackage),
+ * never held whole. Each read opens the file: no descriptor outlives a read. The bytes sent are checked once more
+ * by the register, whose digest of what it received (GB link 64/04) must match the manifest before activation.
  */
-export async function keptImage(file: string, packageId: string, manifest: FwpkgManifest): Promise<KeptImageReader> {
-  const handle = await open(file, 'r');
-  let span: ImageSpan;
-  const measurer = new ImageMeasurer();
-  try {
-    const { size } = await handle.stat();
-    const read = async (position: number, length: number) => {
-      const buffer = Buffer.allocUnsafe(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, position);
-      return buffer.subarray(0, bytesRead);
-    };
-    span = await findImageSpan(read, size);
-    const chunk = Buffer.allocUnsafeSlow(Math.min(MEASURE_CHUNK, span.size));
-    for (let at = 0; at < span.size;) {
-      const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, span.size - at), span.offset + at);
-      if (bytesRead === 0) break;
-      measurer.update(chunk.subarray(0, bytesRead));
-      at += bytesRead;
-    }
-  } finally {
-    await handle.close();
-  }
-  const digest = measurer.digest();
-  if (digest.size !== manifest.size || digest.sha256 !== manifest.sha256 || digest.sm3 !== manifest.sm3) {
-    throw new GatewayError('FWPKG_IMAGE_TAMPERED', { params: { digest: digest.sha256 !== manifest.sha256 ? 'SHA-256' : 'SM3' } });
-  }
+export function keptImage(file: string, packageId: string, span: ImageSpan): KeptImageReader {
   const { offset, size } = span;
   return {
     length: size,

@@ -41,15 +41,16 @@ describe('findImageSpan: where firmware.bin lies in a .fwpkg', () => {
     expect(Buffer.from(bytes.subarray(span.offset, span.offset + span.size)).equals(Buffer.from(image))).toBe(true);
   });
 
-  it('a pax path names the member: a header named otherwise whose pax path is firmware.bin is the image, and the reverse is not', async () => {
-    const image = new Uint8Array(600).fill(9);
+  it('a pax path names the member: a header named otherwise whose pax path is firmware.bin is the image', async () => {
     const bytes = await tarOf([
       { name: 'decoy', data: new Uint8Array(600).fill(1), pax: { path: 'firmware.bin' } },
-      { name: 'firmware.bin', data: new Uint8Array(600).fill(2), pax: { path: 'other.bin' } },
+      { name: 'other', data: new Uint8Array(10).fill(2), pax: { path: 'manifest.json' } },
     ]);
     const span = await spanOf(bytes);
     expect(bytes[span.offset]).toBe(1);
-    expect(span.size).toBe(image.length);
+    expect(span.size).toBe(600);
+    const renamedAway = await tarOf([{ name: 'firmware.bin', data: new Uint8Array(600), pax: { path: 'other.bin' } }, { name: 'manifest.json', data: new Uint8Array(10) }]);
+    await expect(spanOf(renamedAway)).rejects.toMatchObject({ code: 'FWPKG_MALFORMED' });
   });
 
   it('no image member, or a truncated archive: FWPKG_MALFORMED, never a span past the end', async () => {
