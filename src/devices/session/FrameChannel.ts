@@ -32,6 +32,11 @@ export class FrameChannel {
    * 74, then `windowLimit`. Learned once per connection, as the channel lives as long as it.
    */
   transferWindow = 0;
+  /**
+   * The register's 70 says protocol version 2 or later (SPEC.md §10.1): multi-packet windowed commands go in
+   * the counted form, their window open at once. Learned with `transferWindow`.
+   */
+  countedCommands = false;
   /** A windowed command of several packets was given up before its answer: the register may hold part of it (§10.4). */
   windowedPartial = false;
   /** Largest window this host uses; 0 or 1 keeps stop-and-wait even with a register that offers 74. */

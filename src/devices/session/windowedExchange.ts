@@ -3,7 +3,7 @@ import {
   CMD, ER, MAX_COMMAND_PARAMS, capabilities, commandPackets, encodeFrame, encodeNextFrame, type OkFrame,
 } from '../../../protocols/gb-link/index.js';
 import {
-  WINDOWED_TRANSFER, WindowReceiver, WindowSender, windowedParams,
+  COUNTED_WINDOW_PROTOCOL, WINDOWED_TRANSFER, WindowReceiver, WindowSender, countedWindowedParams, windowedParams,
 } from '../../../protocols/gb-link/window.js';
 import { awaitReply, exchange, type AnswerProgress, type ExchangeOutcome, type ExchangeTiming } from './exchange.js';
 import type { FrameChannel } from './FrameChannel.js';
@@ -28,9 +28,12 @@ export function windowFor(channel: FrameChannel, cmd: number, params: Uint8Array
 export function learnWindow(channel: FrameChannel, cmd: number, data: Uint8Array): void {
   if (cmd !== CMD.CAPABILITIES) return;
   try {
-    channel.transferWindow = capabilities.response.decode(data).commands.includes(WINDOWED_TRANSFER) ? channel.windowLimit : 0;
+    const offered = capabilities.response.decode(data);
+    channel.transferWindow = offered.commands.includes(WINDOWED_TRANSFER) ? channel.windowLimit : 0;
+    channel.countedCommands = channel.transferWindow > 1 && offered.protocolVersion >= COUNTED_WINDOW_PROTOCOL;
   } catch {
     channel.transferWindow = 0;
+    channel.countedCommands = false;
   }
 }
 
@@ -52,16 +55,23 @@ export async function exchangeWindowed(
     await exchange(channel, CMD.CONNECT, new Uint8Array(0), timing);
     channel.clear();
   }
-  const packets = commandPackets(WINDOWED_TRANSFER, windowedParams(window, cmd, params)).map((packet) => encodeFrame(packet));
+  // A register of protocol version 2 takes a multi-packet command counted: its window opens at once, and the
+  // last packet need not wait for every NP before it (SPEC.md §10.2). Single-packet requests stay plain.
+  const counted = channel.countedCommands && params.length + 2 > MAX_COMMAND_PARAMS;
+  const wrapped = counted ? countedWindowedParams(window, cmd, params) : windowedParams(window, cmd, params);
+  // Each frame is encoded as it leaves (and again if re-sent): packet 1 goes without waiting for the whole
+  // message's frames and CRCs, which would otherwise idle the line between two firmware blocks.
+  const packets = commandPackets(WINDOWED_TRANSFER, wrapped);
   channel.windowedPartial = packets.length > 1;
-  const sender = new WindowSender(packets.length, window, { firstAlone: true });
+  const sender = new WindowSender(packets.length, window, counted ? { counted } : { firstAlone: true });
   let highestSent = -1;
   const send = async (indices: readonly number[]) => {
     for (const index of indices) {
+      const frame = encodeFrame(packets[index]!);
       if (index === packets.length - 1) progress.finalSent = true;
-      if (index <= highestSent) channel.resentBytes += packets[index]!.length;
+      if (index <= highestSent) channel.resentBytes += frame.length;
       highestSent = Math.max(highestSent, index);
-      await channel.send(packets[index]!);
+      await channel.send(frame);
     }
   };
   const mark = channel.discardedBytes;
@@ -72,15 +82,18 @@ export async function exchangeWindowed(
     const reply = await awaitReply(channel, timing, cmd);
     if (reply === 'timeout') {
       const corrupt = channel.discardedBytes > mark;
-      if (sender.finalSent) return { kind: 'lost', finalSent: true, answerStarted: false, corrupt, detail: corrupt ? 'corrupt reply' : 'no reply' };
+      if (sender.finalSent && sender.allButFinalAcknowledged) {
+        return { kind: 'lost', finalSent: true, answerStarted: false, corrupt, detail: corrupt ? 'corrupt reply' : 'no reply' };
+      }
       if (silences++ >= timing.packetRetries) {
-        return { kind: 'lost', finalSent: false, answerStarted: false, corrupt, detail: `packet ${sender.acknowledged + 1} not acknowledged` };
+        // A counted command's last packet may be out already: then the outcome is open, as after any final packet.
+        return { kind: 'lost', finalSent: sender.finalSent, answerStarted: false, corrupt, detail: `packet ${sender.acknowledged + 1} not acknowledged` };
       }
       await send(sender.onTimeout());
       continue;
     }
     silences = 0;
-    if (reply.kind === 'error' && reply.code === ER.CRC_ERROR && !sender.finalSent) {
+    if (reply.kind === 'error' && reply.code === ER.CRC_ERROR && !sender.allButFinalAcknowledged) {
       // A register that reports a packet it dropped: the same as a gap (§10.4).
       await send(sender.onTimeout());
       continue;
@@ -89,8 +102,9 @@ export async function exchangeWindowed(
       channel.windowedPartial = false;
       return { kind: 'error', code: reply.code, finalSent: sender.finalSent };
     }
-    // NPs still coming for packets re-sent before the last one went out are harmless: ignored.
-    if (reply.kind === 'next' && !sender.finalSent) await send(sender.onAck(reply.pkt));
+    // Once every packet before the last is acknowledged, NPs still coming (for packets re-sent) are harmless: ignored.
+    // A counted command's last packet may be out before that: NPs then ask for the packets before it (never for it).
+    if (reply.kind === 'next' && !sender.allButFinalAcknowledged) await send(sender.onAck(reply.pkt));
     if (reply.kind === 'ok') {
       if (!sender.finalSent) {
         return { kind: 'lost', finalSent: false, answerStarted: false, corrupt: true, detail: 'an answer before the last packet was sent' };

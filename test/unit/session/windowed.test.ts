@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { ByteTransport } from '../../../contracts/ByteTransport.js';
 import { isGatewayError } from '../../../contracts/errors/index.js';
 import { FrameDecoder, answerPackets, encodeOkFrame, type InvoiceRecord } from '../../../protocols/gb-link/index.js';
-import { WINDOWED_TRANSFER } from '../../../protocols/gb-link/window.js';
+import { COUNTED_FLAG, WINDOWED_TRANSFER } from '../../../protocols/gb-link/window.js';
 import { createSimulatedRegister, type SimulatedRegister, type SimulatedRegisterOptions } from '../../../fixtures/simulator/createSimulatedRegister.js';
 import { capabilitiesHandler } from '../../../fixtures/simulator/commands/identityCommands.js';
 import { standardCommands } from '../../../fixtures/simulator/commands/index.js';
@@ -186,5 +186,74 @@ describe('windowed bulk transfer, host and simulator (SPEC.md §10)', () => {
     expect(isGatewayError(error) && error.code).toBe('LINK_TIMEOUT');
     sim.simulator.restoreLink();
     expectEachOnce(await readAll(session), count);
+  });
+});
+
+/** What crosses the host's end of the line, in order: the PKT of each 74 frame it writes, each frame it reads. */
+function lineLog(transport: ByteTransport): { log: string[]; firstParams: Uint8Array[] } {
+  const out = new FrameDecoder('to-register');
+  const back = new FrameDecoder('to-host');
+  const log: string[] = [];
+  const firstParams: Uint8Array[] = [];
+  const write = transport.write.bind(transport);
+  transport.write = async (bytes: Uint8Array) => {
+    for (const frame of out.push(bytes)) {
+      if (frame.kind !== 'command' || frame.cmd !== WINDOWED_TRANSFER) continue;
+      log.push(`74/${frame.pkt}`);
+      if (frame.pkt === 1) firstParams.push(frame.params);
+    }
+    return write(bytes);
+  };
+  transport.onData((bytes) => {
+    for (const frame of back.push(bytes)) log.push(frame.kind === 'next' ? `NP ${frame.pkt}` : frame.kind);
+  });
+  return { log, firstParams };
+}
+
+describe('counted windowed commands (SPEC.md §10.1, §10.2: protocol version 2) against the strict version 1', () => {
+  const block = Uint8Array.from({ length: 2048 }, (_, i) => (i * 11) & 0xff);
+
+  async function begun(profile: SimulatedRegisterOptions['profile'], sessionOptions: RegisterSessionOptions = {}) {
+    const context = await setup({ timing: { timed: false }, ...(profile === undefined ? {} : { profile }) }, sessionOptions);
+    const sha256 = createHash('sha256').update(block).digest();
+    await context.session.firmwareBegin({ size: block.length, sha256, version: '9.9.7', model: context.sim.simulator.state.identity.model });
+    return { ...context, sha256, line: lineLog(context.sim.transport) };
+  }
+
+  it.each([
+    ['2 (the default)', undefined, 2],
+    ['1 (profile window-v1)', { protocolVersion: 1 }, 1],
+  ] as const)('version %s: packet 1 lost, the block is still taken whole, once', async (_name, profile, version) => {
+    const { sim, session, sha256, line } = await begun(profile);
+    // Packet 1 of the block arrives corrupted: the register drops it (and, at version 2, the packets after it).
+    sim.simulator.setFaults({ faults: [{ kind: 'corrupt', direction: 'rx', at: [20], xor: 0x40 }] });
+    const executed: boolean[] = [];
+    sim.simulator.onEvent((event) => { if (event.type === 'command' && event.cmd === 0x64) executed.push(event.windowed === true); });
+    expect((await session.firmwareWrite({ offset: 0, data: block })).received).toBe(block.length);
+    expect(executed).toEqual([true]);
+    expect(Buffer.from((await session.firmwareVerify()).sha256).equals(sha256)).toBe(true);
+    const beforeFirstNp = line.log.slice(0, line.log.findIndex((entry) => entry.startsWith('NP')));
+    if (version === 2) {
+      // The window opened at once (packets 1-8, the last one waiting for NP 01); then packet 1 alone again.
+      expect(beforeFirstNp.filter((entry) => entry.startsWith('74/'))).toEqual(['74/1', '74/2', '74/3', '74/4', '74/5', '74/6', '74/7', '74/8', '74/1']);
+      expect(line.firstParams.every((params) => (params[0]! & COUNTED_FLAG) !== 0)).toBe(true);
+      expect(sim.simulator.windowedStats.ignoredPackets).toBeGreaterThan(0);
+    } else {
+      // The strict register: packet 1 alone, again after the loss, in the plain form.
+      expect(beforeFirstNp.filter((entry) => entry.startsWith('74/'))).toEqual(['74/1', '74/1']);
+      expect(line.firstParams.every((params) => (params[0]! & COUNTED_FLAG) === 0)).toBe(true);
+    }
+  });
+
+  it('version 2: a packet lost just before the last one, which went without waiting, is asked for; the register executes only when whole', async () => {
+    const { sim, session, sha256, line } = await begun(undefined, { retries: 0 });
+    // Packet 8 of 9 (bytes 7 × 255 on) is lost: the register holds the last packet behind the gap.
+    sim.simulator.setFaults({ faults: [{ kind: 'drop', direction: 'rx', at: [7 * 255 + 30] }] });
+    expect((await session.firmwareWrite({ offset: 0, data: block })).received).toBe(block.length);
+    expect(Buffer.from((await session.firmwareVerify()).sha256).equals(sha256)).toBe(true);
+    const last = line.log.indexOf('74/0');
+    expect(last).toBeGreaterThan(0);
+    expect(line.log.slice(last + 1)).toContain('74/8');
+    expect(line.log.filter((entry) => entry === '74/0')).toHaveLength(1);
   });
 });

@@ -69,7 +69,9 @@ const profiles: [string, SimulatorProfileInput][] = [
 describe('simulator profiles', () => {
   it('parses named profiles, single missing commands and a max message', () => {
     expect(parseSimulatorProfile('public').without).toEqual(expect.arrayContaining([0x3c, 0x70, 0x71, 0x72, 0x73, 0xff]));
-    expect(parseSimulatorProfile('no-72,no-3c+max-message=4096')).toEqual({ without: [0x3c, 0x72], maxMessage: 4096, firmwareMaxBlock: 65_024 });
+    expect(parseSimulatorProfile('no-72,no-3c+max-message=4096')).toEqual({ without: [0x3c, 0x72], maxMessage: 4096, firmwareMaxBlock: 65_024, protocolVersion: 2 });
+    expect(parseSimulatorProfile('window-v1').protocolVersion).toBe(1);
+    expect(parseSimulatorProfile('full+protocol=1').protocolVersion).toBe(1);
     expect(parseSimulatorProfile('max-block=2048').firmwareMaxBlock).toBe(2048);
     expect(() => parseSimulatorProfile('no-such')).toThrow(/unknown simulator profile/);
   });
@@ -82,6 +84,9 @@ describe('simulator profiles', () => {
     expect(caps.commands).not.toContain(0x72);
     expect(caps.commands).toEqual(expect.arrayContaining([0x70, 0x71, 0x73, 0x3c]));
     expect(caps.maxMessage).toBe(4096);
+    expect(caps.protocolVersion).toBe(2);
+    const v1 = await seeded(parseSimulatorProfile('window-v1'));
+    expect((await v1.session.capabilities()).protocolVersion).toBe(1);
   });
 });
 
