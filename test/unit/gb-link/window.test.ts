@@ -221,6 +221,20 @@ describe('counted windowed commands (SPEC.md §10.1, §10.2, protocol version 2)
     expect(countedWindowedParams(4, 0x64, new Uint8Array(245))[2]).toBe(2);
   });
 
+  it('parses any bytes in either form to undefined or a request whose window is 1…32 and count ≥ 1; the counted form round-trips (fuzz)', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), fc.boolean(), (bytes, counted) => {
+      const request = parseWindowedParams(bytes, { counted });
+      if (request === undefined) return;
+      expect(request.window).toBeGreaterThanOrEqual(1);
+      expect(request.window).toBeLessThanOrEqual(MAX_WINDOW);
+      if (request.packets !== undefined) expect(request.packets).toBeGreaterThanOrEqual(1);
+    }), { numRuns: 500 });
+    fc.assert(fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 3000 }), (window, cmd, params) => {
+      const wrapped = countedWindowedParams(window, cmd, params);
+      expect(parseWindowedParams(wrapped, { counted: true })).toEqual({ window: clampWindow(window), cmd, params, packets: commandPackets(WINDOWED_TRANSFER, wrapped).length });
+    }), { numRuns: 200 });
+  });
+
   it('runs the counted trace of SPEC.md §10.6 (W 4, 6 packets, packet 2 lost): the window opens at once', () => {
     const sender = new WindowSender(6, 4, { counted: true });
     const receiver = new WindowReceiver<number>(4, { packets: 6 });
