@@ -65,7 +65,18 @@ function seal(header: readonly number[], body: Uint8Array): Uint8Array {
 
 export function encodeCommandFrame(cmd: number, pkt: number, params: Uint8Array = new Uint8Array(0)): Uint8Array {
   if (params.length > MAX_COMMAND_PARAMS) throw invalid(`command params of ${params.length} bytes exceed ${MAX_COMMAND_PARAMS}`);
-  return seal([...COMMAND_START, byte(cmd, 'CMD'), byte(pkt, 'PKT'), COMMAND_HEADER + params.length], params);
+  // Written in place (a bulk transfer encodes a frame per 248 bytes): no header array per frame.
+  const frame = new Uint8Array(COMMAND_HEADER + params.length + CRC_SIZE);
+  frame[0] = COMMAND_START[0];
+  frame[1] = COMMAND_START[1];
+  frame[2] = byte(cmd, 'CMD');
+  frame[3] = byte(pkt, 'PKT');
+  frame[4] = COMMAND_HEADER + params.length;
+  frame.set(params, COMMAND_HEADER);
+  const crc = crc16Umts(frame, 0, COMMAND_HEADER + params.length);
+  frame[frame.length - 2] = crc >> 8;
+  frame[frame.length - 1] = crc & 0xff;
+  return frame;
 }
 
 export function encodeOkFrame(pkt: number, data: Uint8Array = new Uint8Array(0)): Uint8Array {

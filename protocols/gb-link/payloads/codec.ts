@@ -60,6 +60,45 @@ export function layout<T>(
   };
 }
 
+/**
+ * A layout that ends in a block of bytes (a firmware block): `head` writes the fields before it, and the block
+ * goes into the payload with one copy (a layout's `raw` would copy it into the writer, again into its bytes,
+ * and a sub-command prefix once more). Checked by `schema` first; decoded by `read` as a layout is.
+ */
+export function layoutWithTail<T>(
+  command: number,
+  schema: z.ZodType<T>,
+  head: (w: ByteWriter, value: T) => void,
+  tail: (value: T) => Uint8Array,
+  read: (r: ByteReader) => T,
+  prefix?: number,
+): PayloadCodec<T> {
+  const decoder = layout<T>(command, undefined, () => undefined, read);
+  return {
+    encode(value) {
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw payloadError(command, `${issue?.path.join('.') || 'value'}: ${issue?.message ?? 'invalid'}`);
+      }
+      const w = new ByteWriter(command);
+      if (prefix !== undefined) w.u8(prefix, 'sub-command');
+      head(w, value);
+      const fields = w.finish();
+      const block = tail(value);
+      const out = new Uint8Array(fields.length + block.length);
+      out.set(fields, 0);
+      out.set(block, fields.length);
+      return out;
+    },
+    decode(bytes) {
+      if (prefix === undefined) return decoder.decode(bytes);
+      if (bytes[0] !== prefix) throw payloadError(command, `sub-command ${bytes[0] ?? 'missing'} where ${prefix} was expected`);
+      return decoder.decode(bytes.subarray(1));
+    },
+  };
+}
+
 /** The payload of commands and answers that carry none. */
 export function emptyPayload(command: number): PayloadCodec<void> {
   return layout<void>(command, undefined, () => undefined, () => undefined);

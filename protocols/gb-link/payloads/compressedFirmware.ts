@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CMD } from '../commandCodes.js';
-import { command, layout } from './codec.js';
+import { command, layout, layoutWithTail } from './codec.js';
 import { u16, u32 } from './schemas.js';
 
 export const compressedBlockSchema = z.object({
@@ -17,9 +17,10 @@ export type CompressedBlock = z.infer<typeof compressedBlockSchema>;
  * contiguous count afterwards, u32, exactly as 64/02 with the inflated block. Sent only when 70 lists 75.
  * The register inflates; the transfer's digests (64/01, 64/04) stay over the image, never the deflated bytes.
  */
-export const firmwareWriteCompressed = command(CMD.FIRMWARE_WRITE_COMPRESSED, 'firmware write compressed', 'idempotent', layout<CompressedBlock>(
+export const firmwareWriteCompressed = command(CMD.FIRMWARE_WRITE_COMPRESSED, 'firmware write compressed', 'idempotent', layoutWithTail<CompressedBlock>(
   CMD.FIRMWARE_WRITE_COMPRESSED, compressedBlockSchema,
-  (w, v) => w.u32(v.offset, 'offset').u16(v.size, 'size').raw(v.deflated),
+  (w, v) => w.u32(v.offset, 'offset').u16(v.size, 'size'),
+  (v) => v.deflated,
   (r) => {
     const offset = r.u32('offset');
     const size = r.u16('size');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CMD } from '../commandCodes.js';
 import { payloadError } from '../fields.js';
-import { command, emptyPayload, layout, type PayloadCodec } from './codec.js';
+import { command, emptyPayload, layout, layoutWithTail, type PayloadCodec } from './codec.js';
 import { bytes, text, u16, u32, version } from './schemas.js';
 
 /**
@@ -68,16 +68,18 @@ export type FirmwareBlock = z.infer<typeof firmwareBlockSchema>;
  * A block may start at or before that count (a re-sent block overwrites identical bytes); a
  * block that would leave a gap is refused with ER 70.
  */
-export const firmwareWrite = command(CMD.FIRMWARE, 'firmware write', 'idempotent', withSub(FIRMWARE_SUB.write, layout<FirmwareBlock>(
+export const firmwareWrite = command(CMD.FIRMWARE, 'firmware write', 'idempotent', layoutWithTail<FirmwareBlock>(
   CMD.FIRMWARE, firmwareBlockSchema,
-  (w, v) => w.u32(v.offset, 'offset').raw(v.data),
+  (w, v) => w.u32(v.offset, 'offset'),
+  (v) => v.data,
   (r) => {
     const offset = r.u32('offset');
     const data = r.rest();
     if (data.length === 0) r.fail('empty firmware block');
     return { offset, data };
   },
-)), layout<{ received: number }>(
+  FIRMWARE_SUB.write,
+), layout<{ received: number }>(
   CMD.FIRMWARE, z.object({ received: u32 }), (w, v) => w.u32(v.received, 'received'), (r) => ({ received: r.u32('received') }),
 ));
 
