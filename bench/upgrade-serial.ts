@@ -19,6 +19,8 @@ import { RegisterSession } from '../src/devices/RegisterSession.js';
 import { writeImage, type WriteOutcome } from '../src/services/upgrade/writeImage.js';
 import { socatMissingReason, startPtyPair, type PtyPair } from '../test/helpers/socat.js';
 import { startSimulatorProcess, type SimulatorProcess } from '../test/integration/serial/simulatorProcess.js';
+import { SimulatorProfileSchema } from '../fixtures/simulator/SimulatorProfile.js';
+import { SimulatorTiming } from '../fixtures/simulator/SimulatorTiming.js';
 import type { BenchFigure } from './BenchFigure.js';
 
 const BAUD = 115_200;
@@ -68,6 +70,27 @@ async function upgradeOnce(register: Register, image: Uint8Array, compress: bool
 
 const ratio = (run: Run) => (run.bytes * 10) / run.baud / run.seconds;
 
+/**
+ * The best ratio the modelled register allows for a raw image (no host or simulator time at all): every frame of
+ * every block on the line (blocks of 64/01's max block in counted 74s, 255-byte frames), the 8 ms flash write per
+ * block before its answer, begin's turnaround and the 64/04 digest at 1 ms per 16 KiB (the simulator's defaults).
+ */
+function modelledCeiling(bytes: number, baud: number): number {
+  const profile = SimulatorProfileSchema.parse({});
+  const timing = SimulatorTiming.parse({});
+  // A frame: 7 bytes around at most 248 of PARAMS or DATA (a command's header, an answer's about the same).
+  const frameBytes = (payload: number) => payload + 7 * Math.max(1, Math.ceil(payload / 248));
+  // 64/01 begin (sub, size, SHA-256, version, model) and its answer; 64/04 and the digest.
+  let lineBytes = frameBytes(1 + 4 + 32 + 3 + 20) + frameBytes(6) + frameBytes(1) + frameBytes(32);
+  let blocks = 0;
+  for (let offset = 0; offset < bytes; offset += profile.firmwareMaxBlock, blocks++) {
+    // Counted 74 header, 64/02 sub and offset, the block; its answer, received u32.
+    lineBytes += frameBytes(4 + 1 + 4 + Math.min(profile.firmwareMaxBlock, bytes - offset)) + frameBytes(4);
+  }
+  const seconds = (lineBytes * 10) / baud + (timing.turnaroundMs + blocks * timing.flashWriteMs + bytes / 16_384) / 1000;
+  return (bytes * 10) / baud / seconds;
+}
+
 /** Like firmware: the first MiB of the node binary running this bench (code, tables, strings). */
 function firmwareLikeImage(size: number): Uint8Array {
   const image = new Uint8Array(size);
@@ -91,7 +114,8 @@ async function lineFigures(): Promise<BenchFigure[]> {
       + ` (${run.outcome.detail.compressedBlocks} deflated, ${run.outcome.detail.rawBlocks} raw blocks)`;
     return [{
       id: 'upgrade.serial.1mib.ratio', label: 'Serial upgrade of a 1 MiB random image at the fastest rate, image bytes over the line-rate limit (uncompressed)',
-      value: ratio(raw), unit: 'ratio', target: { op: '>=', value: 0.95 }, baseline: `line-rate limit ${raw.baud}/10 B/s`, detail: detail(raw),
+      value: ratio(raw), unit: 'ratio', target: { op: '>=', value: 0.95 }, baseline: `line-rate limit ${raw.baud}/10 B/s`,
+      detail: `${detail(raw)}; the modelled register's ceiling ${modelledCeiling(raw.bytes, raw.baud).toFixed(3)} (frames, flash writes, digest; no host time)`,
     }, {
       id: 'upgrade.serial.compressed.ratio', label: 'Serial upgrade of the first MiB of the node binary with compressed blocks (75), image bytes per second over the line-rate limit',
       value: ratio(compressed), unit: 'ratio', target: { op: '>=', value: 1.3 }, baseline: `line-rate limit ${compressed.baud}/10 B/s; uncompressed ${ratio(raw).toFixed(3)}`, detail: detail(compressed),
