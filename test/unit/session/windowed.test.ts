@@ -245,6 +245,21 @@ describe('counted windowed commands (SPEC.md §10.1, §10.2: protocol version 2)
     }
   });
 
+  it('version 2: a block of 263 packets (numbers wrap after 255) with packets lost on both sides of the wrap and before the last', async () => {
+    const big = Uint8Array.from({ length: 65_024 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+    const context = await setup({ timing: { timed: false } }, { retries: 0 });
+    const sha256 = createHash('sha256').update(big).digest();
+    await context.session.firmwareBegin({ size: big.length, sha256, version: '9.9.6', model: context.sim.simulator.state.identity.model });
+    const line = lineLog(context.sim.transport);
+    // Bytes of packets 255, 256 (the second packet numbered 1) and 262 (the one before the last) are lost.
+    context.sim.simulator.setFaults({ faults: [{ kind: 'drop', direction: 'rx', at: [254 * 255 + 40, 255 * 255 + 40, 261 * 255 + 40] }] });
+    expect((await context.session.firmwareWrite({ offset: 0, data: big })).received).toBe(big.length);
+    expect(context.sim.simulator.faults.counters.dropped).toBe(3);
+    expect(Buffer.from((await context.session.firmwareVerify()).sha256).equals(sha256)).toBe(true);
+    expect(line.log.filter((entry) => entry === '74/0')).toHaveLength(1);
+    expect(line.firstParams[0]![0]! & COUNTED_FLAG).toBe(COUNTED_FLAG);
+  });
+
   it('version 2: a packet lost just before the last one, which went without waiting, is asked for; the register executes only when whole', async () => {
     const { sim, session, sha256, line } = await begun(undefined, { retries: 0 });
     // Packet 8 of 9 (bytes 7 × 255 on) is lost: the register holds the last packet behind the gap.
