@@ -3,6 +3,7 @@ import { silentLogger } from '../../../src/log.js';
 import { createSimulatedRegister, type SimulatedRegister } from '../../../fixtures/simulator/createSimulatedRegister.js';
 import { handlerFor } from '../../../fixtures/simulator/CommandHandler.js';
 import { standardCommands } from '../../../fixtures/simulator/commands/index.js';
+import { bootloaderHandlers } from '../../../fixtures/simulator/bootloaderMode.js';
 import { parseSimulatorProfile, type SimulatorProfileInput } from '../../../fixtures/simulator/SimulatorProfile.js';
 import type { SimulatorEvent } from '../../../fixtures/simulator/RegisterSimulator.js';
 import { CMD, invoicesByIndex } from '../../../protocols/gb-link/index.js';
@@ -87,6 +88,14 @@ describe('simulator profiles', () => {
     expect(caps.protocolVersion).toBe(2);
     const v1 = await seeded(parseSimulatorProfile('window-v1'));
     expect((await v1.session.capabilities()).protocolVersion).toBe(1);
+    // Its bootloader says the same: its 74 is the same one.
+    v1.register.simulator.answerOnly(bootloaderHandlers);
+    const fromBootloader = await RegisterSession.open(v1.register.transport, { deviceId: 'sim-bootloader' });
+    try {
+      expect((await fromBootloader.capabilities()).protocolVersion).toBe(1);
+    } finally {
+      await fromBootloader.close();
+    }
   });
 });
 
