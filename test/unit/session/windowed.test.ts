@@ -245,6 +245,14 @@ describe('counted windowed commands (SPEC.md §10.1, §10.2: protocol version 2)
     }
   });
 
+  it('version 1 on a clean line: packet 1 alone, the window opens at its NP, the last packet after every NP', async () => {
+    const { session, line } = await begun({ protocolVersion: 1 });
+    expect((await session.firmwareWrite({ offset: 0, data: block })).received).toBe(block.length);
+    expect(line.log.slice(0, 3)).toEqual(['74/1', 'NP 1', '74/2']);
+    const last = line.log.indexOf('74/0');
+    expect(line.log.slice(0, last).filter((entry) => entry.startsWith('NP'))).toContain('NP 8');
+  });
+
   it('version 2: a block of 263 packets (numbers wrap after 255) with packets lost on both sides of the wrap and before the last', async () => {
     const big = Uint8Array.from({ length: 65_024 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
     const context = await setup({ timing: { timed: false } }, { retries: 0 });
