@@ -65,14 +65,17 @@ export async function exchangeWindowed(
   channel.windowedPartial = packets.length > 1;
   const sender = new WindowSender(packets.length, window, counted ? { counted } : { firstAlone: true });
   let highestSent = -1;
+  // The frames the window allows go in one write: one drain for all of them, so a UART is never left idle
+  // between two frames while the host waits for the first to leave (and no promises per 255 bytes).
   const send = async (indices: readonly number[]) => {
-    for (const index of indices) {
-      const frame = encodeFrame(packets[index]!);
+    if (indices.length === 0) return;
+    const frames = indices.map((index) => encodeFrame(packets[index]!));
+    for (const [i, index] of indices.entries()) {
       if (index === packets.length - 1) progress.finalSent = true;
-      if (index <= highestSent) channel.resentBytes += frame.length;
+      if (index <= highestSent) channel.resentBytes += frames[i]!.length;
       highestSent = Math.max(highestSent, index);
-      await channel.send(frame);
     }
+    await channel.send(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
   };
   const mark = channel.discardedBytes;
   await send(sender.start());
