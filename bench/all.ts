@@ -18,7 +18,9 @@ const owed: Record<string, BenchFigure[]> = {
   'upgrade-serial.ts': [
     { id: 'upgrade.serial.1mib.ratio', label: 'serial upgrade payload over the line-rate limit, 1 MiB', value: null, unit: 'ratio', target: { op: '>=', value: 0.95 }, notMeasured: 'bench/upgrade-serial.ts is not written yet' },
     { id: 'upgrade.concurrent.8.ratio', label: '8 concurrent upgrades, wall time over one', value: null, unit: 'ratio', target: { op: '<=', value: 1.2 }, notMeasured: 'bench/upgrade-serial.ts is not written yet' },
-    { id: 'upgrade.rss.8mib.ratio', label: 'daemon RSS growth during an 8 MiB upgrade over the image size', value: null, unit: 'ratio', target: { op: '<', value: 2 }, notMeasured: 'bench/upgrade-serial.ts is not written yet' },
+  ],
+  'upgrade-rss.ts': [
+    { id: 'upgrade.rss.8mib.ratio', label: 'daemon RSS growth during an 8 MiB upgrade over the image size', value: null, unit: 'ratio', target: { op: '<', value: 2 }, notMeasured: 'bench/upgrade-rss.ts is not written yet' },
   ],
   'upgrade-card.ts': [
     { id: 'upgrade.card.apdu.ratio', label: 'IC-card upgrade payload bytes per APDU over the APDU maximum', value: null, unit: 'ratio', target: { op: '>=', value: 0.94 }, notMeasured: 'bench/upgrade-card.ts is not written yet' },
