@@ -10,13 +10,15 @@ import { isGatewayError } from '../../contracts/errors/index.js';
 import { Rng } from '../../fixtures/simulator/Rng.js';
 import { decodeCommandApdu, decodeResponseApdu, encodeCommandApdu } from '../../protocols/apdu/index.js';
 import { readTar } from '../../protocols/codec/tar/readTar.js';
-import { buildFwpkg, claimedKeyId, generateKeyPair, parseFirmwareVersion, parseManifestBytes, parsePrivateKeyPem, unpackFwpkg } from '../../protocols/fwpkg/index.js';
+import { buildFwpkg, claimedKeyId, packFwpkg, generateKeyPair, parseFirmwareVersion, parseManifestBytes, parsePrivateKeyPem, unpackFwpkg } from '../../protocols/fwpkg/index.js';
 import * as link from '../../protocols/gb-link/index.js';
 import { parseWindowedParams, windowedParams } from '../../protocols/gb-link/window.js';
 import type { CommandApdu } from '../../protocols/apdu/index.js';
 import * as card from '../../protocols/gb18240-card/index.js';
 import type * as FwRepo from '../../protocols/fwrepo/index.js';
 import * as gbArb from '../../test/unit/gb-link/arbitraries.js';
+import { countedWindowTargets } from './countedWindowTargets.js';
+import { fwpkgSpanTarget } from './fwpkgSpanTargets.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -115,6 +117,8 @@ export async function decoderTargets(rng: Rng): Promise<FuzzTarget[]> {
     });
   }
   targets.push({ name: 'gb-link.windowedParams', seeds: [windowedParams(8, 0x3f, randomBytes(rng, 6))].map(bytesOf), maxLength: 300, decode: (b) => parseWindowedParams(b) });
+  // The counted form (protocol version 2): its PARAMS, the receiver holding packets by their count, its frames at a register.
+  targets.push(...countedWindowTargets());
   const seeds = linkSeeds();
   for (const value of Object.values(link)) {
     if (!isSpec(value)) continue;
@@ -149,6 +153,8 @@ export async function decoderTargets(rng: Rng): Promise<FuzzTarget[]> {
   targets.push({ name: 'fwpkg.manifest', seeds: [bytesOf(parts.manifest)], maxLength: 2000, decode: parseManifestBytes });
   targets.push({ name: 'fwpkg.claimedKeyId', seeds: [bytesOf(parts.manifest)], maxLength: 2000, decode: claimedKeyId });
   targets.push({ name: 'fwpkg.tar', seeds: [bytesOf(built.bytes)], maxLength: 8000, decode: (b) => unpackFwpkg(b, { maxImageBytes: 1 << 20 }) });
+  // The kept package's tar walk (the daemon reads the image at its span), against the stream reader's verdict.
+  targets.push(fwpkgSpanTarget([bytesOf(built.bytes), bytesOf(await packFwpkg({ ...parts, signature: new Uint8Array(0) }, new Date('2026-12-01T00:00:00Z')))]));
   targets.push({
     name: 'codec.tar', seeds: [bytesOf(built.bytes)], maxLength: 8000,
     decode: (b) => readTar((async function* () { yield b; })(), () => () => undefined),
