@@ -7,12 +7,13 @@ export const SINGLE_HEADERS: readonly string[] = ['host', 'authorization', 'cook
 
 /** The first of SINGLE_HEADERS that `rawHeaders` (name, value, name, value…) holds more than once. */
 export function duplicatedHeader(rawHeaders: readonly string[]): string | undefined {
-  const seen = new Set<string>();
+  let seen = 0; // bit i: SINGLE_HEADERS[i] met once (runs on every request: no Set per request)
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!.toLowerCase();
-    if (!SINGLE_HEADERS.includes(name)) continue;
-    if (seen.has(name)) return name;
-    seen.add(name);
+    const index = SINGLE_HEADERS.indexOf(rawHeaders[i]!.toLowerCase());
+    if (index === -1) continue;
+    const bit = 1 << index;
+    if ((seen & bit) !== 0) return SINGLE_HEADERS[index];
+    seen |= bit;
   }
   return undefined;
 }

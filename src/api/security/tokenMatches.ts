@@ -1,6 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
-const digestOf = (value: string): Buffer => createHash('sha256').update(value).digest();
+// One-shot: createHash().update().digest() makes a Hash object per call, about a third more per request.
+const digestOf = (value: string): Buffer => hash('sha256', value, 'buffer');
 
 /** Compares a presented bearer token with the daemon's in constant time (over fixed-length digests). */
 export function tokenMatches(presented: string, expected: string): boolean {
