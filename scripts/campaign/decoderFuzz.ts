@@ -40,6 +40,8 @@ export interface DecoderFuzzTotals {
   crashes: number;
   hangs: number;
   targets: number;
+  /** The targets fuzzed, by name. */
+  targetNames: string[];
   byFamily: Record<string, number>;
   /** The first crashes and hangs, for the report (input in hex, at most 256 bytes shown). */
   examples: FuzzCrash[];
@@ -242,7 +244,7 @@ export interface DecoderFuzzOptions {
 export async function runDecoderFuzz(options: DecoderFuzzOptions): Promise<DecoderFuzzTotals> {
   const rng = new Rng(options.seed);
   const targets = options.targets ?? await decoderTargets(rng);
-  const totals: DecoderFuzzTotals = { inputs: 0, accepted: 0, crashes: 0, hangs: 0, targets: targets.length, byFamily: {}, examples: [] };
+  const totals: DecoderFuzzTotals = { inputs: 0, accepted: 0, crashes: 0, hangs: 0, targets: targets.length, targetNames: targets.map((t) => t.name), byFamily: {}, examples: [] };
   const corpora = targets.map((t) => [...t.seeds.filter((s) => s.length > 0), Uint8Array.of(0)]);
   const seenLengths = targets.map(() => new Set<number>());
   const deadline = Date.now() + options.budgetMs;

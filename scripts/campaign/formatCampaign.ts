@@ -13,6 +13,11 @@ export function formatCampaign(result: CampaignResult): string {
     out.push(`  upgrades (in process, serial path): ${f.upgradeRuns} runs, ${f.upgradeFaults} faults hit (${entries(f.upgradeFaultsByKind)})`);
     out.push(`    outcomes: new verified ${f.upgradeOutcomes['new-verified']}, resumed ${f.upgradeOutcomes.resumed}, reverted ${f.upgradeOutcomes.reverted}, old working ${f.upgradeOutcomes['old-working']}, bricked ${f.upgradeOutcomes.bricked}, lost data ${f.upgradeOutcomes['lost-data']}, hang ${f.upgradeOutcomes.hang}`);
     for (const [ending, n] of Object.entries(f.upgradeEndings)) out.push(`    ${n} × ${ending}`);
+    out.push(`    registers: ${entries(f.upgradeRunsByProtocol)} runs (v2: counted 74 blocks, v1: plain); windowed firmware blocks counted ${f.windowedBlocks.counted}, plain ${f.windowedBlocks.plain}`);
+    out.push(`    faults inside windowed blocks (place, effect): ${entries(f.blockFaultsByPlace)}`);
+    const r = f.resumes;
+    out.push(`    resumes of the upgrades that succeeded: ${r.count}, bytes re-sent per resume mean ${r.count === 0 ? 0 : Math.round(r.resentBytes / r.count)}, max ${r.maxResent}; over one block ${r.overOneBlock}`);
+    out.push(`    package file changed mid-write: ${entries(f.packageFileEndings)}; activated anyway ${f.activatedChangedPackage}`);
     out.push(`  backups under faults: ${f.backupRuns} runs, ${f.backupFaults} faults hit; complete ${f.backupOutcomes.complete}, committed with unread parts listed as problems ${f.backupOutcomes.flagged}, failed clearly then complete ${f.backupOutcomes['failed-then-complete']}, lost data ${f.backupOutcomes['lost-data']}, hang ${f.backupOutcomes.hang}`);
     const d = f.daemonKills;
     out.push(`  fiscald SIGKILL mid-write (--simulate=1, register powered off with it): ${d.kills} kills; new verified ${d.outcomes['new-verified']}, old working ${d.outcomes['old-working']}, bricked ${d.outcomes.bricked}, hang ${d.outcomes.hang}, harness errors ${d.outcomes.error}; jobs: ${entries(d.jobEndings)}`);

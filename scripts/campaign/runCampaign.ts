@@ -140,6 +140,8 @@ function judge(result: { -readonly [K in keyof CampaignResult]: CampaignResult[K
     fail(f.upgradeOutcomes['lost-data'] + f.backupOutcomes['lost-data'], 'runs that lost data');
     fail(f.upgradeOutcomes.hang + f.backupOutcomes.hang + f.daemonKills.outcomes.hang, 'hung upgrades or backups');
     fail(f.daemonKills.outcomes.error, 'upgrade kills the harness could not carry out');
+    fail(f.resumes.overOneBlock, 'resumes that sent more than one block again');
+    fail(f.activatedChangedPackage, 'upgrades activated after their package file changed');
     // The stick and card campaigns count a run that ended otherwise than its fault must end as a problem too.
     fail((f.media.stick?.problems.length ?? 0) + (f.media.card?.problems.length ?? 0), 'stick or IC-card runs bricked, unverified or ended unexpectedly');
     result.volume.push({ name: 'upgrade faults', target: 200, got: f.upgradeFaults + f.daemonKills.kills + (f.media.stick?.faults ?? 0) + (f.media.card?.faults ?? 0) });

@@ -4,6 +4,8 @@
 // way fiscald does after a SIGKILL: src/services/upgrade/reconcileUpgrade.ts). The real SIGKILL of fiscald mid-write is
 // scripts/campaign/daemonUpgradeKills.ts. Each run ends classified by what the register runs and what the job says.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { blockEffects, blockPlaces, BlockFaultLine, type BlockFault } from './blockFaultLine.js';
+import { armPackageFileFault, expectedPackageFileCodes } from './packageFileFault.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isGatewayError } from '../../contracts/errors/index.js';
@@ -29,7 +31,13 @@ import type { UpgradeRunContext } from '../../src/services/upgrade/UpgradeRunCon
 import { openStore, type Store } from '../../src/store/Store.js';
 import type { JobEvent } from '../../src/store/types.js';
 
-export const upgradeFaultKinds = ['cut', 'power-loss', 'corrupt', 'drop', 'delay', 'trial-boot-fails', 'restart-mid-write'] as const;
+/**
+ * `block`: a drop, corruption or cut placed inside a firmware block sent windowed (blockFaultLine.ts: packet 1, the
+ * packet before the last, the last, the reply after it); `package-file`: the kept package file deleted, cut short
+ * or rewritten on disk while its image is being written (packageFileFault.ts). Kinds alternate with the register's
+ * protocol version (2: counted 74, the default simulator; 1: profile window-v1), so each kind meets both.
+ */
+export const upgradeFaultKinds = ['cut', 'power-loss', 'corrupt', 'drop', 'delay', 'trial-boot-fails', 'block', 'restart-mid-write', 'package-file'] as const;
 export type UpgradeFaultKind = (typeof upgradeFaultKinds)[number];
 export const backupFaultKinds = ['cut', 'power-cycle', 'corrupt', 'drop', 'delay'] as const;
 
@@ -45,6 +53,18 @@ export interface UpgradeFaultTotals {
   upgradeOutcomes: Record<UpgradeOutcome, number>;
   /** How the runs that did not end on the new image ended: the job's error code (and whether the register was left on trial). */
   upgradeEndings: Record<string, number>;
+  /** Upgrade runs per register protocol version (70's: 2 takes counted 74 blocks, 1 plain ones). */
+  upgradeRunsByProtocol: Record<string, number>;
+  /** Block faults by place and effect (`after-last cut`), counted when placed on the line. */
+  blockFaultsByPlace: Record<string, number>;
+  /** Firmware blocks seen sent windowed, by form. */
+  windowedBlocks: { counted: number; plain: number };
+  /** Resumes of the upgrades that succeeded (UpgradeResult.write.resumes), the bytes each sent again, and those over one block. */
+  resumes: { count: number; resentBytes: number; maxResent: number; overOneBlock: number };
+  /** Package-file faults by change and job ending (`deleted: FWPKG_NOT_FOUND`). */
+  packageFileEndings: Record<string, number>;
+  /** Upgrades that activated an image after its package file was changed under them. */
+  activatedChangedPackage: number;
   backupRuns: number;
   backupFaults: number;
   backupOutcomes: Record<BackupOutcome, number>;
@@ -56,6 +76,8 @@ export function emptyUpgradeTotals(): UpgradeFaultTotals {
   return {
     upgradeRuns: 0, upgradeFaults: 0, upgradeFaultsByKind: {},
     upgradeOutcomes: { 'new-verified': 0, resumed: 0, reverted: 0, 'old-working': 0, bricked: 0, 'lost-data': 0, hang: 0 }, upgradeEndings: {},
+    upgradeRunsByProtocol: {}, blockFaultsByPlace: {}, windowedBlocks: { counted: 0, plain: 0 },
+    resumes: { count: 0, resentBytes: 0, maxResent: 0, overOneBlock: 0 }, packageFileEndings: {}, activatedChangedPackage: 0,
     backupRuns: 0, backupFaults: 0, backupOutcomes: { complete: 0, flagged: 0, 'failed-then-complete': 0, 'lost-data': 0, hang: 0 },
     problems: [],
   };
@@ -74,8 +96,9 @@ const PACKAGE_ID = 'c0'.repeat(16);
 /** A job not settled within this is a hang. */
 const HANG_MS = 90_000;
 
-function packageOf(version: string, size: number, model: string): PackageForUse & { readonly image: Uint8Array } {
-  const image = Uint8Array.from({ length: size }, (_, i) => (i * 31 + version.length * 7 + (i >> 9)) & 0xff);
+/** `noise`: an image deflate cannot shrink, so every block goes raw (64/02) and windowed, never as a one-packet 75. */
+function packageOf(version: string, size: number, model: string, noise?: Rng): PackageForUse & { readonly image: Uint8Array } {
+  const image = noise?.bytes(size) ?? Uint8Array.from({ length: size }, (_, i) => (i * 31 + version.length * 7 + (i >> 9)) & 0xff);
   const digest = measureImage(image);
   const manifest = checkManifest({
     format: 'fiscal-fwpkg/1', vendor: 'Sim', models: [model], version, versionLowest: '1.0.0', bootloaderLowest: '1.0.0',
@@ -94,22 +117,27 @@ interface Rig {
   readonly id: string;
   /** The largest firmware block the register takes (70's answer to 64/01): how many writes an image takes. */
   readonly maxBlock: number;
+  /** 70's protocol version of the register. */
+  readonly protocol: 1 | 2;
+  /** The host's end of the line, watched frame by frame for block faults. */
+  readonly line: BlockFaultLine;
   close(): Promise<void>;
 }
 
-async function openRig(seed: number, maxBlock: number): Promise<Rig> {
-  const register = await createSimulatedRegister({ seed, timing: { timed: false, rebootMs: 30 }, profile: { firmwareMaxBlock: maxBlock } });
+async function openRig(seed: number, maxBlock: number, protocol: 1 | 2): Promise<Rig> {
+  const register = await createSimulatedRegister({ seed, timing: { timed: false, rebootMs: 30 }, profile: { firmwareMaxBlock: maxBlock, protocolVersion: protocol } });
+  const line = new BlockFaultLine(register.transport, register.simulator);
   const registry = new DeviceRegistry<RegisterSession>({
     link: registerSessionLink({ replyTimeoutMs: 150, retries: 0, settleMs: 10 }), backoff: { initialMs: 20, maxMs: 60 }, heartbeatMs: 50,
   });
   const store = openStore(':memory:');
-  registry.add(register.transport, { simulated: true });
+  registry.add(line, { simulated: true });
   const id = register.state.identity.machineNumber;
   if (!(await until(() => registry.get(id)?.state === 'online', 20_000))) throw new Error('the simulated register did not come online');
   const jobs = new JobRunner({ store });
   const devices = createDevicePort(registry, jobs);
   return {
-    register, registry, store, jobs, devices, id, maxBlock,
+    register, registry, store, jobs, devices, id, maxBlock, protocol, line,
     async close() {
       await registry.close();
       await register.close();
@@ -131,11 +159,21 @@ function drawFaults(kind: UpgradeFaultKind, rng: Rng, imageBytes: number, maxBlo
       ? [{ kind: 'delay', direction: 'tx', at: Array.from({ length: rng.int(1, 3) }, () => rng.int(5, 150)), ms: rng.int(50, 600) }]
       : [{ kind: 'delay', direction: 'rx', at: Array.from({ length: rng.int(1, 3) }, () => rng.int(100, rxSpan)), ms: rng.int(50, 600) }];
     case 'trial-boot-fails': return [{ kind: 'trial-boot-fails' }];
-    case 'restart-mid-write': return [];
+    case 'restart-mid-write': case 'block': case 'package-file': return [];
   }
 }
 
-interface RunOutcome { outcome: UpgradeOutcome; faults: number; note: string }
+interface RunOutcome {
+  outcome: UpgradeOutcome;
+  faults: number;
+  note: string;
+  /** The job's error code, when it failed. */
+  code?: string;
+  /** The write's resumes, when the job succeeded. */
+  resumes?: readonly { readonly at: number; readonly resent: number }[];
+  /** The block fault placed, or the package file change made. */
+  detail?: string;
+}
 
 function faultHits(register: SimulatedRegister, before: Record<string, number>): number {
   const c = register.simulator.faults.counters;
@@ -159,12 +197,15 @@ function classify(rig: Rig, pkg: PackageForUse, from: string, state: string, err
   return { ...base, outcome: error?.code === 'UPGRADE_REVERTED' ? 'reverted' : 'old-working', note: error?.code ?? state };
 }
 
-/** One upgrade under one drawn fault, on a rig whose register runs `from`. */
-async function upgradeUnderFault(rig: Rig, kind: UpgradeFaultKind, rng: Rng, version: string): Promise<RunOutcome & { from: string }> {
+/** One upgrade under one drawn fault, on a rig whose register runs `from`; kept package files go to `dir`. */
+async function upgradeUnderFault(rig: Rig, kind: UpgradeFaultKind, rng: Rng, version: string, dir: string): Promise<RunOutcome & { from: string }> {
   const from = rig.register.simulator.firmware.running.version;
   const model = rig.register.state.identity.model;
   const size = rng.pick([16_384, 32_768, 49_152, 65_536]);
-  const pkg = packageOf(version, size, model);
+  // Half the images (all under block faults) do not deflate: their blocks go raw and windowed, where the 74 forms differ.
+  const memoryPkg = packageOf(version, size, model, kind === 'block' || rng.chance(0.5) ? rng : undefined);
+  const fileFault = kind === 'package-file' ? await armPackageFileFault(dir, rng, PACKAGE_ID, version, size, model) : undefined;
+  const pkg: PackageForUse = fileFault?.pkg ?? memoryPkg;
   const countsBefore = JSON.stringify(rig.register.simulator.memory.counts());
   const countersBefore = { ...rig.register.simulator.faults.counters } as unknown as Record<string, number>;
   const deps = {
@@ -182,7 +223,7 @@ async function upgradeUnderFault(rig: Rig, kind: UpgradeFaultKind, rng: Rng, ver
     const signal = new AbortController().signal;
     await rig.devices.withDevice(rig.id, signal, async (device) => {
       await device.session.firmwareBegin({ size, sha256: Uint8Array.from(Buffer.from(pkg.manifest.sha256, 'hex')), version, model });
-      for (let offset = 0; offset < written; offset += 2048) await device.session.firmwareWrite({ offset, data: Uint8Array.from(pkg.image.subarray(offset, offset + 2048)) });
+      for (let offset = 0; offset < written; offset += 2048) await device.session.firmwareWrite({ offset, data: Uint8Array.from(memoryPkg.image.subarray(offset, offset + 2048)) });
     });
     const checkpoint = { packageId: PACKAGE_ID, from, to: version, sha256: pkg.manifest.sha256, size, backupId: 'campaign-backup', kind: 'upgrade', phase: 'write', offset: checkpointAt };
     const run = upgradeRun(deps, request);
@@ -205,6 +246,11 @@ async function upgradeUnderFault(rig: Rig, kind: UpgradeFaultKind, rng: Rng, ver
   }
 
   rig.register.simulator.setFaults({ seed: rng.int(1, 0x7fffffff), faults: drawFaults(kind, rng, size, rig.maxBlock) });
+  const blockFault: BlockFault | undefined = kind === 'block' ? { place: rng.pick(blockPlaces), effect: rng.pick(blockEffects), block: rng.int(0, 2) } : undefined;
+  const placedBefore = rig.line.placed;
+  rig.line.arm(blockFault, rng.int(1, 0x7fffffff));
+  let changed: string | undefined;
+  if (fileFault !== undefined) rig.line.watchData(() => { changed = fileFault.apply(); });
   // A pulled cable is plugged back a moment later, as a technician would.
   const restorer = setInterval(() => { if (rig.register.simulator.line.isDead) rig.register.simulator.restoreLink(); }, 40);
   try {
@@ -213,8 +259,12 @@ async function upgradeUnderFault(rig: Rig, kind: UpgradeFaultKind, rng: Rng, ver
     rig.jobs.events.subscribe(job.id, 0, (event) => { events.push(event); });
     const settled = await Promise.race([rig.jobs.settled(job.id), sleep(HANG_MS).then(() => 'hang' as const)]);
     const trialFailed = kind === 'trial-boot-fails' && rig.register.simulator.firmware.lastTrial?.reason === 'did-not-boot' ? 1 : 0;
-    const faults = faultHits(rig.register, countersBefore) + trialFailed;
-    if (settled === 'hang') return { outcome: 'hang', faults, note: `job still ${rig.jobs.get(job.id)?.state ?? 'missing'} after ${HANG_MS} ms`, from };
+    // A block fault counts once when it took effect (a dropped frame is 255 dropped bytes, one fault).
+    const hits = faultHits(rig.register, countersBefore);
+    const faults = (kind === 'block' ? Math.min(1, hits) : hits) + trialFailed + (changed === undefined ? 0 : 1);
+    const detail = blockFault !== undefined ? (rig.line.placed > placedBefore ? `${blockFault.place} ${blockFault.effect}` : undefined)
+      : fileFault !== undefined && changed !== undefined ? `${fileFault.change}` : undefined;
+    if (settled === 'hang') return { outcome: 'hang', faults, note: `job still ${rig.jobs.get(job.id)?.state ?? 'missing'} after ${HANG_MS} ms${changed === undefined ? '' : ` (package file ${changed})`}`, from };
     rig.register.simulator.setFaults({ faults: [] });
     rig.register.simulator.restoreLink();
     // A register rebooting after a power loss or a revert answers again shortly: judge it once it does.
@@ -223,9 +273,17 @@ async function upgradeUnderFault(rig: Rig, kind: UpgradeFaultKind, rng: Rng, ver
     // (trialSeconds): not confirmed, it reverts by itself. Judge what it runs once the trial is over.
     const onTrial = rig.register.simulator.firmware.trial !== null;
     if (onTrial) await until(() => rig.register.simulator.firmware.trial === null, (deps.trialSeconds + 5) * 1000);
-    const outcome = classify(rig, pkg, from, settled?.state ?? 'missing', settled?.error ?? null, settled?.result as UpgradeResult | undefined, countsBefore);
-    return { ...outcome, faults, from, note: `${outcome.note}${onTrial ? ' (the job ended while the register was on trial; it reverted at its deadline)' : ''}` };
+    const result = settled?.result as UpgradeResult | undefined;
+    const outcome = classify(rig, pkg, from, settled?.state ?? 'missing', settled?.error ?? null, result, countsBefore);
+    return {
+      ...outcome, faults, from, note: `${outcome.note}${onTrial ? ' (the job ended while the register was on trial; it reverted at its deadline)' : ''}${changed === undefined ? '' : ` (package file ${fileFault?.change ?? ''})`}`,
+      ...(settled?.error?.code === undefined ? {} : { code: settled.error.code }),
+      ...(result?.write?.resumes === undefined ? {} : { resumes: result.write.resumes }),
+      ...(detail === undefined ? {} : { detail }),
+    };
   } finally {
+    rig.line.arm(undefined, 1);
+    rig.line.watchData(undefined);
     clearInterval(restorer);
     rig.register.simulator.setFaults({ faults: [] });
   }
@@ -293,14 +351,41 @@ export async function runUpgradeFaults(options: UpgradeFaultOptions): Promise<Up
   const say = options.say ?? (() => undefined);
   const started = Date.now();
   const upgradeUntil = started + options.budgetMs * (1 - (options.backupShare ?? 0.25));
-  let rig: Rig | undefined;
+  // One register of each protocol version; runs alternate between them, and a kind meets the other one next cycle.
+  const rigs: Partial<Record<1 | 2, Rig>> = {};
+  const kinds = upgradeFaultKinds.length;
+  const files = await mkdtemp(join(tmpdir(), 'fg-campaign-packages-'));
   let version = 3;
   try {
     for (let i = 0; Date.now() < upgradeUntil && i < (options.maxUpgradeRuns ?? Infinity); i += 1) {
-      rig ??= await openRig(rng.int(1, 1000), rng.pick([2048, 4096, 65_024]));
-      const kind = upgradeFaultKinds[i % upgradeFaultKinds.length]!;
+      const protocol = ((i % kinds) + Math.floor(i / kinds)) % 2 === 0 ? 2 : 1;
+      const rig = (rigs[protocol] ??= await openRig(rng.int(1, 1000), rng.pick([2048, 4096, 65_024]), protocol));
+      const kind = upgradeFaultKinds[i % kinds]!;
       version += 1;
-      const run = await upgradeUnderFault(rig, kind, rng, `${Math.floor(version / 100) + 3}.${version % 100}.0`);
+      const forms = { ...rig.line.forms };
+      const run = await upgradeUnderFault(rig, kind, rng, `${Math.floor(version / 100) + 3}.${version % 100}.0`, files);
+      totals.windowedBlocks.counted += rig.line.forms.counted - forms.counted;
+      totals.windowedBlocks.plain += rig.line.forms.plain - forms.plain;
+      totals.upgradeRunsByProtocol[`v${protocol}`] = (totals.upgradeRunsByProtocol[`v${protocol}`] ?? 0) + 1;
+      if (kind === 'block' && run.detail !== undefined) totals.blockFaultsByPlace[run.detail] = (totals.blockFaultsByPlace[run.detail] ?? 0) + 1;
+      for (const resume of run.resumes ?? []) {
+        totals.resumes.count += 1;
+        totals.resumes.resentBytes += resume.resent;
+        totals.resumes.maxResent = Math.max(totals.resumes.maxResent, resume.resent);
+        if (resume.resent > rig.maxBlock) {
+          totals.resumes.overOneBlock += 1;
+          totals.problems.push(`upgrade run ${i} (${kind}, v${protocol}, seed ${options.seed}): a resume at ${resume.at} sent ${resume.resent} bytes again, over one block (${rig.maxBlock})`);
+        }
+      }
+      if (kind === 'package-file' && run.detail !== undefined) {
+        const expected = (expectedPackageFileCodes as Record<string, readonly string[] | undefined>)[run.detail]?.includes(run.code ?? '') === true;
+        const ending = `${run.detail}: ${run.code ?? run.outcome}${expected ? '' : ' (not the refusal expected)'}`;
+        totals.packageFileEndings[ending] = (totals.packageFileEndings[ending] ?? 0) + 1;
+        if (run.outcome === 'new-verified' || run.outcome === 'resumed') {
+          totals.activatedChangedPackage += 1;
+          totals.problems.push(`upgrade run ${i} (package-file, v${protocol}, seed ${options.seed}): activated after its package file was ${run.note}`);
+        }
+      }
       totals.upgradeRuns += 1;
       totals.upgradeFaults += run.faults;
       totals.upgradeFaultsByKind[kind] = (totals.upgradeFaultsByKind[kind] ?? 0) + run.faults;
@@ -310,18 +395,19 @@ export async function runUpgradeFaults(options: UpgradeFaultOptions): Promise<Up
         totals.upgradeEndings[ending] = (totals.upgradeEndings[ending] ?? 0) + 1;
       }
       if (['bricked', 'lost-data', 'hang'].includes(run.outcome)) {
-        totals.problems.push(`upgrade run ${i} (${kind}, seed ${options.seed}): ${run.outcome}: ${run.note}`);
-        say(`upgrade run ${i} ${kind}: ${run.outcome} ${run.note}`);
+        totals.problems.push(`upgrade run ${i} (${kind}, v${protocol}${run.detail === undefined ? '' : ` ${run.detail}`}, seed ${options.seed}): ${run.outcome}: ${run.note}`);
+        say(`upgrade run ${i} ${kind} v${protocol}: ${run.outcome} ${run.note}`);
         await rig.close().catch(() => undefined);
-        rig = undefined;
-      } else if (i % 25 === 24) {
+        delete rigs[protocol];
+      } else if (i % 50 === 49) {
         // A fresh register now and then: one register's slots and counters do not carry the whole campaign.
         await rig.close();
-        rig = undefined;
+        delete rigs[protocol];
       }
     }
   } finally {
-    await rig?.close().catch(() => undefined);
+    for (const rig of Object.values(rigs)) await rig.close().catch(() => undefined);
+    await rm(files, { recursive: true, force: true });
   }
   say(`upgrades: ${totals.upgradeRuns} runs, ${totals.upgradeFaults} faults, ${JSON.stringify(totals.upgradeOutcomes)}`);
 

@@ -19,6 +19,13 @@ describe.concurrent('reliability campaign, fast slice', () => {
     // Each kind did hit: a fault plan that never fires would make the slice pass for nothing.
     for (const kind of ['cut', 'power-loss', 'trial-boot-fails', 'restart-mid-write']) expect(totals.upgradeFaultsByKind[kind], kind).toBeGreaterThan(0);
     expect(totals.upgradeOutcomes.reverted, 'the image that does not boot is reverted').toBeGreaterThanOrEqual(1);
+    // Both register protocol versions, firmware blocks in both 74 forms, a fault placed inside a block, a package file changed mid-write.
+    expect(totals.upgradeRunsByProtocol).toEqual({ v1: expect.any(Number), v2: expect.any(Number) });
+    expect(totals.windowedBlocks.counted, 'counted 74 blocks').toBeGreaterThan(0);
+    expect(totals.windowedBlocks.plain, 'plain 74 blocks').toBeGreaterThan(0);
+    expect(totals.upgradeFaultsByKind.block, 'a fault inside a windowed block').toBeGreaterThan(0);
+    expect(Object.keys(totals.packageFileEndings), 'a package file changed mid-write').toHaveLength(1);
+    expect({ overOneBlock: totals.resumes.overOneBlock, activatedChangedPackage: totals.activatedChangedPackage }).toEqual({ overOneBlock: 0, activatedChangedPackage: 0 });
     expect({ bricked: totals.upgradeOutcomes.bricked, lost: totals.upgradeOutcomes['lost-data'] + totals.backupOutcomes['lost-data'], hangs: totals.upgradeOutcomes.hang + totals.backupOutcomes.hang }, totals.problems.join('\n'))
       .toEqual({ bricked: 0, lost: 0, hangs: 0 });
   }, 180_000);
@@ -27,6 +34,7 @@ describe.concurrent('reliability campaign, fast slice', () => {
     const totals = await runDecoderFuzz({ seed: 15, budgetMs: 60_000, maxInputs: 30_000 });
     expect(totals.inputs).toBe(30_000);
     expect(Object.keys(totals.byFamily).sort()).toEqual(['apdu', 'card', 'codec', 'fwpkg', 'fwrepo', 'gb-link']);
+    expect(totals.targetNames).toEqual(expect.arrayContaining(['gb-link.windowedParams.counted', 'gb-link.windowReceiver.counted', 'gb-link.frames.counted74', 'fwpkg.spans']));
     expect(totals.accepted).toBeGreaterThan(0);
     expect({ crashes: totals.crashes, hangs: totals.hangs }, JSON.stringify(totals.examples)).toEqual({ crashes: 0, hangs: 0 });
   }, 90_000);
