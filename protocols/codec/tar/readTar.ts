@@ -14,6 +14,8 @@ function entryHeader(header: Header, invalid: TarInvalid): TarHeader {
   const name = header.name.replace(/\/$/, '');
   const type = header.type === 'file' || header.type === 'contiguous-file' ? 'file' : header.type === 'directory' ? 'directory' : undefined;
   if (type === undefined) throw invalid(`entry ${name} has unsupported type ${header.type ?? 'unknown'}`);
+  // tar-stream takes a size field it cannot decode (null) for a size (`null >= 0`), then waits for the data forever.
+  if (type === 'file' && !(typeof header.size === 'number' && header.size >= 0)) throw invalid('invalid header');
   return { name, type, size: header.size ?? 0, mode: header.mode ?? 0, mtime: Math.floor((header.mtime?.getTime() ?? 0) / 1000) };
 }
 
