@@ -18,7 +18,7 @@ import * as card from '../../protocols/gb18240-card/index.js';
 import type * as FwRepo from '../../protocols/fwrepo/index.js';
 import * as gbArb from '../../test/unit/gb-link/arbitraries.js';
 import { countedWindowTargets } from './countedWindowTargets.js';
-import { fwpkgSpanTarget } from './fwpkgSpanTargets.js';
+import { fwpkgSpanTarget, paxNamedPackage } from './fwpkgSpanTargets.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -156,7 +156,9 @@ export async function decoderTargets(rng: Rng): Promise<FuzzTarget[]> {
   targets.push({ name: 'fwpkg.claimedKeyId', seeds: [bytesOf(parts.manifest)], maxLength: 2000, decode: claimedKeyId });
   targets.push({ name: 'fwpkg.tar', seeds: [bytesOf(built.bytes)], maxLength: 8000, decode: (b) => unpackFwpkg(b, { maxImageBytes: 1 << 20 }) });
   // The kept package's tar walk (the daemon reads the image at its span), against the stream reader's verdict.
-  targets.push(fwpkgSpanTarget([bytesOf(built.bytes), bytesOf(await packFwpkg({ ...parts, signature: new Uint8Array(0) }, new Date('2026-12-01T00:00:00Z')))]));
+  targets.push(fwpkgSpanTarget([
+    bytesOf(built.bytes), bytesOf(await packFwpkg({ ...parts, signature: new Uint8Array(0) }, new Date('2026-12-01T00:00:00Z'))), await paxNamedPackage(parts),
+  ]));
   targets.push({
     name: 'codec.tar', seeds: [bytesOf(built.bytes)], maxLength: 8000,
     decode: (b) => readTar((async function* () { yield b; })(), () => () => undefined),
@@ -229,6 +231,18 @@ function mutate(rng: Rng, input: Uint8Array, corpus: readonly Uint8Array[], maxL
   return out.length > maxLength * 2 ? out.subarray(0, maxLength * 2) : out;
 }
 
+/** An async decode still pending after this long is counted as a hang and left behind. */
+const NEVER_SETTLES_MS = 5000;
+
+async function settledWithin(value: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([value, new Promise<'pending'>((resolve) => { timer = setTimeout(() => resolve('pending'), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const hexOf = (b: Uint8Array) => Buffer.from(b.subarray(0, 256)).toString('hex') + (b.length > 256 ? '…' : '');
 
 export interface DecoderFuzzOptions {
@@ -238,6 +252,8 @@ export interface DecoderFuzzOptions {
   readonly maxInputs?: number;
   /** Instead of every decoder of protocols/ (a test's planted decoder). */
   readonly targets?: readonly FuzzTarget[];
+  /** An async decode still pending after this long is a hang (default NEVER_SETTLES_MS). */
+  readonly settleMs?: number;
   readonly say?: (line: string) => void;
 }
 
@@ -249,6 +265,7 @@ export async function runDecoderFuzz(options: DecoderFuzzOptions): Promise<Decod
   const seenLengths = targets.map(() => new Set<number>());
   const deadline = Date.now() + options.budgetMs;
   const maxInputs = options.maxInputs ?? Infinity;
+  const settleMs = options.settleMs ?? NEVER_SETTLES_MS;
   const SLICE = 200;
   while (Date.now() < deadline && totals.inputs < maxInputs) {
     for (let t = 0; t < targets.length && totals.inputs < maxInputs; t += 1) {
@@ -262,7 +279,12 @@ export async function runDecoderFuzz(options: DecoderFuzzOptions): Promise<Decod
         const started = performance.now();
         try {
           const value = target.decode(input);
-          if (value instanceof Promise) await value;
+          if (value instanceof Promise && (await settledWithin(value, settleMs)) === 'pending') {
+            // A decode that never settles would stop the campaign here: a hang, and on to the next input.
+            totals.hangs += 1;
+            if (totals.examples.length < 20) totals.examples.push({ target: target.name, input: hexOf(input), error: `not settled after ${settleMs} ms` });
+            continue;
+          }
           totals.accepted += 1;
           if (!seenLengths[t]!.has(input.length) && corpus.length < 512) {
             seenLengths[t]!.add(input.length);

@@ -3,6 +3,7 @@
 // that agree with what the streaming reader (readFwpkgStream, which read the upload) makes of the same bytes, or
 // a FWPKG_* refusal from both. A disagreement, a span outside the bytes or any other throw is a crash.
 import { createHash } from 'node:crypto';
+import tar from 'tar-stream';
 import { isGatewayError } from '../../contracts/errors/index.js';
 import { findFwpkgSpans, findImageSpan, readFwpkgStream, type ImageSpan } from '../../protocols/fwpkg/index.js';
 import type { FuzzTarget } from './decoderFuzz.js';
@@ -65,6 +66,18 @@ export function withHeaderChecksums(bytes: Uint8Array): Uint8Array {
     out.set(Buffer.from(`${sum.toString(8).padStart(6, '0')}\0 `, 'latin1'), at + 148);
   }
   return out;
+}
+
+/** A package whose member names come from pax `path` records (the ustar names say otherwise), as tar-stream writes them. */
+export async function paxNamedPackage(parts: { readonly manifest: Uint8Array; readonly image: Uint8Array; readonly signature: Uint8Array }): Promise<Uint8Array> {
+  const pack = tar.pack();
+  pack.entry({ name: 'm', pax: { path: 'manifest.json' } }, Buffer.from(parts.manifest));
+  pack.entry({ name: 'f', pax: { path: 'firmware.bin', comment: 'pax' } }, Buffer.from(parts.image));
+  pack.entry({ name: 'manifest.sig' }, Buffer.from(parts.signature));
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack) chunks.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 export function fwpkgSpanTarget(seeds: readonly Uint8Array[]): FuzzTarget {

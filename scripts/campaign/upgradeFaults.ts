@@ -342,6 +342,8 @@ export interface UpgradeFaultOptions {
   readonly backupShare?: number;
   readonly maxUpgradeRuns?: number;
   readonly maxBackupRuns?: number;
+  /** Only these upgrade fault kinds, in turn (default all of upgradeFaultKinds). */
+  readonly kinds?: readonly UpgradeFaultKind[];
   readonly say?: (line: string) => void;
 }
 
@@ -353,14 +355,15 @@ export async function runUpgradeFaults(options: UpgradeFaultOptions): Promise<Up
   const upgradeUntil = started + options.budgetMs * (1 - (options.backupShare ?? 0.25));
   // One register of each protocol version; runs alternate between them, and a kind meets the other one next cycle.
   const rigs: Partial<Record<1 | 2, Rig>> = {};
-  const kinds = upgradeFaultKinds.length;
+  const kindList = options.kinds ?? upgradeFaultKinds;
+  const kinds = kindList.length;
   const files = await mkdtemp(join(tmpdir(), 'fg-campaign-packages-'));
   let version = 3;
   try {
     for (let i = 0; Date.now() < upgradeUntil && i < (options.maxUpgradeRuns ?? Infinity); i += 1) {
       const protocol = ((i % kinds) + Math.floor(i / kinds)) % 2 === 0 ? 2 : 1;
       const rig = (rigs[protocol] ??= await openRig(rng.int(1, 1000), rng.pick([2048, 4096, 65_024]), protocol));
-      const kind = upgradeFaultKinds[i % kinds]!;
+      const kind = kindList[i % kinds]!;
       version += 1;
       const forms = { ...rig.line.forms };
       const run = await upgradeUnderFault(rig, kind, rng, `${Math.floor(version / 100) + 3}.${version % 100}.0`, files);

@@ -51,6 +51,16 @@ describe.concurrent('reliability campaign, fast slice', () => {
     expect(totals.examples.every((e) => e.target === 'planted.crash' && e.error === 'TypeError: planted')).toBe(true);
   });
 
+  it('a decoder whose promise never settles is counted as a hang and the fuzzing goes on', async () => {
+    const totals = await runDecoderFuzz({
+      seed: 1, budgetMs: 30_000, maxInputs: 3, settleMs: 100,
+      targets: [{ name: 'planted.never', seeds: [], maxLength: 8, decode: (bytes) => (bytes.length === 0 ? Promise.resolve(0) : new Promise(() => undefined)) }],
+    });
+    expect(totals.inputs).toBe(3);
+    expect(totals.hangs).toBeGreaterThan(0);
+    expect(totals.examples.every((e) => e.target === 'planted.never' && e.error.startsWith('not settled'))).toBe(true);
+  }, 30_000);
+
   describe('HTTP fuzzing of a running fiscald', () => {
     let daemon: RunningDaemon;
     beforeAll(async () => { daemon = await startDaemon({ simulate: 1 }); }, 90_000);
