@@ -16,6 +16,8 @@ export interface DaemonUpgradeKillTotals {
   outcomes: Record<KillUpgradeOutcome, number>;
   /** The killed job as the restarted daemon ended it, e.g. `succeeded`, `failed INTERRUPTED_BY_RESTART`. */
   jobEndings: Record<string, number>;
+  /** Kills per register protocol version (`v2`: counted 74 blocks; `v1`: profile window-v1). */
+  killsByProtocol: Record<string, number>;
   problems: string[];
 }
 
@@ -30,7 +32,8 @@ async function device(daemon: TimedDaemon): Promise<DeviceRow | undefined> {
 async function oneKill(rng: Rng, runIndex: number): Promise<{ outcome: KillUpgradeOutcome; ending: string; note: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fg-campaign-upgrade-kill-'));
   const trusted = trustedKeysDir();
-  const args = ['--trusted-keys', trusted];
+  // Runs alternate a version-2 register (counted 74 blocks, the default) and a version-1 one (plain 74 blocks).
+  const args = ['--trusted-keys', trusted, ...(runIndex % 2 === 1 ? ['--simulator-profile', 'window-v1'] : [])];
   let daemon: TimedDaemon | undefined;
   try {
     daemon = await startTimedDaemon({ simulate: 1, dataDir, args });
@@ -84,7 +87,7 @@ export interface DaemonUpgradeKillOptions {
 
 export async function runDaemonUpgradeKills(options: DaemonUpgradeKillOptions): Promise<DaemonUpgradeKillTotals> {
   const rng = new Rng(options.seed);
-  const totals: DaemonUpgradeKillTotals = { runs: 0, kills: 0, outcomes: { 'new-verified': 0, 'old-working': 0, bricked: 0, hang: 0, error: 0 }, jobEndings: {}, problems: [] };
+  const totals: DaemonUpgradeKillTotals = { runs: 0, kills: 0, outcomes: { 'new-verified': 0, 'old-working': 0, bricked: 0, hang: 0, error: 0 }, jobEndings: {}, killsByProtocol: {}, problems: [] };
   const deadline = Date.now() + options.budgetMs;
   // A run starts fiscald twice and waits for the reconcile: start one only when about that much time is left.
   let expectedMs = options.maxRuns !== undefined && options.maxRuns < Infinity ? 0 : 20_000;
@@ -98,7 +101,11 @@ export async function runDaemonUpgradeKills(options: DaemonUpgradeKillOptions): 
     }
     totals.runs += 1;
     expectedMs = Math.max(expectedMs, Date.now() - runStarted);
-    if (result.outcome !== 'error') totals.kills += 1;
+    if (result.outcome !== 'error') {
+      totals.kills += 1;
+      const protocol = i % 2 === 1 ? 'v1' : 'v2';
+      totals.killsByProtocol[protocol] = (totals.killsByProtocol[protocol] ?? 0) + 1;
+    }
     totals.outcomes[result.outcome] += 1;
     totals.jobEndings[result.ending] = (totals.jobEndings[result.ending] ?? 0) + 1;
     if (result.outcome !== 'new-verified' && result.outcome !== 'old-working') totals.problems.push(`upgrade kill ${i}: ${result.outcome} (${result.ending}) ${result.note}`);

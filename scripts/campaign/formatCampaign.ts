@@ -20,7 +20,7 @@ export function formatCampaign(result: CampaignResult): string {
     out.push(`    package file changed mid-write: ${entries(f.packageFileEndings)}; activated anyway ${f.activatedChangedPackage}`);
     out.push(`  backups under faults: ${f.backupRuns} runs, ${f.backupFaults} faults hit; complete ${f.backupOutcomes.complete}, committed with unread parts listed as problems ${f.backupOutcomes.flagged}, failed clearly then complete ${f.backupOutcomes['failed-then-complete']}, lost data ${f.backupOutcomes['lost-data']}, hang ${f.backupOutcomes.hang}`);
     const d = f.daemonKills;
-    out.push(`  fiscald SIGKILL mid-write (--simulate=1, register powered off with it): ${d.kills} kills; new verified ${d.outcomes['new-verified']}, old working ${d.outcomes['old-working']}, bricked ${d.outcomes.bricked}, hang ${d.outcomes.hang}, harness errors ${d.outcomes.error}; jobs: ${entries(d.jobEndings)}`);
+    out.push(`  fiscald SIGKILL mid-write (--simulate=1, register powered off with it): ${d.kills} kills; new verified ${d.outcomes['new-verified']}, old working ${d.outcomes['old-working']}, bricked ${d.outcomes.bricked}, hang ${d.outcomes.hang}, harness errors ${d.outcomes.error}; registers ${entries(d.killsByProtocol)}; jobs: ${entries(d.jobEndings)}`);
     const indent = (text: string) => text.split('\n').map((line) => `  ${line}`);
     out.push(...(f.media.stick === null ? ['  USB-stick path: no run'] : indent(formatStickFaultTotals(f.media.stick))));
     out.push(...(f.media.card === null ? ['  IC-card path: no run'] : indent(formatCardFaultTotals(f.media.card))));
