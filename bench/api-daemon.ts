@@ -143,9 +143,18 @@ interface UpgradeRun {
   /** The counted rounds' span inside the write stage, s from its start. */
   window: { from: number; to: number };
   job: JobView;
+  /** Share of one core the register simulator and fiscald used over the measuring rounds (CPU s / wall s). */
+  cpu: { simulator: number; fiscald: number };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU seconds (user + system) a process has used so far, from /proc/PID/stat. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100 on Linux)
+}
 const writing = (job: JobView) => job.state === 'running' && job.stage === 'write';
 
 async function upgradeRun(): Promise<UpgradeRun> {
@@ -190,14 +199,20 @@ async function upgradeRun(): Promise<UpgradeRun> {
       const first = await waitForJob(d, jobId, (job) => writing(job) || finished(job), 300_000);
       if (!writing(first)) throw new Error(`the upgrade ended ${first.state} ${first.error?.code ?? ''} before its write stage was seen`);
       const writeSeenAt = performance.now();
+      const cpuBefore = { simulator: cpuSeconds(simulator.ready.pid), fiscald: cpuSeconds(d.pid) };
       const pairs = await measurePairs(UPGRADE_PAIRS, { port: bare.port, headers: {} }, api, async () => writing(await jobOf(d, jobId)));
+      const wall = (performance.now() - writeSeenAt) / 1000;
+      const cpu = {
+        simulator: (cpuSeconds(simulator.ready.pid) - cpuBefore.simulator) / wall,
+        fiscald: (cpuSeconds(d.pid) - cpuBefore.fiscald) / wall,
+      };
       await waitForJob(d, jobId, (job) => !writing(job), 600_000);
       const writeSeconds = (performance.now() - writeSeenAt) / 1000;
       const job = await waitForJob(d, jobId, finished, 600_000);
       const counted = pairs.filter((p) => p.inside);
       if (counted.length === 0) throw new Error(`no pair of rounds lay inside the write stage (${writeSeconds.toFixed(1)} s): make BENCH_API_IMAGE larger`);
       return {
-        summary: summarise(counted), dropped: pairs.length - counted.length, writeSeconds, job,
+        summary: summarise(counted), dropped: pairs.length - counted.length, writeSeconds, job, cpu,
         window: { from: (counted[0]!.startedAt - writeSeenAt) / 1000, to: (counted.at(-1)!.endedAt - writeSeenAt) / 1000 },
       };
     } finally {
@@ -235,7 +250,8 @@ export async function figures(): Promise<BenchFigure[]> {
   const during = `${up.summary.pairs} pairs counted, ${up.dropped} dropped (not wholly inside the write stage); counted rounds from ${up.window.from.toFixed(1)} s to ${up.window.to.toFixed(1)} s `
     + `of a write stage of ${up.writeSeconds.toFixed(1)} s (job stage read before, between and after each pair); ${IMAGE_BYTES / 1024 / 1024} MiB firmware-like image, `
     + `serial path from ${BAUD} baud up to the fastest rate both sides list (GB link 71), the image at `
-    + `${(IMAGE_BYTES / 1024 / up.writeSeconds).toFixed(0)} KiB/s over the stage; the job ended ${up.job.state}${up.job.error ? ` ${up.job.error.code}` : ''}`;
+    + `${(IMAGE_BYTES / 1024 / up.writeSeconds).toFixed(0)} KiB/s over the stage; over the rounds the simulator process used ${up.cpu.simulator.toFixed(2)} `
+    + `of a core and fiscald ${up.cpu.fiscald.toFixed(2)}; the job ended ${up.job.state}${up.job.error ? ` ${up.job.error.code}` : ''}`;
   return [...idleFigures,
     { id: 'api.upgrade.rps.ratio', label: upgradeLabel, value: up.summary.ratio, unit: 'ratio', target: { op: '>=', value: 0.8 }, baseline: baseline(up.summary), detail: `${detail(up.summary)}; ${during}` },
     { id: 'api.upgrade.p99.ms', label: 'GET /v1/devices p99 latency on fiscald during an upgrade\'s write (worst counted round)', value: up.summary.p99, unit: 'ms', target: { op: '<', value: 10 }, baseline: baseline(up.summary), detail: `${detail(up.summary)}; ${during}` },
