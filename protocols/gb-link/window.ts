@@ -93,6 +93,45 @@ export function parseWindowedParams(params: Uint8Array, options: { readonly coun
   return { window: clampWindow(params[0]!), cmd: params[1]!, params: params.subarray(2) };
 }
 
+/**
+ * The commands a one-packet 74 may carry (SPEC.md §10.2): the record-list reads (§4.2), the only commands worth
+ * wrapping whose PARAMS fit in one packet (their answers run to many). Any other command goes in 74 only when its
+ * PARAMS need several packets.
+ */
+export const ONE_PACKET_WINDOWED: ReadonlySet<number> = new Set([
+  CMD.DISTRIBUTED_ROLLS, CMD.ROLL_SUMMARIES, CMD.DECLARATIONS, CMD.INVOICES_BY_INDEX, CMD.INVOICES_BY_NUMBER,
+  CMD.INVOICES_BY_TIME, CMD.DAILY_RECORDS, CMD.INITIALIZATION_HISTORY,
+]);
+
+export type WindowedStart =
+  /** A new windowed message begins with this packet (with `packets` 1 it is whole already). */
+  | { readonly type: 'start'; readonly request: WindowedRequest }
+  /** A packet of no message (a stray): dropped without a word, no NP, no ER. */
+  | { readonly type: 'drop' }
+  /** A version-1 register's ER: 21 for a packet out of sequence, 22 for PARAMS too short for the header. */
+  | { readonly type: 'reject'; readonly code: 0x21 | 0x22 };
+
+/**
+ * What a register does with a 74 packet that arrives while it assembles no windowed message (SPEC.md §10.2).
+ * From protocol version 2 a message starts only from a counted header: PKT 1 with `packets` ≥ 2, or PKT 0 with
+ * `packets` 1 carrying one of ONE_PACKET_WINDOWED; anything else is dropped without a word. So the last packet
+ * of a message whose start the register no longer holds (its partial dropped after 1 s of silence, a restart),
+ * or a packet numbered 1 after a wrap, is not executed as a message of its own: its data would have to read as
+ * such a header by chance. Version 1 takes the plain form: PKT 1 or PKT 0 starts a message, any other PKT is ER 21.
+ */
+export function windowedStart(pkt: number, params: Uint8Array, protocolVersion: number): WindowedStart {
+  if (protocolVersion < COUNTED_WINDOW_PROTOCOL) {
+    if (pkt !== 0 && pkt !== 1) return { type: 'reject', code: 0x21 };
+    const request = parseWindowedParams(params);
+    return request === undefined ? { type: 'reject', code: 0x22 } : { type: 'start', request };
+  }
+  if (pkt !== 0 && pkt !== 1) return { type: 'drop' };
+  const request = parseWindowedParams(params, { counted: true });
+  if (request?.packets === undefined) return { type: 'drop' };
+  if (pkt === 1) return request.packets >= 2 ? { type: 'start', request } : { type: 'drop' };
+  return request.packets === 1 && ONE_PACKET_WINDOWED.has(request.cmd) ? { type: 'start', request } : { type: 'drop' };
+}
+
 export interface WindowSenderOptions {
   /** A plain-form command (§10.2): the register learns the window from packet 1, so it goes alone until acknowledged. */
   readonly firstAlone?: boolean;

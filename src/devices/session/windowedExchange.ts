@@ -3,16 +3,12 @@ import {
   CMD, ER, MAX_COMMAND_PARAMS, capabilities, commandPackets, encodeFrame, encodeNextFrame, type OkFrame,
 } from '../../../protocols/gb-link/index.js';
 import {
-  COUNTED_WINDOW_PROTOCOL, WINDOWED_TRANSFER, WindowReceiver, WindowSender, countedWindowedParams, windowedParams,
+  COUNTED_WINDOW_PROTOCOL, ONE_PACKET_WINDOWED, WINDOWED_TRANSFER, WindowReceiver, WindowSender, countedWindowedParams,
+  windowedParams,
 } from '../../../protocols/gb-link/window.js';
 import { awaitReply, exchange, type AnswerProgress, type ExchangeOutcome, type ExchangeTiming } from './exchange.js';
 import type { FrameChannel } from './FrameChannel.js';
 
-/** The record-list reads (SPEC.md §4.2): the answers that run to many packets. */
-const bulkAnswers: ReadonlySet<number> = new Set([
-  CMD.DISTRIBUTED_ROLLS, CMD.ROLL_SUMMARIES, CMD.DECLARATIONS, CMD.INVOICES_BY_INDEX, CMD.INVOICES_BY_NUMBER,
-  CMD.INVOICES_BY_TIME, CMD.DAILY_RECORDS, CMD.INITIALIZATION_HISTORY,
-]);
 
 /**
  * The window for this command on this channel, 0 for stop-and-wait: only when the register listed
@@ -21,7 +17,7 @@ const bulkAnswers: ReadonlySet<number> = new Set([
 export function windowFor(channel: FrameChannel, cmd: number, params: Uint8Array): number {
   const window = Math.min(channel.transferWindow, channel.windowLimit);
   if (window < 2 || cmd === WINDOWED_TRANSFER) return 0;
-  return bulkAnswers.has(cmd) || params.length + 2 > MAX_COMMAND_PARAMS ? window : 0;
+  return ONE_PACKET_WINDOWED.has(cmd) || params.length + 2 > MAX_COMMAND_PARAMS ? window : 0;
 }
 
 /** After a 70 answer: the channel goes windowed when the register lists 74 (SPEC.md §10.1). */
@@ -55,9 +51,10 @@ export async function exchangeWindowed(
     await exchange(channel, CMD.CONNECT, new Uint8Array(0), timing);
     channel.clear();
   }
-  // A register of protocol version 2 takes a multi-packet command counted: its window opens at once, and the
-  // last packet need not wait for every NP before it (SPEC.md §10.2). Single-packet requests stay plain.
-  const counted = channel.countedCommands && params.length + 2 > MAX_COMMAND_PARAMS;
+  // A register of protocol version 2 takes every 74 counted (SPEC.md §10.2): a multi-packet command's window opens
+  // at once and its last packet need not wait for every NP before it; a one-packet request says `packets` 1, the
+  // only way such a register executes a lone PKT 0 (the last packet of a message whose start it lost it drops).
+  const counted = channel.countedCommands;
   const wrapped = counted ? countedWindowedParams(window, cmd, params) : windowedParams(window, cmd, params);
   // Each frame is encoded as it leaves (and again if re-sent): packet 1 goes without waiting for the whole
   // message's frames and CRCs, which would otherwise idle the line between two firmware blocks.

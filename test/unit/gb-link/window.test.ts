@@ -341,10 +341,12 @@ function lineFates({ seed, drop, duplicate, delay }: LineFates): () => Fate {
  * `retries` in a row), and once its last packet is out with everything before it acknowledged, a quiet
  * line ends the exchange (a lost reply: §10.3, the caller's business).
  */
-function command(count: number, window: number, fates: LineFates, version: 1 | 2, retries = 40) {
+function command(count: number, window: number, fates: LineFates, version: 1 | 2, retries = 40, restartAt = -1) {
   const counted = version === 2;
+  // A one-packet 74 carries a record-list read (3F), the only kind this host sends so (§10.2); longer ones a firmware block.
+  const cmd = count === 1 ? 0x3f : 0x64;
   const params = Uint8Array.from({ length: Math.max(0, count * 248 - (counted ? 4 : 2) - 100) }, (_, i) => (i * 31 + count) & 0xff);
-  const wrapped = counted ? countedWindowedParams(window, 0x64, params) : windowedParams(window, 0x64, params);
+  const wrapped = counted ? countedWindowedParams(window, cmd, params) : windowedParams(window, cmd, params);
   const packets = commandPackets(WINDOWED_TRANSFER, wrapped);
   const total = packets.length;
   const sender = new WindowSender(total, window, counted ? { counted } : { firstAlone: true });
@@ -381,6 +383,8 @@ function command(count: number, window: number, fates: LineFates, version: 1 | 2
   let silences = 0;
   for (;;) {
     now++;
+    // The register restarts (or drops its partial message after 1 s of silence): what it holds is gone.
+    if (now === restartAt) link.reset();
     for (const index of due(toRegister)) {
       const packet = packets[index]!;
       const step = link.onCommand({ kind: 'command', cmd: WINDOWED_TRANSFER, pkt: packet.pkt, params: packet.params }, 0);
@@ -405,7 +409,7 @@ function command(count: number, window: number, fates: LineFates, version: 1 | 2
     const step = link.onCommand({ kind: 'command', cmd: WINDOWED_TRANSFER, pkt: packet.pkt, params: packet.params }, 0);
     if (step.type === 'complete') executed.push(Uint8Array.from([step.request.cmd, ...step.request.params]));
   }
-  return { outcome, executed, finalSends, rejected, expected: Uint8Array.from([0x64, ...params]) };
+  return { outcome, executed, finalSends, rejected, expected: Uint8Array.from([cmd, ...params]) };
 }
 
 const lines = fc.record({
@@ -424,6 +428,17 @@ describe('a windowed command under loss, duplication and reordering (fast-check;
       // The plain form gives up only before its last packet: nothing can execute afterwards.
       if (version === 1 && run.outcome === 'given up') expect(run.finalSends + run.executed.length).toBe(0);
     }), { numRuns: 100 });
+  });
+
+  it('version 2: a register that restarts (or drops its partial) at any moment executes only the whole message, at most once', () => {
+    // Without the counted start rule the last packet, or the packet numbered 1 after a wrap, arriving after the restart
+    // began a message of its own and executed the tail of the block as window | cmd | PARAMS.
+    fc.assert(fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: MAX_WINDOW }), lines, fc.integer({ min: 1, max: 400 }), (count, window, fates, restartAt) => {
+      const run = command(count, window, fates, 2, 40, restartAt);
+      expect(run.finalSends).toBeLessThanOrEqual(1);
+      expect(run.executed.length).toBeLessThanOrEqual(1);
+      for (const message of run.executed) expect(Buffer.from(message).equals(Buffer.from(run.expected))).toBe(true);
+    }), { numRuns: 300 });
   });
 
   it('executes, whole and once, on a line that duplicates and reorders but loses nothing (version 2)', () => {
