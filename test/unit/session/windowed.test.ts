@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import type { ByteTransport } from '../../../contracts/ByteTransport.js';
 import { isGatewayError } from '../../../contracts/errors/index.js';
 import { FrameDecoder, answerPackets, encodeOkFrame, type InvoiceRecord } from '../../../protocols/gb-link/index.js';
-import { COUNTED_FLAG, WINDOWED_TRANSFER } from '../../../protocols/gb-link/window.js';
+import { COUNTED_FLAG, WINDOWED_TRANSFER, countedWindowedParams } from '../../../protocols/gb-link/window.js';
+import { commandPackets } from '../../../protocols/gb-link/packets.js';
+import { systemClock } from '../../../fixtures/simulator/SimulatorClock.js';
 import { createSimulatedRegister, type SimulatedRegister, type SimulatedRegisterOptions } from '../../../fixtures/simulator/createSimulatedRegister.js';
 import { capabilitiesHandler } from '../../../fixtures/simulator/commands/identityCommands.js';
 import { standardCommands } from '../../../fixtures/simulator/commands/index.js';
@@ -279,4 +281,59 @@ describe('counted windowed commands (SPEC.md §10.1, §10.2: protocol version 2)
     expect(line.log.slice(last + 1)).toContain('74/8');
     expect(line.log.filter((entry) => entry === '74/0')).toHaveLength(1);
   });
+
+  it.each([
+    ['2 (the default): counted, packets 1', undefined, 2],
+    ['1 (profile window-v1): plain', { protocolVersion: 1 }, 1],
+  ] as const)('version %s: a one-packet 74 read goes so (SPEC.md §10.2)', async (_name, profile, version) => {
+    const { sim, session } = await setup({ timing: { timed: false }, ...(profile === undefined ? {} : { profile }) });
+    const lone: Uint8Array[] = [];
+    const decoder = new FrameDecoder('to-register');
+    const write = sim.transport.write.bind(sim.transport);
+    sim.transport.write = async (bytes: Uint8Array) => {
+      for (const frame of decoder.push(bytes)) if (frame.kind === 'command' && frame.cmd === WINDOWED_TRANSFER && frame.pkt === 0) lone.push(frame.params);
+      return write(bytes);
+    };
+    expectEachOnce(await readAll(session), (await session.recordCounts()).invoices);
+    expect(lone.length).toBeGreaterThan(0);
+    for (const params of lone) {
+      if (version === 2) expect([...params.subarray(0, 4)]).toEqual([COUNTED_FLAG | 32, 0, 1, 0x3f]);
+      else expect([...params.subarray(0, 2)]).toEqual([32, 0x3f]);
+    }
+  });
+
+  it('version 2: the register drops its partial block (1 s of silence) before the last packet comes: nothing executes from the tail, the block goes again whole and is written once', async () => {
+    let skew = 0;
+    const clock = { now: () => systemClock.now() + skew, sleep: systemClock.sleep };
+    const { sim, session } = await setup({ timing: { timed: false }, clock });
+    // The block's tail (its last packet, PKT 0) reads as a plain one-packet 74 of 41 (window 5): the old rule ran it.
+    const block = Uint8Array.from({ length: 2048 }, (_, i) => (i * 11) & 0xff);
+    const wrapped = countedWindowedParams(32, 0x64, Uint8Array.from([2, 0, 0, 0, 0, ...block]));
+    const tailAt = (commandPackets(WINDOWED_TRANSFER, wrapped).length - 1) * 248 - 9;
+    block.set([5, 0x41], tailAt);
+    const sha256 = createHash('sha256').update(block).digest();
+    await session.firmwareBegin({ size: block.length, sha256, version: '9.9.5', model: sim.simulator.state.identity.model });
+    const executed: number[] = [];
+    sim.simulator.onEvent((event) => { if (event.type === 'command') executed.push(event.cmd); });
+    const decoder = new FrameDecoder('to-register');
+    const write = sim.transport.write.bind(sim.transport);
+    let lastPackets = 0;
+    sim.transport.write = async (bytes: Uint8Array) => {
+      const last = decoder.push(bytes).some((frame) => frame.kind === 'command' && frame.cmd === WINDOWED_TRANSFER && frame.pkt === 0);
+      if (last && lastPackets++ === 0) {
+        // Let the register take the packets before it, then 2 s pass on its clock: the partial block is dropped.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        skew += 2000;
+      }
+      return write(bytes);
+    };
+    expect((await session.firmwareWrite({ offset: 0, data: block })).received).toBe(block.length);
+    // The lost reply to the last packet (a timeout) made the session send the whole 74 again, after 00.
+    expect(lastPackets).toBe(2);
+    expect(executed.filter((cmd) => cmd !== CMD_CONNECT)).toEqual([0x64]);
+    expect(executed).toContain(CMD_CONNECT);
+    expect(Buffer.from((await session.firmwareVerify()).sha256).equals(sha256)).toBe(true);
+  });
 });
+
+const CMD_CONNECT = 0x00;

@@ -53,4 +53,17 @@ describe('a version-2 register starts a windowed message only from a counted hea
     const v1 = new WindowedLink(1 << 20, 1);
     expect(v1.onCommand(frame(0, last.params), 0)).toMatchObject({ type: 'complete', request: { cmd: 0x41 } });
   });
+
+  it('WindowedLink version 2: after a restart, the packet numbered 1 of a wrapped block (index 255) starts nothing, and its rest executes nothing', () => {
+    const packets = commandPackets(WINDOWED_TRANSFER, countedWindowedParams(32, 0x64, new Uint8Array(263 * 248 - 200)));
+    expect(packets).toHaveLength(263);
+    // Its data reads as a plain header (window 5, a status read) followed by 7 more packets and PKT 0: the plain form would take them all.
+    packets[255]!.params.set([5, 0x41]);
+    const link = new WindowedLink(1 << 20, 2);
+    for (const packet of packets.slice(0, 250)) link.onCommand(frame(packet.pkt, packet.params), 0);
+    link.reset();
+    const steps = packets.slice(250).map((packet) => link.onCommand(frame(packet.pkt, packet.params), 1));
+    expect(steps.every((step) => step.type === 'ack' && step.pkt === undefined)).toBe(true);
+    expect(link.inTransfer).toBe(false);
+  });
 });
