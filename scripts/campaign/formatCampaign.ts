@@ -30,7 +30,6 @@ export function formatCampaign(result: CampaignResult): string {
   if (b !== undefined) {
     out.push('', '(b) decoder fuzzing');
     out.push(`  ${b.inputs} inputs over ${b.targets} decoders (${entries(b.byFamily)}); accepted ${b.accepted}; crashes ${b.crashes}; hangs ${b.hangs}`);
-    out.push(`  known gap (GB link SPEC §10.2, not covered, not failed): a stray last packet of a 74 message executed alone, met ${b.strayLastPacketsExecuted} times in the frame schedules`);
     for (const e of b.examples) out.push(`  ** ${e.target}: ${e.error} ← ${e.input}`);
   }
   const h = result.http;
