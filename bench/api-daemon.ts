@@ -11,17 +11,14 @@
 //   (the write stage is entered once); pairs outside are dropped and counted in the detail, with how long the
 //   write stage lasted and where in it the counted rounds lay.
 import { Agent, request } from 'node:http';
-import { closeSync, openSync, readFileSync, readSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { buildFwpkg, parseFirmwareVersion, parsePrivateKeyPem } from '../protocols/fwpkg/index.js';
-import { socatMissingReason, startPtyPair } from '../test/helpers/socat.js';
-import { startSimulatorProcess } from '../test/integration/serial/simulatorProcess.js';
+import { socatMissingReason } from '../test/helpers/socat.js';
 import type { BenchFigure } from './BenchFigure.js';
 import { TEST_BINARIES_ENV } from '../test/helpers/entryPoints.js';
 import { fiscaldBinUsed } from './binUsed.js';
-import { finished, jobOf, root, startBareServer, startTimedDaemon, trustedKeysDir, waitForJob, type JobView, type TimedDaemon } from './daemonProcess.js';
+import { finished, jobOf, startBareServer, startTimedDaemon, uploadPackage, waitForJob, type JobView, type TimedDaemon } from './daemonProcess.js';
+import { firmwareLikeImage, startDaemonOnSerialRegister } from './serialRegisterDaemon.js';
 
 const ROUND_MS = Number(process.env.BENCH_MS ?? 1000);
 const IDLE_PAIRS = Number(process.env.BENCH_API_PAIRS ?? 6);
@@ -100,19 +97,24 @@ function summarise(pairs: readonly Pair[]): Summary {
   };
 }
 
+/** A bare fastify process answering what fiscald's /v1/devices answers now, both warmed up, for `work`. */
+async function withBareBaseline<T>(daemon: TimedDaemon, work: (bare: Target, api: Target) => Promise<T>): Promise<T> {
+  const { json } = await daemon.get<unknown>('/v1/devices');
+  const bare = await startBareServer('/v1/devices', json);
+  try {
+    const api = apiTarget(daemon);
+    await load(bare.port, '/v1/devices', {}); // warm-up
+    await load(api.port, '/v1/devices', api.headers);
+    return await work({ port: bare.port, headers: {} }, api);
+  } finally {
+    await bare.stop();
+  }
+}
+
 async function idleRun(): Promise<Summary> {
   const daemon = await startTimedDaemon({ simulate: 2 });
   try {
-    const { json } = await daemon.get<unknown>('/v1/devices');
-    const bare = await startBareServer('/v1/devices', json);
-    try {
-      const api = apiTarget(daemon);
-      await load(bare.port, '/v1/devices', {}); // warm-up
-      await load(api.port, '/v1/devices', api.headers);
-      return summarise(await measurePairs(IDLE_PAIRS, { port: bare.port, headers: {} }, api));
-    } finally {
-      await bare.stop();
-    }
+    return await withBareBaseline(daemon, async (bare, api) => summarise(await measurePairs(IDLE_PAIRS, bare, api)));
   } finally {
     await daemon.stop();
   }
@@ -121,18 +123,6 @@ async function idleRun(): Promise<Summary> {
 function apiTarget(daemon: TimedDaemon): Target {
   const port = Number(new URL(daemon.url).port);
   return { port, headers: { host: `127.0.0.1:${port}`, authorization: `Bearer ${daemon.token}` } };
-}
-
-/** Like firmware: the first `size` bytes of the node binary running this bench (code, tables, strings). */
-function firmwareLikeImage(size: number): Uint8Array {
-  const image = new Uint8Array(size);
-  const fd = openSync(process.execPath, 'r');
-  try {
-    if (readSync(fd, image, 0, size, 0) !== size) throw new Error(`${process.execPath} is smaller than ${size} bytes`);
-    return image;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 interface UpgradeRun {
@@ -147,8 +137,6 @@ interface UpgradeRun {
   cpu: { simulator: number; fiscald: number };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** CPU seconds (user + system) a process has used so far, from /proc/PID/stat. */
 function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -158,52 +146,23 @@ function cpuSeconds(pid: number): number {
 const writing = (job: JobView) => job.state === 'running' && job.stage === 'write';
 
 async function upgradeRun(): Promise<UpgradeRun> {
-  const work = mkdtempSync(join(tmpdir(), 'fg-bench-api-upgrade-'));
-  const trusted = trustedKeysDir();
-  const pty = await startPtyPair();
-  let daemon: TimedDaemon | undefined;
-  const simulator = await startSimulatorProcess(['--port', pty.b, '--baud', String(BAUD), '--seed', '7'], 60_000)
-    .catch(async (error: unknown) => { await pty.stop(); throw error; });
+  // Discovery at its default interval, as deployed.
+  const setting = await startDaemonOnSerialRegister({ baud: BAUD, simulatorArgs: ['--seed', '7'] });
   try {
-    const config = join(work, 'fiscald.json');
-    writeFileSync(config, JSON.stringify({ devices: { allow: [pty.a], baudRate: BAUD, buses: ['serial'] } })); // discovery at its default interval, as deployed
-    daemon = await startTimedDaemon({ simulate: 0, args: ['--config', config, '--trusted-keys', trusted] });
-    const deadline = Date.now() + 60_000;
-    let device: { id: string; state: string; identity?: { model: string } } | undefined;
-    for (;;) {
-      device = (await daemon.get<{ devices: { id: string; state: string; identity?: { model: string } }[] }>('/v1/devices')).json.devices[0];
-      if (device?.state === 'online' && device.identity !== undefined) break;
-      if (Date.now() > deadline) throw new Error(`the register did not come online:\n${daemon.output()}`);
-      await sleep(100);
-    }
-    const key = parsePrivateKeyPem(readFileSync(join(root, 'fixtures', 'packages', 'vector-sm2.key'), 'utf8'));
-    const lowest = parseFirmwareVersion('0.0.1');
-    const built = await buildFwpkg({
-      image: firmwareLikeImage(IMAGE_BYTES), key, vendor: 'bench', models: [device.identity!.model], version: parseFirmwareVersion('9.1.0'),
-      versionLowest: lowest, bootloaderLowest: lowest, paths: ['serial'], releaseNotes: '', createdAt: new Date(),
-    });
-    const uploaded = await daemon.request('POST', '/v1/packages', built.bytes);
-    if (uploaded.status !== 201 && uploaded.status !== 200) throw new Error(`POST /v1/packages answered ${uploaded.status} ${JSON.stringify(uploaded.json)}`);
-    const packageId = (uploaded.json as { package: { id: string } }).package.id;
-
-    const { json } = await daemon.get<unknown>('/v1/devices');
-    const bare = await startBareServer('/v1/devices', json);
-    try {
-      const api = apiTarget(daemon);
-      await load(bare.port, '/v1/devices', {}); // warm-up
-      await load(api.port, '/v1/devices', api.headers);
-      const started = await daemon.request('POST', `/v1/devices/${device.id}/upgrade`, { package: packageId, path: 'serial' });
+    const { daemon: d, device, simulatorPid } = setting;
+    const packageId = await uploadPackage(d, device.model, firmwareLikeImage(IMAGE_BYTES), '9.1.0');
+    return await withBareBaseline(d, async (bare, api) => {
+      const started = await d.request('POST', `/v1/devices/${device.id}/upgrade`, { package: packageId, path: 'serial' });
       if (started.status !== 202) throw new Error(`POST upgrade answered ${started.status} ${JSON.stringify(started.json)}`);
       const jobId = (started.json as { job: { id: string } }).job.id;
-      const d = daemon;
       const first = await waitForJob(d, jobId, (job) => writing(job) || finished(job), 300_000);
       if (!writing(first)) throw new Error(`the upgrade ended ${first.state} ${first.error?.code ?? ''} before its write stage was seen`);
       const writeSeenAt = performance.now();
-      const cpuBefore = { simulator: cpuSeconds(simulator.ready.pid), fiscald: cpuSeconds(d.pid) };
-      const pairs = await measurePairs(UPGRADE_PAIRS, { port: bare.port, headers: {} }, api, async () => writing(await jobOf(d, jobId)));
+      const cpuBefore = { simulator: cpuSeconds(simulatorPid), fiscald: cpuSeconds(d.pid) };
+      const pairs = await measurePairs(UPGRADE_PAIRS, bare, api, async () => writing(await jobOf(d, jobId)));
       const wall = (performance.now() - writeSeenAt) / 1000;
       const cpu = {
-        simulator: (cpuSeconds(simulator.ready.pid) - cpuBefore.simulator) / wall,
+        simulator: (cpuSeconds(simulatorPid) - cpuBefore.simulator) / wall,
         fiscald: (cpuSeconds(d.pid) - cpuBefore.fiscald) / wall,
       };
       await waitForJob(d, jobId, (job) => !writing(job), 600_000);
@@ -215,15 +174,9 @@ async function upgradeRun(): Promise<UpgradeRun> {
         summary: summarise(counted), dropped: pairs.length - counted.length, writeSeconds, job, cpu,
         window: { from: (counted[0]!.startedAt - writeSeenAt) / 1000, to: (counted.at(-1)!.endedAt - writeSeenAt) / 1000 },
       };
-    } finally {
-      await bare.stop();
-    }
+    });
   } finally {
-    await daemon?.stop().catch(() => undefined);
-    await simulator.stop();
-    await pty.stop();
-    rmSync(work, { recursive: true, force: true });
-    rmSync(trusted, { recursive: true, force: true });
+    await setting.stop();
   }
 }
 

@@ -173,11 +173,14 @@ export function trustedKeysDir(): string {
   return dir;
 }
 
-/** Builds a package of `imageBytes` for `model` signed with that key, uploads it (POST /v1/packages) and answers its id. */
-export async function uploadPackage(daemon: TimedDaemon, model: string, imageBytes: number, version: string): Promise<string> {
+/**
+ * Builds a serial-path package for `model` signed with that key, of `image` (or a patterned image of that many
+ * bytes), uploads it (POST /v1/packages) and answers its id.
+ */
+export async function uploadPackage(daemon: TimedDaemon, model: string, image: number | Uint8Array, version: string): Promise<string> {
   const key = parsePrivateKeyPem(readFileSync(join(root, 'fixtures', 'packages', 'vector-sm2.key'), 'utf8'));
   const lowest = parseFirmwareVersion('0.0.1');
-  const image = Uint8Array.from({ length: imageBytes }, (_, i) => (i * 131 + (i >> 11)) & 0xff);
+  if (typeof image === 'number') image = Uint8Array.from({ length: image }, (_, i) => (i * 131 + (i >> 11)) & 0xff);
   const built = await buildFwpkg({
     image, key, vendor: 'bench', models: [model], version: parseFirmwareVersion(version), versionLowest: lowest, bootloaderLowest: lowest,
     paths: ['serial'], releaseNotes: '', createdAt: new Date(),

@@ -12,36 +12,21 @@
 // firmware lacks 75 (--profile no-75), so the daemon sends every block as it is. Each run is a fresh fiscald and
 // register (BENCH_RSS_RUNS, default 2, per mode); the figure is the largest compressed run, every run in the detail,
 // with one more run where no backup was made before, so the gate makes one inside the job (in the detail only).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freshCompiledEntry } from '../bin/compiledEntry.js';
-import { buildFwpkg, parseFirmwareVersion, parsePrivateKeyPem } from '../protocols/fwpkg/index.js';
 import { compileEntryPoints } from '../scripts/compileEntryPoints.js';
-import { socatMissingReason, startPtyPair } from '../test/helpers/socat.js';
-import { startSimulatorProcess } from '../test/integration/serial/simulatorProcess.js';
+import { socatMissingReason } from '../test/helpers/socat.js';
 import type { BenchFigure } from './BenchFigure.js';
-import { finished, root, startTimedDaemon, trustedKeysDir, waitForJob, type TimedDaemon } from './daemonProcess.js';
+import { finished, root, uploadPackage, waitForJob, type TimedDaemon } from './daemonProcess.js';
+import { firmwareLikeImage, startDaemonOnSerialRegister } from './serialRegisterDaemon.js';
 
 const MIB = 1024 * 1024;
 const IMAGE_BYTES = 8 * MIB;
 const BAUD = 115_200;
 const SAMPLE_MS = 20;
 const ID = 'upgrade.rss.8mib.ratio';
-
-/** Like firmware: the first `size` bytes of the node binary running this bench. */
-function firmwareLikeImage(size: number): Uint8Array {
-  const image = new Uint8Array(size);
-  const fd = openSync(process.execPath, 'r');
-  try {
-    const read = readSync(fd, image, 0, size, 0);
-    if (read !== size) throw new Error(`${process.execPath} has only ${read} bytes`);
-    return image;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** fiscald as production starts it: dist/bin when `npm run build` is fresh, else this run's compile of the same entry. */
 async function fiscaldEntry(): Promise<{ entry?: string; note: string }> {
@@ -93,33 +78,12 @@ async function startJob(daemon: TimedDaemon, path: string, body: unknown): Promi
 
 /** One fiscald, one register (compressing or not), one 8 MiB upgrade measured. */
 async function measureOnce(image: Uint8Array, compress: boolean, entry: string | undefined, backupFirst = true): Promise<Measured> {
-  const work = mkdtempSync(join(tmpdir(), 'fg-bench-upgrade-rss-'));
-  const trusted = trustedKeysDir();
-  const pty = await startPtyPair();
-  let daemon: TimedDaemon | undefined;
-  const simulator = await startSimulatorProcess(['--port', pty.b, '--baud', String(BAUD), '--seed', '5', '--untimed', ...(compress ? [] : ['--profile', 'no-75'])], 60_000)
-    .catch(async (error: unknown) => { await pty.stop(); throw error; });
+  const setting = await startDaemonOnSerialRegister({
+    baud: BAUD, simulatorArgs: ['--seed', '5', '--untimed', ...(compress ? [] : ['--profile', 'no-75'])], devices: { pollIntervalMs: 200 }, ...(entry === undefined ? {} : { entry }),
+  });
   try {
-    const config = join(work, 'fiscald.json');
-    writeFileSync(config, JSON.stringify({ devices: { allow: [pty.a], baudRate: BAUD, buses: ['serial'], pollIntervalMs: 200 } }));
-    daemon = await startTimedDaemon({ simulate: 0, args: ['--config', config, '--trusted-keys', trusted], ...(entry === undefined ? {} : { entry }) });
-    const deadline = Date.now() + 60_000;
-    let device: { id: string; state: string; identity?: { model: string } } | undefined;
-    for (;;) {
-      device = (await daemon.get<{ devices: { id: string; state: string; identity?: { model: string } }[] }>('/v1/devices')).json.devices[0];
-      if (device?.state === 'online' && device.identity !== undefined) break;
-      if (Date.now() > deadline) throw new Error(`the register did not come online:\n${daemon.output()}`);
-      await sleep(100);
-    }
-    const key = parsePrivateKeyPem(readFileSync(join(root, 'fixtures', 'packages', 'vector-sm2.key'), 'utf8'));
-    const lowest = parseFirmwareVersion('0.0.1');
-    const built = await buildFwpkg({
-      image, key, vendor: 'bench', models: [device.identity!.model], version: parseFirmwareVersion('9.8.7'), versionLowest: lowest, bootloaderLowest: lowest,
-      paths: ['serial'], releaseNotes: '', createdAt: new Date(),
-    });
-    const uploaded = await daemon.request('POST', '/v1/packages', built.bytes);
-    if (uploaded.status !== 201 && uploaded.status !== 200) throw new Error(`POST /v1/packages answered ${uploaded.status} ${JSON.stringify(uploaded.json)}`);
-    const packageId = (uploaded.json as { package: { id: string } }).package.id;
+    const { daemon, device } = setting;
+    const packageId = await uploadPackage(daemon, device.model, image, '9.8.7');
     if (backupFirst) {
       const backup = await waitForJob(daemon, await startJob(daemon, `/v1/devices/${device.id}/backups`, {}), finished, 300_000);
       if (backup.state !== 'succeeded') throw new Error(`the backup before the upgrade ended ${backup.state} ${backup.error?.code ?? ''}`);
@@ -138,11 +102,7 @@ async function measureOnce(image: Uint8Array, compress: boolean, entry: string |
     const after = residentOf(daemon.pid);
     return { before, peak: after.rss > sampler.peak.rss ? after : sampler.peak, afterMb: after.rss, seconds };
   } finally {
-    await daemon?.stop().catch(() => undefined);
-    await simulator.stop();
-    await pty.stop();
-    rmSync(work, { recursive: true, force: true });
-    rmSync(trusted, { recursive: true, force: true });
+    await setting.stop();
   }
 }
 

@@ -10,7 +10,6 @@
 // - 8 at once: 8 simulator processes on 8 ptys, 8 writes of 512 KiB together; wall time over one alone, same run.
 // The daemon's RSS during an 8 MiB upgrade (upgrade.rss.8mib.ratio) is bench/upgrade-rss.ts: fiscald itself, not this process.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { SerialTransport } from '../drivers/serial/SerialTransport.js';
 import { withBulkBaud } from '../src/devices/bulkBaud.js';
@@ -22,6 +21,7 @@ import { startSimulatorProcess, type SimulatorProcess } from '../test/integratio
 import { SimulatorProfileSchema } from '../fixtures/simulator/SimulatorProfile.js';
 import { SimulatorTiming } from '../fixtures/simulator/SimulatorTiming.js';
 import type { BenchFigure } from './BenchFigure.js';
+import { firmwareLikeImage } from './serialRegisterDaemon.js';
 
 const BAUD = 115_200;
 const MIB = 1024 * 1024;
@@ -89,18 +89,6 @@ function modelledCeiling(bytes: number, baud: number): number {
   }
   const seconds = (lineBytes * 10) / baud + (timing.turnaroundMs + blocks * timing.flashWriteMs + bytes / 16_384) / 1000;
   return (bytes * 10) / baud / seconds;
-}
-
-/** Like firmware: the first MiB of the node binary running this bench (code, tables, strings). */
-function firmwareLikeImage(size: number): Uint8Array {
-  const image = new Uint8Array(size);
-  const fd = openSync(process.execPath, 'r');
-  try {
-    const read = readSync(fd, image, 0, size, 0);
-    return read === size ? image : image.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 async function lineFigures(): Promise<BenchFigure[]> {
